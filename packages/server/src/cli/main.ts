@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../platform/config.ts';
+import { DataDirInUseError } from '../platform/db/lock.ts';
+import { openDatabase } from '../platform/db/connection.ts';
+import { runMigrations } from '../platform/db/migrations.ts';
+import { bootPlatform, createLogger } from '../platform/boot.ts';
+import { parseProfile, createUser } from '../platform/auth/users.ts';
+import { systemActor } from '../platform/records/context.ts';
+import { AppError } from '../platform/errors.ts';
+import { startServer } from './start.ts';
+import { seedDemo } from './seed-demo.ts';
+import { startJobs } from '../platform/jobs/boss.ts';
+
+const HELP = `meridian — the Meridian CRM command line
+
+  meridian start                 serve the API and web app (PORT, default 3000)
+  meridian worker                run background jobs only (PostgreSQL: run as many as you like)
+  meridian migrate               bring the database up to date and exit
+  meridian user create --email E --password P [--role admin|standard] [--first-name F] [--last-name L]
+  meridian seed demo [--scale N] load a realistic demo organisation
+
+Configuration: DATABASE_URL (PostgreSQL) or MERIDIAN_DATA_DIR (PGlite, default ./data),
+MERIDIAN_ADMIN_EMAIL / MERIDIAN_ADMIN_PASSWORD for the first admin. See docs/operations.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub] = argv;
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return command ? 0 : 1;
+  }
+  switch (command) {
+    case 'start':
+      await startServer({ config, logger });
+      return -1; // keeps running
+    case 'migrate': {
+      const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const applied = await runMigrations(database.db);
+        const platform = await bootPlatform({ config, database, logger });
+        console.log(applied.length ? `Applied ${applied.join(', ')}` : 'System tables up to date');
+        console.log(`Standard objects in sync (${platform.registry.listObjects().length} objects).`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'worker': {
+      const platform = await bootPlatform({ config, logger });
+      const boss = await startJobs(platform);
+      logger.info('worker started');
+      const stop = async () => {
+        await boss.stop({ graceful: true });
+        await platform.database.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return -1;
+    }
+    case 'user': {
+      if (sub !== 'create') throw new AppError('bad_request', 'Usage: meridian user create --email E --password P [--role admin|standard]');
+      const { values } = parseArgs({
+        args: argv.slice(2),
+        options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, 'first-name': { type: 'string' }, 'last-name': { type: 'string' } },
+      });
+      if (!values.email) throw new AppError('bad_request', '--email is required');
+      const platform = await bootPlatform({ config, logger });
+      try {
+        const user = await createUser({
+          platform,
+          actor: systemActor('cli'),
+          input: { email: values.email, password: values.password, profile: parseProfile(values.role), firstName: values['first-name'], lastName: values['last-name'] },
+        });
+        console.log(`Created ${user.profile as string} user ${user.email as string} (${user.id})`);
+      } finally {
+        await platform.database.close();
+      }
+      return 0;
+    }
+    case 'seed': {
+      if (sub !== 'demo') throw new AppError('bad_request', 'Usage: meridian seed demo [--scale N]');
+      const { values } = parseArgs({ args: argv.slice(2), options: { scale: { type: 'string' } } });
+      const platform = await bootPlatform({ config, logger });
+      try {
+        const summary = await seedDemo({ platform, scale: values.scale ? Number(values.scale) : 1, onProgress: (m) => console.log(m) });
+        console.log(`Demo organisation loaded: ${Object.entries(summary).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+      } finally {
+        await platform.database.close();
+      }
+      return 0;
+    }
+    default:
+      console.error(`Unknown command '${command}'.\n\n${HELP}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error) => {
+    if (error instanceof DataDirInUseError) {
+      console.error(`meridian: ${error.message}`);
+      process.exit(3);
+    }
+    if (error instanceof AppError) {
+      const details = error.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n');
+      console.error(`meridian: ${error.message}${details ? `\n${details}` : ''}`);
+      process.exit(2);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,134 @@
+import { sql } from 'kysely';
+import type { Platform } from '../platform/kernel.ts';
+import { createUser } from '../platform/auth/users.ts';
+import { inTransaction, systemActor, type Actor } from '../platform/records/context.ts';
+import { createRecord } from '../platform/records/write.ts';
+
+/**
+ * `meridian seed demo`: a believable organisation — an industrial services group with regions,
+ * branches and sites as an account tree, their people, leads in every status and a pipeline with
+ * deals in every stage — written through the record pipeline like any other data.
+ */
+const FIRST = ['Ana', 'Ben', 'Carla', 'Dev', 'Elif', 'Femi', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kemal', 'Lena', 'Marco', 'Nadia', 'Omar', 'Paula', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zoe'];
+const LAST = ['Adler', 'Bauer', 'Castillo', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Hoffmann', 'Iqbal', 'Jensen', 'Kowalski', 'Lopez', 'Meyer', 'Nakamura', 'Okafor', 'Petrov', 'Quinlan', 'Rossi', 'Schmidt', 'Tanaka', 'Uhl', 'Vargas', 'Weber', 'Yilmaz', 'Zimmer'];
+const GROUPS = [
+  { name: 'Northwind Power Systems', industry: 'energy', domain: 'northwind-power.com' },
+  { name: 'Summit Roofing Group', industry: 'construction', domain: 'summitroofing.com' },
+  { name: 'Brightline Print & Pack', industry: 'printing', domain: 'brightlineprint.com' },
+  { name: 'Harbor Health Network', industry: 'healthcare', domain: 'harborhealth.org' },
+  { name: 'Keystone Data Centers', industry: 'technology', domain: 'keystonedc.com' },
+  { name: 'Prairie Cold Storage', industry: 'transportation', domain: 'prairiecold.com' },
+  { name: 'Atlas Manufacturing', industry: 'manufacturing', domain: 'atlas-mfg.com' },
+  { name: 'Riverside School District', industry: 'education', domain: 'riverside-sd.org' },
+];
+const REGIONS = ['North', 'South', 'East', 'West', 'Central'];
+const CITIES = ['Springfield', 'Riverton', 'Lakeside', 'Fairview', 'Georgetown', 'Madison', 'Clinton', 'Franklin', 'Salem', 'Bristol', 'Dover', 'Ashland'];
+const TITLES = ['Facilities Manager', 'Operations Director', 'Procurement Lead', 'Site Engineer', 'CFO', 'Maintenance Supervisor', 'Office Manager', 'Plant Manager', 'IT Director', 'Project Coordinator'];
+const STAGES = ['prospecting', 'qualification', 'needs_analysis', 'proposal', 'negotiation', 'closed_won', 'closed_lost'];
+const PROBABILITY: Record<string, number> = { prospecting: 10, qualification: 20, needs_analysis: 40, proposal: 60, negotiation: 80, closed_won: 100, closed_lost: 0 };
+const DEALS = ['Generator maintenance contract', 'Standby generator install', 'Load bank testing', 'Roof replacement', 'Annual inspection program', 'Print run Q', 'Emergency repair retainer', 'Fuel polishing service', 'Transfer switch upgrade', 'Compliance testing'];
+const LEAD_STATUSES = ['new', 'new', 'contacted', 'contacted', 'good', 'bad', 'qualified', 'disqualified'];
+const SOURCES = ['web', 'phone', 'email', 'referral', 'partner', 'event', 'advertisement'];
+
+/** Small deterministic PRNG so every demo organisation is the same. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, pick: <T>(a: T[]) => a[Math.floor(next() * a.length)]!, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
+}
+
+function isoDate(offsetDays: number): string {
+  return new Date(Date.now() + offsetDays * 86400_000).toISOString().slice(0, 10);
+}
+
+export async function seedDemo(args: { platform: Platform; scale?: number; onProgress?: (message: string) => void }): Promise<Record<string, number>> {
+  const { platform } = args;
+  const scale = Math.max(1, Math.min(50, Math.floor(args.scale ?? 1)));
+  const log = args.onProgress ?? (() => {});
+  const r = rng(20261125);
+  const existing = await sql`SELECT 1 FROM obj_account WHERE name = ${GROUPS[0]!.name} AND deleted_at IS NULL LIMIT 1`.execute(platform.db);
+  if (existing.rows.length && scale === 1) throw new Error('The demo organisation is already loaded');
+  const counts: Record<string, number> = { users: 0, accounts: 0, contacts: 0, leads: 0, opportunities: 0, tasks: 0 };
+
+  log('Creating users…');
+  const userIds: string[] = [];
+  const people = [['Maya', 'Okafor', 'Sales Director'], ['Luis', 'Fernandez', 'Account Manager'], ['Priya', 'Raman', 'Account Manager'], ['Tom', 'Becker', 'Project Manager'], ['Sofia', 'Lind', 'Sales Rep'], ['Jamal', 'Carter', 'Support Agent']];
+  for (const [first, last, title] of people) {
+    const email = `${first!.toLowerCase()}.${last!.toLowerCase()}@demo.meridian.local`;
+    const found = await sql<{ id: string }>`SELECT id FROM obj_user WHERE email = ${email} AND deleted_at IS NULL`.execute(platform.db);
+    if (found.rows[0]) {
+      userIds.push(found.rows[0].id);
+      continue;
+    }
+    const u = await createUser({ platform, actor: systemActor('cli'), input: { email, firstName: first, lastName: last, password: 'demo-password-1', profile: 'standard' } });
+    await sql`UPDATE obj_user SET title = ${title!} WHERE id = ${u.id}`.execute(platform.db);
+    userIds.push(u.id);
+    counts.users!++;
+  }
+  const actorFor = (userId: string): Actor => ({ userId, isAdmin: true, via: 'cli', timeZone: 'UTC', locale: 'en-US' });
+  const object = (name: string) => platform.registry.requireObject(name);
+
+  // Records go in per account group, one transaction each: fast on PGlite, atomic per group.
+  const accountIds: string[] = [];
+  for (let round = 0; round < scale; round++) {
+    for (const g of GROUPS) {
+      log(`Accounts, contacts and deals of ${g.name}${scale > 1 ? ` (${round + 1}/${scale})` : ''}…`);
+      await inTransaction({ platform, actor: actorFor(userIds[0]!) }, async (ctx) => {
+        const owner = () => r.pick(userIds);
+        const suffix = scale > 1 ? ` ${round + 1}` : '';
+        const top = await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: g.name + suffix, industry: g.industry, type: 'customer', website: `https://www.${g.domain}`, phone: `+1 555 01${r.int(10, 99)} ${r.int(1000, 9999)}`, billing_city: r.pick(CITIES), billing_country: 'USA', account_manager: owner(), main_pm: owner(), payment_terms: 'net_30', invoicing_option: r.pick(['per_po', 'per_month', 'manual']) } });
+        accountIds.push(top.id);
+        counts.accounts!++;
+        const tree: string[] = [top.id];
+        for (const region of REGIONS.slice(0, r.int(2, 4))) {
+          const reg = await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: `${g.name}${suffix} — ${region}`, parent_account: top.id, industry: g.industry, type: 'customer', billing_country: 'USA' } });
+          counts.accounts!++;
+          tree.push(reg.id);
+          for (let b = 0; b < r.int(4, 7); b++) {
+            const city = r.pick(CITIES);
+            const br = await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: `${g.name}${suffix} — ${city} ${b + 1}`, parent_account: reg.id, industry: g.industry, type: r.pick(['customer', 'prospect']), billing_city: city, billing_country: 'USA', phone: `+1 555 02${r.int(10, 99)} ${r.int(1000, 9999)}` } });
+            counts.accounts!++;
+            tree.push(br.id);
+          }
+        }
+        for (const accountId of tree) {
+          for (let c = 0; c < r.int(3, 6); c++) {
+            const first = r.pick(FIRST);
+            const last = r.pick(LAST);
+            await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('contact'), input: { first_name: first, last_name: last, account: accountId, title: r.pick(TITLES), email: `${first.toLowerCase()}.${last.toLowerCase()}${r.int(1, 999)}@${g.domain}`, phone: `+1 555 03${r.int(10, 99)} ${r.int(1000, 9999)}`, is_primary: c === 0 } });
+            counts.contacts!++;
+          }
+        }
+        for (let d = 0; d < r.int(20, 30); d++) {
+          const stage = r.pick(STAGES);
+          const closed = stage.startsWith('closed');
+          const amount = r.int(20, 400) * 250;
+          await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('opportunity'), input: { name: `${r.pick(DEALS)} — ${g.name.split(' ')[0]}`, account: r.pick(tree), amount, gross_profit: Math.round(amount * (0.15 + r.next() * 0.3)), stage, probability: PROBABILITY[stage], close_date: isoDate(closed ? -r.int(1, 200) : r.int(5, 180)), type: r.pick(['new_business', 'existing_business', 'renewal', 'upsell']), lead_source: r.pick(SOURCES) } });
+          counts.opportunities!++;
+        }
+        for (let t = 0; t < 6; t++) {
+          await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('task'), input: { subject: r.pick(['Call about renewal', 'Send quote', 'Site survey', 'Follow up on invoice', 'Schedule inspection']), account: r.pick(tree), due_date: isoDate(r.int(-10, 20)), priority: r.pick(['low', 'normal', 'high']), status: r.pick(['not_started', 'in_progress', 'completed']) } });
+          counts.tasks!++;
+        }
+      });
+    }
+  }
+  log('Leads…');
+  await inTransaction({ platform, actor: actorFor(userIds[0]!) }, async (ctx) => {
+    for (let i = 0; i < 300 * scale; i++) {
+      const first = r.pick(FIRST);
+      const last = r.pick(LAST);
+      const company = r.next() < 0.85 ? `${r.pick(LAST)} ${r.pick(['Logistics', 'Foods', 'Hotels', 'Clinics', 'Builders', 'Printing', 'Labs', 'Storage'])}` : null;
+      const status = r.pick(LEAD_STATUSES);
+      await createRecord({ ctx: { ...ctx, actor: actorFor(r.pick(userIds)) }, object: object('lead'), input: { first_name: first, last_name: last, company, email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com`, phone: `+1 555 04${r.int(10, 99)} ${r.int(1000, 9999)}`, status, disqualified_reason: status === 'disqualified' ? r.pick(['no_budget', 'no_need', 'competitor']) : null, source: r.pick(SOURCES), rating: r.pick(['hot', 'warm', 'cold']) } });
+      counts.leads!++;
+    }
+  });
+  return counts;
+}

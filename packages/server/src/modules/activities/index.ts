@@ -1,0 +1,1 @@
+export { activityObjects } from './objects.ts';

@@ -1,0 +1,3 @@
+import { account, contact, lead, opportunity } from './objects.ts';
+
+export const salesObjects = [account, contact, lead, opportunity];

@@ -1,0 +1,123 @@
+import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
+import { AppError, notFound, unauthenticated, validationFailed } from '../errors.ts';
+import type { Platform } from '../kernel.ts';
+import type { Actor, Channel } from '../records/context.ts';
+import { hashSecret, newSecret } from './secrets.ts';
+import { dummyHash, verifyPassword } from './passwords.ts';
+
+export const SESSION_COOKIE = 'meridian_session';
+export const SESSION_DAYS = 14;
+
+interface UserRow {
+  id: string;
+  email: string;
+  profile: string;
+  active: boolean | null;
+  time_zone: string | null;
+  locale: string | null;
+  full_name: string;
+}
+
+export function actorFor(user: UserRow, via: Channel, tokenId?: string): Actor {
+  return {
+    userId: user.id,
+    isAdmin: user.profile === 'admin',
+    via,
+    ...(tokenId ? { tokenId } : {}),
+    timeZone: user.time_zone || 'UTC',
+    locale: user.locale || 'en-US',
+  };
+}
+
+async function loadActiveUser(platform: Platform, userId: string): Promise<UserRow | undefined> {
+  const r = await sql<UserRow>`SELECT id, email, profile, active, time_zone, locale, full_name FROM obj_user WHERE id = ${userId} AND deleted_at IS NULL`.execute(platform.db);
+  const u = r.rows[0];
+  return u && u.active !== false ? u : undefined;
+}
+
+/** Checks e-mail and password; the same error and similar timing whether the user exists or not. */
+export async function login(args: { platform: Platform; email: unknown; password: unknown; ip?: string; userAgent?: string }): Promise<{ sessionId: string; user: UserRow; expiresAt: Date }> {
+  if (typeof args.email !== 'string' || typeof args.password !== 'string' || !args.email || !args.password) {
+    throw validationFailed([{ field: typeof args.email === 'string' && args.email ? 'password' : 'email', code: 'required', message: 'E-mail and password are required' }]);
+  }
+  const r = await sql<UserRow & { password_hash: string | null }>`SELECT u.id, u.email, u.profile, u.active, u.time_zone, u.locale, u.full_name, c.password_hash
+    FROM obj_user u LEFT JOIN auth_credential c ON c.user_id = u.id WHERE lower(u.email) = lower(${args.email}) AND u.deleted_at IS NULL`.execute(args.platform.db);
+  const row = r.rows[0];
+  const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), args.password);
+  if (!row || !row.password_hash || !ok || row.active === false) throw new AppError('unauthenticated', 'The e-mail or password is not correct');
+  const sessionId = newSecret('ms_');
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
+  await sql`INSERT INTO auth_session (id, user_id, expires_at, ip, user_agent) VALUES (${hashSecret(sessionId)}, ${row.id}, ${expiresAt}, ${args.ip ?? null}, ${(args.userAgent ?? '').slice(0, 300)})`.execute(args.platform.db);
+  return { sessionId, user: row, expiresAt };
+}
+
+export async function logout(platform: Platform, sessionId: string): Promise<void> {
+  await sql`DELETE FROM auth_session WHERE id = ${hashSecret(sessionId)}`.execute(platform.db);
+}
+
+export async function actorFromSession(platform: Platform, sessionId: string): Promise<Actor> {
+  const r = await sql<{ user_id: string; expires_at: Date; last_seen_at: Date }>`SELECT user_id, expires_at, last_seen_at FROM auth_session WHERE id = ${hashSecret(sessionId)}`.execute(platform.db);
+  const s = r.rows[0];
+  if (!s || new Date(s.expires_at) < new Date()) throw unauthenticated('Your session has expired; sign in again');
+  const user = await loadActiveUser(platform, s.user_id);
+  if (!user) throw unauthenticated('This user is no longer active');
+  // Sliding expiry, written at most once an hour per session.
+  if (Date.now() - new Date(s.last_seen_at).getTime() > 3600_000) {
+    await sql`UPDATE auth_session SET last_seen_at = now(), expires_at = now() + make_interval(days => ${SESSION_DAYS}) WHERE id = ${hashSecret(sessionId)}`.execute(platform.db);
+  }
+  return actorFor(user, 'ui');
+}
+
+export async function actorFromToken(platform: Platform, token: string): Promise<Actor> {
+  const r = await sql<{ id: string; user_id: string; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }>`SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_token WHERE token_hash = ${hashSecret(token)}`.execute(platform.db);
+  const t = r.rows[0];
+  if (!t || t.revoked_at || (t.expires_at && new Date(t.expires_at) < new Date())) throw unauthenticated('The API token is not valid');
+  const user = await loadActiveUser(platform, t.user_id);
+  if (!user) throw unauthenticated('The user of this API token is no longer active');
+  if (!t.last_used_at || Date.now() - new Date(t.last_used_at).getTime() > 60_000) {
+    await sql`UPDATE api_token SET last_used_at = now() WHERE id = ${t.id}`.execute(platform.db);
+  }
+  return actorFor(user, 'api', t.id);
+}
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+}
+
+/** A new API token for the actor's own user; the secret is returned once and only its hash is kept. */
+export async function createApiToken(args: { platform: Platform; actor: Actor; name: unknown; expiresInDays?: unknown }): Promise<TokenInfo & { token: string }> {
+  if (!args.actor.userId) throw unauthenticated();
+  if (typeof args.name !== 'string' || !args.name.trim() || args.name.length > 100) {
+    throw validationFailed([{ field: 'name', code: 'required', message: 'Name the token (up to 100 characters), e.g. "Accounting sync"' }]);
+  }
+  let expiresAt: Date | null = null;
+  if (args.expiresInDays !== undefined && args.expiresInDays !== null) {
+    if (!Number.isInteger(args.expiresInDays) || (args.expiresInDays as number) < 1 || (args.expiresInDays as number) > 3650) {
+      throw validationFailed([{ field: 'expiresInDays', code: 'out_of_range', message: 'Between 1 and 3650 days' }]);
+    }
+    expiresAt = new Date(Date.now() + (args.expiresInDays as number) * 86400_000);
+  }
+  const token = newSecret('mrd_');
+  const id = uuidv7();
+  const prefix = token.slice(0, 10);
+  await sql`INSERT INTO api_token (id, user_id, name, token_hash, prefix, expires_at) VALUES (${id}, ${args.actor.userId}, ${args.name.trim()}, ${hashSecret(token)}, ${prefix}, ${expiresAt})`.execute(args.platform.db);
+  return { id, name: args.name.trim(), token, prefix, createdAt: new Date().toISOString(), lastUsedAt: null, expiresAt: expiresAt?.toISOString() ?? null };
+}
+
+export async function listApiTokens(args: { platform: Platform; actor: Actor }): Promise<TokenInfo[]> {
+  const r = await sql<{ id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null; expires_at: Date | null }>`SELECT id, name, prefix, created_at, last_used_at, expires_at
+    FROM api_token WHERE user_id = ${args.actor.userId} AND revoked_at IS NULL ORDER BY created_at DESC`.execute(args.platform.db);
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return r.rows.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, createdAt: iso(t.created_at)!, lastUsedAt: iso(t.last_used_at), expiresAt: iso(t.expires_at) }));
+}
+
+export async function revokeApiToken(args: { platform: Platform; actor: Actor; id: string }): Promise<void> {
+  const r = await sql`UPDATE api_token SET revoked_at = now() WHERE id::text = ${args.id} AND revoked_at IS NULL AND (user_id = ${args.actor.userId} OR ${args.actor.isAdmin})`.execute(args.platform.db);
+  if (!r.numAffectedRows || r.numAffectedRows === 0n) throw notFound('API token');
+}

@@ -1,0 +1,95 @@
+import path from 'node:path';
+import { Kysely } from 'kysely';
+import { PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { PGliteDialect } from './pglite-dialect.ts';
+import { Mutex } from './mutex.ts';
+import { lockDataDir } from './lock.ts';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** One open database, whichever engine is behind it. */
+export interface Database {
+  kind: DatabaseKind;
+  db: Kysely<any>;
+  /** Set for PGlite: the instance and the mutex every user of its single session must hold. */
+  pglite?: PGlite;
+  mutex?: Mutex;
+  /** Set for PostgreSQL. */
+  pool?: pg.Pool;
+  connectionString?: string;
+  close(): Promise<void>;
+}
+
+const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
+
+// Dates stay 'YYYY-MM-DD' strings (a calendar date has no zone); numerics stay strings so money
+// never passes through a float; the record mapper converts per field type.
+pg.types.setTypeParser(OID.date, (v) => v);
+pg.types.setTypeParser(OID.numeric, (v) => v);
+pg.types.setTypeParser(OID.int8, (v) => v);
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  /** PGlite data directory; omitted means an in-memory database (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openPGlite(options.dataDir);
+}
+
+async function openPostgres(connectionString: string, max: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString, max, options: '-c TimeZone=UTC' });
+  pool.on('error', () => {
+    /* idle client errors surface on the next query */
+  });
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    connectionString,
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPGlite(dataDir: string | undefined): Promise<Database> {
+  const release = dataDir ? lockDataDir(dataDir) : () => {};
+  try {
+    const pglite = await PGlite.create({
+      ...(dataDir ? { dataDir: path.join(dataDir, 'pglite') } : {}),
+      extensions: { pg_trgm },
+      initialMemory: 256 * 1024 * 1024,
+      parsers: {
+        [OID.date]: (v: string) => v,
+        [OID.numeric]: (v: string) => v,
+        [OID.int8]: (v: string) => v,
+      },
+    });
+    await pglite.exec("SET TimeZone = 'UTC'");
+    const mutex = new Mutex();
+    const db = new Kysely<any>({ dialect: new PGliteDialect(pglite, mutex) });
+    return {
+      kind: 'pglite',
+      db,
+      pglite,
+      mutex,
+      async close() {
+        await mutex.run(async () => {
+          await pglite.close();
+        });
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}

@@ -1,0 +1,116 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { FieldDefinition, ObjectDefinition } from './types.ts';
+
+/**
+ * DDL for record tables. Everything runs inside the caller's transaction so a new object or
+ * field and its metadata row commit (or roll back) together. Identifiers come only from
+ * validated API names (lower snake case) and are quoted by Kysely.
+ * Naming: index `ix__<table>__<column>`, unique index `uq__<table>__<field>`,
+ * foreign key `fk__<table>__<field>`, autonumber sequence `seq__<table>__<field>`.
+ */
+export function columnType(field: FieldDefinition): string {
+  switch (field.type) {
+    case 'id':
+    case 'lookup':
+    case 'user':
+      return 'uuid';
+    case 'number':
+    case 'percent':
+      return 'numeric';
+    case 'currency':
+      return 'numeric(18,2)';
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+      return 'date';
+    case 'datetime':
+      return 'timestamptz(3)';
+    case 'multi_picklist':
+      return 'text[]';
+    default:
+      return 'text';
+  }
+}
+
+const SYSTEM_COLUMNS = new Set(['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version', 'deleted_at']);
+
+export async function createObjectTable(db: Kysely<any>, object: ObjectDefinition): Promise<void> {
+  const t = sql.table(object.table);
+  await sql`CREATE TABLE IF NOT EXISTS ${t} (
+    "id" uuid PRIMARY KEY,
+    "owner_id" uuid,
+    "created_at" timestamptz(3) NOT NULL DEFAULT date_trunc('milliseconds', now()),
+    "updated_at" timestamptz(3) NOT NULL DEFAULT date_trunc('milliseconds', now()),
+    "created_by" uuid,
+    "updated_by" uuid,
+    "version" integer NOT NULL DEFAULT 1,
+    "deleted_at" timestamptz(3)
+  )`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__owner_id`)} ON ${t} ("owner_id")`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__deleted_at`)} ON ${t} ("deleted_at") WHERE "deleted_at" IS NOT NULL`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__created_at`)} ON ${t} ("created_at", "id")`.execute(db);
+  for (const f of object.fields) {
+    if (!SYSTEM_COLUMNS.has(f.column)) await addFieldColumn(db, object, f, { ifNotExists: true });
+  }
+}
+
+export async function addFieldColumn(
+  db: Kysely<any>,
+  object: ObjectDefinition,
+  field: FieldDefinition,
+  options: { ifNotExists?: boolean } = {},
+): Promise<void> {
+  const t = sql.table(object.table);
+  const col = sql.id(field.column);
+  const ine = options.ifNotExists ? sql`IF NOT EXISTS` : sql``;
+  if (field.generated) {
+    // Generated expressions are written in code by us, never taken from input.
+    await sql`ALTER TABLE ${t} ADD COLUMN ${ine} ${col} text GENERATED ALWAYS AS (${sql.raw(field.generated)}) STORED`.execute(db);
+  } else {
+    await sql`ALTER TABLE ${t} ADD COLUMN ${ine} ${col} ${sql.raw(columnType(field))}`.execute(db);
+  }
+  await ensureFieldIndexes(db, object, field);
+}
+
+export async function ensureFieldIndexes(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition): Promise<void> {
+  const t = sql.table(object.table);
+  const col = sql.id(field.column);
+  if (field.type === 'lookup' || field.type === 'user') {
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__${field.column}`)} ON ${t} (${col})`.execute(db);
+  }
+  if (field.type === 'autonumber') {
+    await sql`CREATE SEQUENCE IF NOT EXISTS ${sql.id(`seq__${object.table}__${field.apiName}`)}`.execute(db);
+  }
+  if (field.unique) await createUniqueIndex(db, object, field);
+}
+
+export function uniqueIndexName(object: ObjectDefinition, field: FieldDefinition): string {
+  return `uq__${object.table}__${field.apiName}`;
+}
+
+export async function createUniqueIndex(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition): Promise<void> {
+  const expr: RawBuilder<unknown> = field.type === 'email' ? sql`lower(${sql.id(field.column)})` : sql`${sql.id(field.column)}`;
+  await sql`CREATE UNIQUE INDEX IF NOT EXISTS ${sql.id(uniqueIndexName(object, field))} ON ${sql.table(object.table)} (${expr}) WHERE "deleted_at" IS NULL`.execute(db);
+}
+
+export async function dropUniqueIndex(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition): Promise<void> {
+  await sql`DROP INDEX IF EXISTS ${sql.id(uniqueIndexName(object, field))}`.execute(db);
+}
+
+/** Foreign keys are added once every table exists (lookups may point forward or to themselves). */
+export async function ensureForeignKey(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition, target: ObjectDefinition): Promise<void> {
+  const name = `fk__${object.table}__${field.apiName}`;
+  const exists = await sql<{ n: number }>`SELECT 1 AS n FROM pg_constraint WHERE conname = ${name}`.execute(db);
+  if (exists.rows.length) return;
+  // Soft deletes are handled by the record service; the key guards purges and direct SQL.
+  await sql`ALTER TABLE ${sql.table(object.table)} ADD CONSTRAINT ${sql.id(name)} FOREIGN KEY (${sql.id(field.column)}) REFERENCES ${sql.table(target.table)} ("id") ON DELETE RESTRICT`.execute(db);
+}
+
+export async function dropForeignKey(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition): Promise<void> {
+  await sql`ALTER TABLE ${sql.table(object.table)} DROP CONSTRAINT IF EXISTS ${sql.id(`fk__${object.table}__${field.apiName}`)}`.execute(db);
+}
+
+export async function tableColumns(db: Kysely<any>, table: string): Promise<Set<string>> {
+  const r = await sql<{ column_name: string }>`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ${table}`.execute(db);
+  return new Set(r.rows.map((x) => x.column_name));
+}

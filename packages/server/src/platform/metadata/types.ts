@@ -1,0 +1,109 @@
+/**
+ * The one definition shape that tables, validation, OpenAPI, forms, filters and reports read.
+ * Standard objects are written in code (modules/<m>/objects.ts); custom objects and fields are
+ * rows in meta_object / meta_field; registry.ts resolves both into these types.
+ */
+import type { Condition } from '../query/types.ts';
+
+export const FIELD_TYPES = [
+  'text',
+  'long_text',
+  'email',
+  'phone',
+  'url',
+  'number',
+  'currency',
+  'percent',
+  'boolean',
+  'date',
+  'datetime',
+  'picklist',
+  'multi_picklist',
+  'lookup',
+  'user',
+  'autonumber',
+] as const;
+
+/** `id` is the primary key type; it is never created by an admin. */
+export type FieldType = (typeof FIELD_TYPES)[number] | 'id';
+
+export interface PicklistValue {
+  value: string;
+  label: string;
+  /** Inactive values stay readable on old records but cannot be newly chosen. */
+  active?: boolean;
+}
+
+export type LookupDeleteBehaviour = 'restrict' | 'cascade' | 'clear';
+
+export interface FieldDefinition {
+  apiName: string;
+  label: string;
+  type: FieldType;
+  /** Column in the object's table (lookups and users end in _id). */
+  column: string;
+  required: boolean;
+  unique: boolean;
+  defaultValue?: unknown;
+  helpText?: string;
+  picklist?: { values: PicklistValue[] };
+  lookup?: { object: string; onDelete: LookupDeleteBehaviour };
+  autonumber?: { prefix: string; digits: number };
+  /** Shipped in code (cannot be deleted or retyped) vs. added by an admin. */
+  standard: boolean;
+  /** Maintained by Meridian (id, timestamps, version, computed names): never written by clients. */
+  readOnly: boolean;
+  /** Included in global search and the record's display name search. */
+  searchable: boolean;
+  /** May be used as the key of bulk upserts. */
+  externalId: boolean;
+  /** SQL expression for a stored generated column (computed by the database, read-only). */
+  generated?: string;
+}
+
+export interface ValidationRule {
+  id: string;
+  name: string;
+  /** The condition a record must satisfy to be saved. */
+  condition: Condition;
+  message: string;
+  /** Field the error is reported on, if any. */
+  field?: string;
+  active: boolean;
+}
+
+export interface ObjectDefinition {
+  apiName: string;
+  label: string;
+  pluralLabel: string;
+  /** Table holding the records. */
+  table: string;
+  standard: boolean;
+  /** Field whose value names a record in lists, lookups and search results. */
+  nameField: string;
+  description?: string;
+  /** Order in the app's navigation (admins may change it). */
+  navOrder: number;
+  fields: FieldDefinition[];
+  validationRules: ValidationRule[];
+}
+
+/** Read access to the resolved definitions; everything that needs metadata takes this. */
+export interface MetadataRegistry {
+  getObject(apiName: string): ObjectDefinition | undefined;
+  requireObject(apiName: string): ObjectDefinition;
+  listObjects(): ObjectDefinition[];
+  getField(object: ObjectDefinition, apiName: string): FieldDefinition | undefined;
+}
+
+/** Field names every record table has; admins cannot reuse them. */
+export const SYSTEM_FIELD_NAMES = [
+  'id',
+  'created_at',
+  'updated_at',
+  'created_by',
+  'updated_by',
+  'owner',
+  'version',
+  'deleted_at',
+] as const;

@@ -1,0 +1,57 @@
+import type { Transaction } from 'kysely';
+import type { Platform } from '../kernel.ts';
+
+/** Through what a change was made; recorded in field history and events. */
+export type Channel = 'ui' | 'api' | 'cli' | 'workflow' | 'import' | 'system';
+
+export interface Actor {
+  /** null only for the system itself (migrations, first-run setup). */
+  userId: string | null;
+  isAdmin: boolean;
+  via: Channel;
+  tokenId?: string;
+  timeZone: string;
+  locale: string;
+}
+
+export const systemActor = (via: Channel = 'system'): Actor => ({ userId: null, isAdmin: true, via, timeZone: 'UTC', locale: 'en-US' });
+
+/** Work queued to run only once the outermost transaction has committed. */
+export class UnitOfWork {
+  readonly #afterCommit: Array<() => Promise<void> | void> = [];
+  afterCommit(fn: () => Promise<void> | void) {
+    this.#afterCommit.push(fn);
+  }
+  async flush(log: (error: unknown) => void) {
+    for (const fn of this.#afterCommit.splice(0)) {
+      try {
+        await fn();
+      } catch (error) {
+        // The write is committed; an after-commit failure must not turn it into an error.
+        log(error);
+      }
+    }
+  }
+}
+
+export interface RecordContext {
+  platform: Platform;
+  actor: Actor;
+  /** Present inside a transaction; commands started without one open their own. */
+  trx?: Transaction<any>;
+  uow?: UnitOfWork;
+}
+
+export type TxContext = RecordContext & { trx: Transaction<any>; uow: UnitOfWork };
+
+/**
+ * Runs fn in the context's transaction, or in a new one whose after-commit work runs once it
+ * commits. One user action = one transaction: nested commands join the outer one.
+ */
+export async function inTransaction<T>(ctx: RecordContext, fn: (ctx: TxContext) => Promise<T>): Promise<T> {
+  if (ctx.trx && ctx.uow) return fn(ctx as TxContext);
+  const uow = new UnitOfWork();
+  const result = await ctx.platform.db.transaction().execute((trx) => fn({ ...ctx, trx, uow }));
+  await uow.flush((error) => ctx.platform.logger.error({ err: error }, 'after-commit hook failed'));
+  return result;
+}

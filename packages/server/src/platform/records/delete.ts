@@ -1,0 +1,204 @@
+import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
+import { AppError, forbidden, notFound, translateDatabaseError } from '../errors.ts';
+import type { ObjectDefinition } from '../metadata/types.ts';
+import { assertObjectPermission } from '../access/policy.ts';
+import { inTransaction, type RecordContext, type TxContext } from './context.ts';
+import type { ApiRecord } from './hooks.ts';
+import { recordChange } from './history.ts';
+import { recordName, rowToRecord } from './serialize.ts';
+import { assertVersion, loadForUpdate, queueAfterCommit } from './write.ts';
+import { UUID_RE } from './values.ts';
+
+interface Cleared {
+  object: string;
+  id: string;
+  field: string;
+  value: string;
+}
+
+/**
+ * Soft delete (PLT-15). Records pointing here through a `restrict` lookup block the delete
+ * (409 with the blockers); `cascade` lookups delete their records along; `clear` lookups are
+ * emptied and remembered, so restoring puts them back. Everything lands in the recycle bin
+ * under the root record, in one transaction.
+ */
+export async function deleteRecord(args: { ctx: RecordContext; object: ObjectDefinition; id: string; expectedVersion?: number }): Promise<void> {
+  assertObjectPermission(args.ctx.actor, args.object, 'delete');
+  await inTransaction(args.ctx, async (ctx) => {
+    const record = await loadForUpdate(ctx, args.object, args.id);
+    assertVersion(args.object, record, args.expectedVersion);
+    if (args.object.apiName === 'user') throw new AppError('rule_violation', 'Users are deactivated, not deleted: set active to false');
+    const visited = new Set<string>();
+    await deleteTree(ctx, args.object, record, { object: args.object.apiName, id: args.id }, visited);
+  });
+}
+
+async function deleteTree(ctx: TxContext, object: ObjectDefinition, record: ApiRecord, root: { object: string; id: string }, visited: Set<string>) {
+  const key = `${object.apiName}:${record.id}`;
+  if (visited.has(key)) return;
+  visited.add(key);
+  for (const hook of ctx.platform.hooks.for('beforeDelete', object.apiName, 'delete')) await hook({ ctx, object, record });
+  const registry = ctx.platform.registry;
+  const blockers: Array<{ object: string; field: string; count: number; examples: Array<{ id: string; name: string }> }> = [];
+  const cleared: Cleared[] = [];
+  for (const ref of registry.referencesTo(object.apiName)) {
+    const behaviour = ref.field.lookup!.onDelete;
+    const t = sql.table(ref.object.table);
+    const col = sql.ref(ref.field.column);
+    if (behaviour === 'restrict') {
+      const r = await sql<Record<string, unknown>>`SELECT * FROM ${t} WHERE ${col} = ${record.id} AND deleted_at IS NULL AND id <> ${record.id} LIMIT 4`.execute(ctx.trx);
+      const live = r.rows.filter((row) => !visited.has(`${ref.object.apiName}:${row.id as string}`));
+      if (live.length) {
+        const count = await sql<{ n: string }>`SELECT count(*) AS n FROM ${t} WHERE ${col} = ${record.id} AND deleted_at IS NULL`.execute(ctx.trx);
+        blockers.push({
+          object: ref.object.apiName,
+          field: ref.field.apiName,
+          count: Number(count.rows[0]!.n),
+          examples: live.slice(0, 3).map((row) => ({ id: row.id as string, name: recordName(ref.object, rowToRecord(ref.object.fields, row)) })),
+        });
+      }
+    } else if (behaviour === 'cascade') {
+      const r = await sql<Record<string, unknown>>`SELECT * FROM ${t} WHERE ${col} = ${record.id} AND deleted_at IS NULL FOR UPDATE`.execute(ctx.trx);
+      for (const row of r.rows) await deleteTree(ctx, ref.object, rowToRecord(ref.object.fields, row), root, visited);
+    } else {
+      const r = await sql<{ id: string }>`UPDATE ${t} SET ${col} = NULL, version = version + 1, updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId}
+        WHERE ${col} = ${record.id} AND deleted_at IS NULL RETURNING id`.execute(ctx.trx);
+      for (const row of r.rows) {
+        cleared.push({ object: ref.object.apiName, id: row.id, field: ref.field.apiName, value: record.id });
+        await recordChange({ ctx, object: ref.object, operation: 'update', recordId: row.id, changes: { [ref.field.apiName]: { old: record.id, new: null } } });
+      }
+    }
+  }
+  if (blockers.length) {
+    const b = blockers[0]!;
+    throw new AppError('referenced', `This ${object.label.toLowerCase()} cannot be deleted: ${b.count} ${b.object} record(s) point to it through '${b.field}'. Delete or re-point them first.`, {
+      errors: blockers.map((x) => ({ field: '', code: 'referenced', message: `${x.count} ${x.object} record(s) via ${x.field}` })),
+      extra: { blockers },
+    });
+  }
+  await sql`UPDATE ${sql.table(object.table)} SET deleted_at = date_trunc('milliseconds', now()), version = version + 1, updated_by = ${ctx.actor.userId} WHERE id = ${record.id}`.execute(ctx.trx);
+  await sql`INSERT INTO recycle_bin (id, object, record_id, name, root_object, root_id, cleared, deleted_by)
+    VALUES (${uuidv7()}, ${object.apiName}, ${record.id}, ${recordName(object, record)}, ${root.object}, ${root.id}, ${JSON.stringify(cleared)}::jsonb, ${ctx.actor.userId})`.execute(ctx.trx);
+  await recordChange({ ctx, object, operation: 'delete', recordId: record.id, changes: {} });
+  queueAfterCommit(ctx, object, 'delete', record, {});
+}
+
+interface BinEntry {
+  id: string;
+  object: string;
+  record_id: string;
+  name: string | null;
+  root_object: string;
+  root_id: string;
+  cleared: Cleared[];
+  deleted_at: Date;
+  deleted_by: string | null;
+}
+
+async function loadGroup(ctx: TxContext, entryId: string): Promise<BinEntry[]> {
+  if (!UUID_RE.test(entryId)) throw notFound('Recycle bin entry');
+  const r = await sql<BinEntry>`SELECT * FROM recycle_bin WHERE id = ${entryId}`.execute(ctx.trx);
+  const entry = r.rows[0];
+  if (!entry || entry.record_id !== entry.root_id) throw notFound('Recycle bin entry');
+  if (!ctx.actor.isAdmin && entry.deleted_by !== ctx.actor.userId) throw forbidden('Only an administrator or the person who deleted it can do this');
+  const g = await sql<BinEntry>`SELECT * FROM recycle_bin WHERE root_object = ${entry.root_object} AND root_id = ${entry.root_id} ORDER BY deleted_at, id`.execute(ctx.trx);
+  return g.rows;
+}
+
+export async function findBinEntry(ctx: RecordContext, object: string, recordId: string): Promise<string> {
+  if (!UUID_RE.test(recordId)) throw notFound('Deleted record');
+  const r = await sql<{ id: string }>`SELECT id FROM recycle_bin WHERE object = ${object} AND record_id = ${recordId} AND root_id = record_id`.execute(ctx.trx ?? ctx.platform.db);
+  if (!r.rows[0]) throw notFound(`Deleted ${object} ${recordId}`);
+  return r.rows[0].id;
+}
+
+/** Restores a deleted record with everything deleted along with it, and re-links cleared lookups. */
+export async function restoreRecord(args: { ctx: RecordContext; entryId: string }): Promise<{ object: string; id: string; restored: number }> {
+  return inTransaction(args.ctx, async (ctx) => {
+    const group = await loadGroup(ctx, args.entryId);
+    const registry = ctx.platform.registry;
+    for (const e of group) {
+      const object = registry.getObject(e.object);
+      if (!object) throw new AppError('conflict', `The object '${e.object}' no longer exists; restore it first`);
+      assertObjectPermission(ctx.actor, object, 'delete');
+      await sql`SAVEPOINT rec_restore`.execute(ctx.trx);
+      try {
+        await sql`UPDATE ${sql.table(object.table)} SET deleted_at = NULL, version = version + 1, updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId} WHERE id = ${e.record_id}`.execute(ctx.trx);
+        await sql`RELEASE SAVEPOINT rec_restore`.execute(ctx.trx);
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT rec_restore`.execute(ctx.trx);
+        throw translateDatabaseError(error) ?? error;
+      }
+      await recordChange({ ctx, object, operation: 'restore', recordId: e.record_id, changes: {} });
+      for (const c of e.cleared) {
+        const o = registry.getObject(c.object);
+        const f = o && registry.getField(o, c.field);
+        if (!o || !f) continue;
+        const r = await sql<{ id: string }>`UPDATE ${sql.table(o.table)} SET ${sql.ref(f.column)} = ${c.value}, version = version + 1, updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId}
+          WHERE id = ${c.id} AND ${sql.ref(f.column)} IS NULL AND deleted_at IS NULL RETURNING id`.execute(ctx.trx);
+        if (r.rows.length) await recordChange({ ctx, object: o, operation: 'update', recordId: c.id, changes: { [c.field]: { old: null, new: c.value } } });
+      }
+      const restored = await loadForUpdate(ctx, object, e.record_id);
+      queueAfterCommit(ctx, object, 'restore', restored, {});
+    }
+    await sql`DELETE FROM recycle_bin WHERE id = ANY(${group.map((e) => e.id)}::uuid[])`.execute(ctx.trx);
+    const root = group.find((e) => e.record_id === e.root_id)!;
+    return { object: root.object, id: root.record_id, restored: group.length };
+  });
+}
+
+/** Deletes a recycle-bin entry and its group for good. */
+export async function purgeRecord(args: { ctx: RecordContext; entryId: string }): Promise<{ purged: number }> {
+  return inTransaction(args.ctx, async (ctx) => {
+    const group = await loadGroup(ctx, args.entryId);
+    // Children were deleted after their parents: purge in reverse so foreign keys hold.
+    for (const e of [...group].reverse()) {
+      const object = ctx.platform.registry.getObject(e.object);
+      if (!object) continue;
+      await sql`SAVEPOINT rec_purge`.execute(ctx.trx);
+      try {
+        await sql`DELETE FROM ${sql.table(object.table)} WHERE id = ${e.record_id} AND deleted_at IS NOT NULL`.execute(ctx.trx);
+        await sql`RELEASE SAVEPOINT rec_purge`.execute(ctx.trx);
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT rec_purge`.execute(ctx.trx);
+        const t = translateDatabaseError(error);
+        if (t?.code === 'referenced') {
+          throw new AppError('referenced', `${e.name ?? e.record_id} is still referenced by deleted records elsewhere in the recycle bin; purge those first`);
+        }
+        throw t ?? error;
+      }
+    }
+    await sql`DELETE FROM recycle_bin WHERE id = ANY(${group.map((e) => e.id)}::uuid[])`.execute(ctx.trx);
+    return { purged: group.length };
+  });
+}
+
+export interface BinItem {
+  id: string;
+  object: string;
+  recordId: string;
+  name: string | null;
+  deletedAt: string;
+  deletedBy: string | null;
+  dependents: number;
+}
+
+/** The recycle bin, newest first, keyset paginated on (deleted_at, id). */
+export async function listRecycleBin(args: { ctx: RecordContext; object?: string; limit: number; after?: { deletedAt: string; id: string } }): Promise<BinItem[]> {
+  const { ctx } = args;
+  const mine = ctx.actor.isAdmin ? sql`` : sql`AND b.deleted_by = ${ctx.actor.userId}`;
+  const obj = args.object ? sql`AND b.object = ${args.object}` : sql``;
+  const after = args.after ? sql`AND (b.deleted_at, b.id) < (${args.after.deletedAt}::timestamptz, ${args.after.id}::uuid)` : sql``;
+  const r = await sql<BinEntry & { dependents: string }>`SELECT b.*, (SELECT count(*) FROM recycle_bin c WHERE c.root_object = b.object AND c.root_id = b.record_id) - 1 AS dependents
+    FROM recycle_bin b WHERE b.record_id = b.root_id ${mine} ${obj} ${after} ORDER BY b.deleted_at DESC, b.id DESC LIMIT ${args.limit}`.execute(ctx.platform.db);
+  return r.rows.map((e) => ({
+    id: e.id,
+    object: e.object,
+    recordId: e.record_id,
+    name: e.name,
+    deletedAt: new Date(e.deleted_at).toISOString(),
+    deletedBy: e.deleted_by,
+    dependents: Number(e.dependents),
+  }));
+}

@@ -1,0 +1,68 @@
+import type { ObjectDefinition } from '../metadata/types.ts';
+import type { TxContext } from './context.ts';
+
+export type RecordOperation = 'create' | 'update' | 'delete' | 'restore';
+export type ApiRecord = Record<string, unknown> & { id: string };
+
+export interface BeforeSaveArgs {
+  ctx: TxContext;
+  object: ObjectDefinition;
+  operation: 'create' | 'update';
+  /** The values that will be written (validated); a hook may change or add entries. */
+  data: Record<string, unknown>;
+  /** The record as it will be after the write (previous values merged with data). */
+  merged: Record<string, unknown>;
+  previous?: ApiRecord;
+}
+
+export interface AfterSaveArgs {
+  ctx: TxContext;
+  object: ObjectDefinition;
+  operation: RecordOperation;
+  record: ApiRecord;
+  previous?: ApiRecord;
+  changes: Record<string, { old: unknown; new: unknown }>;
+}
+
+export interface BeforeDeleteArgs {
+  ctx: TxContext;
+  object: ObjectDefinition;
+  record: ApiRecord;
+}
+
+interface HookMap {
+  beforeSave: (args: BeforeSaveArgs) => Promise<void> | void;
+  /** Inside the transaction, after the write: for follow-on writes that must commit with it. */
+  afterSave: (args: AfterSaveArgs) => Promise<void> | void;
+  beforeDelete: (args: BeforeDeleteArgs) => Promise<void> | void;
+  /** After commit: notifications, caches. Failures are logged, never undo the write. */
+  afterCommit: (args: Omit<AfterSaveArgs, 'ctx'> & { ctx: TxContext }) => Promise<void> | void;
+}
+
+export type HookStage = keyof HookMap;
+
+interface Registered<S extends HookStage> {
+  name: string;
+  object: string;
+  operations?: RecordOperation[];
+  run: HookMap[S];
+}
+
+/**
+ * Business rules as typed hooks keyed by object and operation, registered by the module that
+ * owns them (modules/<m>/hooks.ts). Every entry point — REST, bulk, CLI, import, automation —
+ * goes through the record service, so a rule registered here holds everywhere.
+ */
+export class HookRegistry {
+  readonly #hooks: { [S in HookStage]: Registered<S>[] } = { beforeSave: [], afterSave: [], beforeDelete: [], afterCommit: [] };
+
+  register<S extends HookStage>(stage: S, hook: Registered<S>): void {
+    (this.#hooks[stage] as Registered<S>[]).push(hook);
+  }
+
+  for<S extends HookStage>(stage: S, object: string, operation: RecordOperation): Array<HookMap[S]> {
+    return (this.#hooks[stage] as Registered<S>[])
+      .filter((h) => (h.object === '*' || h.object === object) && (!h.operations || h.operations.includes(operation)))
+      .map((h) => h.run);
+  }
+}

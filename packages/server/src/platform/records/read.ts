@@ -1,0 +1,187 @@
+import { sql, type RawBuilder } from 'kysely';
+import { badRequest, notFound, validationFailed } from '../errors.ts';
+import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
+import { assertObjectPermission, readableFields, visibilityCondition } from '../access/policy.ts';
+import { compileCondition, parseCondition } from '../query/index.ts';
+import type { RecordContext } from './context.ts';
+import type { ApiRecord } from './hooks.ts';
+import { rowToRecord, recordName } from './serialize.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { UUID_RE } from './values.ts';
+
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
+const UNSORTABLE = new Set(['long_text', 'multi_picklist']);
+
+function executor(ctx: RecordContext) {
+  return ctx.trx ?? ctx.platform.db;
+}
+
+/** Which fields to return: all readable ones, or the requested subset (always with id and version). */
+export function selectFields(ctx: RecordContext, object: ObjectDefinition, requested?: string[]): FieldDefinition[] {
+  const readable = readableFields(ctx.actor, object);
+  if (!requested?.length) return readable;
+  const byName = new Map(readable.map((f) => [f.apiName, f]));
+  const unknown = requested.filter((n) => !byName.has(n));
+  if (unknown.length) {
+    throw validationFailed(unknown.map((n) => ({ field: 'fields', code: 'unknown_field', message: `Unknown field '${n.slice(0, 64)}' on ${object.apiName}` })));
+  }
+  const wanted = new Set(['id', 'version', ...requested]);
+  return readable.filter((f) => wanted.has(f.apiName));
+}
+
+function columnsOf(fields: FieldDefinition[], alias = 't0'): RawBuilder<unknown> {
+  return sql.join(fields.map((f) => sql.ref(`${alias}.${f.column}`)));
+}
+
+/** Loads one live record, or throws not_found (also when it exists but the actor may not see it). */
+export async function getRecord(args: { ctx: RecordContext; object: ObjectDefinition; id: string; fields?: string[]; includeDeleted?: boolean }): Promise<ApiRecord> {
+  const { ctx, object, id } = args;
+  assertObjectPermission(ctx.actor, object, 'read');
+  if (!UUID_RE.test(id)) throw notFound(`${object.label} ${id.slice(0, 40)}`);
+  const fields = selectFields(ctx, object, args.fields);
+  const visible = visibilityCondition(ctx.actor, object, 't0');
+  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(fields)} FROM ${sql.table(object.table)} AS t0
+    WHERE t0.id = ${id} ${args.includeDeleted ? sql`` : sql`AND t0.deleted_at IS NULL`} ${visible ? sql`AND ${visible}` : sql``}`.execute(executor(ctx));
+  const row = r.rows[0];
+  if (!row) throw notFound(`${object.label} ${id}`);
+  return rowToRecord(fields, row);
+}
+
+interface SortKey {
+  field: FieldDefinition;
+  desc: boolean;
+}
+
+export function parseSort(object: ObjectDefinition, fieldsOf: (name: string) => FieldDefinition | undefined, sort: string | undefined): SortKey[] {
+  const keys: SortKey[] = [];
+  if (sort) {
+    if (sort.length > 500) throw badRequest('sort is too long', [{ field: 'sort', code: 'invalid_sort', message: 'At most 500 characters' }]);
+    const parts = sort.split(',').map((s) => s.trim()).filter(Boolean);
+    if (parts.length > 5) throw badRequest('Sort by at most 5 fields', [{ field: 'sort', code: 'invalid_sort', message: 'At most 5 sort fields' }]);
+    for (const part of parts) {
+      const desc = part.startsWith('-');
+      const name = desc ? part.slice(1) : part;
+      const f = fieldsOf(name);
+      if (!f) throw badRequest(`Cannot sort by '${name.slice(0, 64)}'`, [{ field: 'sort', code: 'invalid_sort', message: `Unknown field '${name.slice(0, 64)}' on ${object.apiName}` }]);
+      if (UNSORTABLE.has(f.type)) throw badRequest(`Cannot sort by '${name}'`, [{ field: 'sort', code: 'invalid_sort', message: `Fields of type ${f.type} cannot be sorted` }]);
+      if (keys.some((k) => k.field.apiName === name)) continue;
+      keys.push({ field: f, desc });
+    }
+  }
+  // The id breaks ties so that every row has exactly one place in the order (keyset paging).
+  if (!keys.some((k) => k.field.apiName === 'id')) keys.push({ field: fieldsOf('id')!, desc: keys.length ? keys[keys.length - 1]!.desc : false });
+  return keys;
+}
+
+/** Rows strictly after the cursor in ORDER BY keys; NULLs sort last ascending and first descending (PostgreSQL's default). */
+function afterCursor(keys: SortKey[], values: unknown[]): RawBuilder<boolean> {
+  const ors: RawBuilder<boolean>[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const parts: RawBuilder<unknown>[] = [];
+    for (let j = 0; j < i; j++) {
+      const col = sql.ref(`t0.${keys[j]!.field.column}`);
+      parts.push(values[j] === null ? sql`${col} IS NULL` : sql`${col} = ${values[j]}`);
+    }
+    const col = sql.ref(`t0.${keys[i]!.field.column}`);
+    const v = values[i];
+    let after: RawBuilder<unknown> | null;
+    if (!keys[i]!.desc) after = v === null ? null : sql`(${col} > ${v} OR ${col} IS NULL)`;
+    else after = v === null ? sql`${col} IS NOT NULL` : sql`${col} < ${v}`;
+    if (!after) continue;
+    parts.push(after);
+    ors.push(sql<boolean>`(${sql.join(parts, sql` AND `)})`);
+  }
+  return ors.length ? sql<boolean>`(${sql.join(ors, sql` OR `)})` : sql<boolean>`false`;
+}
+
+function cursorValue(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  return v ?? null;
+}
+
+export interface ListArgs {
+  ctx: RecordContext;
+  object: ObjectDefinition;
+  filter?: unknown;
+  sort?: string;
+  fields?: string[];
+  limit?: number;
+  cursor?: string;
+  /** Extra SQL condition over alias t0 from a trusted caller (e.g. a related list). */
+  where?: RawBuilder<boolean>;
+}
+
+export interface ListResult {
+  data: ApiRecord[];
+  nextCursor: string | null;
+}
+
+export function conditionContext(ctx: RecordContext) {
+  return { now: new Date(), timeZone: ctx.actor.timeZone };
+}
+
+export async function listRecords(args: ListArgs): Promise<ListResult> {
+  const { ctx, object } = args;
+  assertObjectPermission(ctx.actor, object, 'read');
+  const limit = args.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw badRequest(`limit must be between 1 and ${MAX_PAGE_SIZE}`, [{ field: 'limit', code: 'out_of_range', message: `Between 1 and ${MAX_PAGE_SIZE}` }]);
+  }
+  const fields = selectFields(ctx, object, args.fields);
+  const readable = new Map(readableFields(ctx.actor, object).map((f) => [f.apiName, f]));
+  const keys = parseSort(object, (n) => readable.get(n), args.sort);
+  const conditions: RawBuilder<unknown>[] = [sql`t0.deleted_at IS NULL`];
+  const visible = visibilityCondition(ctx.actor, object, 't0');
+  if (visible) conditions.push(visible);
+  if (args.where) conditions.push(args.where);
+  if (args.filter !== undefined && args.filter !== null) {
+    const parsed = parseCondition({ input: args.filter, object, registry: ctx.platform.registry });
+    conditions.push(compileCondition({ condition: parsed, alias: 't0', context: conditionContext(ctx) }));
+  }
+  const queryKey = JSON.stringify([object.apiName, keys.map((k) => [k.field.apiName, k.desc]), args.filter ?? null]);
+  if (args.cursor) conditions.push(afterCursor(keys, decodeCursor(ctx.platform.signingKey, args.cursor, queryKey, keys.length)));
+  // Sort columns are selected too so the cursor can be built from the last row.
+  const selected = [...fields, ...keys.map((k) => k.field).filter((f) => !fields.includes(f))];
+  const order = sql.join(keys.map((k) => sql`${sql.ref(`t0.${k.field.column}`)} ${k.desc ? sql`DESC NULLS FIRST` : sql`ASC NULLS LAST`}`));
+  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(selected)} FROM ${sql.table(object.table)} AS t0
+    WHERE ${sql.join(conditions, sql` AND `)} ORDER BY ${order} LIMIT ${limit + 1}`.execute(executor(ctx));
+  const rows = r.rows;
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    data: page.map((row) => rowToRecord(fields, row)),
+    nextCursor: hasMore && last ? encodeCursor(ctx.platform.signingKey, keys.map((k) => cursorValue(last[k.field.column])), queryKey) : null,
+  };
+}
+
+/**
+ * Display names of the records that lookups point to, one query per target object (no N+1):
+ * `{ account: { "<id>": "Acme" } }`. Records the actor may not see are left out.
+ */
+export async function resolveDisplayNames(ctx: RecordContext, object: ObjectDefinition, records: ApiRecord[]): Promise<Record<string, Record<string, string>>> {
+  const registry = ctx.platform.registry;
+  const byTarget = new Map<string, Set<string>>();
+  for (const f of object.fields) {
+    if (!f.lookup) continue;
+    for (const r of records) {
+      const v = r[f.apiName];
+      if (typeof v === 'string') {
+        if (!byTarget.has(f.lookup.object)) byTarget.set(f.lookup.object, new Set());
+        byTarget.get(f.lookup.object)!.add(v);
+      }
+    }
+  }
+  const out: Record<string, Record<string, string>> = {};
+  for (const [target, ids] of byTarget) {
+    const t = registry.getObject(target);
+    if (!t) continue;
+    const nameField = registry.getField(t, t.nameField)!;
+    const visible = visibilityCondition(ctx.actor, t, 't0');
+    const r = await sql<{ id: string; name: unknown }>`SELECT t0.id, ${sql.ref(`t0.${nameField.column}`)} AS name FROM ${sql.table(t.table)} AS t0
+      WHERE t0.id = ANY(${[...ids]}::uuid[]) AND t0.deleted_at IS NULL ${visible ? sql`AND ${visible}` : sql``}`.execute(executor(ctx));
+    out[target] = Object.fromEntries(r.rows.map((row) => [row.id, recordName(t, { id: row.id, [t.nameField]: row.name })]));
+  }
+  return out;
+}

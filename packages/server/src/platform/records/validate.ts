@@ -1,0 +1,82 @@
+import { sql } from 'kysely';
+import { validationFailed, type FieldError, ruleViolation } from '../errors.ts';
+import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
+import { isFieldWritable } from '../access/policy.ts';
+import type { RecordContext } from './context.ts';
+import { coerceValue, isEmpty } from './values.ts';
+import { evaluateRules } from './rules.ts';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Checks the shape and types of client input against the object's fields. Unknown and read-only
+ * fields are errors (a typo must not be silently dropped). Returns normalised values.
+ */
+export function validateInput(args: { ctx: RecordContext; object: ObjectDefinition; input: unknown; ignore?: string[]; pathPrefix?: string }): Record<string, unknown> {
+  const { ctx, object, input } = args;
+  const prefix = args.pathPrefix ?? '';
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw validationFailed([{ field: prefix.replace(/\.$/, ''), code: 'type', message: 'The record must be a JSON object' }]);
+  }
+  const errors: FieldError[] = [];
+  const out: Record<string, unknown> = {};
+  const registry = ctx.platform.registry;
+  for (const [key, value] of Object.entries(input)) {
+    if (args.ignore?.includes(key)) continue;
+    const field = FORBIDDEN_KEYS.has(key) ? undefined : registry.getField(object, key);
+    if (!field) {
+      errors.push({ field: prefix + key.slice(0, 64), code: 'unknown_field', message: `${object.label} has no field '${key.slice(0, 64)}'` });
+      continue;
+    }
+    if (!isFieldWritable(ctx.actor, object, field)) {
+      errors.push({ field: prefix + key, code: 'read_only', message: `${field.label} cannot be set` });
+      continue;
+    }
+    const c = coerceValue(field, value, prefix + key);
+    if (!c.ok) errors.push(c.error);
+    else out[key] = c.value;
+  }
+  if (errors.length) throw validationFailed(errors);
+  return out;
+}
+
+/** Required fields and lookups (the referenced record must exist and be live), then validation rules. */
+export async function validateRecord(args: { ctx: RecordContext; object: ObjectDefinition; merged: Record<string, unknown>; changed: Set<string>; pathPrefix?: string }): Promise<void> {
+  const { ctx, object, merged, changed } = args;
+  const prefix = args.pathPrefix ?? '';
+  const errors: FieldError[] = [];
+  for (const f of object.fields) {
+    if (f.required && !f.readOnly && !f.generated && f.type !== 'autonumber' && isEmpty(merged[f.apiName])) {
+      errors.push({ field: prefix + f.apiName, code: 'required', message: `${f.label} is required` });
+    }
+  }
+  if (errors.length) throw validationFailed(errors);
+  await checkLookups({ ctx, object, merged, changed, prefix });
+  await evaluateRules({ ctx, object, record: merged, pathPrefix: prefix }).then((ruleErrors) => {
+    if (ruleErrors.length) throw ruleViolation(ruleErrors);
+  });
+}
+
+async function checkLookups(args: { ctx: RecordContext; object: ObjectDefinition; merged: Record<string, unknown>; changed: Set<string>; prefix: string }) {
+  const { ctx, object, merged, changed, prefix } = args;
+  const errors: FieldError[] = [];
+  const byTarget = new Map<string, Array<{ field: FieldDefinition; id: string }>>();
+  for (const f of object.fields) {
+    if (!f.lookup || !changed.has(f.apiName)) continue;
+    const id = merged[f.apiName];
+    if (typeof id !== 'string') continue;
+    if (!byTarget.has(f.lookup.object)) byTarget.set(f.lookup.object, []);
+    byTarget.get(f.lookup.object)!.push({ field: f, id });
+  }
+  for (const [target, refs] of byTarget) {
+    const t = ctx.platform.registry.getObject(target);
+    if (!t) continue;
+    const ids = [...new Set(refs.map((r) => r.id))];
+    const r = await sql<{ id: string }>`SELECT id FROM ${sql.table(t.table)} WHERE id = ANY(${ids}::uuid[]) AND deleted_at IS NULL`.execute(ctx.trx ?? ctx.platform.db);
+    const found = new Set(r.rows.map((x) => x.id));
+    for (const ref of refs) {
+      if (!found.has(ref.id)) errors.push({ field: prefix + ref.field.apiName, code: 'invalid_reference', message: `No ${t.label.toLowerCase()} with id ${ref.id}` });
+    }
+  }
+  if (errors.length) throw validationFailed(errors);
+}

@@ -1,0 +1,39 @@
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { openDatabase, type Database } from '../src/platform/db/connection.ts';
+
+/**
+ * A throwaway database for one test file: in-memory PGlite by default, or a fresh database on
+ * the PostgreSQL server named by DATABASE_URL (dropped again by cleanup). Every database test
+ * runs on both: `npm test` once without and once with DATABASE_URL (see .ci/run).
+ */
+export interface TestDatabase {
+  database: Database;
+  cleanup(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const database = await openDatabase({});
+    return { database, cleanup: () => database.close() };
+  }
+  const name = `meridian_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: target.toString(), poolSize: 5 });
+  return {
+    database,
+    async cleanup() {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
