@@ -23,7 +23,6 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   const app: FastifyInstance = Fastify({
     loggerInstance: (options.logger === false ? undefined : platform.logger) as FastifyBaseLogger | undefined,
     bodyLimit: platform.config.bodyLimitBytes,
-    disableRequestLogging: options.logger === false,
     trustProxy: process.env.MERIDIAN_TRUST_PROXY === 'true',
     routerOptions: { maxParamLength: 200 },
   });

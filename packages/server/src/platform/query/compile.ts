@@ -117,7 +117,7 @@ function compileLeaf(leaf: ParsedLeaf, state: CompileState, context: ConditionCo
       // An empty list counts as empty; coalesce evaluates a path subquery once.
       return leaf.negated
         ? sql<boolean>`(COALESCE(cardinality(${expression}), 0) > 0)`
-        : sql<boolean>`(${expression} IS NULL)`;
+        : sql<boolean>`(COALESCE(cardinality(${expression}), 0) = 0)`;
     }
     return leaf.negated ? sql<boolean>`(${expression} IS NOT NULL)` : sql<boolean>`(${expression} IS NULL)`;
   }
