@@ -10,6 +10,7 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerMetadataRoutes } from './routes/metadata.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerRecycleBinRoutes } from './routes/recycle-bin.ts';
+import { registerModuleRoutes } from '../../modules/index.ts';
 
 const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/setup', '/api/v1/auth/status']);
 
@@ -71,6 +72,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
   registerMetadataRoutes(app, platform);
   registerRecycleBinRoutes(app, platform);
+  // Module routes first in source order; static segments (/lead/:id/convert) win over /:object/:id anyway.
+  registerModuleRoutes(app, platform);
   registerRecordRoutes(app, platform);
   for (const plugin of options.plugins ?? []) await plugin(app, platform);
   return app;

@@ -1,6 +1,7 @@
 import { PgBoss, fromPglite, type Db } from 'pg-boss';
 import { sql } from 'kysely';
 import type { Platform } from '../kernel.ts';
+import { moduleJobs } from '../../modules/index.ts';
 
 /**
  * pg-boss on the same database as the records. On PGlite its statements go through the same
@@ -39,7 +40,7 @@ export const maintenanceJobs: JobDefinition[] = [
   },
 ];
 
-export async function startJobs(platform: Platform, jobs: JobDefinition[] = maintenanceJobs): Promise<PgBoss> {
+export async function startJobs(platform: Platform, jobs: JobDefinition[] = [...maintenanceJobs, ...moduleJobs()]): Promise<PgBoss> {
   const boss = createBoss(platform);
   boss.on('error', (error) => platform.logger.error({ err: error }, 'job queue error'));
   await boss.start();

@@ -13,6 +13,8 @@ export interface BeforeSaveArgs {
   /** The record as it will be after the write (previous values merged with data). */
   merged: Record<string, unknown>;
   previous?: ApiRecord;
+  /** Options of the request: allowDuplicate skips duplicate rules. */
+  options: { allowDuplicate?: boolean };
 }
 
 export interface AfterSaveArgs {
