@@ -83,7 +83,7 @@ describe('compileCondition agrees with evaluateCondition', () => {
           for (const input of conditions) await checkAgreement(data, input, context);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.QUERY_PROPERTY_RUNS ?? 300) },
     );
   });
 });

@@ -42,7 +42,7 @@ describe('compileCondition', () => {
       ],
     });
     expect(text).not.toContain('DROP');
-    expect(parameters).toEqual([hostile, `%${hostile}%`, encodeArrayLiteral([hostile, 'b']), encodeArrayLiteral([hostile])]);
+    expect(parameters).toEqual([hostile, `%${escapeLikePattern(hostile)}%`, encodeArrayLiteral([hostile, 'b']), encodeArrayLiteral([hostile])]);
   });
 
   it('quotes the alias as an identifier', () => {
@@ -51,7 +51,7 @@ describe('compileCondition', () => {
 
   it('makes negated leaves true for null and uses COLLATE "C" for text order', () => {
     expect(toSql({ not: { field: 'name', op: 'lt', value: 'm' } }).sql).toBe(
-      'SELECT 1 WHERE ("t0"."name" IS NULL OR NOT ((("t0"."name" COLLATE "C" < $1::text))))',
+      'SELECT 1 WHERE ("t0"."name" IS NULL OR NOT (("t0"."name" COLLATE "C" < $1::text)))',
     );
     expect(toSql({ field: 'qty', op: 'nin', value: [1, 2.5] }).parameters).toEqual(['{"1","2.5"}']);
     expect(toSql({ and: [] }).sql).toBe('SELECT 1 WHERE TRUE');
@@ -60,7 +60,7 @@ describe('compileCondition', () => {
 
   it('compiles relative dates to resolved boundaries', () => {
     const { sql: text, parameters } = toSql({ field: 'at', op: 'eq', value: { relative: 'today' } });
-    expect(text).toBe('SELECT 1 WHERE ("t0"."at" IS NOT NULL AND (("t0"."at" >= $1::timestamptz AND "t0"."at" < $2::timestamptz)))');
+    expect(text).toBe('SELECT 1 WHERE ("t0"."at" IS NOT NULL AND ("t0"."at" >= $1::timestamptz AND "t0"."at" < $2::timestamptz))');
     expect(parameters).toEqual(['2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z']);
   });
 

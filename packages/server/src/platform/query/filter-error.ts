@@ -12,13 +12,19 @@ export function throwFilterError(location: InputLocation, message: string): neve
   throw validationFailed([{ field: location.source, code: 'invalid_filter', message: `${location.path}: ${message}` }]);
 }
 
-export function atPath(location: InputLocation, suffix: string): InputLocation {
+export function extendLocation(location: InputLocation, suffix: string): InputLocation {
   return { source: location.source, path: `${location.path}${suffix}` };
 }
 
 /** Quotes an input string for a message, cut short so hostile input cannot flood the response. */
 export function quoteInput(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    // Not JSON (a BigInt, a cycle): callers that are not the HTTP layer may pass anything.
+    text = typeof value;
+  }
   return `'${text.length > 60 ? `${text.slice(0, 60)}…` : text}'`;
 }
 

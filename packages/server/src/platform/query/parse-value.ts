@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import type { FieldDefinition } from '../metadata/types.ts';
 import type { Operator } from './types.ts';
 import type { LeafValue, Period, ScalarValue, ValueKind } from './parsed.ts';
-import { atPath, isPlainObject, quoteInput, throwFilterError, type InputLocation } from './filter-error.ts';
+import { extendLocation, isPlainObject, quoteInput, throwFilterError, type InputLocation } from './filter-error.ts';
 import { parseRelativeDate, RELATIVE_DATE_NAMES } from './relative-dates.ts';
 
 export const MAX_LIST_ITEMS = 1000;
@@ -132,13 +132,13 @@ function coerceList(raw: unknown, input: ValueInput): ScalarValue[] {
   if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_LIST_ITEMS) {
     throwFilterError(input.location, `expected a non-empty array of at most ${MAX_LIST_ITEMS} values`);
   }
-  return raw.map((item, i) => coerceScalar(item, { ...input, location: atPath(input.location, `[${i}]`) }, false));
+  return raw.map((item, i) => coerceScalar(item, { ...input, location: extendLocation(input.location, `[${i}]`) }, false));
 }
 
 function coerceRange(raw: unknown, input: ValueInput): LeafValue {
   if (!Array.isArray(raw) || raw.length !== 2) throwFilterError(input.location, `'between' expects [low, high]`);
   const dated = input.kind === 'date' || input.kind === 'datetime';
-  const [low, high] = raw.map((item, i) => coerceScalar(item, { ...input, location: atPath(input.location, `[${i}]`) }, dated));
+  const [low, high] = raw.map((item, i) => coerceScalar(item, { ...input, location: extendLocation(input.location, `[${i}]`) }, dated));
   return { kind: 'range', low, high };
 }
 

@@ -6,7 +6,7 @@
 import type { MetadataRegistry, ObjectDefinition } from '../metadata/types.ts';
 import { OPERATORS, type Operator } from './types.ts';
 import type { LeafOperator, ParsedCondition, ParsedLeaf, PathStep } from './parsed.ts';
-import { atPath, isPlainObject, quoteInput, throwFilterError, type InputLocation } from './filter-error.ts';
+import { extendLocation, isPlainObject, quoteInput, throwFilterError, type InputLocation } from './filter-error.ts';
 import { getReferencedObject, getValueKind, listAllowedOperators } from './field-kinds.ts';
 import { coerceLeafValue } from './parse-value.ts';
 
@@ -58,22 +58,22 @@ function parseLeaf(state: ParseState, object: ObjectDefinition, node: Record<str
     throwFilterError(location, `unknown key ${quoteInput(unknown)}; expected 'and', 'or', 'not' or a leaf {field, op, value}`);
   }
   if (!Object.hasOwn(node, 'field')) throwFilterError(location, `a leaf needs 'field', 'op' and usually 'value'`);
-  const steps = resolvePath(state, object, node.field, atPath(location, '.field'));
+  const steps = resolvePath(state, object, node.field, extendLocation(location, '.field'));
   const field = steps[steps.length - 1].field;
   const op = node.op;
   if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
-    throwFilterError(atPath(location, '.op'), `unknown operator ${quoteInput(op)}; expected one of ${OPERATORS.join(', ')}`);
+    throwFilterError(extendLocation(location, '.op'), `unknown operator ${quoteInput(op)}; expected one of ${OPERATORS.join(', ')}`);
   }
   const allowed = listAllowedOperators(field.type);
   if (!allowed.includes(op as Operator)) {
     throwFilterError(
-      atPath(location, '.op'),
+      extendLocation(location, '.op'),
       `operator '${op}' is not allowed for field '${field.apiName}' (${field.type}); allowed: ${allowed.join(', ')}`,
     );
   }
   const valueKind = getValueKind(field.type);
   const { value, invert } = coerceLeafValue({
-    location: atPath(location, '.value'),
+    location: extendLocation(location, '.value'),
     field,
     kind: valueKind,
     op: op as Operator,
@@ -102,10 +102,10 @@ function parseNode(
   const extra = Object.keys(node).find((key) => key !== group);
   if (extra !== undefined) throwFilterError(location, `unknown key ${quoteInput(extra)} next to '${group}'; use one key per node`);
   const inner = node[group];
-  if (group === 'not') return parseNode(state, object, inner, atPath(location, '.not'), depth + 1, !negated);
-  if (!Array.isArray(inner)) throwFilterError(atPath(location, `.${group}`), 'expected an array of conditions');
+  if (group === 'not') return parseNode(state, object, inner, extendLocation(location, '.not'), depth + 1, !negated);
+  if (!Array.isArray(inner)) throwFilterError(extendLocation(location, `.${group}`), 'expected an array of conditions');
   if (inner.length > MAX_CONDITION_NODES) throwFilterError(location, `the condition has more than ${MAX_CONDITION_NODES} nodes`);
-  const children = inner.map((child, i) => parseNode(state, object, child, atPath(location, `.${group}[${i}]`), depth + 1, negated));
+  const children = inner.map((child, i) => parseNode(state, object, child, extendLocation(location, `.${group}[${i}]`), depth + 1, negated));
   // De Morgan: not(and) is or(not), not(or) is and(not).
   const kind = (group === 'and') !== negated ? 'and' : 'or';
   return { kind, children };

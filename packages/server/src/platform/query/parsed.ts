@@ -75,5 +75,8 @@ export interface ConditionContext {
 /** An API-shaped record: keys are field API names. */
 export type ConditionRecord = Record<string, unknown>;
 
-/** Gives the related record a path walks to, or undefined when it is missing or deleted. */
+/**
+ * Gives the related record a path walks to, or undefined when it is missing or deleted (a
+ * record with a non-null `deleted_at` is treated as missing too). Ids are passed lower-cased.
+ */
 export type ResolveRecord = (objectApiName: string, id: string) => ConditionRecord | undefined;

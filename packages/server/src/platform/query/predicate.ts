@@ -79,8 +79,19 @@ function lowerBetween(leaf: ParsedLeaf, low: ScalarValue, high: ScalarValue, con
   return { kind: 'range', low: lowBound, high: highBound };
 }
 
+/** Evaluating a list of records lowers each leaf once, not once per record (Luxon is not free). */
+const lowered = new WeakMap<ParsedLeaf, { now: number; timeZone: string; predicate: Predicate }>();
+
 export function buildPredicate(input: { leaf: ParsedLeaf; context: ConditionContext }): Predicate {
   const { leaf, context } = input;
+  const cached = lowered.get(leaf);
+  if (cached && cached.now === context.now.getTime() && cached.timeZone === context.timeZone) return cached.predicate;
+  const predicate = lowerLeaf(leaf, context);
+  lowered.set(leaf, { now: context.now.getTime(), timeZone: context.timeZone, predicate });
+  return predicate;
+}
+
+function lowerLeaf(leaf: ParsedLeaf, context: ConditionContext): Predicate {
   const { value } = leaf;
   if (leaf.op === 'isNull' || value.kind === 'none') return { kind: 'isNull' };
   if (value.kind === 'range') return lowerBetween(leaf, value.low, value.high, context);

@@ -79,8 +79,8 @@ function resolveDays(period: Period, context: ConditionContext): { start: DateTi
 }
 
 /** The instant a calendar day starts in the zone (UTC ISO with milliseconds). */
-export function getLocalMidnight(date: string, timeZone: string): string {
-  return DateTime.fromISO(date, { zone: timeZone }).startOf('day').toUTC().toISO()!;
+function getLocalMidnight(input: { date: string; timeZone: string }): string {
+  return DateTime.fromISO(input.date, { zone: input.timeZone }).startOf('day').toUTC().toISO()!;
 }
 
 /**
@@ -97,7 +97,7 @@ export function resolvePeriod(input: {
   const endDate = end.toISODate()!;
   if (input.kind === 'date') return { start: startDate, end: endDate };
   return {
-    start: getLocalMidnight(startDate, input.context.timeZone),
-    end: getLocalMidnight(endDate, input.context.timeZone),
+    start: getLocalMidnight({ date: startDate, timeZone: input.context.timeZone }),
+    end: getLocalMidnight({ date: endDate, timeZone: input.context.timeZone }),
   };
 }
