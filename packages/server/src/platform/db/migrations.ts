@@ -1,15 +1,16 @@
 import { sql, type Kysely } from 'kysely';
+import { eventMigrations } from '../events/migrations.ts';
 
 /**
  * Forward-only, idempotent migrations of the system tables. Record tables are created from the
  * object definitions (metadata/sync.ts), not here. Each migration runs in its own transaction.
  */
-interface Migration {
+export interface Migration {
   id: string;
   up(db: Kysely<any>): Promise<void>;
 }
 
-const migrations: Migration[] = [
+const coreMigrations: Migration[] = [
   {
     id: '0001_system_tables',
     async up(db) {
@@ -146,6 +147,9 @@ const migrations: Migration[] = [
     },
   },
 ];
+
+// Ids are global and applied once each, in this order; areas keep their migrations beside their code.
+const migrations: Migration[] = [...coreMigrations, ...eventMigrations];
 
 export async function runMigrations(db: Kysely<any>): Promise<string[]> {
   await sql`CREATE TABLE IF NOT EXISTS meridian_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(db);
