@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { TestUser } from './server.ts';
 
-/** Record factories over the public API, so tests build data the way clients do. */
-let n = 0;
-const unique = () => `${Date.now().toString(36)}${(++n).toString(36)}`;
+/**
+ * Record factories over the public API, so tests build data the way clients do. Names are
+ * random, not sequential: sequential names look alike to the fuzzy duplicate rule (PLT-6).
+ */
+const unique = () => randomUUID().replace(/-/g, '').slice(0, 12);
 
 async function create(user: TestUser, object: string, body: Record<string, unknown>) {
-  const res = await user.request('POST', `/api/v1/${object}`, { body });
+  const res = await user.request('POST', `/api/v1/${object}?allowDuplicate=true`, { body });
   if (res.status !== 201) throw new Error(`create ${object} failed: ${res.status} ${res.text}`);
   return res.body as Record<string, any> & { id: string; version: number };
 }

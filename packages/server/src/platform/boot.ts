@@ -8,7 +8,7 @@ import type { Platform } from './kernel.ts';
 import { Registry } from './metadata/registry.ts';
 import { syncStandardObjects } from './metadata/sync.ts';
 import { HookRegistry } from './records/hooks.ts';
-import { registerModuleHooks, standardObjects } from '../modules/index.ts';
+import { moduleStartup, registerModuleHooks, standardObjects } from '../modules/index.ts';
 
 export function createLogger(level: string): Logger {
   return pino({
@@ -40,7 +40,9 @@ export async function bootPlatform(args: { config: Config; database?: Database; 
     const hooks = new HookRegistry();
     registerModuleHooks(hooks);
     const signingKey = await loadSigningKey(database);
-    return { config, database, db: database.db, registry, hooks, logger, signingKey };
+    const platform: Platform = { config, database, db: database.db, registry, hooks, logger, signingKey };
+    await moduleStartup(platform); // modules' idempotent seeds and indexes (after hooks: seeds go through them)
+    return platform;
   } catch (error) {
     if (!args.database) await database.close();
     throw error;

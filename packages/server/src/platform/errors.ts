@@ -98,6 +98,7 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
         errors: [{ field, code: 'unique', message: 'Must be unique' }],
       });
     case '23503':
+    case '23001':
       return new AppError('referenced', 'The change would break a reference between records', {
         errors: [{ field, code: 'reference', message: e.detail ?? 'Referenced record is missing or still in use' }],
       });

@@ -16,10 +16,12 @@ export const user = defineObject({
     field('title', 'Title', 'text'),
     field('phone', 'Phone', 'phone'),
     field('profile', 'Profile', 'picklist', {
+      // The values are the profiles configured in Settings (filled in by the registry).
       values: [{ value: 'admin', label: 'Administrator' }, { value: 'standard', label: 'Standard user' }],
       defaultValue: 'standard',
       required: true,
     }),
+    field('role', 'Role', 'picklist', { values: [], helpText: 'Place in the role hierarchy: managers see the records of the roles below.' }),
     field('manager', 'Manager', 'user'),
     field('active', 'Active', 'boolean', { defaultValue: true }),
     field('time_zone', 'Time zone', 'text', { defaultValue: 'UTC' }),

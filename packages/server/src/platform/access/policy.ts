@@ -1,21 +1,42 @@
-import type { RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { forbidden } from '../errors.ts';
-import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
+import type { FieldDefinition, MetadataRegistry, ObjectDefinition } from '../metadata/types.ts';
 import type { Actor } from '../records/context.ts';
+import { compileCondition, conditionFields, type ParsedCondition } from '../query/index.ts';
+import { objectPermissions, type FieldAccess, type ObjectPermissions } from './model.ts';
 
 export type ObjectPermission = 'read' | 'create' | 'edit' | 'delete';
 
 /**
- * The access decisions of the record pipeline. Every read and write asks here, whatever the
- * entry point. Today: signed-in users may work with every business object; users, metadata and
- * purges are for admins. Roles, profiles, field-level security and sharing plug in here
- * (a visibility condition compiled into the query, not a yes/no after the fact).
+ * The access decisions of the record pipeline (PLT-11). Every read and write asks here, whatever
+ * the entry point (REST, bulk, CLI, imports, automation):
+ * - object permissions come from the user's profile;
+ * - record visibility is a SQL condition compiled into the query (owner, role hierarchy, record
+ *   team, sharing rules), applied unless the object is shared publicly or the profile has
+ *   "view all" / "modify all";
+ * - field-level security hides fields or makes them read-only per profile.
+ * Admins and the system actor are unrestricted.
  */
+function unrestricted(actor: Actor): boolean {
+  return actor.isAdmin || !actor.access;
+}
+
+export function permissionsFor(actor: Actor, object: ObjectDefinition): ObjectPermissions {
+  if (unrestricted(actor)) return { read: true, create: true, edit: true, delete: true, viewAll: true, modifyAll: true };
+  const perms = objectPermissions(actor.access!.profile, object.apiName);
+  // Everyone may look up users (owners, assignees); only admins manage them.
+  if (object.apiName === 'user') return { read: true, create: false, edit: false, delete: false, viewAll: true, modifyAll: false };
+  return perms;
+}
+
+const VERBS: Record<ObjectPermission, string> = { read: 'see', create: 'create', edit: 'change', delete: 'delete' };
+
 export function assertObjectPermission(actor: Actor, object: ObjectDefinition, permission: ObjectPermission): void {
-  if (actor.isAdmin) return;
+  if (unrestricted(actor)) return;
   if (!actor.userId) throw forbidden();
-  if (object.apiName === 'user' && permission !== 'read') {
-    throw forbidden('Only administrators can manage users');
+  if (object.apiName === 'user' && permission !== 'read') throw forbidden('Only administrators can manage users');
+  if (!permissionsFor(actor, object)[permission]) {
+    throw forbidden(`Your profile does not allow you to ${VERBS[permission]} ${object.pluralLabel.toLowerCase()}`);
   }
 }
 
@@ -23,17 +44,72 @@ export function assertAdmin(actor: Actor, what = 'This needs administrator right
   if (!actor.isAdmin) throw forbidden(what);
 }
 
-/** A condition (SQL over alias t0) restricting which records the actor may see, or undefined for all. */
-export function visibilityCondition(_actor: Actor, _object: ObjectDefinition, _alias: string): RawBuilder<boolean> | undefined {
-  return undefined;
+/**
+ * A condition over `alias` restricting the records the actor may see (`read`) or change
+ * (`edit`), or undefined when every record qualifies.
+ */
+export function visibilityCondition(actor: Actor, object: ObjectDefinition, alias: string, mode: 'read' | 'edit' = 'read'): RawBuilder<boolean> | undefined {
+  if (unrestricted(actor) || object.apiName === 'user') return undefined;
+  const access = actor.access!;
+  const perms = permissionsFor(actor, object);
+  if (perms.modifyAll || (mode === 'read' && perms.viewAll)) return undefined;
+  const sharing = access.model.sharing.get(object.apiName) ?? 'public_read_write';
+  if (sharing === 'public_read_write' || (sharing === 'public_read' && mode === 'read')) return undefined;
+  const owner = sql.ref(`${alias}.owner_id`);
+  const parts: RawBuilder<unknown>[] = [sql`${owner} = ${actor.userId}`];
+  if (access.subordinateUserIds.length) parts.push(sql`${owner} = ANY(${access.subordinateUserIds}::uuid[])`);
+  parts.push(sql`EXISTS (SELECT 1 FROM record_team_member m WHERE m.object = ${object.apiName} AND m.record_id = ${sql.ref(`${alias}.id`)} AND m.user_id = ${actor.userId}${mode === 'edit' ? sql` AND m.access = 'edit'` : sql``})`);
+  for (const rule of access.model.rules) {
+    if (rule.object !== object.apiName || !rule.parsed) continue;
+    if (mode === 'edit' && rule.access !== 'edit') continue;
+    const applies =
+      (rule.shareWithType === 'role' && rule.shareWith === access.role) ||
+      (rule.shareWithType === 'role_and_subordinates' && access.roleAncestors.includes(rule.shareWith)) ||
+      (rule.shareWithType === 'group' && access.groups.includes(rule.shareWith));
+    if (applies) parts.push(compileCondition({ condition: rule.parsed, alias, context: { now: new Date(), timeZone: actor.timeZone } }));
+  }
+  return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
+}
+
+function fieldAccess(actor: Actor, object: ObjectDefinition, field: FieldDefinition): FieldAccess | undefined {
+  if (unrestricted(actor) || field.apiName === 'id' || field.apiName === 'version') return undefined;
+  return actor.access!.profile?.permissions.fields?.[object.apiName]?.[field.apiName];
 }
 
 /** Fields the actor may read on this object. */
-export function readableFields(_actor: Actor, object: ObjectDefinition): FieldDefinition[] {
-  return object.fields;
+export function readableFields(actor: Actor, object: ObjectDefinition): FieldDefinition[] {
+  if (unrestricted(actor)) return object.fields;
+  return object.fields.filter((f) => fieldAccess(actor, object, f) !== 'hidden');
+}
+
+export function isFieldReadable(actor: Actor, object: ObjectDefinition, field: FieldDefinition): boolean {
+  return fieldAccess(actor, object, field) !== 'hidden';
 }
 
 /** Fields the actor may write on this object. */
-export function isFieldWritable(_actor: Actor, _object: ObjectDefinition, field: FieldDefinition): boolean {
-  return !field.readOnly;
+export function isFieldWritable(actor: Actor, object: ObjectDefinition, field: FieldDefinition): boolean {
+  return !field.readOnly && fieldAccess(actor, object, field) === undefined;
+}
+
+/**
+ * Every field a condition touches, along every path, must be readable: otherwise filtering or
+ * sorting would reveal hidden values one question at a time. Answers like an unknown field.
+ */
+export function unreadablePath(actor: Actor, registry: MetadataRegistry, object: ObjectDefinition, condition: ParsedCondition): string | undefined {
+  if (unrestricted(actor)) return undefined;
+  for (const path of conditionFields(condition)) {
+    let current: ObjectDefinition | undefined = object;
+    for (const name of path.split('.')) {
+      const f: FieldDefinition | undefined = current && registry.getField(current, name);
+      if (!current || !f || !isFieldReadable(actor, current, f)) return path;
+      if (current && !permissionsFor(actor, current).read) return path;
+      current = f.lookup ? registry.getObject(f.lookup.object) : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Visibility of records reached through lookup paths in filters. */
+export function pathVisibility(actor: Actor) {
+  return (object: ObjectDefinition, alias: string) => visibilityCondition(actor, object, alias, 'read');
 }

@@ -5,18 +5,27 @@ import type { Platform } from '../kernel.ts';
 import type { Actor, Channel } from '../records/context.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
+import { loadAccessInfo } from '../access/info.ts';
+import { writeAudit } from '../events/audit.ts';
 
 export const SESSION_COOKIE = 'meridian_session';
 export const SESSION_DAYS = 14;
 
-interface UserRow {
+export interface UserRow {
   id: string;
   email: string;
   profile: string;
+  role?: string | null;
   active: boolean | null;
   time_zone: string | null;
   locale: string | null;
   full_name: string;
+}
+
+/** The actor of a signed-in user, with their profile, role hierarchy and groups. */
+export async function buildActor(platform: Platform, user: UserRow, via: Channel, tokenId?: string): Promise<Actor> {
+  const access = await loadAccessInfo(platform, { id: user.id, profile: user.profile, role: user.role ?? null });
+  return { ...actorFor(user, via, tokenId), isAdmin: access.profile?.isAdmin === true, access };
 }
 
 export function actorFor(user: UserRow, via: Channel, tokenId?: string): Actor {
@@ -31,7 +40,7 @@ export function actorFor(user: UserRow, via: Channel, tokenId?: string): Actor {
 }
 
 async function loadActiveUser(platform: Platform, userId: string): Promise<UserRow | undefined> {
-  const r = await sql<UserRow>`SELECT id, email, profile, active, time_zone, locale, full_name FROM obj_user WHERE id = ${userId} AND deleted_at IS NULL`.execute(platform.db);
+  const r = await sql<UserRow>`SELECT id, email, profile, role, active, time_zone, locale, full_name FROM obj_user WHERE id = ${userId} AND deleted_at IS NULL`.execute(platform.db);
   const u = r.rows[0];
   return u && u.active !== false ? u : undefined;
 }
@@ -66,7 +75,7 @@ export async function actorFromSession(platform: Platform, sessionId: string): P
   if (Date.now() - new Date(s.last_seen_at).getTime() > 3600_000) {
     await sql`UPDATE auth_session SET last_seen_at = now(), expires_at = now() + make_interval(days => ${SESSION_DAYS}) WHERE id = ${hashSecret(sessionId)}`.execute(platform.db);
   }
-  return actorFor(user, 'ui');
+  return buildActor(platform, user, 'ui');
 }
 
 export async function actorFromToken(platform: Platform, token: string): Promise<Actor> {
@@ -78,7 +87,7 @@ export async function actorFromToken(platform: Platform, token: string): Promise
   if (!t.last_used_at || Date.now() - new Date(t.last_used_at).getTime() > 60_000) {
     await sql`UPDATE api_token SET last_used_at = now() WHERE id = ${t.id}`.execute(platform.db);
   }
-  return actorFor(user, 'api', t.id);
+  return buildActor(platform, user, 'api', t.id);
 }
 
 export interface TokenInfo {
@@ -107,6 +116,7 @@ export async function createApiToken(args: { platform: Platform; actor: Actor; n
   const id = uuidv7();
   const prefix = token.slice(0, 10);
   await sql`INSERT INTO api_token (id, user_id, name, token_hash, prefix, expires_at) VALUES (${id}, ${args.actor.userId}, ${args.name.trim()}, ${hashSecret(token)}, ${prefix}, ${expiresAt})`.execute(args.platform.db);
+  await writeAudit(args.platform.db, { action: 'token.created', actor: args.actor, target: { type: 'api_token', id }, details: { name: args.name.trim(), prefix, expiresAt: expiresAt?.toISOString() ?? null } });
   return { id, name: args.name.trim(), token, prefix, createdAt: new Date().toISOString(), lastUsedAt: null, expiresAt: expiresAt?.toISOString() ?? null };
 }
 
@@ -120,4 +130,5 @@ export async function listApiTokens(args: { platform: Platform; actor: Actor }):
 export async function revokeApiToken(args: { platform: Platform; actor: Actor; id: string }): Promise<void> {
   const r = await sql`UPDATE api_token SET revoked_at = now() WHERE id::text = ${args.id} AND revoked_at IS NULL AND (user_id = ${args.actor.userId} OR ${args.actor.isAdmin})`.execute(args.platform.db);
   if (!r.numAffectedRows || r.numAffectedRows === 0n) throw notFound('API token');
+  await writeAudit(args.platform.db, { action: 'token.revoked', actor: args.actor, target: { type: 'api_token', id: args.id } });
 }

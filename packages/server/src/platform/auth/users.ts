@@ -11,7 +11,8 @@ export interface CreateUserInput {
   password?: string;
   firstName?: string;
   lastName?: string;
-  profile?: 'admin' | 'standard';
+  /** A configured profile name (admin, standard, or one created in Settings). */
+  profile?: string;
 }
 
 /** Creates a user record and, when given, its password credential, in one transaction. */
@@ -47,8 +48,9 @@ export async function setPassword(platform: Platform, userId: string, password: 
   await sql`DELETE FROM auth_session WHERE user_id = ${userId}`.execute(platform.db);
 }
 
-export function parseProfile(value: unknown): 'admin' | 'standard' {
+/** The CLI's --role names a profile (admin, standard, or a custom one); the user object validates it. */
+export function parseProfile(value: unknown): string {
   if (value === undefined) return 'standard';
-  if (value === 'admin' || value === 'standard') return value;
-  throw validationFailed([{ field: 'role', code: 'invalid_choice', message: "Must be 'admin' or 'standard'" }]);
+  if (typeof value === 'string' && /^[a-z][a-z0-9_]*$/.test(value)) return value;
+  throw validationFailed([{ field: 'role', code: 'invalid_choice', message: 'Name a profile, e.g. admin or standard' }]);
 }

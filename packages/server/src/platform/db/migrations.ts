@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { eventMigrations } from '../events/migrations.ts';
+import { accessMigrations } from '../access/migrations.ts';
 
 /**
  * Forward-only, idempotent migrations of the system tables. Record tables are created from the
@@ -149,7 +150,7 @@ const coreMigrations: Migration[] = [
 ];
 
 // Ids are global and applied once each, in this order; areas keep their migrations beside their code.
-const migrations: Migration[] = [...coreMigrations, ...eventMigrations];
+const migrations: Migration[] = [...coreMigrations, ...accessMigrations, ...eventMigrations];
 
 export async function runMigrations(db: Kysely<any>): Promise<string[]> {
   await sql`CREATE TABLE IF NOT EXISTS meridian_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(db);

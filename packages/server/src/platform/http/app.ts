@@ -10,7 +10,9 @@ import { registerAuthRoutes } from './routes/auth.ts';
 import { registerMetadataRoutes } from './routes/metadata.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerRecycleBinRoutes } from './routes/recycle-bin.ts';
+import { registerAccessRoutes } from './routes/access.ts';
 import { registerModuleRoutes } from '../../modules/index.ts';
+import { registerEventsHttp } from '../events/index.ts';
 
 const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/setup', '/api/v1/auth/status']);
 
@@ -33,6 +35,10 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).type('application/problem+json').send({ type: 'https://meridian.dev/problems/not-found', title: 'Not found', status: 404, code: 'not_found', detail: `No route ${request.method} ${request.url.split('?')[0]}`, errors: [] });
   });
+
+  // Rate limits, sign-in audit and lock-out, webhook and audit-log routes (events/index.ts).
+  // Before authentication, so the per-IP limit also counts requests with refused credentials.
+  await registerEventsHttp(app, platform);
 
   // Authentication: a Bearer API token, or the session cookie of the web app.
   app.addHook('onRequest', async (request) => {
@@ -72,6 +78,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
   registerMetadataRoutes(app, platform);
   registerRecycleBinRoutes(app, platform);
+  registerAccessRoutes(app, platform);
   // Module routes first in source order; static segments (/lead/:id/convert) win over /:object/:id anyway.
   registerModuleRoutes(app, platform);
   registerRecordRoutes(app, platform);

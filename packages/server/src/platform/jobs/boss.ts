@@ -2,6 +2,7 @@ import { PgBoss, fromPglite, type Db } from 'pg-boss';
 import { sql } from 'kysely';
 import type { Platform } from '../kernel.ts';
 import { moduleJobs } from '../../modules/index.ts';
+import { eventJobs, startEventBackbone } from '../events/index.ts';
 
 /**
  * pg-boss on the same database as the records. On PGlite its statements go through the same
@@ -40,7 +41,7 @@ export const maintenanceJobs: JobDefinition[] = [
   },
 ];
 
-export async function startJobs(platform: Platform, jobs: JobDefinition[] = [...maintenanceJobs, ...moduleJobs()]): Promise<PgBoss> {
+export async function startJobs(platform: Platform, jobs: JobDefinition[] = [...maintenanceJobs, ...eventJobs, ...moduleJobs()]): Promise<PgBoss> {
   const boss = createBoss(platform);
   boss.on('error', (error) => platform.logger.error({ err: error }, 'job queue error'));
   await boss.start();
@@ -51,5 +52,13 @@ export async function startJobs(platform: Platform, jobs: JobDefinition[] = [...
     });
     if (job.cron) await boss.schedule(job.name, job.cron);
   }
+  // The outbox dispatcher and webhook deliveries run wherever jobs run (start and worker), and
+  // stop with them, before the database is closed.
+  const events = await startEventBackbone(platform);
+  const stopBoss = boss.stop.bind(boss);
+  boss.stop = async (options) => {
+    await events.stop();
+    await stopBoss(options);
+  };
   return boss;
 }

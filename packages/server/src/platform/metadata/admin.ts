@@ -3,6 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { AppError, notFound, translateDatabaseError, validationFailed, type FieldError } from '../errors.ts';
 import type { Platform } from '../kernel.ts';
 import { assertAdmin } from '../access/policy.ts';
+import { writeAudit } from '../events/audit.ts';
 import type { Actor } from '../records/context.ts';
 import { parseCondition } from '../query/index.ts';
 import { coerceValue } from '../records/values.ts';
@@ -19,7 +20,9 @@ import {
  * Metadata commands (PLT-1, PLT-2). Each runs DDL and its metadata rows in one transaction,
  * bumps the metadata version (other processes reload) and reloads this process's registry.
  */
-async function inMetadataTransaction<T>(platform: Platform, actor: Actor, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+type MetadataAudit = { action: string; target: { type: string; id: string }; details?: Record<string, unknown> };
+
+async function inMetadataTransaction<T>(platform: Platform, actor: Actor, audit: MetadataAudit, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
   assertAdmin(actor, 'Only administrators can change objects and fields');
   let result: T;
   try {
@@ -27,6 +30,7 @@ async function inMetadataTransaction<T>(platform: Platform, actor: Actor, fn: (t
       await sql`SELECT pg_advisory_xact_lock(7340182)`.execute(trx);
       const r = await fn(trx);
       await bumpMetadataVersion(trx);
+      await writeAudit(trx, { action: audit.action, actor, target: audit.target, details: audit.details });
       return r;
     });
   } catch (error) {
@@ -83,7 +87,7 @@ export async function createObject(args: { platform: Platform; actor: Actor; inp
   if (input.navOrder !== undefined && !Number.isInteger(input.navOrder)) errors.push({ field: 'navOrder', code: 'type', message: 'Must be an integer' });
   if (errors.length) throw validationFailed(errors);
   const nameLabel = typeof input.nameFieldLabel === 'string' && input.nameFieldLabel.trim() ? input.nameFieldLabel.trim() : `${label} name`;
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.object.created', target: { type: 'object', id: apiName }, details: { label } }, async (trx) => {
     await sql`INSERT INTO meta_object (api_name, label, plural_label, description, table_name, name_field, nav_order, is_standard)
       VALUES (${apiName}, ${label}, ${pluralLabel}, ${(input.description as string) ?? null}, ${tableFor(apiName)}, 'name', ${(input.navOrder as number) ?? 100}, false)`.execute(trx);
     // Every custom object starts with a required, searchable name (its display name).
@@ -112,7 +116,7 @@ export async function updateObject(args: { platform: Platform; actor: Actor; obj
   const navOrder = (input.navOrder as number | undefined) ?? o.navOrder;
   const description = input.description === undefined ? (o.description ?? null) : (input.description as string | null);
   // Relabelling touches metadata only, never the table or its data.
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.object.updated', target: { type: 'object', id: o.apiName }, details: { changed: Object.keys(input) } }, async (trx) => {
     await sql`INSERT INTO meta_object (api_name, label, plural_label, description, table_name, name_field, nav_order, is_standard)
       VALUES (${o.apiName}, ${label}, ${plural}, ${description}, ${o.table}, ${o.nameField}, ${navOrder}, ${o.standard})
       ON CONFLICT (api_name) DO UPDATE SET label = EXCLUDED.label, plural_label = EXCLUDED.plural_label, description = EXCLUDED.description,
@@ -133,7 +137,7 @@ export async function deleteObject(args: { platform: Platform; actor: Actor; obj
       errors: refs.map((r) => ({ field: `${r.object.apiName}.${r.field.apiName}`, code: 'referenced', message: `${r.object.label} → ${r.field.label}` })),
     });
   }
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.object.deleted', target: { type: 'object', id: o.apiName } }, async (trx) => {
     await sql`UPDATE meta_object SET deleted_at = now() WHERE api_name = ${o.apiName}`.execute(trx);
   });
 }
@@ -243,7 +247,7 @@ export async function createField(args: { platform: Platform; actor: Actor; obje
     if (type === 'lookup' || type === 'user' || type === 'autonumber') throw validationFailed([{ field: 'defaultValue', code: 'invalid', message: `A ${type} field cannot have a default value` }]);
     row.default_value = c.value;
   }
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.field.created', target: { type: 'field', id: `${o.apiName}.${apiName}` }, details: { type } }, async (trx) => {
     await insertFieldRow(trx, row);
     const full = fieldFromRow(row as MetaFieldRow);
     await addFieldColumn(trx, o, full);
@@ -313,7 +317,7 @@ export async function updateField(args: { platform: Platform; actor: Actor; obje
       defaultValue = c.value;
     }
   }
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.field.updated', target: { type: 'field', id: `${o.apiName}.${current.apiName}` }, details: { changed: Object.keys(input) } }, async (trx) => {
     const t = sql.table(o.table);
     const col = sql.ref(current.column);
     if (picklist && current.picklist && type === current.type) {
@@ -392,7 +396,7 @@ export async function deleteField(args: { platform: Platform; actor: Actor; obje
   requireConfirm(args.confirm, `field ${o.apiName}.${f.apiName}`);
   const usedBy = o.validationRules.filter((r) => JSON.stringify(r.condition).includes(`"${f.apiName}`));
   if (usedBy.length) throw new AppError('conflict', `Validation rule(s) ${usedBy.map((r) => r.name).join(', ')} use this field; change them first`);
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.field.deleted', target: { type: 'field', id: `${o.apiName}.${f.apiName}` } }, async (trx) => {
     // The column and its data stay until purged; only the definition is hidden. Unique and
     // foreign-key constraints go now so they cannot block writes to a field nobody sees.
     if (f.unique) await dropUniqueIndex(trx, o, f);
@@ -425,7 +429,7 @@ export async function restoreMetadata(args: { platform: Platform; actor: Actor; 
   const item = (await listMetadataRecycleBin(args)).find((i) => i.id === args.id);
   if (!item) throw notFound('Metadata recycle bin entry');
   const { platform } = args;
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.restored', target: { type: item.kind, id: item.kind === 'object' ? item.apiName : `${item.object}.${item.apiName}` } }, async (trx) => {
     if (item.kind === 'object') {
       await sql`UPDATE meta_object SET deleted_at = NULL WHERE api_name = ${item.apiName}`.execute(trx);
       return;
@@ -447,7 +451,7 @@ export async function restoreMetadata(args: { platform: Platform; actor: Actor; 
 export async function purgeMetadata(args: { platform: Platform; actor: Actor; id: string }): Promise<void> {
   const item = (await listMetadataRecycleBin(args)).find((i) => i.id === args.id);
   if (!item) throw notFound('Metadata recycle bin entry');
-  await inMetadataTransaction(args.platform, args.actor, async (trx) => {
+  await inMetadataTransaction(args.platform, args.actor, { action: 'metadata.purged', target: { type: item.kind, id: item.kind === 'object' ? item.apiName : `${item.object}.${item.apiName}` } }, async (trx) => {
     if (item.kind === 'object') {
       await sql`DROP TABLE IF EXISTS ${sql.table(tableFor(item.apiName))} CASCADE`.execute(trx);
       await sql`DELETE FROM meta_field WHERE object = ${item.apiName}`.execute(trx);
@@ -505,7 +509,7 @@ export async function createValidationRule(args: { platform: Platform; actor: Ac
   const rule = parseRuleInput(platform, o, assertPlainObject(args.input, 'The rule'), false);
   if (o.validationRules.some((r) => r.name === rule.name)) throw new AppError('conflict', `A rule '${rule.name}' already exists on ${o.apiName}`, { errors: [{ field: 'name', code: 'duplicate', message: 'Already in use' }] });
   const id = uuidv7();
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.rule.created', target: { type: 'validation_rule', id }, details: { object: o.apiName, name: rule.name } }, async (trx) => {
     await sql`INSERT INTO meta_validation_rule (id, object, name, condition, message, field, active)
       VALUES (${id}, ${o.apiName}, ${rule.name!}, ${JSON.stringify(rule.condition)}::jsonb, ${rule.message!}, ${rule.field ?? null}, ${rule.active ?? true})`.execute(trx);
   });
@@ -520,7 +524,7 @@ export async function updateValidationRule(args: { platform: Platform; actor: Ac
   if (!current) throw notFound('Validation rule');
   const patch = parseRuleInput(platform, o, assertPlainObject(args.input, 'The rule'), true);
   const next = { ...current, ...patch };
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.rule.updated', target: { type: 'validation_rule', id: current.id }, details: { object: o.apiName, name: next.name, changed: Object.keys(patch) } }, async (trx) => {
     await sql`UPDATE meta_validation_rule SET name = ${next.name}, condition = ${JSON.stringify(next.condition)}::jsonb, message = ${next.message},
       field = ${next.field ?? null}, active = ${next.active}, updated_at = now() WHERE id = ${current.id}`.execute(trx);
   });
@@ -531,7 +535,7 @@ export async function deleteValidationRule(args: { platform: Platform; actor: Ac
   const { platform } = args;
   const o = platform.registry.requireObject(args.object);
   if (!o.validationRules.some((r) => r.id === args.id)) throw notFound('Validation rule');
-  await inMetadataTransaction(platform, args.actor, async (trx) => {
+  await inMetadataTransaction(platform, args.actor, { action: 'metadata.rule.deleted', target: { type: 'validation_rule', id: args.id }, details: { object: o.apiName } }, async (trx) => {
     await sql`DELETE FROM meta_validation_rule WHERE id = ${args.id}`.execute(trx);
   });
 }

@@ -89,6 +89,11 @@ export class Registry implements MetadataRegistry {
     this.#install(standard.map((o) => structuredClone(o)));
   }
 
+  /** Bumped by every metadata or access change; caches keyed on it stay coherent across processes. */
+  get version(): number {
+    return this.#version;
+  }
+
   get standardObjects(): ObjectDefinition[] {
     return this.#standard;
   }
@@ -197,6 +202,7 @@ export class Registry implements MetadataRegistry {
       const firstSystem = o.fields.findIndex((x) => x.apiName === 'id');
       o.fields.splice(firstSystem < 0 ? o.fields.length : firstSystem, 0, fieldFromRow(row));
     }
+    await this.#applyAccessPicklists(defs);
     for (const row of rules.rows) {
       const o = defs.get(row.object);
       if (!o) continue;
@@ -208,6 +214,20 @@ export class Registry implements MetadataRegistry {
     this.#deletedObjects = deleted;
     this.#version = version ?? Number(v?.rows[0]?.value ?? 0);
     this.#checkedAt = Date.now();
+  }
+
+  /** The user's profile and role are picklists whose values are the configured profiles and roles. */
+  async #applyAccessPicklists(defs: Map<string, ObjectDefinition>) {
+    const user = defs.get('user');
+    if (!user) return;
+    const [profiles, roles] = await Promise.all([
+      sql<{ name: string; label: string }>`SELECT name, label FROM access_profile ORDER BY is_admin DESC, label`.execute(this.#db),
+      sql<{ name: string; label: string }>`SELECT name, label FROM access_role ORDER BY label`.execute(this.#db),
+    ]);
+    const profile = user.fields.find((f) => f.apiName === 'profile');
+    if (profile) profile.picklist = { values: profiles.rows.map((p) => ({ value: p.name, label: p.label, active: true })) };
+    const role = user.fields.find((f) => f.apiName === 'role');
+    if (role) role.picklist = { values: roles.rows.map((r) => ({ value: r.name, label: r.label, active: true })) };
   }
 
   #install(defs: ObjectDefinition[]) {

@@ -6,12 +6,17 @@
  * identical to evaluate.ts and safe for callers to negate or combine.
  */
 import { sql, type RawBuilder } from 'kysely';
+import type { ObjectDefinition } from '../metadata/types.ts';
 import type { ConditionContext, ParsedCondition, ParsedLeaf, ValueKind } from './parsed.ts';
 import { buildPredicate, type Comparable, type Predicate } from './predicate.ts';
 import { assertConditionContext } from './relative-dates.ts';
 
+/** Restricts which referenced records a path may read through (record access); undefined = all. */
+export type PathVisibility = (object: ObjectDefinition, alias: string) => RawBuilder<boolean> | undefined;
+
 interface CompileState {
   alias: string;
+  visibility?: PathVisibility;
   /** Numbers the aliases of path subqueries so nested ones never shadow each other. */
   joins: number;
 }
@@ -59,7 +64,9 @@ function compileValueExpression(leaf: ParsedLeaf, state: CompileState): RawBuild
   for (const step of leaf.steps.slice(1)) {
     state.joins += 1;
     const alias = `${state.alias}_j${state.joins}`;
-    expression = sql`(SELECT ${sql.id(alias, step.field.column)} FROM ${sql.table(step.object.table)} AS ${sql.id(alias)} WHERE ${sql.id(alias, 'id')} = ${expression} AND ${sql.id(alias, 'deleted_at')} IS NULL)`;
+    // A parent the user may not see behaves like no parent, so paths cannot leak its values.
+    const visible = state.visibility?.(step.object, alias);
+    expression = sql`(SELECT ${sql.id(alias, step.field.column)} FROM ${sql.table(step.object.table)} AS ${sql.id(alias)} WHERE ${sql.id(alias, 'id')} = ${expression} AND ${sql.id(alias, 'deleted_at')} IS NULL${visible ? sql` AND ${visible}` : sql``})`;
   }
   return expression;
 }
@@ -148,7 +155,8 @@ export function compileCondition(input: {
   condition: ParsedCondition;
   alias: string;
   context: ConditionContext;
+  visibility?: PathVisibility;
 }): RawBuilder<boolean> {
   assertConditionContext(input.context);
-  return compileNode(input.condition, { alias: input.alias, joins: 0 }, input.context);
+  return compileNode(input.condition, { alias: input.alias, joins: 0, visibility: input.visibility }, input.context);
 }

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { Platform } from '../kernel.ts';
+import type { AccessInfo } from '../access/info.ts';
 
 /** Through what a change was made; recorded in field history and events. */
 export type Channel = 'ui' | 'api' | 'cli' | 'workflow' | 'import' | 'system';
@@ -12,6 +13,8 @@ export interface Actor {
   tokenId?: string;
   timeZone: string;
   locale: string;
+  /** Profile, role hierarchy and groups of the user; absent for the system actor. */
+  access?: AccessInfo;
 }
 
 export const systemActor = (via: Channel = 'system'): Actor => ({ userId: null, isAdmin: true, via, timeZone: 'UTC', locale: 'en-US' });

@@ -139,8 +139,9 @@ export async function restoreRecord(args: { ctx: RecordContext; entryId: string 
           WHERE id = ${c.id} AND ${sql.ref(f.column)} IS NULL AND deleted_at IS NULL RETURNING id`.execute(ctx.trx);
         if (r.rows.length) await recordChange({ ctx, object: o, operation: 'update', recordId: c.id, changes: { [c.field]: { old: null, new: c.value } } });
       }
-      const restored = await loadForUpdate(ctx, object, e.record_id);
-      queueAfterCommit(ctx, object, 'restore', restored, {});
+      // Loaded without visibility: a cascaded child may belong to someone else.
+      const row = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(object.table)} WHERE id = ${e.record_id}`.execute(ctx.trx);
+      if (row.rows[0]) queueAfterCommit(ctx, object, 'restore', rowToRecord(object.fields, row.rows[0]), {});
     }
     await sql`DELETE FROM recycle_bin WHERE id = ANY(${group.map((e) => e.id)}::uuid[])`.execute(ctx.trx);
     const root = group.find((e) => e.record_id === e.root_id)!;
@@ -152,8 +153,9 @@ export async function restoreRecord(args: { ctx: RecordContext; entryId: string 
 export async function purgeRecord(args: { ctx: RecordContext; entryId: string }): Promise<{ purged: number }> {
   return inTransaction(args.ctx, async (ctx) => {
     const group = await loadGroup(ctx, args.entryId);
-    // Children were deleted after their parents: purge in reverse so foreign keys hold.
-    for (const e of [...group].reverse()) {
+    // Entries are filed children first (deleteTree recurses before filing the parent), so purging
+    // in filing order removes every referencing row before the row it references.
+    for (const e of group) {
       const object = ctx.platform.registry.getObject(e.object);
       if (!object) continue;
       await sql`SAVEPOINT rec_purge`.execute(ctx.trx);

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { badRequest, notFound, validationFailed } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
-import { assertObjectPermission, readableFields, visibilityCondition } from '../access/policy.ts';
+import { assertObjectPermission, pathVisibility, readableFields, unreadablePath, visibilityCondition } from '../access/policy.ts';
 import { compileCondition, parseCondition } from '../query/index.ts';
 import type { RecordContext } from './context.ts';
 import type { ApiRecord } from './hooks.ts';
@@ -137,7 +137,9 @@ export async function listRecords(args: ListArgs): Promise<ListResult> {
   if (args.where) conditions.push(args.where);
   if (args.filter !== undefined && args.filter !== null) {
     const parsed = parseCondition({ input: args.filter, object, registry: ctx.platform.registry });
-    conditions.push(compileCondition({ condition: parsed, alias: 't0', context: conditionContext(ctx) }));
+    const hidden = unreadablePath(ctx.actor, ctx.platform.registry, object, parsed);
+    if (hidden) throw validationFailed([{ field: 'filter', code: 'invalid_filter', message: `filter: unknown field '${hidden}' on ${object.apiName}` }]);
+    conditions.push(compileCondition({ condition: parsed, alias: 't0', context: conditionContext(ctx), visibility: pathVisibility(ctx.actor) }));
   }
   const queryKey = JSON.stringify([object.apiName, keys.map((k) => [k.field.apiName, k.desc]), args.filter ?? null]);
   if (args.cursor) conditions.push(afterCursor(keys, decodeCursor(ctx.platform.signingKey, args.cursor, queryKey, keys.length)));

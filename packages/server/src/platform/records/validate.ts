@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { validationFailed, type FieldError, ruleViolation } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
-import { isFieldWritable } from '../access/policy.ts';
+import { isFieldWritable, visibilityCondition } from '../access/policy.ts';
 import type { RecordContext } from './context.ts';
 import { coerceValue, isEmpty } from './values.ts';
 import { evaluateRules } from './rules.ts';
@@ -72,7 +72,9 @@ async function checkLookups(args: { ctx: RecordContext; object: ObjectDefinition
     const t = ctx.platform.registry.getObject(target);
     if (!t) continue;
     const ids = [...new Set(refs.map((r) => r.id))];
-    const r = await sql<{ id: string }>`SELECT id FROM ${sql.table(t.table)} WHERE id = ANY(${ids}::uuid[]) AND deleted_at IS NULL`.execute(ctx.trx ?? ctx.platform.db);
+    // A record the actor cannot see cannot be referenced either (it would reveal that it exists).
+    const visible = t.apiName === 'user' ? undefined : visibilityCondition(ctx.actor, t, 't0', 'read');
+    const r = await sql<{ id: string }>`SELECT id FROM ${sql.table(t.table)} AS t0 WHERE id = ANY(${ids}::uuid[]) AND deleted_at IS NULL ${visible ? sql`AND ${visible}` : sql``}`.execute(ctx.trx ?? ctx.platform.db);
     const found = new Set(r.rows.map((x) => x.id));
     for (const ref of refs) {
       if (!found.has(ref.id)) errors.push({ field: prefix + ref.field.apiName, code: 'invalid_reference', message: `No ${t.label.toLowerCase()} with id ${ref.id}` });

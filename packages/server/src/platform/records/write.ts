@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { AppError, notFound, translateDatabaseError } from '../errors.ts';
+import { AppError, forbidden, notFound, translateDatabaseError } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
 import { assertObjectPermission, visibilityCondition } from '../access/policy.ts';
 import { inTransaction, type RecordContext, type TxContext } from './context.ts';
@@ -101,14 +101,23 @@ function prefixError(error: unknown, prefix: string | undefined): unknown {
 }
 
 /** Locks and loads a live, visible record inside the transaction. */
-export async function loadForUpdate(ctx: TxContext, object: ObjectDefinition, id: string, options: { includeDeleted?: boolean } = {}): Promise<ApiRecord> {
+export async function loadForUpdate(ctx: TxContext, object: ObjectDefinition, id: string, options: { includeDeleted?: boolean; mode?: 'read' | 'edit' } = {}): Promise<ApiRecord> {
   if (!UUID_RE.test(id)) throw notFound(`${object.label} ${id.slice(0, 40)}`);
-  const visible = visibilityCondition(ctx.actor, object, 't0');
+  const mode = options.mode ?? 'edit';
+  const visible = visibilityCondition(ctx.actor, object, 't0', mode);
   const r = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(object.table)} AS t0 WHERE t0.id = ${id}
     ${options.includeDeleted ? sql`` : sql`AND t0.deleted_at IS NULL`} ${visible ? sql`AND ${visible}` : sql``} FOR UPDATE`.execute(ctx.trx);
   const row = r.rows[0];
-  if (!row) throw notFound(`${object.label} ${id}`);
-  return Object.assign(rowToRecord(object.fields, row), { deleted_at: row.deleted_at ?? null }) as ApiRecord;
+  if (!row) {
+    // Visible but not editable: say so rather than pretend it does not exist.
+    if (mode === 'edit' && visible) {
+      const readable = visibilityCondition(ctx.actor, object, 't0', 'read');
+      const seen = await sql`SELECT 1 FROM ${sql.table(object.table)} AS t0 WHERE t0.id = ${id} AND t0.deleted_at IS NULL ${readable ? sql`AND ${readable}` : sql``}`.execute(ctx.trx);
+      if (seen.rows.length) throw forbidden(`You can see this ${object.label.toLowerCase()} but not change it`);
+    }
+    throw notFound(`${object.label} ${id}`);
+  }
+  return rowToRecord(object.fields, row);
 }
 
 export function assertVersion(object: ObjectDefinition, current: ApiRecord, expected: number | undefined) {
