@@ -98,6 +98,7 @@ export async function listProfiles(platform: Platform, actor: Actor) {
 }
 
 export async function saveProfile(args: { platform: Platform; actor: Actor; name?: string; input: unknown }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   const { platform } = args;
   const input = assertPlainObject(args.input, 'The profile');
   rejectUnknownKeys(input, ['name', 'label', 'description', 'permissions']);
@@ -121,6 +122,7 @@ export async function saveProfile(args: { platform: Platform; actor: Actor; name
 }
 
 export async function deleteProfile(args: { platform: Platform; actor: Actor; name: string }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   if (['admin', 'standard'].includes(args.name)) throw new AppError('rule_violation', 'The built-in profiles cannot be deleted');
   await inAccessTransaction(args.platform, args.actor, async (trx) => {
     const used = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_user WHERE profile = ${args.name} AND deleted_at IS NULL`.execute(trx);
@@ -138,6 +140,7 @@ export async function listRoles(platform: Platform, actor: Actor) {
 }
 
 export async function saveRole(args: { platform: Platform; actor: Actor; name?: string; input: unknown }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   const { platform } = args;
   const input = assertPlainObject(args.input, 'The role');
   rejectUnknownKeys(input, ['name', 'label', 'parent']);
@@ -168,6 +171,7 @@ export async function saveRole(args: { platform: Platform; actor: Actor; name?: 
 }
 
 export async function deleteRole(args: { platform: Platform; actor: Actor; name: string }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   await inAccessTransaction(args.platform, args.actor, async (trx) => {
     const used = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_user WHERE role = ${args.name} AND deleted_at IS NULL`.execute(trx);
     if (Number(used.rows[0]!.n)) throw new AppError('referenced', `${used.rows[0]!.n} user(s) have this role; move them first`);
@@ -188,6 +192,7 @@ export async function listGroups(platform: Platform, actor: Actor) {
 }
 
 export async function saveGroup(args: { platform: Platform; actor: Actor; name?: string; input: unknown }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   const input = assertPlainObject(args.input, 'The group');
   rejectUnknownKeys(input, ['name', 'label', 'members']);
   const errors: FieldError[] = [];
@@ -212,6 +217,7 @@ export async function saveGroup(args: { platform: Platform; actor: Actor; name?:
 }
 
 export async function deleteGroup(args: { platform: Platform; actor: Actor; name: string }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   await inAccessTransaction(args.platform, args.actor, async (trx) => {
     const used = await sql`SELECT 1 FROM access_sharing_rule WHERE share_with_type = 'group' AND share_with = ${args.name}`.execute(trx);
     if (used.rows.length) throw new AppError('referenced', 'Sharing rules use this group; change them first');
@@ -229,6 +235,7 @@ export async function listObjectSharing(platform: Platform, actor: Actor) {
 }
 
 export async function setObjectSharing(args: { platform: Platform; actor: Actor; object: string; input: unknown }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   const input = assertPlainObject(args.input, 'The setting');
   rejectUnknownKeys(input, ['sharing']);
   const o = args.platform.registry.requireObject(args.object);
@@ -249,6 +256,7 @@ export async function listSharingRules(platform: Platform, actor: Actor) {
 }
 
 export async function saveSharingRule(args: { platform: Platform; actor: Actor; id?: string; input: unknown }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   const { platform } = args;
   const input = assertPlainObject(args.input, 'The sharing rule');
   rejectUnknownKeys(input, ['object', 'name', 'condition', 'shareWithType', 'shareWith', 'access']);
@@ -277,6 +285,7 @@ export async function saveSharingRule(args: { platform: Platform; actor: Actor; 
 }
 
 export async function deleteSharingRule(args: { platform: Platform; actor: Actor; id: string }) {
+  assertAdmin(args.actor, 'Only administrators can change access settings');
   await inAccessTransaction(args.platform, args.actor, async (trx) => {
     const r = await sql`DELETE FROM access_sharing_rule WHERE id::text = ${args.id}`.execute(trx);
     if (!Number(r.numAffectedRows)) throw notFound('Sharing rule');

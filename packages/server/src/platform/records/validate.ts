@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { validationFailed, type FieldError, ruleViolation } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
-import { isFieldWritable, visibilityCondition } from '../access/policy.ts';
+import { isFieldReadable, isFieldWritable, visibilityCondition } from '../access/policy.ts';
 import type { RecordContext } from './context.ts';
 import { coerceValue, isEmpty } from './values.ts';
 import { evaluateRules } from './rules.ts';
@@ -23,7 +23,9 @@ export function validateInput(args: { ctx: RecordContext; object: ObjectDefiniti
   const registry = ctx.platform.registry;
   for (const [key, value] of Object.entries(input)) {
     if (args.ignore?.includes(key)) continue;
-    const field = FORBIDDEN_KEYS.has(key) ? undefined : registry.getField(object, key);
+    const found = FORBIDDEN_KEYS.has(key) ? undefined : registry.getField(object, key);
+    // A field hidden from the actor answers like a field that does not exist.
+    const field = found && isFieldReadable(ctx.actor, object, found) ? found : undefined;
     if (!field) {
       errors.push({ field: prefix + key.slice(0, 64), code: 'unknown_field', message: `${object.label} has no field '${key.slice(0, 64)}'` });
       continue;
