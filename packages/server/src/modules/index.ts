@@ -4,21 +4,30 @@ import type { ObjectDefinition } from '../platform/metadata/types.ts';
 import type { Platform } from '../platform/kernel.ts';
 import type { JobDefinition } from '../platform/jobs/boss.ts';
 import { user } from '../platform/access/objects.ts';
-import { salesObjects } from './sales/index.ts';
+import { registerSalesHooks, registerSalesRoutes, salesJobs, salesObjects, startSales } from './sales/index.ts';
 import { activityObjects } from './activities/index.ts';
 
 /**
  * The modules' entry points. A module contributes standard objects, hooks on the record
- * pipeline, routes beyond generic CRUD and jobs — each through its own index.ts.
+ * pipeline, routes beyond generic CRUD, jobs and idempotent start-up work — each through its own index.ts.
  */
 export function standardObjects(): ObjectDefinition[] {
   return [user, ...salesObjects, ...activityObjects];
 }
 
-export function registerModuleHooks(_hooks: HookRegistry): void {}
+export function registerModuleHooks(hooks: HookRegistry): void {
+  registerSalesHooks(hooks);
+}
 
-export function registerModuleRoutes(_app: FastifyInstance, _platform: Platform): void {}
+export function registerModuleRoutes(app: FastifyInstance, platform: Platform): void {
+  registerSalesRoutes(app, platform);
+}
 
 export function moduleJobs(): JobDefinition[] {
-  return [];
+  return [...salesJobs()];
+}
+
+/** Runs at boot after hooks are registered (platform/boot.ts): seeds and indexes the modules need. */
+export async function moduleStartup(platform: Platform): Promise<void> {
+  await startSales(platform);
 }

@@ -11,6 +11,7 @@ import { registerMetadataRoutes } from './routes/metadata.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerRecycleBinRoutes } from './routes/recycle-bin.ts';
 import { registerAccessRoutes } from './routes/access.ts';
+import { registerSearchRoutes } from './routes/search.ts';
 import { registerModuleRoutes } from '../../modules/index.ts';
 import { registerEventsHttp } from '../events/index.ts';
 
@@ -79,6 +80,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   registerMetadataRoutes(app, platform);
   registerRecycleBinRoutes(app, platform);
   registerAccessRoutes(app, platform);
+  registerSearchRoutes(app, platform);
   // Module routes first in source order; static segments (/lead/:id/convert) win over /:object/:id anyway.
   registerModuleRoutes(app, platform);
   registerRecordRoutes(app, platform);

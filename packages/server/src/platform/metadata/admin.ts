@@ -10,6 +10,7 @@ import { coerceValue } from '../records/values.ts';
 import { columnFor, systemFields, tableFor } from './define.ts';
 import { addFieldColumn, createObjectTable, createUniqueIndex, dropForeignKey, dropUniqueIndex, ensureForeignKey, columnType } from './ddl.ts';
 import { bumpMetadataVersion, fieldFromRow, type MetaFieldRow } from './registry.ts';
+import { ensureSearchIndexes } from '../search/indexes.ts';
 import type { FieldDefinition, FieldType, ObjectDefinition, ValidationRule } from './types.ts';
 import {
   assertPlainObject, optionalBoolean, rejectUnknownKeys, requireLabel, SAFE_TYPE_CHANGES, validateFieldName, validateFieldType,
@@ -22,7 +23,7 @@ import {
  */
 type MetadataAudit = { action: string; target: { type: string; id: string }; details?: Record<string, unknown> };
 
-async function inMetadataTransaction<T>(platform: Platform, actor: Actor, audit: MetadataAudit, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+async function inMetadataTransaction<T>(platform: Platform, actor: Actor, audit: MetadataAudit, fn: (trx: Transaction<any>) => Promise<T>, reindex?: string): Promise<T> {
   assertAdmin(actor, 'Only administrators can change objects and fields');
   let result: T;
   try {
@@ -37,6 +38,9 @@ async function inMetadataTransaction<T>(platform: Platform, actor: Actor, audit:
     throw translateDatabaseError(error) ?? error;
   }
   await platform.registry.reload();
+  // Search indexes follow the searchable fields (idempotent; boot re-checks them too).
+  const changed = reindex ? platform.registry.getObject(reindex) : undefined;
+  if (changed) await ensureSearchIndexes(platform.db, changed);
   return result;
 }
 
@@ -98,7 +102,7 @@ export async function createObject(args: { platform: Platform; actor: Actor; inp
       fields: [fieldFromRow(nameRow as MetaFieldRow), ...systemFields()], validationRules: [],
     };
     await createObjectTable(trx, def);
-  });
+  }, apiName);
   return platform.registry.requireObject(apiName);
 }
 
@@ -257,7 +261,7 @@ export async function createField(args: { platform: Platform; actor: Actor; obje
       await sql`UPDATE ${sql.table(o.table)} t SET ${sql.ref(full.column)} = ${(row.autonumber as { prefix: string }).prefix} || lpad(nextval(${`seq__${o.table}__${apiName}`}::regclass)::text, ${(row.autonumber as { digits: number }).digits}, '0')
         FROM (SELECT id FROM ${sql.table(o.table)} ORDER BY created_at, id) s WHERE s.id = t.id`.execute(trx);
     }
-  });
+  }, o.apiName);
   return platform.registry.requireField(platform.registry.requireObject(o.apiName), apiName);
 }
 
@@ -355,7 +359,7 @@ export async function updateField(args: { platform: Platform; actor: Actor; obje
         default_value = ${defaultValue === null ? null : JSON.stringify(defaultValue)}::jsonb, updated_at = now()
         WHERE object = ${o.apiName} AND api_name = ${current.apiName} AND deleted_at IS NULL`.execute(trx);
     }
-  });
+  }, o.apiName);
   return platform.registry.requireField(platform.registry.requireObject(o.apiName), current.apiName);
 }
 
@@ -402,7 +406,7 @@ export async function deleteField(args: { platform: Platform; actor: Actor; obje
     if (f.unique) await dropUniqueIndex(trx, o, f);
     if (f.lookup) await dropForeignKey(trx, o, f);
     await sql`UPDATE meta_field SET deleted_at = now() WHERE object = ${o.apiName} AND api_name = ${f.apiName} AND deleted_at IS NULL`.execute(trx);
-  });
+  }, o.apiName);
 }
 
 export interface MetadataBinItem {
@@ -444,7 +448,7 @@ export async function restoreMetadata(args: { platform: Platform; actor: Actor; 
       if (!target) throw new AppError('conflict', `The lookup target '${f.lookup.object}' no longer exists`);
       await ensureForeignKey(trx, o, f, target);
     }
-  });
+  }, item.object);
   return item;
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createObjectTable, ensureFieldIndexes, ensureForeignKey, tableColumns, addFieldColumn } from './ddl.ts';
 import type { Registry } from './registry.ts';
+import { ensureSearchIndexes } from '../search/indexes.ts';
 
 /**
  * Brings the record tables of the standard objects up to their definitions in code: creates
@@ -16,6 +17,7 @@ export async function syncStandardObjects(db: Kysely<any>, registry: Registry): 
         else await ensureFieldIndexes(trx, o, f);
       }
     }
+    for (const o of registry.standardObjects) await ensureSearchIndexes(trx, o);
     for (const o of registry.standardObjects) {
       for (const f of o.fields) {
         if (!f.lookup || f.apiName === 'created_by' || f.apiName === 'updated_by') continue;

@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import { AppError } from '../../../platform/errors.ts';
+import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
+import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
+import type { BeforeSaveArgs } from '../../../platform/records/hooks.ts';
+import { assertObjectPermission, visibilityCondition } from '../../../platform/access/policy.ts';
+import { changed } from '../rules/changed.ts';
+import { DUPLICATE_RULES, type Candidate, type DuplicateRule } from './rules.ts';
+
+/** Candidates for one record over the given rules: one entry per record, its best-scoring rule, best first. */
+export async function findDuplicates(args: { ctx: RecordContext; object: ObjectDefinition; record: Record<string, unknown>; rules?: DuplicateRule[]; excludeIds?: string[]; limit?: number }): Promise<Candidate[]> {
+  const rules = args.rules ?? DUPLICATE_RULES[args.object.apiName] ?? [];
+  const limit = args.limit ?? 5;
+  const best = new Map<string, Candidate>();
+  for (const rule of rules) {
+    for (const c of await rule.find({ ctx: args.ctx, object: args.object, record: args.record, excludeIds: args.excludeIds ?? [], limit })) {
+      const seen = best.get(c.id);
+      if (!seen || seen.score < c.score) best.set(c.id, c);
+    }
+  }
+  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+/**
+ * beforeSave (PLT-6): a new record, or a change of a field a rule looks at, that matches an
+ * existing record is refused with 409 `duplicate` and the candidates — unless the client
+ * confirms with allowDuplicate.
+ */
+export async function refuseDuplicates({ ctx, object, operation, data, merged, previous, options }: BeforeSaveArgs): Promise<void> {
+  if (options.allowDuplicate) return;
+  const all = DUPLICATE_RULES[object.apiName] ?? [];
+  const rules = operation === 'create' ? all : all.filter((r) => r.fields.some((f) => changed(data, previous, f)));
+  if (!rules.length) return;
+  const candidates = await hideInvisible(ctx, object, await findDuplicates({ ctx, object, rules, record: { ...merged, ...data }, excludeIds: previous ? [previous.id] : [] }));
+  if (!candidates.length) return;
+  const fieldOf = (rule: string) => rules.find((r) => r.name === rule)!.fields.find((f) => merged[f] ?? data[f]) ?? '';
+  const first = candidates[0]!;
+  throw new AppError('duplicate', `This ${object.label.toLowerCase()} looks like ${first.name ?? 'an existing one'} (${first.rule.replace(/_/g, ' ')}). Save with allowDuplicate=true if it is a different one.`, {
+    errors: [...new Set(candidates.map((c) => c.rule))].map((rule) => ({ field: fieldOf(rule), code: 'duplicate', message: `Matches an existing ${object.label.toLowerCase()} (${rule.replace(/_/g, ' ')})` })),
+    extra: { candidates },
+  });
+}
+
+/** Duplicates count whoever owns them, but names of records the user may not see are not shown. */
+async function hideInvisible(ctx: RecordContext, object: ObjectDefinition, candidates: Candidate[]): Promise<Candidate[]> {
+  const visible = visibilityCondition(ctx.actor, object, 't');
+  if (!visible || !candidates.length) return candidates;
+  const r = await sql<{ id: string }>`SELECT t.id FROM ${sql.table(object.table)} t WHERE t.id = ANY(${candidates.map((c) => c.id)}::uuid[]) AND ${visible}`.execute(ctx.trx ?? ctx.platform.db);
+  const seen = new Set(r.rows.map((x) => x.id));
+  return candidates.map((c) => (seen.has(c.id) ? c : { ...c, name: null }));
+}
+
+export interface DuplicatePair {
+  records: Array<{ id: string; name: string }>;
+  rules: string[];
+  score: number;
+}
+
+/** Likely duplicate pairs of an object, best first, at most `limit` (GET /{object}/duplicates). */
+export async function listDuplicatePairs(args: { ctx: RecordContext; object: ObjectDefinition; limit: number }): Promise<DuplicatePair[]> {
+  const { object, limit } = args;
+  assertObjectPermission(args.ctx.actor, object, 'read');
+  // One transaction: the trigram threshold is set for it only, and PGlite runs it in one go.
+  return inTransaction(args.ctx, async (ctx) => {
+    const byPair = new Map<string, { a: string; b: string; rules: string[]; score: number }>();
+    for (const rule of DUPLICATE_RULES[object.apiName] ?? []) {
+      for (const p of await rule.pairs({ ctx, object, limit })) {
+        const key = `${p.a}:${p.b}`;
+        const seen = byPair.get(key) ?? { a: p.a, b: p.b, rules: [], score: 0 };
+        if (!seen.rules.includes(p.rule)) seen.rules.push(p.rule);
+        seen.score = Math.max(seen.score, p.score);
+        byPair.set(key, seen);
+      }
+    }
+    const pairs = [...byPair.values()].sort((x, y) => y.score - x.score || x.a.localeCompare(y.a)).slice(0, limit);
+    const ids = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+    const nameColumn = object.fields.find((f) => f.apiName === object.nameField)!.column;
+    const names = new Map<string, string>();
+    if (ids.length) {
+      const visible = visibilityCondition(ctx.actor, object, 't');
+      const r = await sql<{ id: string; name: string | null }>`SELECT t.id, ${sql.ref(`t.${nameColumn}`)} AS name FROM ${sql.table(object.table)} t
+        WHERE t.id = ANY(${ids}::uuid[]) ${visible ? sql`AND ${visible}` : sql``}`.execute(ctx.trx);
+      for (const row of r.rows) names.set(row.id, row.name ?? row.id);
+    }
+    // Only pairs the user can see both sides of (they are the ones they could merge).
+    return pairs
+      .filter((p) => names.has(p.a) && names.has(p.b))
+      .map((p) => ({ records: [p.a, p.b].map((id) => ({ id, name: names.get(id)! })), rules: p.rules, score: p.score }));
+  });
+}

@@ -1,0 +1,51 @@
+import type { HookRegistry } from '../../platform/records/hooks.ts';
+import { systemWriteFor } from './context.ts';
+import { refuseDuplicates } from './duplicates/check.ts';
+import { DUPLICATE_RULES } from './duplicates/rules.ts';
+import { refuseAccountCycle } from './rules/accountTree.ts';
+import { JUNCTION_KEYS, applyJunctionRules } from './rules/junctions.ts';
+import { applyLeadRules } from './rules/lead.ts';
+import { applyStageRules, createLostReviewTask, refuseBlacklistedAccount, refuseNegativeProfit, writeStageHistory } from './rules/opportunity.ts';
+import { keepOneDefaultPipeline, refuseManualStageHistory, validatePipelineStage } from './rules/pipelineConfig.ts';
+
+const SAVE = ['create', 'update'] as const;
+
+/**
+ * The sales module's business rules on the record pipeline: they hold for REST, bulk, CLI,
+ * imports and automation alike. Order matters within an object: system values first, then the
+ * rules that derive values, then the checks.
+ */
+export function registerSalesHooks(hooks: HookRegistry): void {
+  // Values a command of this module set for one write (context.ts), e.g. converted_* on a lead.
+  hooks.register('beforeSave', {
+    name: 'sales.applySystemValues',
+    object: '*',
+    run: ({ ctx, object, data, previous }) => {
+      const w = systemWriteFor(ctx, object.apiName, previous?.id as string | undefined);
+      if (w) Object.assign(data, w.values);
+    },
+  });
+
+  hooks.register('beforeSave', { name: 'sales.accountCycle', object: 'account', operations: [...SAVE], run: refuseAccountCycle });
+  hooks.register('beforeSave', { name: 'sales.leadRules', object: 'lead', operations: [...SAVE], run: applyLeadRules });
+
+  hooks.register('beforeSave', { name: 'sales.stageRules', object: 'opportunity', operations: [...SAVE], run: applyStageRules });
+  hooks.register('beforeSave', { name: 'sales.blacklistedAccount', object: 'opportunity', operations: [...SAVE], run: refuseBlacklistedAccount });
+  for (const object of ['opportunity', 'project']) {
+    hooks.register('beforeSave', { name: 'sales.negativeProfit', object, operations: [...SAVE], run: refuseNegativeProfit });
+  }
+  hooks.register('afterSave', { name: 'sales.stageHistory', object: 'opportunity', operations: [...SAVE], run: writeStageHistory });
+  hooks.register('afterSave', { name: 'sales.lostReview', object: 'opportunity', operations: [...SAVE], run: createLostReviewTask });
+
+  hooks.register('beforeSave', { name: 'sales.pipelineStage', object: 'pipeline_stage', operations: [...SAVE], run: validatePipelineStage });
+  hooks.register('afterSave', { name: 'sales.oneDefaultPipeline', object: 'pipeline', operations: [...SAVE], run: keepOneDefaultPipeline });
+  hooks.register('beforeSave', { name: 'sales.stageHistoryReadOnly', object: 'opportunity_stage_history', operations: [...SAVE], run: refuseManualStageHistory });
+
+  for (const object of Object.keys(JUNCTION_KEYS)) {
+    hooks.register('beforeSave', { name: 'sales.junction', object, operations: [...SAVE], run: applyJunctionRules });
+  }
+  // Last: duplicates are judged on the values as they will be saved.
+  for (const object of Object.keys(DUPLICATE_RULES)) {
+    hooks.register('beforeSave', { name: 'sales.duplicates', object, operations: [...SAVE], run: refuseDuplicates });
+  }
+}

@@ -1,0 +1,63 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Platform } from '../../platform/kernel.ts';
+import { inTransaction, systemActor, type TxContext } from '../../platform/records/context.ts';
+import { createRecord } from '../../platform/records/write.ts';
+import { objectOf, tableOf } from './context.ts';
+import { DEFAULT_STAGES } from './domain/stageMachine.ts';
+import { companyNameSql, lowerSql, phoneKeySql, webDomainSql } from './duplicates/sql.ts';
+
+/**
+ * Idempotent start-up work of the sales module (called from modules/index.ts at boot): the
+ * indexes the duplicate rules need, and a default pipeline when there is none. One transaction
+ * under an advisory lock, so two processes starting together do it once.
+ */
+export async function startSales(platform: Platform): Promise<void> {
+  await inTransaction({ platform, actor: systemActor('system') }, async (ctx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext('meridian.sales.startup'))`.execute(ctx.trx);
+    await ensureDuplicateIndexes(ctx);
+    await seedDefaultPipeline(ctx);
+  });
+}
+
+/** Expression indexes built from the same SQL builders the duplicate queries use (duplicates/sql.ts). */
+async function ensureDuplicateIndexes(ctx: TxContext): Promise<void> {
+  const index = async (object: string, purpose: string, expr: RawBuilder<unknown>, using: 'btree' | 'gin' = 'btree') => {
+    const table = objectOf(ctx, object).table;
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__${purpose}`)} ON ${sql.table(table)} USING ${sql.raw(using)} (${expr}) WHERE deleted_at IS NULL`.execute(ctx.trx);
+  };
+  const c = (name: string) => sql.ref(name);
+  await index('contact', 'email_lower', lowerSql(c('email')));
+  await index('contact', 'phone_key', phoneKeySql(c('phone')));
+  await index('contact', 'mobile_key', phoneKeySql(c('mobile')));
+  await index('lead', 'email_lower', lowerSql(c('email')));
+  await index('lead', 'phone_key', phoneKeySql(c('phone')));
+  await index('account', 'website_domain', webDomainSql(c('website')));
+  await index('account', 'name_normalized', companyNameSql(c('name')));
+  await index('account', 'name_trgm', sql`${c('name')} gin_trgm_ops`, 'gin');
+}
+
+/** The "New business" pipeline with the stages of the opportunity stage picklist. */
+async function seedDefaultPipeline(ctx: TxContext): Promise<void> {
+  const existing = await sql`SELECT 1 FROM ${tableOf(ctx, 'pipeline')} WHERE deleted_at IS NULL LIMIT 1`.execute(ctx.trx);
+  if (existing.rows.length) return;
+  const pipeline = await createRecord({ ctx, object: objectOf(ctx, 'pipeline'), input: { name: 'New business', is_default: true, stalled_after_days: 30 } });
+  for (const s of DEFAULT_STAGES) {
+    await createRecord({
+      ctx,
+      object: objectOf(ctx, 'pipeline_stage'),
+      input: {
+        name: s.name,
+        pipeline: pipeline.id,
+        api_value: s.api_value,
+        order: s.order,
+        probability: s.probability,
+        forecast_category: s.forecast_category,
+        is_won: s.is_won,
+        is_lost: s.is_lost,
+        is_partial: s.is_partial,
+        required_fields: s.required_fields.join(', ') || null,
+        allowed_backward: s.allowed_backward.join(', ') || null,
+      },
+    });
+  }
+}

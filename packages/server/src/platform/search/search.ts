@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import { badRequest } from '../errors.ts';
+import { inTransaction, type RecordContext } from '../records/context.ts';
+import { permissionsFor, readableFields, visibilityCondition } from '../access/policy.ts';
+import { recordName } from '../records/serialize.ts';
+import { fromDb } from '../records/values.ts';
+import { searchableFields, searchText, searchVector } from './indexes.ts';
+
+export interface SearchGroup {
+  object: string;
+  label: string;
+  records: Array<{ id: string; name: string; snippet: string | null; score: number }>;
+}
+
+/**
+ * Searches every object the actor may read: full-text word matches rank first, then trigram
+ * word similarity catches typos ("nortwind" finds "Northwind"). One indexed query per object,
+ * each with the record visibility compiled in; hidden fields are neither searched nor shown.
+ */
+export async function searchRecords(args: { ctx: RecordContext; query: unknown; perObject?: number; objects?: string[] }): Promise<SearchGroup[]> {
+  return inTransaction(args.ctx, async (ctx) => {
+    // A little more tolerant than pg_trgm's default (0.6): one typo in a short word still matches.
+    await sql`SET LOCAL pg_trgm.word_similarity_threshold = 0.5`.execute(ctx.trx);
+    return searchInTransaction({ ...args, ctx });
+  });
+}
+
+async function searchInTransaction(args: { ctx: RecordContext; query: unknown; perObject?: number; objects?: string[] }): Promise<SearchGroup[]> {
+  const { ctx } = args;
+  if (typeof args.query !== 'string' || !args.query.trim()) throw badRequest('Type something to search for', [{ field: 'q', code: 'required', message: 'A search text is required' }]);
+  const q = args.query.trim().toLowerCase().slice(0, 200);
+  if (q.includes('\u0000')) throw badRequest('Invalid search text', [{ field: 'q', code: 'invalid', message: 'Must not contain NUL characters' }]);
+  const limit = Math.min(Math.max(args.perObject ?? 5, 1), 50);
+  const registry = ctx.platform.registry;
+  const groups: SearchGroup[] = [];
+  for (const object of registry.listObjects()) {
+    if (args.objects && !args.objects.includes(object.apiName)) continue;
+    if (!permissionsFor(ctx.actor, object).read) continue;
+    const readable = new Set(readableFields(ctx.actor, object).map((f) => f.apiName));
+    const visibleObject = { ...object, fields: object.fields.filter((f) => readable.has(f.apiName)) };
+    const fields = searchableFields(object);
+    // Searching a hidden field would reveal its content; objects whose index covers one search
+    // only their name field (no index, but hidden fields are rare and lists short).
+    const allVisible = fields.every((f) => readable.has(f.apiName));
+    const text = allVisible ? searchText(object, 't0') : searchText({ ...visibleObject, fields: searchableFields(visibleObject) }, 't0');
+    if (!text) continue;
+    const nameField = registry.getField(object, object.nameField)!;
+    const visible = visibilityCondition(ctx.actor, object, 't0');
+    const snippetFields = searchableFields(visibleObject).filter((f) => f.apiName !== object.nameField).slice(0, 4);
+    const r = await sql<Record<string, unknown> & { id: string; score: number }>`
+      SELECT t0.id, ${sql.ref(`t0.${nameField.column}`)} AS __name,
+        ${snippetFields.length ? sql.join(snippetFields.map((f) => sql`${sql.ref(`t0.${f.column}`)} AS ${sql.id(`s_${f.apiName}`)}`)) : sql`NULL AS s_none`},
+        (ts_rank(${searchVector(text)}, plainto_tsquery('simple', ${q})) + word_similarity(${q}, ${text}))::float8 AS score
+      FROM ${sql.table(object.table)} AS t0
+      WHERE t0.deleted_at IS NULL ${visible ? sql`AND ${visible}` : sql``}
+        AND (${searchVector(text)} @@ plainto_tsquery('simple', ${q}) OR ${q} <% ${text} OR ${text} LIKE ${`%${q.replace(/[\\%_]/g, '\\$&')}%`})
+      ORDER BY score DESC, t0.id LIMIT ${limit}`.execute(ctx.trx ?? ctx.platform.db);
+    if (!r.rows.length) continue;
+    groups.push({
+      object: object.apiName,
+      label: object.pluralLabel,
+      records: r.rows.map((row) => {
+        const snippet = snippetFields.map((f) => fromDb(f, row[`s_${f.apiName}`])).filter((v) => v !== null && v !== '' && String(v).toLowerCase().includes(q.split(/\s+/)[0] ?? '')).map(String)[0] ?? null;
+        return { id: row.id, name: recordName(object, { id: row.id, [object.nameField]: row.__name }), snippet, score: Number(row.score) };
+      }),
+    });
+  }
+  // Objects with the best hit first.
+  return groups.sort((a, b) => (b.records[0]?.score ?? 0) - (a.records[0]?.score ?? 0));
+}
