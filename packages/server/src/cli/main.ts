@@ -9,7 +9,7 @@ import { parseProfile, createUser } from '../platform/auth/users.ts';
 import { systemActor } from '../platform/records/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { startServer } from './start.ts';
-import { seedDemo } from './seed-demo.ts';
+import { seedDemo } from '../modules/demo/seed.ts';
 import { startJobs } from '../platform/jobs/boss.ts';
 
 const HELP = `meridian — the Meridian CRM command line

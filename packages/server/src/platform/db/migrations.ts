@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { eventMigrations } from '../events/migrations.ts';
 import { accessMigrations } from '../access/migrations.ts';
+import { viewMigrations } from '../views/migrations.ts';
 
 /**
  * Forward-only, idempotent migrations of the system tables. Record tables are created from the
@@ -150,7 +151,7 @@ const coreMigrations: Migration[] = [
 ];
 
 // Ids are global and applied once each, in this order; areas keep their migrations beside their code.
-const migrations: Migration[] = [...coreMigrations, ...accessMigrations, ...eventMigrations];
+const migrations: Migration[] = [...coreMigrations, ...accessMigrations, ...viewMigrations, ...eventMigrations];
 
 export async function runMigrations(db: Kysely<any>): Promise<string[]> {
   await sql`CREATE TABLE IF NOT EXISTS meridian_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(db);

@@ -12,6 +12,8 @@ import { registerRecordRoutes } from './routes/records.ts';
 import { registerRecycleBinRoutes } from './routes/recycle-bin.ts';
 import { registerAccessRoutes } from './routes/access.ts';
 import { registerSearchRoutes } from './routes/search.ts';
+import { registerViewRoutes } from './routes/views.ts';
+import { registerDemoRoutes } from '../../modules/demo/routes.ts';
 import { registerModuleRoutes } from '../../modules/index.ts';
 import { registerEventsHttp } from '../events/index.ts';
 
@@ -81,6 +83,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   registerRecycleBinRoutes(app, platform);
   registerAccessRoutes(app, platform);
   registerSearchRoutes(app, platform);
+  registerViewRoutes(app, platform);
+  registerDemoRoutes(app, platform);
   // Module routes first in source order; static segments (/lead/:id/convert) win over /:object/:id anyway.
   registerModuleRoutes(app, platform);
   registerRecordRoutes(app, platform);

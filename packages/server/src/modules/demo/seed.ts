@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Platform } from '../platform/kernel.ts';
-import { createUser } from '../platform/auth/users.ts';
-import { inTransaction, systemActor, type Actor } from '../platform/records/context.ts';
-import { createRecord } from '../platform/records/write.ts';
+import type { Platform } from '../../platform/kernel.ts';
+import { createUser } from '../../platform/auth/users.ts';
+import { inTransaction, systemActor, type Actor } from '../../platform/records/context.ts';
+import { createRecord } from '../../platform/records/write.ts';
 
 /**
  * `meridian seed demo`: a believable organisation — an industrial services group with regions,
@@ -82,17 +82,17 @@ export async function seedDemo(args: { platform: Platform; scale?: number; onPro
       await inTransaction({ platform, actor: actorFor(userIds[0]!) }, async (ctx) => {
         const owner = () => r.pick(userIds);
         const suffix = scale > 1 ? ` ${round + 1}` : '';
-        const top = await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: g.name + suffix, industry: g.industry, type: 'customer', website: `https://www.${g.domain}`, phone: `+1 555 01${r.int(10, 99)} ${r.int(1000, 9999)}`, billing_city: r.pick(CITIES), billing_country: 'USA', account_manager: owner(), main_pm: owner(), payment_terms: 'net_30', invoicing_option: r.pick(['per_po', 'per_month', 'manual']) } });
+        const top = await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: g.name + suffix, industry: g.industry, type: 'customer', website: `https://www.${g.domain}`, phone: `+1 555 01${r.int(10, 99)} ${r.int(1000, 9999)}`, billing_city: r.pick(CITIES), billing_country: 'USA', account_manager: owner(), main_pm: owner(), payment_terms: 'net_30', invoicing_option: r.pick(['per_po', 'per_month', 'manual']) } });
         accountIds.push(top.id);
         counts.accounts!++;
         const tree: string[] = [top.id];
-        for (const region of REGIONS.slice(0, r.int(2, 4))) {
-          const reg = await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: `${g.name}${suffix} — ${region}`, parent_account: top.id, industry: g.industry, type: 'customer', billing_country: 'USA' } });
+        for (const region of REGIONS.slice(0, r.int(3, 5))) {
+          const reg = await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: `${g.name}${suffix} — ${region}`, parent_account: top.id, industry: g.industry, type: 'customer', billing_country: 'USA' } });
           counts.accounts!++;
           tree.push(reg.id);
-          for (let b = 0; b < r.int(4, 7); b++) {
+          for (let b = 0; b < r.int(5, 8); b++) {
             const city = r.pick(CITIES);
-            const br = await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: `${g.name}${suffix} — ${city} ${b + 1}`, parent_account: reg.id, industry: g.industry, type: r.pick(['customer', 'prospect']), billing_city: city, billing_country: 'USA', phone: `+1 555 02${r.int(10, 99)} ${r.int(1000, 9999)}` } });
+            const br = await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('account'), input: { name: `${g.name}${suffix} — ${city} ${b + 1}`, parent_account: reg.id, industry: g.industry, type: r.pick(['customer', 'prospect']), billing_city: city, billing_country: 'USA', phone: `+1 555 02${r.int(10, 99)} ${r.int(1000, 9999)}` } });
             counts.accounts!++;
             tree.push(br.id);
           }
@@ -101,19 +101,19 @@ export async function seedDemo(args: { platform: Platform; scale?: number; onPro
           for (let c = 0; c < r.int(3, 6); c++) {
             const first = r.pick(FIRST);
             const last = r.pick(LAST);
-            await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('contact'), input: { first_name: first, last_name: last, account: accountId, title: r.pick(TITLES), email: `${first.toLowerCase()}.${last.toLowerCase()}${r.int(1, 999)}@${g.domain}`, phone: `+1 555 03${r.int(10, 99)} ${r.int(1000, 9999)}`, is_primary: c === 0 } });
+            await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('contact'), input: { first_name: first, last_name: last, account: accountId, title: r.pick(TITLES), email: `${first.toLowerCase()}.${last.toLowerCase()}${r.int(1, 999)}@${g.domain}`, phone: `+1 555 03${r.int(10, 99)} ${r.int(1000, 9999)}`, is_primary: c === 0 } });
             counts.contacts!++;
           }
         }
-        for (let d = 0; d < r.int(20, 30); d++) {
+        for (let d = 0; d < r.int(24, 30); d++) {
           const stage = r.pick(STAGES);
           const closed = stage.startsWith('closed');
           const amount = r.int(20, 400) * 250;
-          await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('opportunity'), input: { name: `${r.pick(DEALS)} — ${g.name.split(' ')[0]}`, account: r.pick(tree), amount, gross_profit: Math.round(amount * (0.15 + r.next() * 0.3)), stage, probability: PROBABILITY[stage], close_date: isoDate(closed ? -r.int(1, 200) : r.int(5, 180)), type: r.pick(['new_business', 'existing_business', 'renewal', 'upsell']), lead_source: r.pick(SOURCES) } });
+          await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('opportunity'), input: { name: `${r.pick(DEALS)} — ${g.name.split(' ')[0]}`, account: r.pick(tree), amount, gross_profit: Math.round(amount * (0.15 + r.next() * 0.3)), stage, probability: PROBABILITY[stage], close_date: isoDate(closed ? -r.int(1, 200) : r.int(5, 180)), type: r.pick(['new_business', 'existing_business', 'renewal', 'upsell']), lead_source: r.pick(SOURCES), ...(stage === 'closed_lost' ? { lost_reason: r.pick(['price', 'competitor', 'no_budget', 'timing']) } : {}) } });
           counts.opportunities!++;
         }
         for (let t = 0; t < 6; t++) {
-          await createRecord({ ctx: { ...ctx, actor: actorFor(owner()) }, object: object('task'), input: { subject: r.pick(['Call about renewal', 'Send quote', 'Site survey', 'Follow up on invoice', 'Schedule inspection']), account: r.pick(tree), due_date: isoDate(r.int(-10, 20)), priority: r.pick(['low', 'normal', 'high']), status: r.pick(['not_started', 'in_progress', 'completed']) } });
+          await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('task'), input: { subject: r.pick(['Call about renewal', 'Send quote', 'Site survey', 'Follow up on invoice', 'Schedule inspection']), account: r.pick(tree), due_date: isoDate(r.int(-10, 20)), priority: r.pick(['low', 'normal', 'high']), status: r.pick(['not_started', 'in_progress', 'completed']) } });
           counts.tasks!++;
         }
       });
@@ -126,7 +126,7 @@ export async function seedDemo(args: { platform: Platform; scale?: number; onPro
       const last = r.pick(LAST);
       const company = r.next() < 0.85 ? `${r.pick(LAST)} ${r.pick(['Logistics', 'Foods', 'Hotels', 'Clinics', 'Builders', 'Printing', 'Labs', 'Storage'])}` : null;
       const status = r.pick(LEAD_STATUSES);
-      await createRecord({ ctx: { ...ctx, actor: actorFor(r.pick(userIds)) }, object: object('lead'), input: { first_name: first, last_name: last, company, email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com`, phone: `+1 555 04${r.int(10, 99)} ${r.int(1000, 9999)}`, status, disqualified_reason: status === 'disqualified' ? r.pick(['no_budget', 'no_need', 'competitor']) : null, source: r.pick(SOURCES), rating: r.pick(['hot', 'warm', 'cold']) } });
+      await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(r.pick(userIds)) }, object: object('lead'), input: { first_name: first, last_name: last, company, email: `${first.toLowerCase()}.${last.toLowerCase()}${i}@example.com`, phone: `+1 555 04${r.int(10, 99)} ${r.int(1000, 9999)}`, status, disqualified_reason: status === 'disqualified' ? r.pick(['no_budget', 'no_need', 'competitor']) : null, source: r.pick(SOURCES), rating: r.pick(['hot', 'warm', 'cold']) } });
       counts.leads!++;
     }
   });
