@@ -9,18 +9,21 @@ import { parseCondition } from '../query/index.ts';
 import { UUID_RE } from '../records/values.ts';
 import { assertAdmin, visibilityCondition } from './policy.ts';
 import { accessModel, forgetAccessCache } from './info.ts';
+import { writeAudit } from '../events/audit.ts';
 import type { ObjectPermissions, ObjectSharing, ProfilePermissions } from './model.ts';
 
 /** Admin commands of the access model. Each change bumps the shared version so caches reload. */
 const NAME_RE = /^[a-z][a-z0-9_]{1,48}[a-z0-9]$/;
 
-async function inAccessTransaction<T>(platform: Platform, actor: Actor, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+async function inAccessTransaction<T>(platform: Platform, actor: Actor, audit: { action: string; target: { type: string; id: string }; details?: Record<string, unknown> }, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
   assertAdmin(actor, 'Only administrators can change access settings');
   let result: T;
   try {
     result = await platform.db.transaction().execute(async (trx) => {
       const r = await fn(trx);
       await bumpMetadataVersion(trx);
+      // Permission changes are audited in the same transaction (PLT-5).
+      await writeAudit(trx, { action: audit.action, actor, target: audit.target, details: audit.details });
       return r;
     });
   } catch (error) {
@@ -111,7 +114,7 @@ export async function saveProfile(args: { platform: Platform; actor: Actor; name
   const permissions = input.permissions === undefined && existing ? existing.permissions : validatePermissions(platform, input.permissions, errors);
   if (errors.length) throw validationFailed(errors);
   const description = typeof input.description === 'string' ? input.description : (existing?.description ?? null);
-  await inAccessTransaction(platform, args.actor, async (trx) => {
+  await inAccessTransaction(platform, args.actor, { action: existing ? 'access.profile.updated' : 'access.profile.created', target: { type: 'profile', id: name }, details: { permissions } }, async (trx) => {
     if (!existing && (await sql`SELECT 1 FROM access_profile WHERE name = ${name}`.execute(trx)).rows.length) {
       throw new AppError('conflict', `A profile '${name}' already exists`, { errors: [{ field: 'name', code: 'duplicate', message: 'Already in use' }] });
     }
@@ -124,7 +127,7 @@ export async function saveProfile(args: { platform: Platform; actor: Actor; name
 export async function deleteProfile(args: { platform: Platform; actor: Actor; name: string }) {
   assertAdmin(args.actor, 'Only administrators can change access settings');
   if (['admin', 'standard'].includes(args.name)) throw new AppError('rule_violation', 'The built-in profiles cannot be deleted');
-  await inAccessTransaction(args.platform, args.actor, async (trx) => {
+  await inAccessTransaction(args.platform, args.actor, { action: 'access.profile.deleted', target: { type: 'profile', id: args.name } }, async (trx) => {
     const used = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_user WHERE profile = ${args.name} AND deleted_at IS NULL`.execute(trx);
     if (Number(used.rows[0]!.n)) throw new AppError('referenced', `${used.rows[0]!.n} user(s) have this profile; move them first`);
     const r = await sql`DELETE FROM access_profile WHERE name = ${args.name}`.execute(trx);
@@ -160,7 +163,7 @@ export async function saveRole(args: { platform: Platform; actor: Actor; name?: 
     }
   }
   if (errors.length) throw validationFailed(errors);
-  await inAccessTransaction(platform, args.actor, async (trx) => {
+  await inAccessTransaction(platform, args.actor, { action: existing ? 'access.role.updated' : 'access.role.created', target: { type: 'role', id: name }, details: { parent } }, async (trx) => {
     if (!existing && (await sql`SELECT 1 FROM access_role WHERE name = ${name}`.execute(trx)).rows.length) {
       throw new AppError('conflict', `A role '${name}' already exists`, { errors: [{ field: 'name', code: 'duplicate', message: 'Already in use' }] });
     }
@@ -172,7 +175,7 @@ export async function saveRole(args: { platform: Platform; actor: Actor; name?: 
 
 export async function deleteRole(args: { platform: Platform; actor: Actor; name: string }) {
   assertAdmin(args.actor, 'Only administrators can change access settings');
-  await inAccessTransaction(args.platform, args.actor, async (trx) => {
+  await inAccessTransaction(args.platform, args.actor, { action: 'access.role.deleted', target: { type: 'role', id: args.name } }, async (trx) => {
     const used = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_user WHERE role = ${args.name} AND deleted_at IS NULL`.execute(trx);
     if (Number(used.rows[0]!.n)) throw new AppError('referenced', `${used.rows[0]!.n} user(s) have this role; move them first`);
     const children = await sql`SELECT 1 FROM access_role WHERE parent = ${args.name}`.execute(trx);
@@ -203,7 +206,7 @@ export async function saveGroup(args: { platform: Platform; actor: Actor; name?:
     errors.push({ field: 'members', code: 'type', message: 'An array of user ids' });
   }
   if (errors.length) throw validationFailed(errors);
-  await inAccessTransaction(args.platform, args.actor, async (trx) => {
+  await inAccessTransaction(args.platform, args.actor, { action: 'access.group.saved', target: { type: 'group', id: name }, details: { members } }, async (trx) => {
     await sql`INSERT INTO access_group (name, label) VALUES (${name}, ${label}) ON CONFLICT (name) DO UPDATE SET label = EXCLUDED.label`.execute(trx);
     if (Array.isArray(members)) {
       const ids = [...new Set(members as string[])];
@@ -218,7 +221,7 @@ export async function saveGroup(args: { platform: Platform; actor: Actor; name?:
 
 export async function deleteGroup(args: { platform: Platform; actor: Actor; name: string }) {
   assertAdmin(args.actor, 'Only administrators can change access settings');
-  await inAccessTransaction(args.platform, args.actor, async (trx) => {
+  await inAccessTransaction(args.platform, args.actor, { action: 'access.group.deleted', target: { type: 'group', id: args.name } }, async (trx) => {
     const used = await sql`SELECT 1 FROM access_sharing_rule WHERE share_with_type = 'group' AND share_with = ${args.name}`.execute(trx);
     if (used.rows.length) throw new AppError('referenced', 'Sharing rules use this group; change them first');
     const r = await sql`DELETE FROM access_group WHERE name = ${args.name}`.execute(trx);
@@ -242,7 +245,7 @@ export async function setObjectSharing(args: { platform: Platform; actor: Actor;
   if (!['private', 'public_read', 'public_read_write'].includes(input.sharing as string)) {
     throw validationFailed([{ field: 'sharing', code: 'invalid_choice', message: "Use 'private', 'public_read' or 'public_read_write'" }]);
   }
-  await inAccessTransaction(args.platform, args.actor, async (trx) => {
+  await inAccessTransaction(args.platform, args.actor, { action: 'access.sharing.changed', target: { type: 'object', id: o.apiName }, details: { sharing: input.sharing } }, async (trx) => {
     await sql`INSERT INTO access_object_setting (object, sharing) VALUES (${o.apiName}, ${input.sharing as ObjectSharing}) ON CONFLICT (object) DO UPDATE SET sharing = EXCLUDED.sharing`.execute(trx);
   });
   return { object: o.apiName, sharing: input.sharing };
@@ -275,7 +278,7 @@ export async function saveSharingRule(args: { platform: Platform; actor: Actor; 
   if (errors.length) throw validationFailed(errors);
   parseCondition({ input: merged.condition, object: o!, registry: platform.registry, source: 'condition' });
   const id = existing?.id ?? uuidv7();
-  await inAccessTransaction(platform, args.actor, async (trx) => {
+  await inAccessTransaction(platform, args.actor, { action: existing ? 'access.sharing_rule.updated' : 'access.sharing_rule.created', target: { type: 'sharing_rule', id }, details: { object: o!.apiName, name } }, async (trx) => {
     await sql`INSERT INTO access_sharing_rule (id, object, name, condition, share_with_type, share_with, access)
       VALUES (${id}, ${o!.apiName}, ${name}, ${JSON.stringify(merged.condition)}::jsonb, ${merged.shareWithType as string}, ${target}, ${merged.access as string})
       ON CONFLICT (id) DO UPDATE SET object = EXCLUDED.object, name = EXCLUDED.name, condition = EXCLUDED.condition,
@@ -286,7 +289,7 @@ export async function saveSharingRule(args: { platform: Platform; actor: Actor; 
 
 export async function deleteSharingRule(args: { platform: Platform; actor: Actor; id: string }) {
   assertAdmin(args.actor, 'Only administrators can change access settings');
-  await inAccessTransaction(args.platform, args.actor, async (trx) => {
+  await inAccessTransaction(args.platform, args.actor, { action: 'access.sharing_rule.deleted', target: { type: 'sharing_rule', id: args.id } }, async (trx) => {
     const r = await sql`DELETE FROM access_sharing_rule WHERE id::text = ${args.id}`.execute(trx);
     if (!Number(r.numAffectedRows)) throw notFound('Sharing rule');
   });
@@ -324,11 +327,13 @@ export async function setTeamMember(args: { platform: Platform; actor: Actor; ob
   if (!user.rows.length) throw validationFailed([{ field: 'userId', code: 'invalid_reference', message: 'No such user' }]);
   await sql`INSERT INTO record_team_member (object, record_id, user_id, team_role, access) VALUES (${args.object}, ${args.id}, ${input.userId as string}, ${teamRole as string}, ${access})
     ON CONFLICT (object, record_id, user_id) DO UPDATE SET team_role = EXCLUDED.team_role, access = EXCLUDED.access`.execute(args.platform.db);
+  await writeAudit(args.platform.db, { action: 'access.team.member_set', actor: args.actor, target: { type: args.object, id: args.id }, details: { userId: input.userId, teamRole, access } });
   return listTeam(args);
 }
 
 export async function removeTeamMember(args: { platform: Platform; actor: Actor; object: string; id: string; userId: string }) {
   await assertRecordAccess(args, 'edit');
   await sql`DELETE FROM record_team_member WHERE object = ${args.object} AND record_id = ${args.id} AND user_id::text = ${args.userId}`.execute(args.platform.db);
+  await writeAudit(args.platform.db, { action: 'access.team.member_removed', actor: args.actor, target: { type: args.object, id: args.id }, details: { userId: args.userId } });
   return listTeam(args);
 }
