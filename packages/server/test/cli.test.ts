@@ -45,10 +45,11 @@ describe('meridian CLI', () => {
     const weak = run(['user', 'create', '--email', 'x@example.com', '--password', 'short'], env);
     expect(weak.status).toBe(2);
     expect(weak.stderr).toMatch(/at least 10 characters/);
-    const role = run(['user', 'create', '--email', 'y@example.com', '--password', 'a-long-password', '--role', 'god'], env);
+    const role = run(['user', 'create', '--email', 'y@example.com', '--password', 'a-long-password', '--role', 'no_such_profile'], env);
     expect(role.status).toBe(2);
+    expect(role.stderr).toMatch(/not one of: admin, standard/);
     expect(run(['frobnicate'], env).status).toBe(1);
-  });
+  }, 300_000);
 
   it.skipIf(Boolean(process.env.DATABASE_URL))('says clearly when the server holds the PGlite data directory', async () => {
     const env = { ...(await freshEnv()), PORT: String(39000 + Math.floor(Math.random() * 1000)), HOST: '127.0.0.1' };
@@ -77,5 +78,5 @@ describe('meridian CLI', () => {
     }
     // The clean shutdown released the directory.
     expect(run(['migrate'], env).status).toBe(0);
-  });
+  }, 300_000);
 });

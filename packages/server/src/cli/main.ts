@@ -6,6 +6,7 @@ import { openDatabase } from '../platform/db/connection.ts';
 import { runMigrations } from '../platform/db/migrations.ts';
 import { bootPlatform, createLogger } from '../platform/boot.ts';
 import { parseProfile, createUser } from '../platform/auth/users.ts';
+import { checkPasswordStrength } from '../platform/auth/passwords.ts';
 import { systemActor } from '../platform/records/context.ts';
 import { AppError } from '../platform/errors.ts';
 import { startServer } from './start.ts';
@@ -67,12 +68,15 @@ async function main(argv: string[]): Promise<number> {
         options: { email: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, 'first-name': { type: 'string' }, 'last-name': { type: 'string' } },
       });
       if (!values.email) throw new AppError('bad_request', '--email is required');
+      // Refuse bad input before paying for a database start.
+      const profile = parseProfile(values.role);
+      if (values.password !== undefined) checkPasswordStrength(values.password);
       const platform = await bootPlatform({ config, logger });
       try {
         const user = await createUser({
           platform,
           actor: systemActor('cli'),
-          input: { email: values.email, password: values.password, profile: parseProfile(values.role), firstName: values['first-name'], lastName: values['last-name'] },
+          input: { email: values.email, password: values.password, profile, firstName: values['first-name'], lastName: values['last-name'] },
         });
         console.log(`Created ${user.profile as string} user ${user.email as string} (${user.id})`);
       } finally {
