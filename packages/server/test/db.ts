@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database } from '../src/platform/db/connection.ts';
@@ -15,7 +16,11 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const database = await openDatabase({});
+    // Start from the migrated template made once per run (test/global-setup.ts): loading it
+    // takes a fraction of a fresh PGlite's initdb + migrations.
+    const templatePath = process.env.MERIDIAN_TEST_PGLITE_TEMPLATE;
+    const template = templatePath && fs.existsSync(templatePath) ? new Blob([fs.readFileSync(templatePath)]) : undefined;
+    const database = await openDatabase({ template });
     return { database, cleanup: () => database.close() };
   }
   const name = `meridian_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;

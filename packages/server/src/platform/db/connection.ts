@@ -36,11 +36,13 @@ export interface OpenDatabaseOptions {
   /** PGlite data directory; omitted means an in-memory database (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** PGlite only: start from this dumped data directory (tests start from a migrated template). */
+  template?: Blob;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return openPGlite(options.dataDir);
+  return openPGlite(options.dataDir, options.template);
 }
 
 async function openPostgres(connectionString: string, max: number): Promise<Database> {
@@ -60,12 +62,13 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   };
 }
 
-async function openPGlite(dataDir: string | undefined): Promise<Database> {
+async function openPGlite(dataDir: string | undefined, template?: Blob): Promise<Database> {
   const release = dataDir ? lockDataDir(dataDir) : () => {};
   try {
     const pglite = await PGlite.create({
       ...(dataDir ? { dataDir: path.join(dataDir, 'pglite') } : {}),
       extensions: { pg_trgm },
+      ...(template ? { loadDataDir: template } : {}),
       initialMemory: 256 * 1024 * 1024,
       parsers: {
         [OID.date]: (v: string) => v,

@@ -175,7 +175,9 @@ export function registerRecordRoutes(app: FastifyInstance, platform: Platform) {
     const object = await objectOf(name);
     const ctx = recordContext(platform, request);
     await getRecord({ ctx, object, id, fields: ['id'] }); // visibility of the record governs its history
-    const readable = readableFields(ctx.actor, object).map((f) => f.apiName);
+    // Hidden fields are left out; pseudo-fields such as merged_from stay visible.
+    const readable = new Set(readableFields(ctx.actor, object).map((f) => f.apiName));
+    const hidden = object.fields.filter((f) => !readable.has(f.apiName)).map((f) => f.apiName);
     const q = request.query as Query;
     const limit = parseLimit(q.limit) ?? 100;
     if (limit < 1 || limit > 500) throw badRequest('limit must be between 1 and 500', [{ field: 'limit', code: 'out_of_range', message: 'Between 1 and 500' }]);
@@ -187,7 +189,7 @@ export function registerRecordRoutes(app: FastifyInstance, platform: Platform) {
     // uuidv7 ids increase with time, so (record, id) orders history without a separate timestamp key.
     const r = await sql<{ id: string; change_id: string; operation: string; field: string | null; old_value: unknown; new_value: unknown; actor_id: string | null; via: string; occurred_at: Date }>`
       SELECT id, change_id, operation, field, old_value, new_value, actor_id, via, occurred_at FROM record_history
-      WHERE object = ${object.apiName} AND record_id = ${id} AND (field IS NULL OR field = ANY(${readable}::text[])) ${before}
+      WHERE object = ${object.apiName} AND record_id = ${id} AND (field IS NULL OR NOT (field = ANY(${hidden}::text[]))) ${before}
       ORDER BY id DESC LIMIT ${limit + 1}`.execute(platform.db);
     const rows = r.rows.slice(0, limit);
     return {
