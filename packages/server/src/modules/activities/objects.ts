@@ -1,28 +1,93 @@
 import { defineObject, field } from '../../platform/metadata/define.ts';
+import type { FieldDefinition } from '../../platform/metadata/types.ts';
 
-/** Standard activity objects (ACT-1, PLT-8). */
+/**
+ * Standard activity objects (ACT-1, PLT-8): task, meeting, call, email_log and note, plus the
+ * activity_link junction that relates one activity to any number of records.
+ *
+ * The typed lookups (account, contact, lead, opportunity) stay on every activity as the
+ * "primary regarding" record that list views filter on; hooks.ts mirrors them into
+ * activity_link, which is what the timeline reads. So a meeting whose account is A and which is
+ * linked to contacts C1 and C2 and opportunity O appears on all four timelines.
+ */
+export const TASK_STATUSES = ['not_started', 'in_progress', 'completed', 'deferred', 'cancelled'] as const;
+export const OPEN_TASK_STATUSES = ['not_started', 'in_progress', 'deferred'] as const;
+export const EVENT_STATUSES = ['scheduled', 'held', 'cancelled'] as const;
+export const CALL_OUTCOMES = ['reached', 'voicemail', 'no_answer'] as const;
+
+/** Records an activity can be filed against through its typed lookups. */
+export const REGARDING = ['account', 'contact', 'lead', 'opportunity'] as const;
+
+const regarding = (onDelete: 'clear' | 'cascade'): FieldDefinition[] => REGARDING.map((o) => field(o, o.charAt(0).toUpperCase() + o.slice(1), 'lookup', { lookup: o, onDelete }));
+
+const priority = () => field('priority', 'Priority', 'picklist', { values: ['low', 'normal', 'high'], defaultValue: 'normal' });
+const reminder = () => field('reminder_minutes', 'Reminder (minutes before)', 'number', { helpText: 'Minutes before the due date or start to remind the owner' });
+
 export const task = defineObject({
   apiName: 'task',
   label: 'Task',
   pluralLabel: 'Tasks',
   nameField: 'subject',
   navOrder: 40,
-  description: 'Things to do and follow-ups, with a due date and an owner.',
+  description: 'Things to do and follow-ups, with a due date and an owner (the assignee).',
   fields: [
     field('subject', 'Subject', 'text', { required: true, searchable: true }),
     field('description', 'Description', 'long_text'),
     field('due_date', 'Due date', 'date'),
-    field('status', 'Status', 'picklist', {
-      values: ['not_started', 'in_progress', 'completed', 'deferred', 'cancelled'],
-      defaultValue: 'not_started',
-      required: true,
-    }),
-    field('priority', 'Priority', 'picklist', { values: ['low', 'normal', 'high'], defaultValue: 'normal' }),
-    field('completed_at', 'Completed', 'datetime'),
-    field('account', 'Account', 'lookup', { lookup: 'account', onDelete: 'clear' }),
-    field('contact', 'Contact', 'lookup', { lookup: 'contact', onDelete: 'clear' }),
-    field('lead', 'Lead', 'lookup', { lookup: 'lead', onDelete: 'clear' }),
-    field('opportunity', 'Opportunity', 'lookup', { lookup: 'opportunity', onDelete: 'clear' }),
+    field('status', 'Status', 'picklist', { values: [...TASK_STATUSES], defaultValue: 'not_started', required: true }),
+    priority(),
+    field('completed_at', 'Completed', 'datetime', { readOnly: true }),
+    reminder(),
+    ...regarding('clear'),
+  ],
+});
+
+const eventFields = (): FieldDefinition[] => [
+  field('subject', 'Subject', 'text', { required: true, searchable: true }),
+  field('description', 'Description', 'long_text'),
+  field('start_at', 'Start', 'datetime', { required: true }),
+  field('end_at', 'End', 'datetime'),
+  field('time_zone', 'Time zone', 'text', { helpText: 'IANA time zone the times were entered in, e.g. Europe/Berlin' }),
+  field('status', 'Status', 'picklist', { values: [...EVENT_STATUSES], defaultValue: 'scheduled', required: true }),
+  priority(),
+  reminder(),
+];
+
+export const meeting = defineObject({
+  apiName: 'meeting',
+  label: 'Meeting',
+  pluralLabel: 'Meetings',
+  nameField: 'subject',
+  navOrder: 41,
+  description: 'Scheduled meetings with a start, an end and a time zone.',
+  fields: [...eventFields(), field('location', 'Location', 'text'), ...regarding('clear')],
+});
+
+export const call = defineObject({
+  apiName: 'call',
+  label: 'Call',
+  pluralLabel: 'Calls',
+  nameField: 'subject',
+  navOrder: 42,
+  description: 'Scheduled or logged phone calls and their outcome.',
+  fields: [...eventFields(), field('outcome', 'Outcome', 'picklist', { values: [...CALL_OUTCOMES] }), field('phone', 'Phone', 'phone'), ...regarding('clear')],
+});
+
+export const emailLog = defineObject({
+  apiName: 'email_log',
+  label: 'Logged e-mail',
+  pluralLabel: 'Logged e-mails',
+  nameField: 'subject',
+  navOrder: 43,
+  description: 'E-mails sent or received, logged against records.',
+  fields: [
+    field('subject', 'Subject', 'text', { required: true, searchable: true }),
+    field('body', 'Body', 'long_text'),
+    field('direction', 'Direction', 'picklist', { values: ['outbound', 'inbound'], defaultValue: 'outbound', required: true }),
+    field('from_address', 'From', 'email'),
+    field('to_addresses', 'To', 'text'),
+    field('sent_at', 'Sent', 'datetime'),
+    ...regarding('clear'),
   ],
 });
 
@@ -32,15 +97,31 @@ export const note = defineObject({
   pluralLabel: 'Notes',
   nameField: 'title',
   navOrder: 50,
-  description: 'Notes kept on accounts, contacts, leads and opportunities.',
+  description: 'Notes kept on accounts, contacts, leads and opportunities; the body is sanitised HTML.',
   fields: [
     field('title', 'Title', 'text', { required: true, searchable: true }),
     field('body', 'Body', 'long_text', { searchable: true }),
-    field('account', 'Account', 'lookup', { lookup: 'account', onDelete: 'cascade' }),
-    field('contact', 'Contact', 'lookup', { lookup: 'contact', onDelete: 'cascade' }),
-    field('lead', 'Lead', 'lookup', { lookup: 'lead', onDelete: 'cascade' }),
-    field('opportunity', 'Opportunity', 'lookup', { lookup: 'opportunity', onDelete: 'cascade' }),
+    ...regarding('cascade'),
   ],
 });
 
-export const activityObjects = [task, note];
+export const activityLink = defineObject({
+  apiName: 'activity_link',
+  label: 'Activity link',
+  pluralLabel: 'Activity links',
+  nameField: 'record_object',
+  navOrder: 49,
+  description: 'Relates one activity (task, meeting, call, logged e-mail, note) to one record of any object.',
+  fields: [
+    field('activity_object', 'Activity object', 'text', { required: true }),
+    field('activity_id', 'Activity ID', 'text', { required: true }),
+    field('record_object', 'Record object', 'text', { required: true }),
+    field('record_id', 'Record ID', 'text', { required: true }),
+  ],
+});
+
+/** Objects the timeline and activity_link accept as activities, with the column that dates them. */
+export const ACTIVITY_OBJECTS = ['task', 'meeting', 'call', 'email_log', 'note'] as const;
+export type ActivityObject = (typeof ACTIVITY_OBJECTS)[number];
+
+export const activityObjects = [task, meeting, call, emailLog, note, activityLink];

@@ -166,6 +166,7 @@ export const accountTeamMember = defineObject({
   pluralLabel: 'Account team',
   nameField: 'name',
   navOrder: 110,
+  inNavigation: false,
   description: 'People with a role on an account, such as backup project managers.',
   fields: [
     field('name', 'Name', 'text', { readOnly: true, searchable: true }),
@@ -186,6 +187,7 @@ export const accountContactRole = defineObject({
   pluralLabel: 'Account contact roles',
   nameField: 'name',
   navOrder: 111,
+  inNavigation: false,
   description: 'Contacts linked to several accounts, each with a role.',
   fields: [
     field('name', 'Name', 'text', { readOnly: true, searchable: true }),
@@ -206,6 +208,7 @@ export const pipeline = defineObject({
   pluralLabel: 'Pipelines',
   nameField: 'name',
   navOrder: 120,
+  inNavigation: false,
   description: 'Sales processes: the stages a deal goes through.',
   fields: [
     field('name', 'Pipeline name', 'text', { required: true, searchable: true }),
@@ -221,6 +224,7 @@ export const pipelineStage = defineObject({
   pluralLabel: 'Pipeline stages',
   nameField: 'name',
   navOrder: 121,
+  inNavigation: false,
   description: 'One stage of a pipeline with its probability, forecast category and rules.',
   fields: [
     field('name', 'Stage name', 'text', { required: true, searchable: true }),
@@ -243,6 +247,7 @@ export const opportunityStageHistory = defineObject({
   pluralLabel: 'Stage history',
   nameField: 'name',
   navOrder: 122,
+  inNavigation: false,
   description: 'Every stage change of every opportunity, written by Meridian.',
   fields: [
     field('name', 'Change', 'text'),
@@ -264,6 +269,7 @@ export const lostReasonRoute = defineObject({
   pluralLabel: 'Lost reason routes',
   nameField: 'reason',
   navOrder: 123,
+  inNavigation: false,
   description: 'Who reviews lost opportunities, per lost reason.',
   fields: [
     field('reason', 'Lost reason', 'picklist', { values: LOST_REASONS, required: true }),

@@ -14,7 +14,7 @@ const DISPATCH_LOCK = 7340190;
  * in commit order per record (two writes to one record are serialised by its row lock, so their
  * events commit, and are read, in seq order).
  */
-export async function dispatchBatch(platform: Platform, subscribers: EventSubscriber[], batchSize: number): Promise<number> {
+export async function dispatchBatch(platform: Platform, subscribers: EventSubscriber[] | (() => EventSubscriber[]), batchSize: number): Promise<number> {
   const pending = await sql`SELECT 1 FROM outbox_event WHERE dispatched_at IS NULL LIMIT 1`.execute(platform.db);
   if (!pending.rows.length) return 0;
   // Metadata may have changed in another process (conditions name fields); not inside the
@@ -28,7 +28,7 @@ export async function dispatchBatch(platform: Platform, subscribers: EventSubscr
       WHERE dispatched_at IS NULL ORDER BY seq LIMIT ${batchSize}`.execute(trx);
     if (!r.rows.length) return 0;
     const events = r.rows.map(eventFromRow);
-    for (const s of subscribers) await s.handle({ platform, trx, events, afterCommit: (fn) => after.push(fn) });
+    for (const s of typeof subscribers === 'function' ? subscribers() : subscribers) await s.handle({ platform, trx, events, afterCommit: (fn) => after.push(fn) });
     await sql`UPDATE outbox_event SET dispatched_at = now() WHERE seq = ANY(${events.map((e) => e.seq)}::bigint[])`.execute(trx);
     return events.length;
   });
@@ -38,7 +38,7 @@ export async function dispatchBatch(platform: Platform, subscribers: EventSubscr
 
 export class EventDispatcher {
   readonly #pump: Pump;
-  constructor(platform: Platform, subscribers: EventSubscriber[], options: { pollMs: number; batchSize: number }) {
+  constructor(platform: Platform, subscribers: EventSubscriber[] | (() => EventSubscriber[]), options: { pollMs: number; batchSize: number }) {
     this.#pump = new Pump(
       async () => (await dispatchBatch(platform, subscribers, options.batchSize)) >= options.batchSize,
       options.pollMs,

@@ -20,6 +20,19 @@ export async function registerEventsHttp(app: FastifyInstance, platform: Platfor
   registerEventRoutes(app, platform);
 }
 
+const registered = new WeakMap<Platform, EventSubscriber[]>();
+
+/**
+ * Adds an outbox subscriber for this platform (e.g. from a module's start-up: the timeline, the
+ * search index, workflow rules). It receives every batch the dispatcher hands out from then on,
+ * after the webhook fan-out, in the same transaction — see EventSubscriber in outbox.ts.
+ */
+export function registerEventSubscriber(platform: Platform, subscriber: EventSubscriber): void {
+  const list = registered.get(platform) ?? [];
+  if (list.some((s) => s.name === subscriber.name)) throw new Error(`An event subscriber '${subscriber.name}' is already registered`);
+  registered.set(platform, [...list, subscriber]);
+}
+
 export interface EventBackbone {
   dispatcher: EventDispatcher;
   deliverer: WebhookDeliverer;
@@ -28,13 +41,15 @@ export interface EventBackbone {
 
 /**
  * Starts the outbox dispatcher and the webhook delivery loop in this process (`meridian start`,
- * `meridian worker`, tests). Extra subscribers (timeline, search, workflow) are passed in; they
- * run after the webhook fan-out in the same dispatch transaction.
+ * `meridian worker`, tests). Other subscribers (timeline, search, workflow) join through
+ * registerEventSubscriber or `options.subscribers`; they run after the webhook fan-out in the
+ * same dispatch transaction.
  */
 export async function startEventBackbone(platform: Platform, options: { settings?: EventSettings; subscribers?: EventSubscriber[] } = {}): Promise<EventBackbone> {
   const settings = options.settings ?? loadEventSettings();
   const deliverer = new WebhookDeliverer(platform, settings.webhooks, settings.pollMs);
-  const subscribers = [webhookSubscriber({ onQueued: () => deliverer.wake() }), ...(options.subscribers ?? [])];
+  const webhooks = webhookSubscriber({ onQueued: () => deliverer.wake() });
+  const subscribers = () => [webhooks, ...(registered.get(platform) ?? []), ...(options.subscribers ?? [])];
   const dispatcher = new EventDispatcher(platform, subscribers, { pollMs: settings.pollMs, batchSize: settings.batchSize });
   // A write committed in this process wakes the dispatcher at once; others reach it by NOTIFY or the poll.
   platform.hooks.register('afterCommit', { name: 'events.wake', object: '*', run: () => dispatcher.wake() });

@@ -54,9 +54,15 @@ export const eventMigrations: Migration[] = [
       await sql`CREATE INDEX IF NOT EXISTS ix_webhook_delivery_completed ON webhook_delivery (completed_at) WHERE completed_at IS NOT NULL`.execute(db);
       await sql`CREATE INDEX IF NOT EXISTS ix_outbox_event_time ON outbox_event (occurred_at, seq)`.execute(db);
       // Wakes dispatchers in other processes (LISTEN meridian_outbox) as soon as a write commits;
-      // one notification per statement, folded into one per transaction by PostgreSQL.
+      // one notification per statement, folded into one per transaction by PostgreSQL. Commits
+      // that notify are serialised on the notification queue; at very high write rates an
+      // operator can turn it off (`ALTER DATABASE … SET meridian.notify = 'off'`): dispatchers
+      // then find new events by polling.
       await sql`CREATE OR REPLACE FUNCTION meridian_notify_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN PERFORM pg_notify('meridian_outbox', ''); RETURN NULL; END $$`.execute(db);
+        BEGIN
+          IF coalesce(current_setting('meridian.notify', true), '') <> 'off' THEN PERFORM pg_notify('meridian_outbox', ''); END IF;
+          RETURN NULL;
+        END $$`.execute(db);
       await sql`DROP TRIGGER IF EXISTS tr_outbox_event_notify ON outbox_event`.execute(db);
       await sql`CREATE TRIGGER tr_outbox_event_notify AFTER INSERT ON outbox_event FOR EACH STATEMENT EXECUTE FUNCTION meridian_notify_outbox()`.execute(db);
     },

@@ -55,6 +55,8 @@ export function loadSecuritySettings(env: NodeJS.ProcessEnv = process.env): Secu
 export const LOGIN_FAILED = 'The e-mail or password is not correct';
 
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/v1/');
+/** Load balancers' health checks are not limited. */
+const isLimited = (request: FastifyRequest) => isApi(request) && !request.url.startsWith('/api/v1/health');
 const isRoute = (request: FastifyRequest, method: string, url: string) => request.method === method && request.routeOptions.url === url;
 
 function loginEmail(request: FastifyRequest): string | undefined {
@@ -96,10 +98,10 @@ export async function registerSecurity(app: FastifyInstance, platform: Platform,
     });
     const login = app.createRateLimit({ max: settings.login, timeWindow: settings.windowMs, keyGenerator: (r) => `login:${r.ip}:${loginEmail(r) ?? ''}` });
     app.addHook('onRequest', async (request, reply) => {
-      if (isApi(request) && settings.perIp > 0) await enforce(perIp, request, reply, 'requests from this address');
+      if (isLimited(request) && settings.perIp > 0) await enforce(perIp, request, reply, 'requests from this address');
     });
     app.addHook('preHandler', async (request, reply) => {
-      if (!isApi(request)) return;
+      if (!isLimited(request)) return;
       if (request.actor && settings.perToken > 0) await enforce(perActor, request, reply, 'requests with these credentials');
       if (isRoute(request, 'POST', '/api/v1/auth/login') && settings.login > 0) await enforce(login, request, reply, 'sign-in attempts');
     });

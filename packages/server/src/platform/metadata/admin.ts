@@ -53,6 +53,7 @@ export function describeObject(o: ObjectDefinition) {
     standard: o.standard,
     nameField: o.nameField,
     navOrder: o.navOrder,
+    inNavigation: o.inNavigation,
     fields: o.fields.map(describeField),
     validationRules: o.validationRules,
   };
@@ -98,7 +99,7 @@ export async function createObject(args: { platform: Platform; actor: Actor; inp
     const nameRow = newFieldRow({ object: apiName, apiName: 'name', label: nameLabel, type: 'text', required: true, searchable: true, position: 0 });
     await insertFieldRow(trx, nameRow);
     const def: ObjectDefinition = {
-      apiName, label, pluralLabel, table: tableFor(apiName), standard: false, nameField: 'name', navOrder: 100,
+      apiName, label, pluralLabel, table: tableFor(apiName), standard: false, nameField: 'name', navOrder: 100, inNavigation: true,
       fields: [fieldFromRow(nameRow as MetaFieldRow), ...systemFields()], validationRules: [],
     };
     await createObjectTable(trx, def);

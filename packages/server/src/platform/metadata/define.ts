@@ -80,8 +80,9 @@ export interface ObjectOptions {
   nameField: string;
   description?: string;
   navOrder: number;
+  /** Defaults to true. */
+  inNavigation?: boolean;
   fields: FieldDefinition[];
-  /** Objects without an owner (e.g. user) leave the owner column empty. */
 }
 
 export function defineObject(options: ObjectOptions): ObjectDefinition {
@@ -94,6 +95,7 @@ export function defineObject(options: ObjectOptions): ObjectDefinition {
     nameField: options.nameField,
     description: options.description,
     navOrder: options.navOrder,
+    inNavigation: options.inNavigation ?? true,
     fields: [...options.fields, ...systemFields()],
     validationRules: [],
   };

@@ -180,6 +180,7 @@ export class Registry implements MetadataRegistry {
         nameField: row.name_field,
         description: row.description ?? undefined,
         navOrder: row.nav_order,
+        inNavigation: true,
         fields: systemFields(),
         validationRules: [],
       });

@@ -84,6 +84,8 @@ export interface ObjectDefinition {
   description?: string;
   /** Order in the app's navigation (admins may change it). */
   navOrder: number;
+  /** Shown in the app's main navigation; junction and configuration objects are reached from their parents or Settings. */
+  inNavigation: boolean;
   fields: FieldDefinition[];
   validationRules: ValidationRule[];
 }

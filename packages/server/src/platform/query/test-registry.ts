@@ -14,6 +14,7 @@ function defineField(apiName: string, type: FieldType, extra: Partial<FieldDefin
     required: false,
     unique: false,
     standard: true,
+    inNavigation: true,
     readOnly: type === 'id',
     searchable: false,
     externalId: false,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 
 /**
  * Webhook signing secrets. A secret must be usable for signing, so it cannot be hashed like an
@@ -45,11 +45,11 @@ export function decryptSecret(signingKey: Buffer, subscriptionId: string, stored
 }
 
 /** The HMAC key of a secret: the base64-decoded part after `whsec_` (Standard Webhooks). */
-export function signingKeyOf(secret: string): Buffer {
-  return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+export function signingKeyOf(secret: string): KeyObject {
+  return createSecretKey(Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64'));
 }
 
 /** `v1,<base64 HMAC-SHA256 of "{id}.{timestamp}.{body}">`. */
-export function signPayload(key: Buffer, id: string, timestamp: number, body: string): string {
+export function signPayload(key: KeyObject | Buffer, id: string, timestamp: number, body: string): string {
   return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 }

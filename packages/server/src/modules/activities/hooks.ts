@@ -1,0 +1,34 @@
+import type { HookRegistry } from '../../platform/records/hooks.ts';
+import { ACTIVITY_OBJECTS } from './objects.ts';
+import { syncRegardingLinks, validateActivityLink } from './rules/links.ts';
+import { sanitizeRichText } from './rules/sanitize.ts';
+
+const SAVE = ['create', 'update'] as const;
+
+/** The activities module's rules on the record pipeline (REST, bulk, CLI, imports alike). */
+export function registerActivityHooks(hooks: HookRegistry): void {
+  // Completing a task stamps completed_at; reopening it clears the stamp.
+  hooks.register('beforeSave', {
+    name: 'activities.taskCompletion',
+    object: 'task',
+    operations: [...SAVE],
+    run: ({ data, previous }) => {
+      if (!('status' in data) || data.status === previous?.status) return;
+      data.completed_at = data.status === 'completed' ? new Date().toISOString() : null;
+    },
+  });
+
+  hooks.register('beforeSave', {
+    name: 'activities.sanitizeNote',
+    object: 'note',
+    operations: [...SAVE],
+    run: ({ data }) => {
+      if (typeof data.body === 'string') data.body = sanitizeRichText(data.body);
+    },
+  });
+
+  hooks.register('beforeSave', { name: 'activities.linkRules', object: 'activity_link', operations: [...SAVE], run: validateActivityLink });
+  for (const object of ACTIVITY_OBJECTS) {
+    hooks.register('afterSave', { name: 'activities.regardingLinks', object, operations: ['create', 'update'], run: syncRegardingLinks });
+  }
+}
