@@ -14,7 +14,6 @@ function defineField(apiName: string, type: FieldType, extra: Partial<FieldDefin
     required: false,
     unique: false,
     standard: true,
-    inNavigation: true,
     readOnly: type === 'id',
     searchable: false,
     externalId: false,
@@ -31,6 +30,7 @@ function defineObject(apiName: string, table: string, fields: FieldDefinition[])
     standard: true,
     nameField: 'name',
     navOrder: 0,
+    inNavigation: true,
     fields,
     validationRules: [],
   };
