@@ -1,0 +1,55 @@
+import { api, requestFull } from './client';
+import type { BulkResult, Condition, HistoryEntry, ListResult, RecordData } from './types';
+
+export interface ListQuery {
+  filter?: Condition | null;
+  sort?: string;
+  fields?: string[];
+  limit?: number;
+  cursor?: string | null;
+  display?: boolean;
+}
+
+const enc = encodeURIComponent;
+
+/** One keyset page; POST /query keeps long filters out of the URL. */
+export function queryRecords(object: string, q: ListQuery, signal?: AbortSignal): Promise<ListResult> {
+  const body: Record<string, unknown> = { limit: q.limit ?? 50, display: q.display ?? true };
+  if (q.filter) body.filter = q.filter;
+  if (q.sort) body.sort = q.sort;
+  if (q.fields?.length) body.fields = q.fields;
+  if (q.cursor) body.cursor = q.cursor;
+  return api.post<ListResult>(`/${enc(object)}/query`, body, { signal });
+}
+
+export async function getRecord(object: string, id: string): Promise<RecordData & { _display?: Record<string, Record<string, string>> }> {
+  const res = await requestFull<RecordData & { _display?: Record<string, Record<string, string>> }>(`/${enc(object)}/${enc(id)}?display=true`);
+  return res.data;
+}
+
+export function createRecord(object: string, values: Record<string, unknown>, options: { allowDuplicate?: boolean; idempotencyKey?: string } = {}) {
+  return api.post<RecordData>(`/${enc(object)}${options.allowDuplicate ? '?allowDuplicate=true' : ''}`, values, {
+    headers: options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : undefined,
+  });
+}
+
+/** PATCH with If-Match: a stale version answers 409 version_conflict. */
+export function updateRecord(object: string, id: string, values: Record<string, unknown>, version?: number) {
+  return api.patch<RecordData>(`/${enc(object)}/${enc(id)}`, values, { headers: version !== undefined ? { 'if-match': `"${version}"` } : undefined });
+}
+
+export function deleteRecord(object: string, id: string) {
+  return api.del(`/${enc(object)}/${enc(id)}`);
+}
+
+export function restoreRecord(object: string, id: string) {
+  return api.post<RecordData>(`/${enc(object)}/${enc(id)}/restore`);
+}
+
+export function bulkWrite(object: string, operation: 'create' | 'update' | 'upsert', records: Record<string, unknown>[]) {
+  return api.post<BulkResult>(`/${enc(object)}/bulk`, { operation, records });
+}
+
+export function getHistory(object: string, id: string, cursor?: string | null) {
+  return api.get<{ data: HistoryEntry[]; nextCursor: string | null }>(`/${enc(object)}/${enc(id)}/history?limit=100${cursor ? `&cursor=${enc(cursor)}` : ''}`);
+}

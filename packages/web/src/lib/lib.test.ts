@@ -1,0 +1,34 @@
+import { describe, expect, test } from 'vitest';
+import { toCsv } from './csv';
+import { conditionToGroup, groupToCondition, isComplete } from './conditions';
+import { isoToWall, wallToIso } from './tz';
+
+describe('csv', () => {
+  test('quotes what needs quoting and defuses formulas', () => {
+    expect(toCsv([['a', 'b,c', 'say "hi"'], ['=SUM(A1)', 'line\nbreak', '']])).toBe('a,"b,c","say ""hi"""\r\n\'=SUM(A1),"line\nbreak",\r\n');
+  });
+});
+
+describe('time zones', () => {
+  test('an instant shown and entered as wall-clock time in the user zone', () => {
+    expect(isoToWall('2026-03-01T12:00:00.000Z', 'Europe/Berlin')).toBe('2026-03-01 13:00:00');
+    expect(wallToIso('2026-03-01 13:00:00', 'Europe/Berlin')).toBe('2026-03-01T12:00:00.000Z');
+    // Summer time: +2 h.
+    expect(wallToIso('2026-07-01 09:30', 'Europe/Berlin')).toBe('2026-07-01T07:30:00.000Z');
+    expect(wallToIso('2026-07-01 09:30', 'America/New_York')).toBe('2026-07-01T13:30:00.000Z');
+  });
+});
+
+describe('filter builder model', () => {
+  test('flat groups round-trip; deeper conditions are left to the JSON editor', () => {
+    const c = { or: [{ field: 'stage', op: 'eq' as const, value: 'proposal' }, { field: 'amount', op: 'gt' as const, value: 100 }] };
+    expect(groupToCondition(conditionToGroup(c)!)).toEqual(c);
+    expect(conditionToGroup({ and: [{ not: { field: 'a', op: 'eq', value: 1 } }] })).toBeNull();
+    expect(groupToCondition({ combinator: 'and', rules: [{ key: 'x', field: 'name', op: 'contains', value: '' }] })).toBeNull();
+  });
+  test('isNull needs no value; between needs both ends', () => {
+    expect(isComplete({ key: 'a', field: 'f', op: 'isNull', value: undefined })).toBe(true);
+    expect(isComplete({ key: 'a', field: 'f', op: 'between', value: [1, null] })).toBe(false);
+    expect(groupToCondition({ combinator: 'and', rules: [{ key: 'a', field: 'f', op: 'isNull', value: false }] })).toEqual({ field: 'f', op: 'isNull', value: false });
+  });
+});

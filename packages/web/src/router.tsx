@@ -1,0 +1,122 @@
+import { createRootRouteWithContext, createRoute, createRouter, Outlet } from '@tanstack/react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { SessionExpiredDialog } from './components/SessionExpiredDialog';
+import { AppLayout } from './components/AppLayout';
+import { SignInPage } from './features/auth/SignInPage';
+import { SetupPage } from './features/auth/SetupPage';
+import { HomePage } from './features/home/HomePage';
+import { ListPage } from './features/records/ListPage';
+import { RecordPage } from './features/records/RecordPage';
+import { NewRecordPage } from './features/records/NewRecordPage';
+import { KanbanPage } from './features/kanban/KanbanPage';
+import { ObjectsSettingsPage } from './features/settings/ObjectsSettingsPage';
+import { ObjectSettingsPage } from './features/settings/ObjectSettingsPage';
+import { TokensPage } from './features/settings/TokensPage';
+import { NotFound } from './components/NotFound';
+import { ErrorState } from './components/PageState';
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
+  component: () => (
+    <>
+      <Outlet />
+      <SessionExpiredDialog />
+    </>
+  ),
+  notFoundComponent: () => <NotFound />,
+});
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  validateSearch: (s: Record<string, unknown>) => ({ redirect: str(s.redirect) }),
+  component: () => <SignInPage redirect={loginRoute.useSearch().redirect} />,
+});
+
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/setup',
+  validateSearch: (s: Record<string, unknown>) => ({ token: str(s.token) }),
+  component: () => <SetupPage token={setupRoute.useSearch().token ?? ''} />,
+});
+
+const appRoute = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: AppLayout });
+
+const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomePage });
+
+export const listRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/o/$object',
+  validateSearch: (s: Record<string, unknown>): { view?: string; filter?: string } => ({ view: str(s.view), filter: typeof s.filter === 'string' ? s.filter : s.filter ? JSON.stringify(s.filter) : undefined }),
+  component: function ListRoute() {
+    const { object } = listRoute.useParams();
+    const { view, filter } = listRoute.useSearch();
+    return <ListPage key={`${object}:${filter ?? ''}`} object={object} viewId={view} filter={filter} />;
+  },
+});
+
+const newRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/o/$object/new',
+  component: function NewRoute() {
+    const { object } = newRoute.useParams();
+    return <NewRecordPage key={object} object={object} />;
+  },
+});
+
+export const boardRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/o/$object/board',
+  validateSearch: (s: Record<string, unknown>) => ({ field: str(s.field) }),
+  component: function BoardRoute() {
+    const { object } = boardRoute.useParams();
+    const { field } = boardRoute.useSearch();
+    return <KanbanPage key={object} object={object} field={field} />;
+  },
+});
+
+export const recordRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/o/$object/$id',
+  validateSearch: (s: Record<string, unknown>) => ({ tab: str(s.tab) }),
+  component: function RecordRoute() {
+    const { object, id } = recordRoute.useParams();
+    const { tab } = recordRoute.useSearch();
+    return <RecordPage key={`${object}/${id}`} object={object} id={id} tab={tab} />;
+  },
+});
+
+const objectsSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/objects', component: ObjectsSettingsPage });
+
+const objectSettingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/settings/objects/$object',
+  component: function ObjectSettingsRoute() {
+    const { object } = objectSettingsRoute.useParams();
+    return <ObjectSettingsPage key={object} object={object} />;
+  },
+});
+
+const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/tokens', component: TokensPage });
+
+const routeTree = rootRoute.addChildren([
+  loginRoute,
+  setupRoute,
+  appRoute.addChildren([homeRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute]),
+]);
+
+export const router = createRouter({
+  routeTree,
+  context: { queryClient: undefined! },
+  defaultErrorComponent: ({ error }) => {
+    console.error(error);
+    return <ErrorState error={error} />;
+  },
+  defaultPreload: false, scrollRestoration: true });
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: typeof router;
+  }
+}

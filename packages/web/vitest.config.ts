@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests (src/**/*.test.ts) and browser tests (e2e/): the real server (packages/server/test/e2e-server.ts) serving the built app in
+// dist/, driven by playwright-core with Debian's Chromium. `npm test -w @meridian/web` builds first.
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // expect.poll waits for the page like Playwright's own waits do.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
+    reporters: ['default'],
+  },
+});
