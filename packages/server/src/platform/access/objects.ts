@@ -7,7 +7,6 @@ export const user = defineObject({
   pluralLabel: 'Users',
   nameField: 'full_name',
   navOrder: 90,
-  inNavigation: false,
   description: 'People who sign in to Meridian.',
   fields: [
     field('first_name', 'First name', 'text', { searchable: true }),
