@@ -33,6 +33,11 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     routerOptions: { maxParamLength: 200 },
   });
   await app.register(cookie);
+  // Every route is listed in the OpenAPI document; generic record routes are expanded per object there.
+  const routes: Array<{ method: string; url: string }> = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
@@ -77,7 +82,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   registerAuthRoutes(app, platform);
   app.get('/api/v1/openapi.json', async (request) => {
     await platform.registry.ensureFresh();
-    return buildOpenApi({ registry: platform.registry, actor: requireActor(request), serverUrl: platform.config.publicUrl });
+    return buildOpenApi({ registry: platform.registry, actor: requireActor(request), serverUrl: platform.config.publicUrl, routes });
   });
   registerMetadataRoutes(app, platform);
   registerRecycleBinRoutes(app, platform);

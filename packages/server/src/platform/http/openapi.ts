@@ -102,7 +102,69 @@ function objectPaths(o: ObjectDefinition) {
   };
 }
 
-export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; serverUrl: string }) {
+/** Summaries of the fixed routes (module and platform); the rest get a generic description. */
+const SUMMARIES: Record<string, string> = {
+  'GET /api/v1/health': 'Health and database kind',
+  'POST /api/v1/auth/login': 'Sign in (sets the session cookie)',
+  'POST /api/v1/auth/logout': 'Sign out',
+  'GET /api/v1/auth/status': 'Whether first-run setup is needed',
+  'POST /api/v1/auth/setup': 'Create the first administrator with the one-time setup token',
+  'GET /api/v1/me': 'The signed-in user',
+  'GET /api/v1/auth/tokens': 'Your API tokens',
+  'POST /api/v1/auth/tokens': 'Create an API token (the secret is shown once)',
+  'DELETE /api/v1/auth/tokens/{id}': 'Revoke an API token',
+  'GET /api/v1/metadata/objects': 'All objects with their fields and validation rules',
+  'POST /api/v1/metadata/objects': 'Create a custom object',
+  'POST /api/v1/metadata/objects/{object}/fields': 'Add a field',
+  'PATCH /api/v1/metadata/objects/{object}/fields/{field}': 'Change a field (label, picklist values, safe type changes…)',
+  'DELETE /api/v1/metadata/objects/{object}/fields/{field}': 'Delete a field (needs ?confirm=true; goes to the metadata recycle bin)',
+  'GET /api/v1/recycle-bin': 'Deleted records (yours; admins: all)',
+  'POST /api/v1/recycle-bin/{id}/restore': 'Restore a deleted record with everything deleted along with it',
+  'DELETE /api/v1/recycle-bin/{id}': 'Purge a deleted record for good',
+  'GET /api/v1/search': 'Global search across objects (q, objects, limit)',
+  'GET /api/v1/views': 'Saved list views',
+  'POST /api/v1/views': 'Save a list view',
+  'GET /api/v1/users': 'Users',
+  'POST /api/v1/users': 'Create a user with password, profile and role (admins)',
+  'GET /api/v1/profiles': 'Profiles (admins)',
+  'GET /api/v1/roles': 'Role hierarchy (admins)',
+  'GET /api/v1/sharing-rules': 'Sharing rules (admins)',
+  'GET /api/v1/sharing-settings': 'Org-wide sharing per object (admins)',
+  'GET /api/v1/{object}/{id}/team': 'Team of a record',
+  'POST /api/v1/{object}/{id}/team': 'Add or change a team member',
+  'GET /api/v1/account/{id}/tree': 'Subtree of an account',
+  'GET /api/v1/account/{id}/rollup': 'Roll-ups over an account subtree',
+  'GET /api/v1/lead/{id}/convert-preview': 'Matching account and contact for a lead conversion',
+  'POST /api/v1/lead/{id}/convert': 'Convert a lead to account, contact and opportunity',
+  'POST /api/v1/opportunity/{id}/close': 'Close an opportunity as won, partially won or lost',
+  'POST /api/v1/{object}/merge': 'Merge duplicates into a master record',
+  'GET /api/v1/webhooks': 'Webhook subscriptions (admins)',
+  'POST /api/v1/webhooks': 'Subscribe a URL to events (the signing secret is shown once)',
+  'GET /api/v1/audit-log': 'Audit log (admins)',
+};
+
+const GENERIC_RECORD_ROUTES = new Set(['/api/v1/{object}', '/api/v1/{object}/query', '/api/v1/{object}/bulk', '/api/v1/{object}/{id}', '/api/v1/{object}/{id}/restore', '/api/v1/{object}/{id}/history', '/api/v1/openapi.json', '/*']);
+
+function fixedPaths(routes: Array<{ method: string; url: string }>) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
+    if (!path.startsWith('/api/') || GENERIC_RECORD_ROUTES.has(path)) continue;
+    const params = [...path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const method = r.method.toLowerCase();
+    paths[path] ??= {};
+    paths[path]![method] = {
+      tags: [path.split('/')[3] ?? 'api'],
+      summary: SUMMARIES[`${r.method} ${path}`] ?? `${r.method} ${path}`,
+      parameters: params,
+      ...(['post', 'patch', 'put'].includes(method) ? { requestBody: { content: { 'application/json': { schema: { type: 'object' } } } } } : {}),
+      responses: { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors },
+    };
+  }
+  return paths;
+}
+
+export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; serverUrl: string; routes?: Array<{ method: string; url: string }> }) {
   const schemas: Record<string, unknown> = {
     Condition: {
       description: 'The condition language: {and:[…]}, {or:[…]}, {not:…} or {field, op, value}. Fields may be paths through lookups (account.industry).',
@@ -128,7 +190,7 @@ export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; s
       },
     },
   };
-  let paths: Record<string, unknown> = {};
+  let paths: Record<string, unknown> = fixedPaths(args.routes ?? []);
   for (const o of args.registry.listObjects()) {
     const fields = readableFields(args.actor, o);
     const name = pascal(o.apiName);
