@@ -32,7 +32,7 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out.slice(-3000)}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out.slice(-3000)}`)), 120_000);
     const check = () => {
       if (out.includes('Meridian is running')) {
         clearTimeout(timer);
@@ -48,7 +48,6 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out
 }
 
 describe('webhook delivery across a crash', () => {
-  const T0 = Date.now(); const mark = (m: string) => console.log(`[crash] ${m} +${Date.now() - T0}ms`);
   it('loses no event when the server is killed with SIGKILL mid-delivery, and repeats only with the same webhook-id', async () => {
     const port = 41000 + Math.floor(Math.random() * 2000);
     const base = `http://127.0.0.1:${port}`;
@@ -91,7 +90,6 @@ describe('webhook delivery across a crash', () => {
     });
 
     let server = await startServer(env);
-    mark('started');
     const api = async (method: string, url: string, body?: unknown, token?: string) => {
       const res = await fetch(base + url, {
         method,
@@ -118,20 +116,17 @@ describe('webhook delivery across a crash', () => {
       ids.push(...created.map((c) => c.body.id as string));
       await Promise.all(created.slice(0, 3).map((c) => api('PATCH', `/api/v1/contact/${c.body.id}`, { title: `v${i}` }, token)));
     }
-    mark('writes done');
     await waitFor(() => rx.received.length >= 20, 'failed attempts while the receiver is down', 20_000);
     await sleep(300);
 
     // Back, but slow: kill the server while attempts are in flight, with writes still arriving.
     mode = 'slow';
-    mark('down phase done');
     await waitFor(() => inFlight >= 3, 'attempts in flight', 20_000, 5);
     const late = [...Array(5)].map((_, j) => api('POST', '/api/v1/contact?allowDuplicate=true', { last_name: `Late ${j}` }, token).catch(() => null));
     await sleep(30);
     server.child.kill('SIGKILL');
     await new Promise((resolve) => server.child.once('exit', resolve));
     await Promise.all(late);
-    mark('killed');
     const beforeRestart = rx.received.length;
 
     // Down again for a while, then up; restart the server on the same data.
@@ -139,7 +134,6 @@ describe('webhook delivery across a crash', () => {
     await sleep(300);
     server = await startServer(env);
     mode = 'up';
-    mark('restarted');
     // Done when nothing is open and the receiver has been quiet for a while.
     let last = -1;
     let quietSince = Date.now();
@@ -152,7 +146,6 @@ describe('webhook delivery across a crash', () => {
       const open = await api('GET', `/api/v1/webhooks/${sub.body.id}/deliveries?status=pending,delivering,retrying&limit=1`, undefined, token);
       return open.body.data.length === 0 && Date.now() - quietSince > 1500;
     }, 'all deliveries to finish', 45_000, 100);
-    mark('all delivered');
     server.child.kill('SIGTERM');
     await new Promise((resolve) => server.child.once('exit', resolve));
     expect(rx.received.length).toBeGreaterThan(beforeRestart);
@@ -182,5 +175,6 @@ describe('webhook delivery across a crash', () => {
       await database.close();
       await rx.close();
     }
-  });
+    // Two boots of the real server dominate; generous for a loaded machine.
+  }, 240_000);
 });

@@ -120,7 +120,8 @@ export function fastSettings(overrides: Record<string, string> = {}): EventSetti
   return loadEventSettings({
     MERIDIAN_EVENTS_POLL_MS: '20',
     MERIDIAN_WEBHOOK_RETRY_SCHEDULE: '50ms,100ms,150ms',
-    MERIDIAN_WEBHOOK_TIMEOUT_MS: '2000',
+    // Generous: on a loaded machine a receiver in the test process can answer late.
+    MERIDIAN_WEBHOOK_TIMEOUT_MS: '10000',
     ...overrides,
   });
 }

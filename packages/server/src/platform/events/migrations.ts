@@ -53,6 +53,8 @@ export const eventMigrations: Migration[] = [
       await sql`CREATE INDEX IF NOT EXISTS ix_webhook_delivery_log ON webhook_delivery (subscription_id, seq DESC)`.execute(db);
       await sql`CREATE INDEX IF NOT EXISTS ix_webhook_delivery_completed ON webhook_delivery (completed_at) WHERE completed_at IS NOT NULL`.execute(db);
       await sql`CREATE INDEX IF NOT EXISTS ix_outbox_event_time ON outbox_event (occurred_at, seq)`.execute(db);
+      // Conditions are evaluated on the record as of each event: later events of the same record are read.
+      await sql`CREATE INDEX IF NOT EXISTS ix_outbox_event_record ON outbox_event (record_id, seq)`.execute(db);
       // Wakes dispatchers in other processes (LISTEN meridian_outbox) as soon as a write commits;
       // one notification per statement, folded into one per transaction by PostgreSQL. Commits
       // that notify are serialised on the notification queue; at very high write rates an

@@ -209,7 +209,7 @@ export class WebhookDeliverer {
         await sql`WITH r AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS r(seq bigint, code int, ms int)),
           d AS (
             UPDATE webhook_delivery d SET status = 'succeeded', response_code = r.code, duration_ms = r.ms, error = NULL, completed_at = now()
-            FROM r WHERE d.seq = r.seq AND d.status <> 'succeeded' RETURNING d.subscription_id)
+            FROM r WHERE d.seq = ANY(${batch.map((b) => b.seq)}::bigint[]) AND d.seq = r.seq AND d.status <> 'succeeded' RETURNING d.subscription_id)
           UPDATE webhook_subscription s SET failing_since = NULL, consecutive_dead_letters = 0
           FROM (SELECT DISTINCT subscription_id FROM d) x WHERE s.id = x.subscription_id AND (s.failing_since IS NOT NULL OR s.consecutive_dead_letters > 0)`.execute(this.#platform.db);
       } catch (error) {
@@ -241,7 +241,7 @@ export class WebhookDeliverer {
       ), claimed AS (
         UPDATE webhook_delivery d SET status = 'delivering', attempts = d.attempts + 1, last_attempt_at = now(),
           next_attempt_at = now() + ${this.#leaseMs} * interval '1 millisecond'
-        FROM due WHERE d.seq = due.seq
+        WHERE d.seq = ANY(ARRAY(SELECT seq FROM due))
         RETURNING d.seq, d.id, d.subscription_id, d.event_id, d.attempts
       )
       SELECT c.seq, c.id, c.subscription_id, c.event_id, c.attempts, s.url, s.secret_enc, e.type, e.object, e.record_id, e.changes, e.actor, e.occurred_at

@@ -1,0 +1,784 @@
+/**
+ * Record-API benchmark: Meridian against hand-written SQL on the same PostgreSQL, in one run.
+ *
+ *   cd /work/main && npm exec -- node bench/records.ts [--contacts 1000000] [--seconds 10]
+ *
+ * Creates a throwaway database on the local PostgreSQL server (dropped at the end), boots the
+ * platform on it, loads N contacts with COPY, then measures get-by-id, a filtered and sorted
+ * list page and single creates three ways each, with the same concurrency:
+ *   raw      hand-written SQL sent straight through `pg` (pool of the same size as Meridian's);
+ *   http     the real Fastify app on 127.0.0.1 (client in a worker thread, keep-alive sockets);
+ *   service  the record service called in-process (getRecord / listRecords / createRecord),
+ *            which separates the HTTP layer (incl. token authentication) from the pipeline.
+ * Not a test: run it by hand. See bench/README.md and docs/performance.md.
+ */
+import os from 'node:os';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { uuidv7 } from 'uuidv7';
+
+// ---------------------------------------------------------------------------------------------
+// Shared: arguments, statistics, load loop
+// ---------------------------------------------------------------------------------------------
+
+type OpName = 'get' | 'list' | 'create';
+
+interface Options {
+  contacts: number;
+  seconds: number;
+  warmup: number;
+  concurrency: number;
+  pool: number;
+  index: boolean;
+  keep: boolean;
+  verbose: boolean;
+  dupStats: boolean;
+  only: OpName[];
+  rounds: number;
+  sides: string[];
+  json?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { contacts: 1_000_000, seconds: 5, warmup: 2, rounds: 3, concurrency: 8, pool: 10, index: true, keep: false, verbose: false, dupStats: false, only: ['get', 'list', 'create'], sides: ['raw', 'http-raw', 'service', 'service+auth', 'http'] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v < 0) throw new Error(`${a} needs a number`);
+      return v;
+    };
+    if (a === '--contacts') o.contacts = Math.floor(num());
+    else if (a === '--seconds') o.seconds = num();
+    else if (a === '--warmup') o.warmup = num();
+    else if (a === '--rounds') o.rounds = Math.max(1, Math.floor(num()));
+    else if (a === '--concurrency') o.concurrency = Math.max(1, Math.floor(num()));
+    else if (a === '--pool') o.pool = Math.max(1, Math.floor(num()));
+    else if (a === '--no-index') o.index = false;
+    else if (a === '--keep') o.keep = true;
+    else if (a === '--verbose') o.verbose = true;
+    else if (a === '--dup-stats') o.dupStats = true;
+    else if (a === '--only') o.only = String(argv[++i]).split(',') as OpName[];
+    else if (a === '--sides') o.sides = String(argv[++i]).split(',');
+    else if (a === '--json') o.json = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      console.log('Usage: npm exec -- node bench/records.ts [--contacts N] [--seconds S] [--warmup S] [--rounds R] [--concurrency C] [--pool P] [--only get,list,create] [--sides raw,http-raw,service,service+auth,http] [--no-index] [--keep] [--verbose] [--dup-stats] [--json FILE]');
+      process.exit(0);
+    } else throw new Error(`Unknown argument ${a}`);
+  }
+  if (o.seconds > 120) throw new Error('--seconds is capped at 120 per measurement');
+  return o;
+}
+
+interface LoadResult {
+  ops: number;
+  seconds: number;
+  errors: number;
+  firstError?: string;
+  latencies: Float64Array;
+  /** CPU time of the thread that ran the loops, over the measured part (µs). */
+  threadCpuUs: number;
+}
+
+/**
+ * `concurrency` loops call op() back to back for warmup + seconds; operations that complete
+ * within the measured window (after the warm-up) are counted. Latency is from call to settled
+ * promise, in milliseconds.
+ */
+async function runLoad(concurrency: number, warmup: number, seconds: number, op: (worker: number, n: number) => Promise<void>, onStart?: () => void): Promise<LoadResult> {
+  onStart?.();
+  const start = performance.now();
+  const measureFrom = start + warmup * 1000;
+  const end = measureFrom + seconds * 1000;
+  const lat: number[] = [];
+  const threadCpu = () => {
+    const u = process.threadCpuUsage();
+    return u.user + u.system;
+  };
+  let cpuAtStart = threadCpu();
+  let cpuAtEnd = NaN;
+  const timer = setTimeout(() => (cpuAtStart = threadCpu()), warmup * 1000);
+  const timerEnd = setTimeout(() => (cpuAtEnd = threadCpu()), (warmup + seconds) * 1000);
+  let errors = 0;
+  let firstError: string | undefined;
+  const loop = async (w: number) => {
+    let n = 0;
+    for (;;) {
+      const t0 = performance.now();
+      if (t0 >= end) return;
+      try {
+        await op(w, n++);
+      } catch (error) {
+        errors++;
+        firstError ??= error instanceof Error ? error.message : String(error);
+        if (errors > 100) throw new Error(`Too many errors; first: ${firstError}`);
+        continue;
+      }
+      const t1 = performance.now();
+      // Counted by completion inside the window, so that operations slower than the window still show.
+      if (t1 >= measureFrom && t1 <= end) lat.push(t1 - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, w) => loop(w)));
+  clearTimeout(timer);
+  clearTimeout(timerEnd);
+  if (Number.isNaN(cpuAtEnd)) cpuAtEnd = threadCpu();
+  return { ops: lat.length, seconds: (end - measureFrom) / 1000, errors, firstError, latencies: Float64Array.from(lat), threadCpuUs: cpuAtEnd - cpuAtStart };
+}
+
+interface Stats {
+  /** Server-side CPU per operation (µs): this process less the HTTP client thread, plus the PostgreSQL backends. */
+  cpuUsPerOp: number;
+  opsPerSec: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  n: number;
+  errors: number;
+}
+
+function stats(r: LoadResult, cpuUs = NaN): Stats {
+  const s = Float64Array.from(r.latencies).sort();
+  const pct = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN);
+  return { cpuUsPerOp: cpuUs / r.ops, opsPerSec: r.ops / r.seconds, p50: pct(50), p95: pct(95), p99: pct(99), n: r.ops, errors: r.errors };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Realistic-looking data
+// ---------------------------------------------------------------------------------------------
+
+const FIRST_NAMES = (
+  'James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah ' +
+  'Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra Mark Margaret Donald Ashley Steven Kimberly Paul Emily ' +
+  'Andrew Donna Joshua Michelle Kenneth Carol Kevin Amanda Brian Melissa George Deborah Timothy Stephanie Ronald Rebecca Jason Sharon ' +
+  'Edward Laura Jeffrey Cynthia Ryan Dorothy Jacob Amy Gary Kathleen Nicholas Angela Eric Shirley Jonathan Emma Stephen Brenda Larry ' +
+  'Pamela Justin Nicole Scott Anna Brandon Samantha Benjamin Katherine Samuel Christine Gregory Debra Alexander Rachel Patrick Carolyn ' +
+  'Frank Janet Raymond Maria Jack Olivia Dennis Heather Jerry Helen Tyler Catherine Aaron Diane Jose Julie Adam Victoria Nathan Joyce ' +
+  'Henry Lauren Zachary Kelly Douglas Christina Peter Ruth Kyle Joan Noah Virginia Ethan Judith Jeremy Evelyn Walter Hannah Christian ' +
+  'Andrea Keith Megan Roger Cheryl Terry Jacqueline Austin Madison Sean Teresa Gerald Abigail Carl Sophia Harold Martha Dylan Sara ' +
+  'Sofia Lukas Mateo Léa Jürgen Søren Zoë Chloé Aarav Priya Wei Mei Hiroshi Yuki Olu Amara Kwame Fatima Omar Layla Diego Lucía'
+).split(' ');
+
+// US census surnames with rough frequencies per 100k, then a long synthetic tail.
+const TOP_SURNAMES: Array<[string, number]> = [
+  ['Smith', 828], ['Johnson', 655], ['Williams', 550], ['Brown', 487], ['Jones', 483], ['Garcia', 394], ['Miller', 393], ['Davis', 380],
+  ['Rodriguez', 304], ['Martinez', 293], ['Hernandez', 289], ['Lopez', 228], ['Gonzalez', 220], ['Wilson', 203], ['Anderson', 201],
+  ['Thomas', 197], ['Taylor', 195], ['Moore', 185], ['Jackson', 182], ['Martin', 181], ['Lee', 176], ['Perez', 156], ['Thompson', 156],
+  ['White', 155], ['Harris', 145], ['Sanchez', 144], ['Clark', 132], ['Ramirez', 128], ['Lewis', 124], ['Robinson', 122], ['Walker', 119],
+  ['Young', 114], ['Allen', 112], ['King', 111], ['Wright', 110], ['Scott', 106], ['Torres', 100], ['Nguyen', 98], ['Hill', 97],
+  ['Flores', 97], ['Green', 96], ['Adams', 95], ['Nelson', 94], ['Baker', 93], ['Hall', 90], ['Rivera', 88], ['Campbell', 85],
+  ['Mitchell', 84], ['Carter', 84], ['Roberts', 83], ['Gomez', 82], ['Phillips', 80], ['Evans', 79], ['Turner', 78], ['Diaz', 77],
+  ['Parker', 76], ['Cruz', 75], ['Edwards', 74], ['Collins', 73], ['Reyes', 72], ['Stewart', 71], ['Morris', 70], ['Morales', 69],
+  ['Murphy', 68], ['Cook', 67], ['Rogers', 66], ['Gutierrez', 65], ['Ortiz', 64], ['Morgan', 63], ['Cooper', 62], ['Peterson', 61],
+  ['Bailey', 60], ['Reed', 59], ['Kelly', 58], ['Howard', 57], ['Ramos', 56], ['Kim', 56], ['Cox', 55], ['Ward', 55], ['Richardson', 54],
+  ['Watson', 53], ['Brooks', 52], ['Chavez', 51], ['Wood', 50], ['James', 50], ['Bennett', 49], ['Gray', 49], ['Mendoza', 48],
+  ['Ruiz', 48], ['Hughes', 47], ['Price', 47], ['Alvarez', 46], ['Castillo', 46], ['Sanders', 45], ['Patel', 45], ['Myers', 44],
+  ['Long', 44], ['Ross', 43], ['Foster', 43], ['Jimenez', 42], ['Small', 20], ['Smart', 12], ['Smalley', 4], ['Smyth', 3],
+];
+const TAIL_PREFIX = 'Ash Black Brook Bright Cald Clay Cran Dal Dun Fair Fen Gal Glad Hart Hay Hol Kend Lang Lind Mar Mel Mill Nor Oak Pem Red Rid Rose Sel Shel Small Smed Stan Stock Thorn Wal Wen West Whit Wind'.split(' ');
+const TAIL_SUFFIX = 'bury by combe dale don field ford gate ham hurst land ley lock man more ridge shaw stead ston ton wall ward well wick win wood worth'.split(' ');
+
+function makeWeighted<T>(items: Array<[T, number]>): (r: number) => T {
+  const cum: number[] = [];
+  let total = 0;
+  for (const [, w] of items) cum.push((total += w));
+  return (r) => {
+    const x = r * total;
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return items[lo]![0];
+  };
+}
+const pickTopSurname = makeWeighted(TOP_SURNAMES);
+
+const TITLES = ['CEO', 'CFO', 'CTO', 'COO', 'VP Sales', 'VP Marketing', 'Head of Procurement', 'Sales Manager', 'Account Executive', 'Buyer', 'Purchasing Manager', 'Office Manager', 'Engineer', 'Senior Engineer', 'Project Manager', 'Consultant', 'Analyst', 'Director of Operations', 'Controller', 'Assistant'];
+const DEPARTMENTS = ['Sales', 'Marketing', 'Finance', 'Engineering', 'Operations', 'Purchasing', 'IT', 'HR', 'Legal', 'Support', 'Executive'];
+const LEAD_SOURCES = ['web', 'phone', 'email', 'referral', 'partner', 'event', 'advertisement', 'social', 'other'];
+const CITIES: Array<[string, string]> = [
+  ['New York', 'US'], ['Chicago', 'US'], ['Austin', 'US'], ['Seattle', 'US'], ['Boston', 'US'], ['Denver', 'US'], ['Toronto', 'CA'], ['Vancouver', 'CA'],
+  ['London', 'GB'], ['Manchester', 'GB'], ['Dublin', 'IE'], ['Paris', 'FR'], ['Lyon', 'FR'], ['Berlin', 'DE'], ['Munich', 'DE'], ['Hamburg', 'DE'],
+  ['Amsterdam', 'NL'], ['Madrid', 'ES'], ['Barcelona', 'ES'], ['Milan', 'IT'], ['Stockholm', 'SE'], ['Oslo', 'NO'], ['Copenhagen', 'DK'], ['Warsaw', 'PL'],
+  ['Zurich', 'CH'], ['Sydney', 'AU'], ['Melbourne', 'AU'], ['Tokyo', 'JP'], ['Bangalore', 'IN'], ['São Paulo', 'BR'], ['Mexico City', 'MX'], ['Cape Town', 'ZA'],
+];
+const FREE_MAIL = ['gmail.com', 'outlook.com', 'yahoo.com', 'proton.me', 'icloud.com'];
+const COMPANY_A = 'Acme Globex Initech Umbrella Stark Wayne Wonka Tyrell Cyberdyne Soylent Hooli Vandelay Massive Dynamic Aperture Oscorp Gringotts Monarch Pied Piper Nakatomi Blue Sun Duff Vehement Sterling Cooper'.split(' ');
+const COMPANY_B = ['Industries', 'Corp', 'Labs', 'Holdings', 'Systems', 'Logistics', 'Foods', 'Capital', 'Energy', 'Media'];
+
+/** Small, fast PRNG (mulberry32) so a run is repeatable for a given size. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A UUIDv7 for a given millisecond (what uuidv7() would have produced at created_at). */
+function uuidv7At(ms: number, rand: Buffer, off: number): string {
+  const b = new Array<string>(16);
+  let t = ms;
+  for (let i = 5; i >= 0; i--) {
+    b[i] = HEX[t % 256]!;
+    t = Math.floor(t / 256);
+  }
+  b[6] = HEX[0x70 | (rand[off]! & 0x0f)]!;
+  b[7] = HEX[rand[off + 1]!]!;
+  b[8] = HEX[0x80 | (rand[off + 2]! & 0x3f)]!;
+  for (let i = 9; i < 16; i++) b[i] = HEX[rand[off + i - 6]!]!;
+  return `${b[0]}${b[1]}${b[2]}${b[3]}-${b[4]}${b[5]}-${b[6]}${b[7]}-${b[8]}${b[9]}-${b[10]}${b[11]}${b[12]}${b[13]}${b[14]}${b[15]}`;
+}
+
+interface Person {
+  first_name: string;
+  last_name: string;
+  email: string;
+  phone: string;
+  mobile: string | null;
+  title: string;
+  department: string;
+  lead_source: string;
+  city: string;
+  country: string;
+  birthdate: string | null;
+}
+
+function person(r: () => number, n: number): Person {
+  const first = FIRST_NAMES[Math.floor(r() * FIRST_NAMES.length)]!;
+  const last = r() < 0.55 ? pickTopSurname(r()) : TAIL_PREFIX[Math.floor(r() * TAIL_PREFIX.length)]! + TAIL_SUFFIX[Math.floor(r() * TAIL_SUFFIX.length)]!;
+  const local = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  const domain = FREE_MAIL[Math.floor(r() * FREE_MAIL.length)]!;
+  const [city, country] = CITIES[Math.floor(r() * CITIES.length)]!;
+  const area = 200 + Math.floor(r() * 800);
+  return {
+    first_name: first,
+    last_name: last,
+    email: `${local}${n}@${domain}`,
+    phone: `+1 ${area} ${200 + Math.floor(r() * 800)} ${String(Math.floor(r() * 10000)).padStart(4, '0')}`,
+    mobile: r() < 0.6 ? `+1 ${area} ${200 + Math.floor(r() * 800)} ${String(Math.floor(r() * 10000)).padStart(4, '0')}` : null,
+    title: TITLES[Math.floor(r() * TITLES.length)]!,
+    department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]!,
+    lead_source: LEAD_SOURCES[Math.floor(r() * LEAD_SOURCES.length)]!,
+    city,
+    country,
+    birthdate: r() < 0.3 ? `${1950 + Math.floor(r() * 55)}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}` : null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP load generator (runs in a worker thread so its JavaScript does not share the server's
+// event loop; the machine's cores are still shared, as with any client on the same host)
+// ---------------------------------------------------------------------------------------------
+
+interface HttpJob {
+  op: OpName;
+  /** '/api/v1' for Meridian's API, '/bench' for the hand-written-SQL routes on the same server. */
+  base: string;
+  port: number;
+  token: string;
+  ids: string[];
+  accountIds: string[];
+  listPath: string;
+  concurrency: number;
+  warmup: number;
+  seconds: number;
+  seed: number;
+}
+
+function httpRequest(agent: http.Agent, port: number, method: string, path: string, token: string, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: http.OutgoingHttpHeaders = { authorization: `Bearer ${token}` };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(body);
+    }
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function httpWorker(job: HttpJob): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const r = rng(job.seed);
+  const expect = (res: { status: number; text: string }, status: number) => {
+    if (res.status !== status) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+  };
+  let op: (w: number, n: number) => Promise<void>;
+  if (job.op === 'get') {
+    op = async () => expect(await httpRequest(agent, job.port, 'GET', `${job.base}/contact/${job.ids[Math.floor(r() * job.ids.length)]}`, job.token), 200);
+  } else if (job.op === 'list') {
+    op = async () => expect(await httpRequest(agent, job.port, 'GET', `${job.base}${job.listPath}`, job.token), 200);
+  } else {
+    op = async (w, n) => {
+      const p = person(r, 10_000_000 + w * 1_000_000 + n);
+      const body = JSON.stringify({
+        first_name: p.first_name, last_name: p.last_name, email: p.email, phone: p.phone, mobile: p.mobile, title: p.title,
+        department: p.department, lead_source: p.lead_source, mailing_city: p.city, mailing_country: p.country,
+        account: job.accountIds[Math.floor(r() * job.accountIds.length)],
+      });
+      expect(await httpRequest(agent, job.port, 'POST', `${job.base}/contact`, job.token, body), 201);
+    };
+  }
+  const result = await runLoad(job.concurrency, job.warmup, job.seconds, op, () => parentPort!.postMessage({ type: 'start' }));
+  agent.destroy();
+  return result;
+}
+
+function runHttpInWorker(job: HttpJob, onStart?: () => void): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: job });
+    worker.on('message', (m: { type: 'start' } | { type: 'done'; result: LoadResult }) => {
+      if (m.type === 'start') onStart?.();
+      else resolve(m.result);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`HTTP worker exited with ${code}`));
+    });
+  });
+}
+
+if (!isMainThread) {
+  const result = await httpWorker(workerData as HttpJob);
+  parentPort!.postMessage({ type: 'done', result }, [result.latencies.buffer as ArrayBuffer]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+function assertLocal(url: string) {
+  const host = new URL(url).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error(`The benchmark only runs against a local PostgreSQL (got host ${host})`);
+}
+
+/** CPU time (µs) of each PostgreSQL backend connected to the database, read from /proc. */
+async function backendCpu(admin: pg.Client, dbName: string): Promise<Map<number, number>> {
+  const fs = await import('node:fs');
+  const pids = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((x) => x.pid);
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, ((Number(f[11]) + Number(f[12])) * 1e6) / 100); // utime + stime, in clock ticks of 1/100 s
+    } catch {
+      /* gone, or not a local server */
+    }
+  }
+  return out;
+}
+
+/** The statements the pg driver sends while fn runs (nothing else may run meanwhile). */
+async function captureQueries(fn: () => Promise<void>): Promise<Array<{ text: string; values: unknown[] }>> {
+  const captured: Array<{ text: string; values: unknown[] }> = [];
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const originalQuery = proto.query;
+  proto.query = function (this: unknown, ...a: unknown[]) {
+    const q = a[0] as { text?: string; values?: unknown[] } | string;
+    if (typeof q === 'string') captured.push({ text: q, values: (a[1] as unknown[]) ?? [] });
+    else if (q && typeof q.text === 'string') captured.push({ text: q.text, values: q.values ?? (a[1] as unknown[]) ?? [] });
+    return originalQuery.apply(this, a);
+  };
+  try {
+    await fn();
+  } finally {
+    proto.query = originalQuery;
+  }
+  return captured;
+}
+
+const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  assertLocal(adminUrl);
+
+  // Quiet the platform: the benchmark measures work, not log lines.
+  process.env.LOG_LEVEL = 'silent';
+  // One token sends thousands of requests a second: raise the per-token and per-IP rate limits
+  // out of the way (the limiter itself still runs, as in production).
+  process.env.MERIDIAN_RATE_LIMIT_TOKEN ??= '1000000000';
+  process.env.MERIDIAN_RATE_LIMIT_IP ??= '1000000000';
+  const { loadConfig } = await import('../packages/server/src/platform/config.ts');
+  const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
+  const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
+  const { buildApp } = await import('../packages/server/src/platform/http/app.ts');
+  const { createUser } = await import('../packages/server/src/platform/auth/users.ts');
+  const { createApiToken, actorFor, actorFromToken } = await import('../packages/server/src/platform/auth/sessions.ts');
+  const { systemActor } = await import('../packages/server/src/platform/records/context.ts');
+  const { createRecord } = await import('../packages/server/src/platform/records/write.ts');
+  const { getRecord, listRecords } = await import('../packages/server/src/platform/records/read.ts');
+
+  const dbName = `meridian_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  const settings = (await admin.query<{ name: string; setting: string; unit: string | null }>(
+    `SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers','synchronous_commit','fsync','max_connections','work_mem','effective_cache_size')`,
+  )).rows;
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const target = new URL(adminUrl);
+  target.pathname = `/${dbName}`;
+  const databaseUrl = target.toString();
+
+  console.log(`Meridian record benchmark — ${new Date().toISOString()}`);
+  console.log(`machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`);
+  console.log(`node ${process.version}; PostgreSQL ${serverVersion} (${settings.map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(', ')})`);
+  console.log(`load average at the start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`database ${dbName}; contacts ${opts.contacts}; concurrency ${opts.concurrency}; pool ${opts.pool}; ${opts.rounds} rounds of ${opts.warmup}s warm-up + ${opts.seconds}s per side\n`);
+
+  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  let raw: pg.Pool | undefined;
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  type Side = 'raw' | 'http-raw' | 'service' | 'service+auth' | 'http' | 'http, 1 client';
+  const results: Array<{ op: OpName; side: Side; stats: Stats; minOps: number; maxOps: number }> = [];
+  const t0 = performance.now();
+  try {
+    database = await openDatabase({ databaseUrl, poolSize: opts.pool });
+    const config = { ...loadConfig({}), databaseUrl, logLevel: 'silent', publicUrl: 'http://127.0.0.1' };
+    const platform = await bootPlatform({ config, database, logger: createLogger('silent') });
+    const contact = platform.registry.requireObject('contact');
+    const account = platform.registry.requireObject('account');
+
+    // Users: an admin (whose token drives the API) and a few owners.
+    const adminUser = await createUser({ platform, actor: systemActor(), input: { email: 'bench-admin@example.com', firstName: 'Bench', lastName: 'Admin', profile: 'admin' } });
+    const adminRow = { id: adminUser.id as string, email: 'bench-admin@example.com', profile: 'admin', active: true, time_zone: 'UTC', locale: 'en-US', full_name: 'Bench Admin' };
+    const tokenInfo = await createApiToken({ platform, actor: actorFor(adminRow, 'api'), name: 'bench' });
+    const actor = actorFor(adminRow, 'api', tokenInfo.id);
+    const ownerIds = [adminUser.id as string];
+    for (const [first, last] of [['Ada', 'Lovelace'], ['Grace', 'Hopper'], ['Alan', 'Turing'], ['Edsger', 'Dijkstra']] as const) {
+      const u = await createUser({ platform, actor: systemActor(), input: { email: `${first.toLowerCase()}@example.com`, firstName: first, lastName: last, profile: 'standard' } });
+      ownerIds.push(u.id as string);
+    }
+    const ctx = { platform, actor };
+    const accountIds: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const name = `${COMPANY_A[i % COMPANY_A.length]} ${COMPANY_B[Math.floor(i / COMPANY_A.length + i) % COMPANY_B.length]}${i >= COMPANY_A.length * 2 ? ` ${i}` : ''}`;
+      const rec = await createRecord({ ctx, object: account, input: { name, type: 'customer', industry: 'technology', website: `https://${name.toLowerCase().replace(/[^a-z]+/g, '')}.example`, phone: `+1 212 555 ${String(1000 + i)}` } });
+      accountIds.push(rec.id as string);
+    }
+
+    // Bulk load with COPY (contacts created over five years, in creation order like real data).
+    raw = new pg.Pool({ connectionString: databaseUrl, max: opts.pool, options: '-c TimeZone=UTC' });
+    raw.on('error', () => {});
+    const loadStart = performance.now();
+    {
+      const client = await raw.connect();
+      try {
+        const columns = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'first_name', 'last_name', 'account_id', 'title', 'department', 'email', 'phone', 'mobile', 'is_primary', 'is_emergency', 'do_not_email', 'lead_source', 'birthdate', 'mailing_city', 'mailing_country'];
+        const copy = client.query(copyStreams.from(`COPY obj_contact (${columns.join(', ')}) FROM STDIN`));
+        const N = opts.contacts;
+        const r = rng(42);
+        const now = Date.now();
+        const span = 5 * 365 * 86400_000;
+        const acc = makeWeighted(accountIds.map((id, i) => [id, 1 / (i + 1)] as [string, number]));
+        async function* rows() {
+          const batch = 2000;
+          for (let i = 0; i < N; i += batch) {
+            const rand = randomBytes(batch * 10);
+            const lines: string[] = [];
+            for (let j = 0; j < batch && i + j < N; j++) {
+              const n = i + j;
+              const ms = now - span + Math.floor(((n + r()) / N) * span);
+              const ts = new Date(ms).toISOString();
+              const p = person(r, n);
+              const owner = ownerIds[Math.floor(r() * ownerIds.length)]!;
+              const accountId = r() < 0.9 ? acc(r()) : '\\N';
+              lines.push([
+                uuidv7At(ms, rand, j * 10), owner, ts, ts, owner, owner, p.first_name, p.last_name, accountId, p.title, p.department, p.email, p.phone,
+                p.mobile ?? '\\N', r() < 0.05 ? 't' : 'f', 'f', r() < 0.03 ? 't' : 'f', p.lead_source, p.birthdate ?? '\\N', p.city, p.country,
+              ].join('\t'));
+            }
+            yield lines.join('\n') + '\n';
+          }
+        }
+        await pipeline(Readable.from(rows()), copy);
+      } finally {
+        client.release();
+      }
+    }
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    if (opts.dupStats) {
+      // Statistics the product does not create today: its duplicate-rule indexes are partial, and
+      // PostgreSQL ignores the expression statistics of partial indexes, so the duplicate queries
+      // are planned with a default 0.5 % selectivity. See docs/performance.md.
+      await raw.query(`CREATE STATISTICS st_bench__obj_contact__dup_keys ON (lower(email)), (right(regexp_replace(phone, '[^0-9]', '', 'g'), 7)), (right(regexp_replace(mobile, '[^0-9]', '', 'g'), 7)) FROM obj_contact`);
+    }
+    await raw.query('ANALYZE');
+    const count = (await raw.query<{ n: string }>('SELECT count(*)::text AS n FROM obj_contact')).rows[0]!.n;
+    const size = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_contact')) AS s`)).rows[0]!.s;
+    console.log(`loaded ${count} contacts with COPY in ${loadSeconds.toFixed(1)}s (${Math.round(opts.contacts / loadSeconds)} rows/s), table + indexes ${size}`);
+
+    // Sample ids for get-by-id (spread over the whole table).
+    const ids = (await raw.query<{ id: string }>(`SELECT id FROM obj_contact TABLESAMPLE SYSTEM (${Math.min(100, Math.max(0.5, (20_000 / Math.max(1, opts.contacts)) * 100))}) LIMIT 20000`)).rows.map((x) => x.id);
+
+    // The list page: Meridian's exact SQL is captured from the pg client, then explained.
+    const filter = { field: 'last_name', op: 'startsWith', value: 'Sm' };
+    const listPath = `/contact?filter=${encodeURIComponent(JSON.stringify(filter))}&sort=-created_at&limit=50`;
+    const rawListSql = `SELECT * FROM obj_contact WHERE lower(last_name) LIKE $1 AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 50`;
+    const matching = (await raw.query<{ n: string }>(`SELECT count(*)::text AS n FROM obj_contact WHERE lower(last_name) LIKE 'sm%'`)).rows[0]!.n;
+    let page!: Awaited<ReturnType<typeof listRecords>>;
+    const captured = await captureQueries(async () => {
+      page = await listRecords({ ctx, object: contact, filter, sort: '-created_at', limit: 50 });
+    });
+    const listSql = captured.find((c) => /FROM "obj_contact"/.test(c.text));
+    console.log(`list page: ${page.data.length} rows of ${matching} contacts whose last name starts with "Sm"`);
+    if (!listSql) throw new Error('could not capture the list SQL');
+    console.log(`Meridian list SQL: ${listSql.text.replace(/\s+/g, ' ')}\n  params ${JSON.stringify(listSql.values)}`);
+    const explain = async (prefix: string, full: boolean) => {
+      const plan = await raw!.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${listSql.text}`, [prefix, ...listSql.values.slice(1)]);
+      const lines = plan.rows.map((x) => x['QUERY PLAN']);
+      if (full) return lines.map((l) => `    ${l}`).join('\n');
+      const scans = lines.filter((l) => /Scan/.test(l)).map((l) => l.trim().replace(/\s+\(cost.*$/, '').replace(/^->\s*/, ''));
+      return `${scans.join(' + ')}; ${lines.find((l) => l.startsWith('Execution Time')) ?? ''}`;
+    };
+    console.log(`  plan for "Sm" (the measured page):\n${await explain('Sm%', true)}`);
+    console.log(`  a rare prefix, "Smy": ${await explain('Smy%', false)}`);
+    if (opts.index) {
+      // Not created by the product today: a prefix index for startsWith (lower(col) LIKE 'x%').
+      // Under a non-C collation (C.UTF-8 included, before PostgreSQL 17) it needs text_pattern_ops.
+      await raw.query('CREATE INDEX ix_bench__obj_contact__last_name_lower ON obj_contact (lower(last_name) text_pattern_ops)');
+      await raw.query('ANALYZE obj_contact');
+      console.log(`  with bench index ix_bench__obj_contact__last_name_lower: "Sm": ${await explain('Sm%', false)}`);
+      console.log(`  with bench index: "Smy": ${await explain('Smy%', false)}`);
+    }
+    const rawPlan = await raw.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE) ${rawListSql}`, ['sm%']);
+    console.log(`raw list plan:\n${rawPlan.rows.map((x) => `    ${x['QUERY PLAN']}`).join('\n')}\n`);
+
+    const rawPool = raw;
+    const rawGetSql = 'SELECT * FROM obj_contact WHERE id = $1 AND deleted_at IS NULL';
+    const insertSql = `INSERT INTO obj_contact (id, owner_id, created_by, updated_by, first_name, last_name, email, phone, mobile, title, department, lead_source, mailing_city, mailing_country, account_id)
+      VALUES ($1, $2, $2, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`;
+    type ContactInput = { first_name: string; last_name: string; email: string; phone: string; mobile: string | null; title: string; department: string; lead_source: string; mailing_city: string; mailing_country: string; account: string };
+    const insertParams = (b: ContactInput) => [uuidv7(), adminRow.id, b.first_name, b.last_name, b.email, b.phone, b.mobile, b.title, b.department, b.lead_source, b.mailing_city, b.mailing_country, b.account];
+    const contactInput = (p: Person, account: string): ContactInput => ({
+      first_name: p.first_name, last_name: p.last_name, email: p.email, phone: p.phone, mobile: p.mobile, title: p.title,
+      department: p.department, lead_source: p.lead_source, mailing_city: p.city, mailing_country: p.country, account,
+    });
+
+    // The real app, plus /bench routes on the same server that run the hand-written SQL with no
+    // authentication: the HTTP floor (Fastify, sockets, JSON, the client) without Meridian.
+    app = await buildApp(platform, {
+      logger: false,
+      plugins: [
+        (f) => {
+          f.get('/bench/contact/:id', async (request, reply) => {
+            const res = await rawPool.query(rawGetSql, [(request.params as { id: string }).id]);
+            if (!res.rows[0]) return reply.status(404).send({ code: 'not_found' });
+            return res.rows[0];
+          });
+          f.get('/bench/contact', async (request) => {
+            const q = request.query as { filter?: string };
+            const value = String((JSON.parse(q.filter ?? '{}') as { value?: string }).value ?? '');
+            const res = await rawPool.query(rawListSql, [`${value.toLowerCase().replace(/[\\%_]/g, '\\$&')}%`]);
+            return { data: res.rows };
+          });
+          f.post('/bench/contact', async (request, reply) => {
+            const res = await rawPool.query(insertSql, insertParams(request.body as ContactInput));
+            return reply.status(201).send(res.rows[0]);
+          });
+        },
+      ],
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as { port: number }).port;
+
+    // Round trips to the database per API call (one request each, nothing else running).
+    const trace = async (label: string, method: string, path: string, body?: unknown, status = 200) => {
+      const statements = await captureQueries(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${tokenInfo.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        await res.text();
+        if (res.status !== status) throw new Error(`${label}: HTTP ${res.status}`);
+      });
+      const short = (t: string) => t.replace(/\s+/g, ' ').replace(/SELECT ("t0"\."\w+", )+("t0"\."\w+")/, 'SELECT <columns>').slice(0, 110);
+      console.log(`${label}: ${statements.length} statements\n${statements.map((q, i) => `    ${i + 1}. ${opts.verbose ? `${q.text.replace(/\s+/g, ' ')}\n       params ${JSON.stringify(q.values)}` : short(q.text)}`).join('\n')}`);
+    };
+    await new Promise((r) => setTimeout(r, 1100)); // let the metadata freshness check fall due, as it does once a second
+    await trace('GET /api/v1/contact/:id', 'GET', `/api/v1/contact/${ids[0]}`);
+    await trace('GET /api/v1/contact?filter…', 'GET', `/api/v1${listPath}`);
+    await trace('POST /api/v1/contact', 'POST', '/api/v1/contact', contactInput(person(rng(9), 9_999_999), accountIds[0]!), 201);
+    console.log('  (the first of the three also ran the once-a-second metadata_version check)\n');
+
+    // Each operation is measured in rounds; every round runs every side once, starting from a
+    // different side each time, so that background load on the machine falls on all sides alike.
+    type Runner = (warmup: number, seconds: number, round: number, onStart: () => void) => Promise<LoadResult>;
+    const C = opts.concurrency;
+    const job = (op: OpName, base: string, seed: number, warmup: number, seconds: number): HttpJob => ({ op, base, port, token: tokenInfo.token, ids, accountIds, listPath, concurrency: C, warmup, seconds, seed });
+    const pick = (r: () => number) => ids[Math.floor(r() * ids.length)]!;
+    const pickAccount = (r: () => number) => accountIds[Math.floor(r() * accountIds.length)]!;
+    // What the API does before the record service: authenticate the Bearer token.
+    const authenticate = () => actorFromToken(platform, tokenInfo.token);
+    const r = rng(1);
+    let serial = 0;
+    const uniq = () => 100_000_000 + serial++;
+    const runners: Record<OpName, Array<[Side, Runner]>> = {
+      get: [
+        ['raw', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          const res = await rawPool.query(rawGetSql, [pick(r)]);
+          if (res.rowCount !== 1) throw new Error('not found');
+        }, onStart)],
+        ['http-raw', (w, s, round, onStart) => runHttpInWorker(job('get', '/bench', 10 + round, w, s), onStart)],
+        ['service', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          await getRecord({ ctx, object: contact, id: pick(r) });
+        }, onStart)],
+        ['service+auth', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          await getRecord({ ctx: { platform, actor: await authenticate() }, object: contact, id: pick(r) });
+        }, onStart)],
+        ['http', (w, s, round, onStart) => runHttpInWorker(job('get', '/api/v1', 20 + round, w, s), onStart)],
+      ],
+      list: [
+        ['raw', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          await rawPool.query(rawListSql, ['sm%']);
+        }, onStart)],
+        ['http-raw', (w, s, round, onStart) => runHttpInWorker(job('list', '/bench', 30 + round, w, s), onStart)],
+        ['service', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          await listRecords({ ctx, object: contact, filter, sort: '-created_at', limit: 50 });
+        }, onStart)],
+        ['service+auth', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          await listRecords({ ctx: { platform, actor: await authenticate() }, object: contact, filter, sort: '-created_at', limit: 50 });
+        }, onStart)],
+        ['http', (w, s, round, onStart) => runHttpInWorker(job('list', '/api/v1', 40 + round, w, s), onStart)],
+      ],
+      create: [
+        ['raw', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          await rawPool.query(insertSql, insertParams(contactInput(person(r, uniq()), pickAccount(r))));
+        }, onStart)],
+        ['http-raw', (w, s, round, onStart) => runHttpInWorker(job('create', '/bench', 50 + round, w, s), onStart)],
+        ['service', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          await createRecord({ ctx, object: contact, input: contactInput(person(r, uniq()), pickAccount(r)) });
+        }, onStart)],
+        ['service+auth', (w, s, _round, onStart) => runLoad(C, w, s, async () => {
+          await createRecord({ ctx: { platform, actor: await authenticate() }, object: contact, input: contactInput(person(r, uniq()), pickAccount(r)) });
+        }, onStart)],
+        ['http', (w, s, round, onStart) => runHttpInWorker(job('create', '/api/v1', 60 + round, w, s), onStart)],
+      ],
+    };
+    for (const op of (['get', 'list', 'create'] as const).filter((o) => opts.only.includes(o))) {
+      const sides = runners[op].filter(([side]) => opts.sides.includes(side));
+      const acc = new Map<Side, { results: LoadResult[]; cpuUs: number }>(sides.map(([side]) => [side, { results: [], cpuUs: 0 }]));
+      for (let round = 0; round < opts.rounds; round++) {
+        for (let k = 0; k < sides.length; k++) {
+          const [side, run] = sides[(k + round) % sides.length]!;
+          process.stdout.write(`round ${round + 1}/${opts.rounds} ${op.padEnd(6)} ${side.padEnd(12)} … `);
+          // Server-side CPU over the measured part: this process (less the HTTP client thread)
+          // plus the PostgreSQL backends of the benchmark database.
+          const procCpu = () => {
+            const u = process.cpuUsage();
+            return u.user + u.system;
+          };
+          const sample = async () => ({ pg: await backendCpu(admin, dbName), proc: procCpu() });
+          const at = (ms: number) => new Promise<Awaited<ReturnType<typeof sample>>>((res, rej) => setTimeout(() => sample().then(res, rej), ms));
+          let window: Promise<[Awaited<ReturnType<typeof sample>>, Awaited<ReturnType<typeof sample>>]> | undefined;
+          const onStart = () => {
+            window = Promise.all([at(opts.warmup * 1000), at((opts.warmup + opts.seconds) * 1000)]);
+          };
+          const res = await run(opts.warmup, opts.seconds, round, onStart);
+          const [before, after] = await window!;
+          let pgUs = 0;
+          for (const [pid, us] of after.pg) pgUs += us - (before.pg.get(pid) ?? 0);
+          const clientUs = side === 'http' || side === 'http-raw' ? res.threadCpuUs : 0;
+          const cpuUs = after.proc - before.proc - clientUs + pgUs;
+          acc.get(side)!.results.push(res);
+          acc.get(side)!.cpuUs += cpuUs;
+          const s1 = stats(res, cpuUs);
+          console.log(`${fmt(s1.opsPerSec, 0)} ops/s, p50 ${fmt(s1.p50)} ms, p95 ${fmt(s1.p95)} ms, ${fmt(s1.cpuUsPerOp, 0)} µs CPU/op${s1.errors ? `, ${s1.errors} errors (${res.firstError})` : ''}  [load ${os.loadavg()[0]!.toFixed(1)}]`);
+        }
+      }
+      for (const [side] of sides) {
+        const rs = acc.get(side)!.results;
+        const merged: LoadResult = {
+          ops: rs.reduce((a, x) => a + x.ops, 0),
+          seconds: rs.reduce((a, x) => a + x.seconds, 0),
+          errors: rs.reduce((a, x) => a + x.errors, 0),
+          latencies: Float64Array.from(rs.flatMap((x) => Array.from(x.latencies))),
+          threadCpuUs: 0,
+        };
+        const perRound = rs.map((x) => x.ops / x.seconds);
+        results.push({ op, side, stats: stats(merged, acc.get(side)!.cpuUs), minOps: Math.min(...perRound), maxOps: Math.max(...perRound) });
+      }
+    }
+
+    // The latency one user sees when the server is not saturated: one client, list page.
+    if (opts.only.includes('list') && opts.sides.includes('http')) {
+      process.stdout.write('list, one client at a time (http)… ');
+      const res = await runHttpInWorker({ ...job('list', '/api/v1', 99, opts.warmup, opts.seconds * opts.rounds), concurrency: 1 });
+      const s1 = stats(res);
+      console.log(`${fmt(s1.opsPerSec, 0)} ops/s, p50 ${fmt(s1.p50)} ms, p95 ${fmt(s1.p95)} ms`);
+      results.push({ op: 'list', side: 'http, 1 client', stats: s1, minOps: s1.opsPerSec, maxOps: s1.opsPerSec });
+    }
+
+    // Report
+    const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+    const lines = [
+      row(['operation', 'side', 'ops/s', 'per round (min–max)', 'p50 ms', 'p95 ms', 'p99 ms', 'ops/s vs raw', 'CPU µs/op', 'raw CPU ÷ this CPU']),
+      row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    ];
+    const get = (op: OpName, side: string) => results.find((x) => x.op === op && x.side === side)?.stats;
+    for (const x of results) {
+      const base = get(x.op, 'raw');
+      lines.push(row([x.op, x.side, fmt(x.stats.opsPerSec, 0), `${fmt(x.minOps, 0)}–${fmt(x.maxOps, 0)}`, fmt(x.stats.p50), fmt(x.stats.p95), fmt(x.stats.p99), base ? `${fmt((x.stats.opsPerSec / base.opsPerSec) * 100, 0)}%` : '-',
+        fmt(x.stats.cpuUsPerOp, 0), base ? `${fmt((base.cpuUsPerOp / x.stats.cpuUsPerOp) * 100, 0)}%` : '-']));
+    }
+    console.log(`\n${lines.join('\n')}\n`);
+    const aims: string[] = [];
+    const ratio = (op: OpName) => {
+      const a = get(op, 'http');
+      const b = get(op, 'raw');
+      return a && b ? a.opsPerSec / b.opsPerSec : NaN;
+    };
+    if (get('get', 'http') && get('get', 'raw')) aims.push(`get-by-id over HTTP ≥ 50% of raw: ${fmt(ratio('get') * 100, 0)}% — ${ratio('get') >= 0.5 ? 'MET' : 'MISSED'}`);
+    const lp = get('list', 'http');
+    if (lp) aims.push(`list page p95 over HTTP < 30 ms (${opts.concurrency} concurrent clients): ${fmt(lp.p95)} ms — ${lp.p95 < 30 ? 'MET' : 'MISSED'}`);
+    const lp1 = get('list', 'http, 1 client');
+    if (lp1) aims.push(`  (with one client at a time: p95 ${fmt(lp1.p95)} ms — ${lp1.p95 < 30 ? 'under' : 'over'} 30 ms)`);
+    if (get('create', 'http') && get('create', 'raw')) aims.push(`create over HTTP ≥ 40% of raw: ${fmt(ratio('create') * 100, 0)}% — ${ratio('create') >= 0.4 ? 'MET' : 'MISSED'}`);
+    console.log(aims.map((a) => `aim: ${a}`).join('\n'));
+    console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (other processes on the machine skew the figures)`);
+    if (opts.json) {
+      const fs = await import('node:fs');
+      fs.writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, postgres: serverVersion, cpus: os.availableParallelism(), memGiB: os.totalmem() / 2 ** 30, opts, loadSeconds, results, aims }, null, 2));
+    }
+  } finally {
+    await app?.close().catch(() => {});
+    await raw?.end().catch(() => {});
+    await database?.close().catch(() => {});
+    if (opts.keep) console.log(`kept database ${dbName}`);
+    else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${dbName}: ${e.message}`));
+    await admin.end();
+    console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)}s`);
+  }
+}
+
+if (isMainThread) {
+  main().catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
