@@ -39,12 +39,6 @@ export function actorFor(user: UserRow, via: Channel, tokenId?: string): Actor {
   };
 }
 
-async function loadActiveUser(platform: Platform, userId: string): Promise<UserRow | undefined> {
-  const r = await sql<UserRow>`SELECT id, email, profile, role, active, time_zone, locale, full_name FROM obj_user WHERE id = ${userId} AND deleted_at IS NULL`.execute(platform.db);
-  const u = r.rows[0];
-  return u && u.active !== false ? u : undefined;
-}
-
 /** Checks e-mail and password; the same error and similar timing whether the user exists or not. */
 export async function login(args: { platform: Platform; email: unknown; password: unknown; ip?: string; userAgent?: string }): Promise<{ sessionId: string; user: UserRow; expiresAt: Date }> {
   if (typeof args.email !== 'string' || typeof args.password !== 'string' || !args.email || !args.password) {
@@ -66,28 +60,34 @@ export async function logout(platform: Platform, sessionId: string): Promise<voi
 }
 
 export async function actorFromSession(platform: Platform, sessionId: string): Promise<Actor> {
-  const r = await sql<{ user_id: string; expires_at: Date; last_seen_at: Date }>`SELECT user_id, expires_at, last_seen_at FROM auth_session WHERE id = ${hashSecret(sessionId)}`.execute(platform.db);
+  const id = hashSecret(sessionId);
+  // Session and user in one round trip: this runs on every request of the web app.
+  const r = await sql<UserRow & { expires_at: Date; last_seen_at: Date; user_deleted_at: Date | null }>`
+    SELECT s.expires_at, s.last_seen_at, u.id, u.email, u.profile, u.role, u.active, u.time_zone, u.locale, u.full_name, u.deleted_at AS user_deleted_at
+    FROM auth_session s JOIN obj_user u ON u.id = s.user_id WHERE s.id = ${id}`.execute(platform.db);
   const s = r.rows[0];
   if (!s || new Date(s.expires_at) < new Date()) throw unauthenticated('Your session has expired; sign in again');
-  const user = await loadActiveUser(platform, s.user_id);
-  if (!user) throw unauthenticated('This user is no longer active');
+  if (s.user_deleted_at || s.active === false) throw unauthenticated('This user is no longer active');
   // Sliding expiry, written at most once an hour per session.
   if (Date.now() - new Date(s.last_seen_at).getTime() > 3600_000) {
-    await sql`UPDATE auth_session SET last_seen_at = now(), expires_at = now() + make_interval(days => ${SESSION_DAYS}) WHERE id = ${hashSecret(sessionId)}`.execute(platform.db);
+    await sql`UPDATE auth_session SET last_seen_at = now(), expires_at = now() + make_interval(days => ${SESSION_DAYS}) WHERE id = ${id}`.execute(platform.db);
   }
-  return buildActor(platform, user, 'ui');
+  return buildActor(platform, s, 'ui');
 }
 
 export async function actorFromToken(platform: Platform, token: string): Promise<Actor> {
-  const r = await sql<{ id: string; user_id: string; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null }>`SELECT id, user_id, expires_at, revoked_at, last_used_at FROM api_token WHERE token_hash = ${hashSecret(token)}`.execute(platform.db);
+  // Token and user in one round trip: this runs on every API call.
+  const r = await sql<UserRow & { token_id: string; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null; user_deleted_at: Date | null }>`
+    SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at,
+      u.id, u.email, u.profile, u.role, u.active, u.time_zone, u.locale, u.full_name, u.deleted_at AS user_deleted_at
+    FROM api_token t JOIN obj_user u ON u.id = t.user_id WHERE t.token_hash = ${hashSecret(token)}`.execute(platform.db);
   const t = r.rows[0];
   if (!t || t.revoked_at || (t.expires_at && new Date(t.expires_at) < new Date())) throw unauthenticated('The API token is not valid');
-  const user = await loadActiveUser(platform, t.user_id);
-  if (!user) throw unauthenticated('The user of this API token is no longer active');
+  if (t.user_deleted_at || t.active === false) throw unauthenticated('The user of this API token is no longer active');
   if (!t.last_used_at || Date.now() - new Date(t.last_used_at).getTime() > 60_000) {
-    await sql`UPDATE api_token SET last_used_at = now() WHERE id = ${t.id}`.execute(platform.db);
+    await sql`UPDATE api_token SET last_used_at = now() WHERE id = ${t.token_id}`.execute(platform.db);
   }
-  return buildActor(platform, user, 'api', t.id);
+  return buildActor(platform, t, 'api', t.token_id);
 }
 
 export interface TokenInfo {

@@ -41,14 +41,19 @@ export function parseRelativeDate(name: string): RelativeDate | undefined {
 }
 
 /** Rejects a context that would make every relative value meaningless. */
+// Checking a zone builds an Intl.DateTimeFormat; users have few zones, so remember the good ones.
+const validZones = new Set<string>();
+
 export function assertConditionContext(context: ConditionContext): void {
   if (!(context.now instanceof Date) || Number.isNaN(context.now.getTime())) {
     throw badRequest('The condition context needs a valid `now`');
   }
+  if (typeof context.timeZone === 'string' && validZones.has(context.timeZone)) return;
   if (typeof context.timeZone !== 'string' || !IANAZone.isValidZone(context.timeZone)) {
     const message = `Unknown time zone '${String(context.timeZone).slice(0, 60)}'`;
     throw badRequest(message, [{ field: 'timeZone', code: 'invalid_time_zone', message }]);
   }
+  if (validZones.size < 1000) validZones.add(context.timeZone);
 }
 
 /** [start, end) as 'YYYY-MM-DD' calendar days. */

@@ -50,12 +50,12 @@ export async function bulkWrite(args: { ctx: RecordContext; object: ObjectDefini
         if (typeof input !== 'object' || input === null || Array.isArray(input)) throw validationFailed([{ field: prefix.slice(0, -1), code: 'type', message: 'Each record must be a JSON object' }]);
         const rec = input as Record<string, unknown>;
         if (operation === 'create') {
-          const r = await createRecord({ ctx: itemCtx, object, input: rec, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate } });
+          const r = await createRecord({ ctx: itemCtx, object, input: rec, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate, continueOnError: true } });
           result = { index, ok: true, id: r.id, created: true };
         } else if (operation === 'update') {
           if (typeof rec.id !== 'string' || !UUID_RE.test(rec.id)) throw validationFailed([{ field: `${prefix}id`, code: 'required', message: 'Each record to update needs its id' }]);
           const { id, ...rest } = rec;
-          const r = await updateRecord({ ctx: itemCtx, object, id, input: rest, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate } });
+          const r = await updateRecord({ ctx: itemCtx, object, id, input: rest, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate, continueOnError: true } });
           result = { index, ok: true, id: r.id, created: false };
         } else {
           const f = externalField!;
@@ -66,10 +66,10 @@ export async function bulkWrite(args: { ctx: RecordContext; object: ObjectDefini
           if (found.rows.length > 1) throw new AppError('conflict', `Several records have ${f.apiName} = ${String(key.value)}`, { errors: [{ field: prefix + f.apiName, code: 'ambiguous', message: 'More than one record matches' }] });
           if (found.rows[0]) {
             const { id: _ignored, ...rest } = rec;
-            const r = await updateRecord({ ctx: itemCtx, object, id: found.rows[0].id, input: rest, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate } });
+            const r = await updateRecord({ ctx: itemCtx, object, id: found.rows[0].id, input: rest, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate, continueOnError: true } });
             result = { index, ok: true, id: r.id, created: false };
           } else {
-            const r = await createRecord({ ctx: itemCtx, object, input: rec, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate } });
+            const r = await createRecord({ ctx: itemCtx, object, input: rec, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate, continueOnError: true } });
             result = { index, ok: true, id: r.id, created: true };
           }
         }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { badRequest } from '../errors.ts';
 
 /**
@@ -39,10 +39,18 @@ export function decodeCursor(key: Buffer, cursor: string, queryKey: string, expe
   return parsed.v;
 }
 
+// Importing the raw key on every HMAC showed up in list-page profiles: import it once.
+const keys = new WeakMap<Buffer, KeyObject>();
+function keyObject(key: Buffer): KeyObject {
+  let k = keys.get(key);
+  if (!k) keys.set(key, (k = createSecretKey(key)));
+  return k;
+}
+
 function sign(key: Buffer, body: string): string {
-  return createHmac('sha256', key).update(body).digest('base64url').slice(0, 32);
+  return createHmac('sha256', keyObject(key)).update(body).digest('base64url').slice(0, 32);
 }
 
 function digest(key: Buffer, text: string): string {
-  return createHmac('sha256', key).update(`q:${text}`).digest('base64url').slice(0, 16);
+  return createHmac('sha256', keyObject(key)).update(`q:${text}`).digest('base64url').slice(0, 16);
 }

@@ -24,12 +24,14 @@ export async function recordChange(args: { ctx: TxContext; object: ObjectDefinit
     new: c.new === undefined ? null : JSON.stringify(c.new),
   }));
   if (operation !== 'update' || rows.length === 0) rows.unshift({ id: uuidv7(), field: null as unknown as string, old: null, new: null });
-  // One multi-row insert per change: history rows grow with fields, not round trips.
-  await sql`INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, actor_id, via)
-    SELECT r.id, ${changeId}::uuid, ${object.apiName}, ${recordId}::uuid, ${operation}, r.field, r.old_value, r.new_value, ${actorId}::uuid, ${via}
-    FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ id: r.id, field: r.field, old_value: r.old === null ? null : JSON.parse(r.old), new_value: r.new === null ? null : JSON.parse(r.new) })))}::jsonb)
-      AS r(id uuid, field text, old_value jsonb, new_value jsonb)`.execute(ctx.trx);
-  await sql`INSERT INTO outbox_event (id, type, object, record_id, changes, actor)
+  // History rows and the outbox event in one statement: one round trip per change.
+  const history = JSON.stringify(rows.map((r) => ({ id: r.id, field: r.field, old_value: r.old === null ? null : JSON.parse(r.old), new_value: r.new === null ? null : JSON.parse(r.new) })));
+  await sql`WITH h AS (
+      INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, actor_id, via)
+      SELECT r.id, ${changeId}::uuid, ${object.apiName}, ${recordId}::uuid, ${operation}, r.field, r.old_value, r.new_value, ${actorId}::uuid, ${via}
+      FROM jsonb_to_recordset(${history}::jsonb) AS r(id uuid, field text, old_value jsonb, new_value jsonb)
+    )
+    INSERT INTO outbox_event (id, type, object, record_id, changes, actor)
     VALUES (${uuidv7()}, ${`${object.apiName}.${PAST[operation]}`}, ${object.apiName}, ${recordId}::uuid, ${JSON.stringify(changes)}::jsonb,
       ${JSON.stringify({ userId: actorId, via, tokenId: ctx.actor.tokenId ?? null })}::jsonb)`.execute(ctx.trx);
 }

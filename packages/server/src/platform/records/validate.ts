@@ -67,6 +67,8 @@ async function checkLookups(args: { ctx: RecordContext; object: ObjectDefinition
     if (!f.lookup || !changed.has(f.apiName)) continue;
     const id = merged[f.apiName];
     if (typeof id !== 'string') continue;
+    // The actor was loaded (and is active) when they authenticated: no need to look them up again.
+    if (f.lookup.object === 'user' && id === ctx.actor.userId) continue;
     if (!byTarget.has(f.lookup.object)) byTarget.set(f.lookup.object, []);
     byTarget.get(f.lookup.object)!.push({ field: f, id });
   }

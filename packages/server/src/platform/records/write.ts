@@ -15,6 +15,12 @@ export interface WriteOptions {
   allowDuplicate?: boolean;
   /** Prefix for error field paths (bulk: `records[3].`). */
   pathPrefix?: string;
+  /**
+   * The caller carries on in the same transaction after this write fails (bulk): the write then
+   * runs under a savepoint so a constraint error does not abort the transaction. A single write
+   * rolls back as a whole anyway, so it saves the two round trips.
+   */
+  continueOnError?: boolean;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -81,18 +87,26 @@ export async function createRecord(args: { ctx: RecordContext; object: ObjectDef
   });
 }
 
-async function insertRow(ctx: TxContext, object: ObjectDefinition, columns: string[], values: unknown[], options: WriteOptions): Promise<Record<string, unknown>> {
-  // A savepoint keeps a constraint failure from poisoning the caller's transaction (bulk).
-  await sql`SAVEPOINT rec_write`.execute(ctx.trx);
+/** Runs one write statement, under a savepoint when the caller continues after a failure. */
+async function guardedWrite<T>(ctx: TxContext, options: WriteOptions, run: () => Promise<T>): Promise<T> {
+  const savepoint = options.continueOnError === true;
+  if (savepoint) await sql`SAVEPOINT rec_write`.execute(ctx.trx);
   try {
-    const r = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(object.table)} (${sql.join(columns.map((c) => sql.id(c)))})
-      VALUES (${sql.join(values.map((v) => sql`${v}`))}) RETURNING *`.execute(ctx.trx);
-    await sql`RELEASE SAVEPOINT rec_write`.execute(ctx.trx);
-    return r.rows[0]!;
+    const result = await run();
+    if (savepoint) await sql`RELEASE SAVEPOINT rec_write`.execute(ctx.trx);
+    return result;
   } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT rec_write`.execute(ctx.trx);
+    if (savepoint) await sql`ROLLBACK TO SAVEPOINT rec_write`.execute(ctx.trx);
     throw prefixError(translateDatabaseError(error) ?? error, options.pathPrefix);
   }
+}
+
+async function insertRow(ctx: TxContext, object: ObjectDefinition, columns: string[], values: unknown[], options: WriteOptions): Promise<Record<string, unknown>> {
+  return guardedWrite(ctx, options, async () => {
+    const r = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(object.table)} (${sql.join(columns.map((c) => sql.id(c)))})
+      VALUES (${sql.join(values.map((v) => sql`${v}`))}) RETURNING *`.execute(ctx.trx);
+    return r.rows[0]!;
+  });
 }
 
 function prefixError(error: unknown, prefix: string | undefined): unknown {
@@ -154,17 +168,11 @@ export async function updateRecord(args: { ctx: RecordContext; object: ObjectDef
       const f = ctx.platform.registry.getField(object, k)!;
       return sql`${sql.id(f.column)} = ${toDb(f, data[k])}`;
     });
-    await sql`SAVEPOINT rec_write`.execute(ctx.trx);
-    let row: Record<string, unknown>;
-    try {
+    const row = await guardedWrite(ctx, options, async () => {
       const r = await sql<Record<string, unknown>>`UPDATE ${sql.table(object.table)} SET ${sql.join(sets)}, version = version + 1,
         updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId} WHERE id = ${args.id} RETURNING *`.execute(ctx.trx);
-      await sql`RELEASE SAVEPOINT rec_write`.execute(ctx.trx);
-      row = r.rows[0]!;
-    } catch (error) {
-      await sql`ROLLBACK TO SAVEPOINT rec_write`.execute(ctx.trx);
-      throw prefixError(translateDatabaseError(error) ?? error, options.pathPrefix);
-    }
+      return r.rows[0]!;
+    });
     const record = rowToRecord(object.fields, row);
     const changes: Changes = {};
     for (const f of object.fields) {
