@@ -113,6 +113,7 @@ describe('PGlite durability', () => {
         expect(fs.existsSync(lock), 'lock released after close').toBe(false);
       }
     },
-    40_000,
+    // ~10 s on an idle 2-core machine (six PGlite start-ups); headroom for a loaded CI box.
+    60_000,
   );
 });

@@ -50,8 +50,12 @@ function keyRule(name: string, field: string, score: number, keyOf: (v: unknown)
     async find({ ctx, object, record, excludeIds, limit }) {
       const key = keyOf(record[field]);
       if (!key) return [];
-      const r = await sql<{ id: string; name: string | null }>`SELECT t.id, ${nameCol(object)} AS name FROM ${sql.table(object.table)} t
-        WHERE ${keySql(col(object, field))} = ${key} AND t.deleted_at IS NULL ${notIn(excludeIds)} ORDER BY t.created_at LIMIT ${limit}`.execute(db(ctx));
+      // MATERIALIZED keeps the planner on the key index: with ORDER BY … LIMIT alone it may walk
+      // the created_at index over the whole table (seconds on a million rows).
+      const r = await sql<{ id: string; name: string | null }>`WITH m AS MATERIALIZED (
+          SELECT t.id, ${nameCol(object)} AS name, t.created_at FROM ${sql.table(object.table)} t
+          WHERE ${keySql(col(object, field))} = ${key} AND t.deleted_at IS NULL ${notIn(excludeIds)})
+        SELECT id, name FROM m ORDER BY created_at LIMIT ${limit}`.execute(db(ctx));
       return r.rows.map((row) => ({ id: row.id, name: row.name ?? row.id, rule: name, score }));
     },
     async pairs({ ctx, object, limit }) {
@@ -82,8 +86,10 @@ export function phoneRule(fields: string[]): DuplicateRule {
       const mine = e164Of(record);
       const keys = [...new Set(fields.map((f) => phoneKey(record[f] as string)).filter(Boolean))];
       if (!mine.size || !keys.length) return [];
-      const r = await sql<Record<string, string | null> & { id: string; name: string | null }>`SELECT t.id, ${nameCol(object)} AS name, ${select(object, 't')}
-        FROM ${sql.table(object.table)} t WHERE (${anyKey(object, keys)}) AND t.deleted_at IS NULL ${notIn(excludeIds)} ORDER BY t.created_at LIMIT ${limit * 4}`.execute(db(ctx));
+      const r = await sql<Record<string, string | null> & { id: string; name: string | null }>`WITH m AS MATERIALIZED (
+          SELECT t.id, ${nameCol(object)} AS name, t.created_at, ${select(object, 't')}
+          FROM ${sql.table(object.table)} t WHERE (${anyKey(object, keys)}) AND t.deleted_at IS NULL ${notIn(excludeIds)})
+        SELECT * FROM m ORDER BY created_at LIMIT ${limit * 4}`.execute(db(ctx));
       return r.rows
         .filter((row) => fields.some((f) => mine.has(normalizePhone(row[`t_${f}`]))))
         .slice(0, limit)
