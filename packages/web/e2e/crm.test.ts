@@ -194,8 +194,15 @@ describe('the metadata-driven CRM', () => {
     // Refused by the validation rule: back to its column, reason shown. (Wide enough to see every column.)
     await page.setViewportSize({ width: 2400, height: 900 });
     await page.locator('.kanban-card', { hasText: 'Generator service contract' }).dragTo(page.locator('[data-column="closed_lost"]'));
-    // (The sales module may refuse first for its own reason, e.g. a missing lost reason; any refusal must snap back.)
-    await page.getByText('Generator service contract was not moved').waitFor();
+    // A closed column opens the close dialog instead of a plain move; the refusal is shown in it.
+    const closeDialog = page.getByRole('dialog', { name: 'Close Generator service contract' });
+    await closeDialog.waitFor();
+    await input(closeDialog, 'Lost reason').click();
+    await page.getByRole('option').first().click();
+    await closeDialog.getByRole('button', { name: 'Close as lost' }).click();
+    await closeDialog.getByRole('alert').getByText('Deals are closed as lost from the record page, with a reason').waitFor();
+    await closeDialog.getByRole('button', { name: 'Cancel' }).click();
+    await closeDialog.waitFor({ state: 'detached' });
     await page.locator('[data-column="qualification"]').getByText('Generator service contract').waitFor();
     expect(await page.locator('[data-column="closed_lost"]').getByText('Generator service contract').count()).toBe(0);
     // Keyboard alternative: the card's Move menu.

@@ -13,6 +13,12 @@ import { ObjectsSettingsPage } from './features/settings/ObjectsSettingsPage';
 import { ObjectSettingsPage } from './features/settings/ObjectSettingsPage';
 import { TokensPage } from './features/settings/TokensPage';
 import { NotFound } from './components/NotFound';
+import { MergePage } from './features/sales/MergePage';
+import { RecycleBinPage } from './features/admin/RecycleBinPage';
+import { UsersPage } from './features/admin/UsersPage';
+import { RolesPage } from './features/admin/RolesPage';
+import { ProfilesPage } from './features/admin/ProfilesPage';
+import { SharingPage } from './features/admin/SharingPage';
 import { ErrorState } from './components/PageState';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -100,10 +106,28 @@ const objectSettingsRoute = createRoute({
 
 const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/tokens', component: TokensPage });
 
+const mergeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/merge/$object',
+  validateSearch: (s: Record<string, unknown>) => ({ ids: str(s.ids) }),
+  component: function MergeRoute() {
+    const { object } = mergeRoute.useParams();
+    const { ids } = mergeRoute.useSearch();
+    return <MergePage key={`${object}:${ids ?? ''}`} object={object} ids={ids ? ids.split(',').filter(Boolean) : []} />;
+  },
+});
+
+const recycleBinRoute = createRoute({ getParentRoute: () => appRoute, path: '/recycle-bin', component: RecycleBinPage });
+const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/users', component: UsersPage });
+const rolesRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/roles', component: RolesPage });
+
+const profilesRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/profiles', component: ProfilesPage });
+const sharingRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/sharing', component: SharingPage });
+
 const routeTree = rootRoute.addChildren([
   loginRoute,
   setupRoute,
-  appRoute.addChildren([homeRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute]),
+  appRoute.addChildren([homeRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -34,8 +34,8 @@ export function createRecord(object: string, values: Record<string, unknown>, op
 }
 
 /** PATCH with If-Match: a stale version answers 409 version_conflict. */
-export function updateRecord(object: string, id: string, values: Record<string, unknown>, version?: number) {
-  return api.patch<RecordData>(`/${enc(object)}/${enc(id)}`, values, { headers: version !== undefined ? { 'if-match': `"${version}"` } : undefined });
+export function updateRecord(object: string, id: string, values: Record<string, unknown>, version?: number, options: { allowDuplicate?: boolean } = {}) {
+  return api.patch<RecordData>(`/${enc(object)}/${enc(id)}${options.allowDuplicate ? '?allowDuplicate=true' : ''}`, values, { headers: version !== undefined ? { 'if-match': `"${version}"` } : undefined });
 }
 
 export function deleteRecord(object: string, id: string) {

@@ -88,6 +88,15 @@ export interface Problem {
   detail?: string;
   errors?: FieldError[];
   blockers?: unknown[];
+  /** 409 duplicate: the records this one looks like. */
+  candidates?: DuplicateCandidate[];
+}
+
+export interface DuplicateCandidate {
+  id: string;
+  name: string | null;
+  rule: string;
+  score: number;
 }
 
 export interface HistoryEntry {

@@ -87,7 +87,12 @@ function Shell() {
             <Divider my="sm" />
             <nav aria-label="Settings">
               <NavLinkLink to="/settings/objects" label="Objects & fields" active={isActive('/settings/objects')} />
+              <NavLinkLink to="/settings/users" label="Users" active={isActive('/settings/users')} />
+              <NavLinkLink to="/settings/roles" label="Roles" active={isActive('/settings/roles')} />
+              <NavLinkLink to="/settings/profiles" label="Profiles" active={isActive('/settings/profiles')} />
+              <NavLinkLink to="/settings/sharing" label="Sharing" active={isActive('/settings/sharing')} />
               <NavLinkLink to="/settings/tokens" label="API tokens" active={isActive('/settings/tokens')} />
+              <NavLinkLink to="/recycle-bin" label="Recycle bin" active={isActive('/recycle-bin')} />
             </nav>
           </AppShell.Section>
         )}
@@ -95,6 +100,7 @@ function Shell() {
           <AppShell.Section>
             <Divider my="sm" />
             <NavLinkLink to="/settings/tokens" label="API tokens" active={isActive('/settings/tokens')} />
+            <NavLinkLink to="/recycle-bin" label="Recycle bin" active={isActive('/recycle-bin')} />
           </AppShell.Section>
         )}
       </AppShell.Navbar>

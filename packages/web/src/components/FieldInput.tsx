@@ -1,10 +1,16 @@
 import { Checkbox, MultiSelect, NumberInput, Select, Text, TextInput, Textarea } from '@mantine/core';
-import { DateInput, DateTimePicker } from '@mantine/dates';
+import { DateInput, DateTimePicker, type CalendarAriaLabels } from '@mantine/dates';
 import type { DisplayMap, FieldDef } from '../api/types';
 import { activeValues } from '../api/metadata';
 import { localeSettings, recordCurrency } from '../lib/format';
 import { isoToWall, wallToIso } from '../lib/tz';
 import { LookupSelect } from './LookupSelect';
+
+/** Names for the calendar's buttons (Mantine leaves the arrows unnamed). */
+export const CALENDAR_LABELS: CalendarAriaLabels = {
+  monthLevelControl: 'Choose the month', yearLevelControl: 'Choose the year',
+  previousMonth: 'Previous month', nextMonth: 'Next month', previousYear: 'Previous year', nextYear: 'Next year', previousDecade: 'Previous decade', nextDecade: 'Next decade',
+};
 
 export interface FieldInputProps {
   field: FieldDef;
@@ -100,6 +106,7 @@ export function FieldInput({ field, value, onChange, error, record, display, com
           clearable={!field.required}
           placeholder="YYYY-MM-DD"
           popoverProps={{ withinPortal: true }}
+          ariaLabels={CALENDAR_LABELS}
         />
       );
     case 'datetime': {
@@ -113,6 +120,7 @@ export function FieldInput({ field, value, onChange, error, record, display, com
           clearable={!field.required}
           placeholder="YYYY-MM-DD HH:mm"
           popoverProps={{ withinPortal: true }}
+          ariaLabels={CALENDAR_LABELS}
         />
       );
     }

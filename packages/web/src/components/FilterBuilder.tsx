@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ActionIcon, Button, Group, MultiSelect, NumberInput, SegmentedControl, Select, Stack, TagsInput, Text, TextInput, Textarea } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
+import { CALENDAR_LABELS } from './FieldInput';
 import { activeValues, useMetadata } from '../api/metadata';
 import type { Condition, FieldDef, ObjectDef, Operator } from '../api/types';
 import { conditionToGroup, filterableFields, groupToCondition, newKey, OPERATORS_BY_TYPE, operatorLabel, RELATIVE_DATES, type Rule, type RuleGroup } from '../lib/conditions';
@@ -192,7 +193,7 @@ function ScalarInput({ field, value, onChange, label }: { field: FieldDef; value
       return <Select aria-label={label} w={w} data={[{ value: 'true', label: 'Yes' }, { value: 'false', label: 'No' }]} value={value === false ? 'false' : 'true'} onChange={(v) => onChange(v === 'true')} allowDeselect={false} comboboxProps={{ withinPortal: true }} />;
     case 'date':
     case 'datetime':
-      return <DateInput aria-label={label} w={w} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ? String(v).slice(0, 10) : undefined)} valueFormat="YYYY-MM-DD" placeholder="YYYY-MM-DD" popoverProps={{ withinPortal: true }} />;
+      return <DateInput aria-label={label} w={w} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ? String(v).slice(0, 10) : undefined)} valueFormat="YYYY-MM-DD" placeholder="YYYY-MM-DD" popoverProps={{ withinPortal: true }} ariaLabels={CALENDAR_LABELS} />;
     case 'picklist':
       return <Select aria-label={label} w={w} data={activeValues(field).map((v) => ({ value: v.value, label: v.label }))} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ?? undefined)} searchable comboboxProps={{ withinPortal: true }} />;
     case 'lookup':
@@ -229,7 +230,7 @@ function DateValueInput({ value, onChange, label }: { value: unknown; onChange: 
         comboboxProps={{ withinPortal: true }}
       />
       {mode === 'date' && (
-        <DateInput aria-label={label} w={150} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ? String(v).slice(0, 10) : undefined)} valueFormat="YYYY-MM-DD" placeholder="YYYY-MM-DD" popoverProps={{ withinPortal: true }} />
+        <DateInput aria-label={label} w={150} value={typeof value === 'string' ? value : null} onChange={(v) => onChange(v ? String(v).slice(0, 10) : undefined)} valueFormat="YYYY-MM-DD" placeholder="YYYY-MM-DD" popoverProps={{ withinPortal: true }} ariaLabels={CALENDAR_LABELS} />
       )}
       {(mode === 'last_n_days' || mode === 'next_n_days') && (
         <NumberInput aria-label={`${label}: number of days`} w={90} min={1} max={3650} value={n} onChange={(v) => onChange({ relative: `${mode}:${Math.max(1, Math.min(3650, Number(v) || 1))}` })} />

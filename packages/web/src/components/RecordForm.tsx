@@ -3,7 +3,9 @@ import { Alert, Button, Group, List, Stack, Title } from '@mantine/core';
 import { ApiError, errorMessage } from '../api/client';
 import { isEditable } from '../api/metadata';
 import { createRecord, getRecord, updateRecord } from '../api/records';
-import type { DisplayMap, FieldDef, ObjectDef, RecordData } from '../api/types';
+import type { DisplayMap, DuplicateCandidate, FieldDef, ObjectDef, RecordData } from '../api/types';
+import { MERGEABLE } from '../api/sales';
+import { AnchorLink } from './links';
 import { sectionsOf } from '../lib/sections';
 import { ConflictDialog } from './ConflictDialog';
 import { FieldInput } from './FieldInput';
@@ -43,7 +45,7 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
   const [values, setValues] = useState(() => initialValues(object, record, defaults));
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formErrors, setFormErrors] = useState<string[]>([]);
-  const [duplicate, setDuplicate] = useState<string | null>(null);
+  const [duplicate, setDuplicate] = useState<{ message: string; candidates: DuplicateCandidate[] } | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const idempotencyKey = useRef(crypto.randomUUID());
@@ -85,7 +87,8 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
       return;
     }
     if (error instanceof ApiError && error.code === 'duplicate') {
-      setDuplicate(error.message);
+      setFieldErrors({});
+      setDuplicate({ message: error.message, candidates: error.problem.candidates ?? [] });
       return;
     }
     setFieldErrors({});
@@ -99,7 +102,7 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
     setDuplicate(null);
     try {
       const saved = base
-        ? await updateRecord(object.apiName, base.id, payload(), options.version ?? base.version)
+        ? await updateRecord(object.apiName, base.id, payload(), options.version ?? base.version, { allowDuplicate: options.allowDuplicate })
         : await createRecord(object.apiName, payload(), { allowDuplicate: options.allowDuplicate, idempotencyKey: idempotencyKey.current });
       setBase(saved);
       setValues(initialValues(object, saved));
@@ -156,9 +159,24 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
         )}
         {duplicate && (
           <Alert color="yellow" title="Possible duplicate" role="alert">
-            {duplicate}
+            {duplicate.message}
+            {duplicate.candidates.length > 0 && (
+              <List size="sm" mt="xs" aria-label="Possible duplicates">
+                {duplicate.candidates.map((c) => (
+                  <List.Item key={c.id}>
+                    {c.name === null ? 'A record you cannot see' : (
+                      <AnchorLink to="/o/$object/$id" params={{ object: object.apiName, id: c.id }} search={{ tab: undefined }} target="_blank">{c.name}</AnchorLink>
+                    )}{' '}
+                    ({c.rule.replace(/_/g, ' ')}, {Math.round(c.score * 100)}%)
+                  </List.Item>
+                ))}
+              </List>
+            )}
             <Group mt="xs">
               <Button size="xs" variant="default" onClick={() => void save({ allowDuplicate: true })}>Save anyway</Button>
+              {base && MERGEABLE.includes(object.apiName) && duplicate.candidates.some((c) => c.name !== null) && (
+                <AnchorLink size="sm" to="/merge/$object" params={{ object: object.apiName }} search={{ ids: [base.id, ...duplicate.candidates.filter((c) => c.name !== null).map((c) => c.id)].join(',') }}>Merge instead</AnchorLink>
+              )}
             </Group>
           </Alert>
         )}

@@ -11,6 +11,7 @@ import { FieldValue } from '../../components/FieldValue';
 import { Loading } from '../../components/PageState';
 import { NotFound } from '../../components/NotFound';
 import { AnchorLink, ButtonLink } from '../../components/links';
+import { CLOSED_STAGES, CloseOpportunityDialog } from '../sales/CloseOpportunityDialog';
 
 const NONE = '__none__';
 
@@ -46,8 +47,15 @@ function Board({ object, field }: { object: ObjectDef; field: FieldDef }) {
   const fields = ['id', 'version', object.nameField, field.apiName, ...cardFields.map((f) => f.apiName), ...(object.fields.some((f) => f.apiName === 'currency') ? ['currency'] : [])];
   const keyOf = (value: string) => ['records', object.apiName, 'board', field.apiName, value, fields];
 
+  const [closing, setClosing] = useState<{ record: RecordData; from: string; to: string } | null>(null);
+
   const move = async (record: RecordData, from: string, to: string) => {
     if (from === to) return;
+    // Closing a deal asks for the outcome's details (won amount, lost reason) instead of a plain PATCH.
+    if (object.apiName === 'opportunity' && field.apiName === 'stage' && CLOSED_STAGES[to]) {
+      setClosing({ record, from, to });
+      return;
+    }
     const fromKey = keyOf(from);
     const toKey = keyOf(to);
     const moved = { ...record, [field.apiName]: to === NONE ? null : to };
@@ -116,6 +124,24 @@ function Board({ object, field }: { object: ObjectDef; field: FieldDef }) {
           />
         ))}
       </div>
+      {object.apiName === 'opportunity' && (
+        <CloseOpportunityDialog
+          record={closing?.record ?? null}
+          outcome={closing ? CLOSED_STAGES[closing.to] : undefined}
+          opened={closing !== null}
+          onClose={() => setClosing(null)}
+          onClosed={(saved) => {
+            if (closing) {
+              void qc.invalidateQueries({ queryKey: keyOf(closing.from) });
+              void qc.invalidateQueries({ queryKey: keyOf(String(saved[field.apiName] ?? closing.to)) });
+            }
+            void qc.invalidateQueries({ queryKey: ['record', object.apiName, saved.id] });
+            void qc.invalidateQueries({ queryKey: ['records', object.apiName, 'list'] });
+            notifications.show({ color: 'green', message: `${String(saved[object.nameField] ?? '')} closed` });
+            setClosing(null);
+          }}
+        />
+      )}
     </Stack>
   );
 }

@@ -16,6 +16,11 @@ import { sectionsOf } from '../../lib/sections';
 import { EditableField } from './EditableField';
 import { HistoryTab } from './HistoryTab';
 import { RelatedList, relatedListsOf } from './RelatedList';
+import { AccountRollup, AccountTree, TeamPanel } from '../sales/AccountPanels';
+import { ConvertLeadDialog } from '../sales/ConvertLeadDialog';
+import { CLOSED_STAGES, CloseOpportunityDialog } from '../sales/CloseOpportunityDialog';
+import { MERGEABLE } from '../../api/sales';
+import { AnchorLink, ButtonLink } from '../../components/links';
 
 export function RecordPage({ object, id, tab }: { object: string; id: string; tab?: string }) {
   const { byName, isLoading } = useMetadata();
@@ -34,6 +39,8 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
+  const [converting, setConverting] = useState(false);
+  const [closing, setClosing] = useState(false);
   const related = useMemo(() => relatedListsOf(object, objects), [object, objects]);
 
   const record = q.data;
@@ -62,12 +69,20 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
       removeRecent(object.apiName, id);
       void qc.invalidateQueries({ queryKey: ['records', object.apiName] });
       setConfirmDelete(false);
+      const toastId = `deleted-${id}`;
       notifications.show({
+        id: toastId,
         message: (
           <Group gap="xs">
             <Text size="sm">{name} deleted.</Text>
             <Button size="compact-xs" variant="light" onClick={async () => {
-              await restoreRecord(object.apiName, id);
+              notifications.hide(toastId);
+              try {
+                await restoreRecord(object.apiName, id);
+              } catch (e) {
+                notifications.show({ color: 'red', message: errorMessage(e) });
+                return;
+              }
               void qc.invalidateQueries({ queryKey: ['records', object.apiName] });
               navigate({ to: '/o/$object/$id', params: { object: object.apiName, id }, search: { tab: undefined } });
             }}>Undo</Button>
@@ -79,6 +94,14 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
       setDeleteError(errorMessage(e));
     }
   };
+
+  const isLead = object.apiName === 'lead';
+  const converted = isLead && (record.status === 'converted' || !!record.converted_at);
+  const isOpp = object.apiName === 'opportunity';
+  const oppClosed = isOpp && typeof record.stage === 'string' && record.stage in CLOSED_STAGES;
+  const convertedLinks = converted
+    ? ([['account', 'converted_account', 'Account'], ['contact', 'converted_contact', 'Contact'], ['opportunity', 'converted_opportunity', 'Opportunity']] as const).filter(([, f]) => typeof record[f] === 'string')
+    : [];
 
   const currentTab = tab ?? 'details';
   const setTab = (t: string | null) => navigate({ to: '/o/$object/$id', params: { object: object.apiName, id }, search: { tab: t === 'details' ? undefined : t ?? undefined }, replace: true });
@@ -94,7 +117,12 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
             <Title order={1}>{name}</Title>
           </Stack>
           <Group gap="xs">
-            <Button variant="default" onClick={() => setEditing((e) => !e)}>{editing ? 'Stop editing' : 'Edit'}</Button>
+            {isLead && !converted && <Button onClick={() => setConverting(true)}>Convert</Button>}
+            {isOpp && !oppClosed && <Button onClick={() => setClosing(true)}>Close deal</Button>}
+            {MERGEABLE.includes(object.apiName) && !converted && (
+              <ButtonLink variant="default" to="/merge/$object" params={{ object: object.apiName }} search={{ ids: id }}>Merge</ButtonLink>
+            )}
+            {!converted && <Button variant="default" onClick={() => setEditing((e) => !e)}>{editing ? 'Stop editing' : 'Edit'}</Button>}
             <Button variant="light" color="red" onClick={() => setConfirmDelete(true)}>Delete</Button>
           </Group>
         </Group>
@@ -108,7 +136,20 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
             ))}
           </Group>
         )}
+        {converted && (
+          <Alert color="blue" mt="sm" title="Converted lead" role="status">
+            <Text size="sm">This lead was converted{record.converted_at ? ` on ${String(record.converted_at).slice(0, 10)}` : ''} and is read-only.</Text>
+            <Group gap="md" mt={4}>
+              {convertedLinks.map(([obj, f, label]) => (
+                <AnchorLink key={f} size="sm" to="/o/$object/$id" params={{ object: obj, id: String(record[f]) }} search={{ tab: undefined }}>
+                  {label}: {display[obj]?.[String(record[f])] ?? 'open'}
+                </AnchorLink>
+              ))}
+            </Group>
+          </Alert>
+        )}
       </Paper>
+      {object.apiName === 'account' && <AccountRollup id={id} />}
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
@@ -128,7 +169,12 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
                     <Paper withBorder p="md" key={s.title} component="section" aria-labelledby={`section-${s.title}`}>
                       <Title order={2} size="h4" mb="sm" id={`section-${s.title}`}>{s.title}</Title>
                       <div className="field-grid">
-                        {s.fields.map((f) => (
+                        {s.fields.map((f) => converted ? (
+                          <div key={f.apiName} data-field={f.apiName}>
+                            <Text size="xs" c="dimmed">{f.label}</Text>
+                            <FieldValue field={f} value={record[f.apiName]} record={record} display={display} />
+                          </div>
+                        ) : (
                           <EditableField key={f.apiName} object={object.apiName} field={f} record={record} display={display} onSaved={onSaved} />
                         ))}
                       </div>
@@ -149,6 +195,12 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
           </Tabs>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
+          {object.apiName === 'account' && (
+            <Stack mb="md">
+              <AccountTree id={id} />
+              <TeamPanel object="account" id={id} />
+            </Stack>
+          )}
           <Paper withBorder p="md" component="aside" aria-labelledby="timeline-title">
             <Title order={2} size="h4" id="timeline-title">Timeline</Title>
             <Text size="sm" c="dimmed" mt="xs">E-mails, calls, meetings and notes about this {object.label.toLowerCase()} will appear here.</Text>
@@ -158,6 +210,23 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
           </Paper>
         </Grid.Col>
       </Grid>
+      {isLead && !converted && (
+        <ConvertLeadDialog lead={record} opened={converting} onClose={() => setConverting(false)} onConverted={(r) => {
+          setConverting(false);
+          void qc.invalidateQueries({ queryKey: key });
+          void qc.invalidateQueries({ queryKey: ['records'] });
+          notifications.show({ color: 'green', message: `${name} converted` });
+          if (r.opportunity) navigate({ to: '/o/$object/$id', params: { object: 'opportunity', id: r.opportunity.id }, search: { tab: undefined } });
+          else navigate({ to: '/o/$object/$id', params: { object: 'account', id: r.account.id }, search: { tab: undefined } });
+        }} />
+      )}
+      {isOpp && (
+        <CloseOpportunityDialog record={record} opened={closing} onClose={() => setClosing(false)} onClosed={(r) => {
+          setClosing(false);
+          onSaved(r);
+          notifications.show({ color: 'green', message: `${name} closed` });
+        }} />
+      )}
       <Modal opened={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete ${name}?`} centered>
         <Stack>
           {deleteError && <Alert color="red" role="alert">{deleteError}</Alert>}
