@@ -2,6 +2,7 @@ import type { HookRegistry } from '../../platform/records/hooks.ts';
 import { ACTIVITY_OBJECTS } from './objects.ts';
 import { syncRegardingLinks, validateActivityLink } from './rules/links.ts';
 import { sanitizeRichText } from './rules/sanitize.ts';
+import { validateRecurrence } from './rules/recurrence.ts';
 
 const SAVE = ['create', 'update'] as const;
 
@@ -26,6 +27,10 @@ export function registerActivityHooks(hooks: HookRegistry): void {
       if (typeof data.body === 'string') data.body = sanitizeRichText(data.body);
     },
   });
+
+  for (const object of ['task', 'meeting', 'call']) {
+    hooks.register('beforeSave', { name: 'activities.recurrence', object, operations: [...SAVE], run: validateRecurrence });
+  }
 
   hooks.register('beforeSave', { name: 'activities.linkRules', object: 'activity_link', operations: [...SAVE], run: validateActivityLink });
   for (const object of ACTIVITY_OBJECTS) {

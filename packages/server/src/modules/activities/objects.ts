@@ -21,6 +21,10 @@ export const REGARDING = ['account', 'contact', 'lead', 'opportunity'] as const;
 const regarding = (onDelete: 'clear' | 'cascade'): FieldDefinition[] => REGARDING.map((o) => field(o, o.charAt(0).toUpperCase() + o.slice(1), 'lookup', { lookup: o, onDelete }));
 
 const priority = () => field('priority', 'Priority', 'picklist', { values: ['low', 'normal', 'high'], defaultValue: 'normal' });
+const recurrence = (): FieldDefinition[] => [
+  field('recurrence_rule', 'Repeats', 'text', { helpText: 'RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10' }),
+  field('recurrence_exceptions', 'Skipped occurrences', 'long_text', { helpText: 'Original starts (or due dates) of occurrences left out, one per line' }),
+];
 const reminder = () => field('reminder_minutes', 'Reminder (minutes before)', 'number', { helpText: 'Minutes before the due date or start to remind the owner' });
 
 export const task = defineObject({
@@ -38,6 +42,7 @@ export const task = defineObject({
     priority(),
     field('completed_at', 'Completed', 'datetime', { readOnly: true }),
     reminder(),
+    ...recurrence(),
     ...regarding('clear'),
   ],
 });
@@ -51,6 +56,7 @@ const eventFields = (): FieldDefinition[] => [
   field('status', 'Status', 'picklist', { values: [...EVENT_STATUSES], defaultValue: 'scheduled', required: true }),
   priority(),
   reminder(),
+  ...recurrence(),
 ];
 
 export const meeting = defineObject({
@@ -111,6 +117,7 @@ export const activityLink = defineObject({
   pluralLabel: 'Activity links',
   nameField: 'record_object',
   navOrder: 49,
+  inNavigation: false,
   description: 'Relates one activity (task, meeting, call, logged e-mail, note) to one record of any object.',
   fields: [
     field('activity_object', 'Activity object', 'text', { required: true }),

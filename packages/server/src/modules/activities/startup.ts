@@ -13,6 +13,29 @@ export async function startActivities(platform: Platform): Promise<void> {
     await sql`SELECT pg_advisory_xact_lock(hashtext('meridian.activities.startup'))`.execute(ctx.trx);
     const link = tableOf(ctx, 'activity_link');
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__record ON ${link} (record_object, record_id, activity_object) WHERE deleted_at IS NULL`.execute(ctx.trx);
+    // Calendar feed tokens (queries/calendarFeed.ts): the nonce and the token's hash, never the token.
+    await sql`CREATE TABLE IF NOT EXISTS activity_calendar_feed (
+      user_id uuid PRIMARY KEY,
+      nonce text NOT NULL,
+      token_hash text NOT NULL UNIQUE,
+      created_at timestamptz(3) NOT NULL DEFAULT now()
+    )`.execute(ctx.trx);
+    // In-app notifications of reminders and escalations (commands/sendReminders.ts).
+    await sql`CREATE TABLE IF NOT EXISTS activity_notification (
+      id uuid PRIMARY KEY,
+      user_id uuid NOT NULL,
+      kind text NOT NULL,
+      object text NOT NULL,
+      record_id uuid NOT NULL,
+      occurrence text NOT NULL,
+      title text NOT NULL,
+      body text NOT NULL,
+      created_at timestamptz(3) NOT NULL DEFAULT now(),
+      read_at timestamptz(3),
+      emailed_at timestamptz(3),
+      UNIQUE (user_id, kind, object, record_id, occurrence)
+    )`.execute(ctx.trx);
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__notification__user ON activity_notification (user_id, created_at DESC, id DESC)`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__activity ON ${link} (activity_id, record_object, record_id) WHERE deleted_at IS NULL`.execute(ctx.trx);
   });
 }

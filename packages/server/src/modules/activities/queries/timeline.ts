@@ -27,6 +27,7 @@ interface Row {
   kind: string;
   item_id: string;
   bucket: number;
+  upcoming: boolean;
   k: string;
   at: Date | string;
   title: string | null;
@@ -88,13 +89,13 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
     FROM record_history h
     WHERE h.object = ${object.apiName} AND h.record_id = ${recordId}::uuid
       AND ((h.field IS NULL AND h.operation <> 'update')${fields.length ? sql` OR (h.operation = 'update' AND h.field IN (${sql.join(fields)}))` : sql``})`);
-  const r = await sql<Row>`SELECT t.* FROM (
+  const r = await sql<Row>`SELECT t.*, t.k::text AS k FROM (
       SELECT u.*, CASE WHEN u.upcoming THEN 0 ELSE 1 END AS bucket,
-        CASE WHEN u.upcoming THEN extract(epoch FROM u.at) ELSE -extract(epoch FROM u.at) END::text AS k
+        CASE WHEN u.upcoming THEN extract(epoch FROM u.at) ELSE -extract(epoch FROM u.at) END AS k
       FROM (${sql.join(parts, sql` UNION ALL `)}) u
     ) t
     WHERE ${after}
-    ORDER BY t.bucket, t.k::numeric, t.item_id
+    ORDER BY t.bucket, t.k, t.item_id
     LIMIT ${limit + 1}`.execute(ctx.trx ?? ctx.platform.db);
   const rows = r.rows.slice(0, limit);
   const last = rows[rows.length - 1];

@@ -13,10 +13,6 @@ const OPTIONS: sanitizeHtml.IOptions = {
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'iframe', 'object', 'embed', 'template'],
-  transformTags: {
-    // Links open outside the app and do not leak the opener.
-    a: (tagName, attribs) => ({ tagName, attribs: attribs.href ? { href: attribs.href } : {} }),
-  },
 };
 
 export function sanitizeRichText(html: string): string {

@@ -1,0 +1,149 @@
+import { sql } from 'kysely';
+import { DateTime } from 'luxon';
+import nodemailer from 'nodemailer';
+import { uuidv7 } from 'uuidv7';
+import type { Platform } from '../../../platform/kernel.ts';
+import { expandDates, expandInstants, parseExceptions } from '../domain/recurrence.ts';
+import { OPEN_TASK_STATUSES } from '../objects.ts';
+
+/** A reminder whose time passed longer ago than this (e.g. the worker was down) is not sent late. */
+const GRACE_MS = 60 * 60_000;
+
+export interface ReminderSettings {
+  /** SMTP URL (smtp://user:pass@host:port, smtps://…); no e-mail when unset. */
+  smtpUrl?: string;
+  from?: string;
+  /** Hours after the end of its due date before an open task is escalated to the owner's manager. */
+  escalationHours: number;
+}
+
+export function reminderSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ReminderSettings {
+  const hours = Number(env.MERIDIAN_TASK_ESCALATION_HOURS ?? 24);
+  return {
+    ...(env.MERIDIAN_SMTP_URL ? { smtpUrl: env.MERIDIAN_SMTP_URL } : {}),
+    from: env.MERIDIAN_SMTP_FROM || 'Meridian <meridian@localhost>',
+    escalationHours: Number.isFinite(hours) && hours >= 0 ? hours : 24,
+  };
+}
+
+interface Due {
+  userId: string;
+  kind: 'reminder' | 'escalation';
+  object: string;
+  recordId: string;
+  occurrence: string;
+  title: string;
+  body: string;
+}
+
+interface UserInfo {
+  id: string;
+  email: string;
+  time_zone: string | null;
+  manager_id: string | null;
+  full_name: string | null;
+}
+
+/**
+ * ACT-3, run every minute by the `activities.reminders` job: finds reminders that are due
+ * (reminder_minutes before a meeting's or call's start — each occurrence of a recurring one —
+ * or before the start of a task's due day in the owner's time zone) and overdue open tasks
+ * past the escalation delay (for the owner's manager), writes one in-app notification for each
+ * (unique per user, record and occurrence, so reruns and parallel workers do not repeat them)
+ * and e-mails the new ones when SMTP is configured.
+ */
+export async function sendDueReminders(platform: Platform, options: { now?: Date; settings?: ReminderSettings } = {}): Promise<{ created: number; emailed: number }> {
+  const now = options.now ?? new Date();
+  const settings = options.settings ?? reminderSettingsFromEnv();
+  const table = (o: string) => sql.table(platform.registry.requireObject(o).table);
+  const users = new Map<string, UserInfo>();
+  const userRows = await sql<UserInfo>`SELECT id, email, time_zone, manager_id, full_name FROM obj_user WHERE deleted_at IS NULL AND active IS NOT FALSE`.execute(platform.db);
+  for (const u of userRows.rows) users.set(u.id, u);
+  const due: Due[] = [];
+
+  for (const object of ['meeting', 'call']) {
+    const r = await sql<{ id: string; owner_id: string; subject: string; start_at: Date; time_zone: string | null; reminder_minutes: number; recurrence_rule: string | null; recurrence_exceptions: string | null }>`
+      SELECT id, owner_id, subject, start_at, time_zone, reminder_minutes::int AS reminder_minutes, recurrence_rule, recurrence_exceptions FROM ${table(object)}
+      WHERE deleted_at IS NULL AND status = 'scheduled' AND reminder_minutes IS NOT NULL AND owner_id IS NOT NULL
+        AND (recurrence_rule IS NOT NULL OR (start_at - make_interval(mins => reminder_minutes::int) <= ${now} AND start_at - make_interval(mins => reminder_minutes::int) > ${new Date(now.getTime() - GRACE_MS)}))`.execute(platform.db);
+    for (const e of r.rows) {
+      const lead = e.reminder_minutes * 60_000;
+      const user = users.get(e.owner_id);
+      const zone = e.time_zone || user?.time_zone || 'UTC';
+      const starts = e.recurrence_rule
+        ? expandInstants({ rule: e.recurrence_rule, start: new Date(e.start_at), timeZone: zone, from: new Date(now.getTime() - GRACE_MS + lead), to: new Date(now.getTime() + lead + 1), exceptions: parseExceptions(e.recurrence_exceptions) })
+        : [new Date(e.start_at)];
+      for (const s of starts) {
+        if (s.getTime() - lead > now.getTime() || s.getTime() - lead <= now.getTime() - GRACE_MS) continue;
+        const when = DateTime.fromJSDate(s, { zone: user?.time_zone || 'UTC' }).toFormat('ccc d LLL yyyy, HH:mm ZZZZ');
+        due.push({ userId: e.owner_id, kind: 'reminder', object, recordId: e.id, occurrence: s.toISOString(), title: `Reminder: ${e.subject}`, body: `${object === 'call' ? 'Call' : 'Meeting'} "${e.subject}" starts ${when}.` });
+      }
+    }
+  }
+
+  const open = sql.join([...OPEN_TASK_STATUSES]);
+  const tasks = await sql<{ id: string; owner_id: string; subject: string; due_date: string; reminder_minutes: number | null; recurrence_rule: string | null; recurrence_exceptions: string | null }>`
+    SELECT id, owner_id, subject, due_date::text AS due_date, reminder_minutes::int AS reminder_minutes, recurrence_rule, recurrence_exceptions FROM ${table('task')}
+    WHERE deleted_at IS NULL AND owner_id IS NOT NULL AND due_date IS NOT NULL AND status IN (${open})
+      AND (due_date BETWEEN ${DateTime.fromJSDate(now).minus({ days: 60 }).toISODate()}::date AND ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date
+        OR (recurrence_rule IS NOT NULL AND reminder_minutes IS NOT NULL AND due_date <= ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date))`.execute(platform.db);
+  for (const t of tasks.rows) {
+    const user = users.get(t.owner_id);
+    const zone = user?.time_zone || 'UTC';
+    if (t.reminder_minutes !== null) {
+      // Due days whose reminder time falls in the last hour; each occurrence of a repeating task.
+      const lead = t.reminder_minutes * 60_000;
+      const days = t.recurrence_rule
+        ? expandDates({
+            rule: t.recurrence_rule, start: t.due_date, exceptions: parseExceptions(t.recurrence_exceptions),
+            from: DateTime.fromMillis(now.getTime() - GRACE_MS + lead, { zone }).minus({ days: 1 }).toISODate()!,
+            to: DateTime.fromMillis(now.getTime() + lead, { zone }).plus({ days: 1 }).toISODate()!,
+          })
+        : [t.due_date];
+      for (const day of days) {
+        const at = DateTime.fromISO(day, { zone }).toMillis() - lead;
+        if (at <= now.getTime() && at > now.getTime() - GRACE_MS) {
+          due.push({ userId: t.owner_id, kind: 'reminder', object: 'task', recordId: t.id, occurrence: day, title: `Reminder: ${t.subject}`, body: `Task "${t.subject}" is due ${day}.` });
+        }
+      }
+    }
+    // Escalation is for one-off tasks: a repeating task's due_date is only its first occurrence.
+    if (t.recurrence_rule || t.due_date < DateTime.fromJSDate(now).minus({ days: 60 }).toISODate()!) continue;
+    const dayStart = DateTime.fromISO(t.due_date, { zone });
+    const escalateAt = dayStart.plus({ days: 1 }).toMillis() + settings.escalationHours * 3_600_000;
+    if (user?.manager_id && now.getTime() >= escalateAt) {
+      due.push({
+        userId: user.manager_id, kind: 'escalation', object: 'task', recordId: t.id, occurrence: t.due_date,
+        title: `Overdue: ${t.subject}`, body: `Task "${t.subject}" of ${user.full_name || user.email} was due ${t.due_date} and is still open.`,
+      });
+    }
+  }
+
+  let created = 0;
+  let emailed = 0;
+  const transport = settings.smtpUrl ? nodemailer.createTransport(settings.smtpUrl) : undefined;
+  try {
+    for (const d of due) {
+      const r = await sql<{ id: string }>`INSERT INTO activity_notification (id, user_id, kind, object, record_id, occurrence, title, body)
+        VALUES (${uuidv7()}, ${d.userId}::uuid, ${d.kind}, ${d.object}, ${d.recordId}::uuid, ${d.occurrence}, ${d.title}, ${d.body})
+        ON CONFLICT (user_id, kind, object, record_id, occurrence) DO NOTHING RETURNING id`.execute(platform.db);
+      const id = r.rows[0]?.id;
+      if (!id) continue;
+      created++;
+      const to = users.get(d.userId)?.email;
+      if (!transport || !to) continue;
+      try {
+        const link = `${platform.config.publicUrl.replace(/\/$/, '')}/${d.object}/${d.recordId}`;
+        await transport.sendMail({ from: settings.from, to, subject: d.title, text: `${d.body}\n\n${link}\n` });
+        await sql`UPDATE activity_notification SET emailed_at = now() WHERE id = ${id}::uuid`.execute(platform.db);
+        emailed++;
+      } catch (error) {
+        // The in-app notification stands; the e-mail is not retried (the next run skips it).
+        platform.logger.warn({ err: error, notification: id }, 'reminder e-mail failed');
+      }
+    }
+  } finally {
+    transport?.close();
+  }
+  return { created, emailed };
+}

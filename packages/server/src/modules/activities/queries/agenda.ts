@@ -1,0 +1,112 @@
+import { sql } from 'kysely';
+import { DateTime } from 'luxon';
+import { badRequest } from '../../../platform/errors.ts';
+import { permissionsFor, visibilityCondition } from '../../../platform/access/policy.ts';
+import type { RecordContext } from '../../../platform/records/context.ts';
+import { expandDates, expandInstants, parseExceptions } from '../domain/recurrence.ts';
+import { tableOf } from '../context.ts';
+
+export const AGENDA_MAX_DAYS = 366;
+
+export interface Occurrence {
+  object: 'meeting' | 'call' | 'task';
+  id: string;
+  subject: string;
+  status: string;
+  recurring: boolean;
+  /** Identifies the occurrence for edits: its original start (UTC instant) or due date. */
+  occurrence: string;
+  /** Meetings and calls: instants, and the same in the user's time zone. */
+  start?: string;
+  end?: string | null;
+  localStart?: string;
+  localEnd?: string | null;
+  /** Tasks: the due date. */
+  dueDate?: string;
+}
+
+interface EventRow {
+  id: string;
+  subject: string;
+  status: string;
+  start_at: Date;
+  end_at: Date | null;
+  time_zone: string | null;
+  recurrence_rule: string | null;
+  recurrence_exceptions: string | null;
+}
+
+interface TaskRow {
+  id: string;
+  subject: string;
+  status: string;
+  due_date: string;
+  recurrence_rule: string | null;
+  recurrence_exceptions: string | null;
+}
+
+export function parseWindow(q: { from?: string; to?: string }, timeZone: string): { from: Date; to: Date } {
+  const parse = (value: string | undefined, field: string) => {
+    if (!value) throw badRequest(`${field} is required`, [{ field, code: 'required', message: 'An ISO date or date-time' }]);
+    const d = DateTime.fromISO(value, { zone: timeZone });
+    if (!d.isValid) throw badRequest(`${field} is not a date`, [{ field, code: 'type', message: 'An ISO date or date-time' }]);
+    return d.toJSDate();
+  };
+  const from = parse(q.from, 'from');
+  const to = parse(q.to, 'to');
+  if (to <= from || to.getTime() - from.getTime() > AGENDA_MAX_DAYS * 86_400_000) {
+    throw badRequest('to must be after from, at most a year later', [{ field: 'to', code: 'out_of_range', message: `After from, at most ${AGENDA_MAX_DAYS} days` }]);
+  }
+  return { from, to };
+}
+
+/**
+ * The signed-in user's agenda (ACT-2): their meetings, calls and dated tasks in [from, to),
+ * recurring ones expanded on read (never stored as copies), sorted by start. Plain dates in
+ * from/to are midnights in the user's time zone; local times are given in that zone too.
+ */
+export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date; userId?: string }): Promise<Occurrence[]> {
+  const { ctx, from, to } = args;
+  const userId = args.userId ?? ctx.actor.userId;
+  const tz = ctx.actor.timeZone;
+  const local = (d: Date) => DateTime.fromJSDate(d, { zone: tz }).toISO({ suppressMilliseconds: true, includeOffset: true })!;
+  const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+  const out: Occurrence[] = [];
+  const db = ctx.trx ?? ctx.platform.db;
+  for (const object of ['meeting', 'call'] as const) {
+    const def = ctx.platform.registry.requireObject(object);
+    if (!permissionsFor(ctx.actor, def).read) continue;
+    const vis = visibilityCondition(ctx.actor, def, 'a');
+    const r = await sql<EventRow>`SELECT a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions
+      FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}
+        AND (a.recurrence_rule IS NOT NULL OR COALESCE(a.end_at, a.start_at) >= ${from})${vis ? sql` AND ${vis}` : sql``}`.execute(db);
+    for (const row of r.rows) {
+      const start = new Date(row.start_at);
+      const duration = row.end_at ? new Date(row.end_at).getTime() - start.getTime() : null;
+      const starts = row.recurrence_rule
+        ? expandInstants({ rule: row.recurrence_rule, start, timeZone: row.time_zone || tz, from: new Date(from.getTime() - (duration ?? 0)), to, exceptions: parseExceptions(row.recurrence_exceptions) })
+        : [start];
+      for (const s of starts) {
+        const end = duration === null ? null : new Date(s.getTime() + duration);
+        if ((end ?? s) < from && s < from) continue;
+        out.push({ object, id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: iso(s), start: iso(s), end: end && iso(end), localStart: local(s), localEnd: end && local(end) });
+      }
+    }
+  }
+  const taskDef = ctx.platform.registry.requireObject('task');
+  if (permissionsFor(ctx.actor, taskDef).read) {
+    const fromDate = DateTime.fromJSDate(from, { zone: tz }).toISODate()!;
+    // [from, to): the last day is the one before `to` unless `to` is later than its midnight.
+    const toDate = DateTime.fromJSDate(new Date(to.getTime() - 1), { zone: tz }).toISODate()!;
+    const vis = visibilityCondition(ctx.actor, taskDef, 'a');
+    const r = await sql<TaskRow>`SELECT a.id, a.subject, a.status, a.due_date::text AS due_date, a.recurrence_rule, a.recurrence_exceptions
+      FROM ${tableOf(ctx, 'task')} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.due_date IS NOT NULL AND a.due_date <= ${toDate}::date
+        AND (a.recurrence_rule IS NOT NULL OR a.due_date >= ${fromDate}::date)${vis ? sql` AND ${vis}` : sql``}`.execute(db);
+    for (const row of r.rows) {
+      const dates = row.recurrence_rule ? expandDates({ rule: row.recurrence_rule, start: row.due_date, from: fromDate, to: toDate, exceptions: parseExceptions(row.recurrence_exceptions) }) : [row.due_date];
+      for (const d of dates) out.push({ object: 'task', id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: d, dueDate: d });
+    }
+  }
+  const key = (o: Occurrence) => o.start ?? DateTime.fromISO(o.dueDate!, { zone: tz }).toUTC().toISO()!;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1));
+}

@@ -1,0 +1,90 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Platform } from '../../platform/kernel.ts';
+import { recordContext } from '../../platform/http/context.ts';
+import { withIdempotency } from '../../platform/http/idempotency.ts';
+import { createFollowUp, parseFollowUpInput } from './commands/createFollowUp.ts';
+import { getTimeline, parseTimelineLimit } from './queries/timeline.ts';
+import { getAgenda, parseWindow } from './queries/agenda.ts';
+import { buildCalendarFeed, calendarFeedUrl, feedUser } from './queries/calendarFeed.ts';
+import { buildActor, type UserRow } from '../../platform/auth/sessions.ts';
+import { sql } from 'kysely';
+import { notFound } from '../../platform/errors.ts';
+import { UUID_RE } from '../../platform/records/values.ts';
+import { editOccurrence, parseEditOccurrenceInput, RECURRING_OBJECTS } from './commands/editOccurrence.ts';
+
+type Q = Record<string, string | undefined>;
+type P = { object: string; id: string };
+
+/**
+ * Routes of the activities module beyond generic CRUD (docs/activities.md has curl examples):
+ * timeline and follow-ups on any record, the user's agenda, notifications and calendar feed,
+ * occurrence edits of recurring activities, and the token-authorised /ical feed.
+ */
+export function registerActivityRoutes(app: FastifyInstance, platform: Platform): void {
+  const ctxOf = (request: FastifyRequest) => recordContext(platform, request);
+  const fresh = () => platform.registry.ensureFresh();
+
+  app.get('/api/v1/:object/:id/timeline', async (request) => {
+    await fresh();
+    const q = request.query as Q;
+    const p = request.params as P;
+    return getTimeline({ ctx: ctxOf(request), object: p.object, id: p.id, cursor: q.cursor || undefined, limit: parseTimelineLimit(q.limit) });
+  });
+
+  app.post('/api/v1/:object/:id/follow-ups', async (request, reply) => {
+    await fresh();
+    const p = request.params as P;
+    const input = parseFollowUpInput(request.body);
+    return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: (ctx) => createFollowUp({ ctx, object: p.object, id: p.id, input }) });
+  });
+
+  app.get('/api/v1/me/agenda', async (request) => {
+    const ctx = ctxOf(request);
+    const { from, to } = parseWindow(request.query as Q, ctx.actor.timeZone);
+    return { timeZone: ctx.actor.timeZone, data: await getAgenda({ ctx, from, to }) };
+  });
+
+  app.get('/api/v1/me/notifications', async (request) => {
+    const ctx = ctxOf(request);
+    const unread = (request.query as Q).unread === 'true';
+    const r = await sql`SELECT id, kind, object, record_id AS "recordId", occurrence, title, body, created_at AS "createdAt", read_at AS "readAt"
+      FROM activity_notification WHERE user_id = ${ctx.actor.userId}::uuid${unread ? sql` AND read_at IS NULL` : sql``}
+      ORDER BY created_at DESC, id DESC LIMIT 100`.execute(platform.db);
+    return { data: r.rows };
+  });
+
+  app.post('/api/v1/me/notifications/:id/read', async (request, reply) => {
+    const ctx = ctxOf(request);
+    const id = (request.params as P).id;
+    if (!UUID_RE.test(id)) throw notFound('The notification');
+    const r = await sql`UPDATE activity_notification SET read_at = COALESCE(read_at, now()) WHERE id = ${id}::uuid AND user_id = ${ctx.actor.userId}::uuid RETURNING id`.execute(platform.db);
+    if (!r.rows.length) throw notFound('The notification');
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/me/calendar-feed', async (request) => calendarFeedUrl(ctxOf(request), false));
+  app.post('/api/v1/me/calendar-feed', async (request) => calendarFeedUrl(ctxOf(request), true));
+
+  // Outside /api: no session or API token; the secret in the URL is the only credential.
+  app.get('/ical/:file', async (request, reply) => {
+    const file = (request.params as { file: string }).file;
+    const m = /^(.+)\.ics$/.exec(file);
+    const userId = m ? await feedUser(platform, m[1]!) : undefined;
+    const r = userId
+      ? await sql<UserRow>`SELECT id, email, profile, role, active, time_zone, locale, full_name FROM obj_user WHERE id = ${userId}::uuid AND deleted_at IS NULL`.execute(platform.db)
+      : undefined;
+    const user = r?.rows[0];
+    if (!user || user.active === false) return reply.status(404).type('text/plain').send('Not found');
+    await fresh();
+    const actor = await buildActor(platform, user, 'api');
+    const body = await buildCalendarFeed({ platform, actor });
+    return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
+  });
+
+  for (const object of RECURRING_OBJECTS) {
+    app.post(`/api/v1/${object}/:id/occurrences/edit`, async (request, reply) => {
+      const input = parseEditOccurrenceInput(request.body);
+      return withIdempotency({ request, reply, ctx: ctxOf(request), status: 200, run: (ctx) => editOccurrence({ ctx, object, id: (request.params as P).id, input }) });
+    });
+  }
+}
