@@ -49,7 +49,7 @@ export async function startHarness(options: { admin?: boolean } = {}): Promise<H
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('pageerror', (e) => errors.push(`${String(e)}\n${e.stack ?? ''}`.slice(0, 4000)));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
   });

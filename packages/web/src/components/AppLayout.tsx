@@ -20,9 +20,12 @@ export function AppLayout() {
   const location = useLocation();
 
   useEffect(() => {
+    // While a redirect is under way this layout is still mounted with the new location: never
+    // redirect from the sign-in or setup pages themselves, or each navigation would start another.
+    if (location.pathname.startsWith('/login') || location.pathname.startsWith('/setup')) return;
     if (status.data?.setupRequired) navigate({ to: '/setup', search: { token: undefined } });
     else if (me.data === null) navigate({ to: '/login', search: { redirect: location.href === '/' ? undefined : location.href } });
-  }, [status.data, me.data, navigate, location.href]);
+  }, [status.data, me.data, navigate, location.href, location.pathname]);
 
   if (status.error) return <ErrorState error={status.error} />;
   if (me.error) return <ErrorState error={me.error} />;

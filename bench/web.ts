@@ -1,0 +1,558 @@
+/// <reference lib="dom" />
+/**
+ * Web benchmark: what a user sees in the browser, on a large PostgreSQL data set.
+ *
+ *   cd /work/main && npm exec -- node bench/web.ts [--contacts 1000000] [--reps 20] [--warmup 2] [--keep]
+ *
+ * Creates a throwaway database on the local PostgreSQL server (BENCH_PG_URL, default
+ * postgres://postgres@127.0.0.1:5432/postgres; other hosts are refused), boots the platform on it,
+ * loads N contacts with COPY (the same generator as bench/records.ts), serves the built web app
+ * (packages/web/dist, built first if missing) from the same Fastify app on 127.0.0.1, and drives
+ * Debian Chromium (/usr/bin/chromium, or CHROMIUM_PATH) with playwright-core. It signs in through
+ * the form, then measures, `--reps` times each after `--warmup` discarded runs:
+ *   list, full load   page.goto('/o/contact') until the first data row of the table is in the
+ *                     DOM, timed inside the page from navigation start (performance.now());
+ *   list, in-app      from a click on "Contacts" in the Objects navigation (home page freshly
+ *                     loaded, so nothing is cached) until the first data row is in the DOM;
+ *   search            '/' focuses the header search box, a query is typed (60 ms between keys),
+ *                     timed from the last keystroke's input event until the options of the final
+ *                     query are in the DOM (the box waits 200 ms after the last key by design);
+ *                     a different query each run, so neither the browser nor React Query caches.
+ * For the API calls behind each, the Resource Timing of the request (responseStart − requestStart:
+ * time to first byte over loopback, i.e. the server's time) and Fastify's own reply time.
+ * Not a test: run it by hand. Figures go to docs/performance.md.
+ */
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// ---------------------------------------------------------------------------------------------
+// Arguments and statistics
+// ---------------------------------------------------------------------------------------------
+
+interface Options {
+  contacts: number;
+  reps: number;
+  warmup: number;
+  keep: boolean;
+  json?: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { contacts: 1_000_000, reps: 20, warmup: 2, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v < 0) throw new Error(`${a} needs a number`);
+      return Math.floor(v);
+    };
+    if (a === '--contacts') o.contacts = num();
+    else if (a === '--reps') o.reps = Math.max(1, num());
+    else if (a === '--warmup') o.warmup = num();
+    else if (a === '--keep') o.keep = true;
+    else if (a === '--json') o.json = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      console.log('Usage: npm exec -- node bench/web.ts [--contacts N] [--reps R] [--warmup W] [--keep] [--json FILE]');
+      process.exit(0);
+    } else throw new Error(`Unknown argument ${a}`);
+  }
+  return o;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
+};
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
+
+// ---------------------------------------------------------------------------------------------
+// Data (same generator as bench/records.ts, kept local: that file runs its benchmark on import)
+// ---------------------------------------------------------------------------------------------
+
+const FIRST_NAMES = (
+  'James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph Jessica Thomas Sarah ' +
+  'Charles Karen Christopher Lisa Daniel Nancy Matthew Betty Anthony Sandra Mark Margaret Donald Ashley Steven Kimberly Paul Emily ' +
+  'Andrew Donna Joshua Michelle Kenneth Carol Kevin Amanda Brian Melissa George Deborah Timothy Stephanie Ronald Rebecca Jason Sharon ' +
+  'Edward Laura Jeffrey Cynthia Ryan Dorothy Jacob Amy Gary Kathleen Nicholas Angela Eric Shirley Jonathan Emma Stephen Brenda Larry ' +
+  'Pamela Justin Nicole Scott Anna Brandon Samantha Benjamin Katherine Samuel Christine Gregory Debra Alexander Rachel Patrick Carolyn ' +
+  'Frank Janet Raymond Maria Jack Olivia Dennis Heather Jerry Helen Tyler Catherine Aaron Diane Jose Julie Adam Victoria Nathan Joyce ' +
+  'Henry Lauren Zachary Kelly Douglas Christina Peter Ruth Kyle Joan Noah Virginia Ethan Judith Jeremy Evelyn Walter Hannah Christian ' +
+  'Andrea Keith Megan Roger Cheryl Terry Jacqueline Austin Madison Sean Teresa Gerald Abigail Carl Sophia Harold Martha Dylan Sara ' +
+  'Sofia Lukas Mateo Léa Jürgen Søren Zoë Chloé Aarav Priya Wei Mei Hiroshi Yuki Olu Amara Kwame Fatima Omar Layla Diego Lucía'
+).split(' ');
+const TOP_SURNAMES: Array<[string, number]> = [
+  ['Smith', 828], ['Johnson', 655], ['Williams', 550], ['Brown', 487], ['Jones', 483], ['Garcia', 394], ['Miller', 393], ['Davis', 380],
+  ['Rodriguez', 304], ['Martinez', 293], ['Hernandez', 289], ['Lopez', 228], ['Gonzalez', 220], ['Wilson', 203], ['Anderson', 201],
+  ['Thomas', 197], ['Taylor', 195], ['Moore', 185], ['Jackson', 182], ['Martin', 181], ['Lee', 176], ['Perez', 156], ['Thompson', 156],
+  ['White', 155], ['Harris', 145], ['Sanchez', 144], ['Clark', 132], ['Ramirez', 128], ['Lewis', 124], ['Robinson', 122], ['Walker', 119],
+  ['Young', 114], ['Allen', 112], ['King', 111], ['Wright', 110], ['Scott', 106], ['Torres', 100], ['Nguyen', 98], ['Hill', 97],
+  ['Flores', 97], ['Green', 96], ['Adams', 95], ['Nelson', 94], ['Baker', 93], ['Hall', 90], ['Rivera', 88], ['Campbell', 85],
+  ['Mitchell', 84], ['Carter', 84], ['Roberts', 83], ['Gomez', 82], ['Phillips', 80], ['Evans', 79], ['Turner', 78], ['Diaz', 77],
+  ['Parker', 76], ['Cruz', 75], ['Edwards', 74], ['Collins', 73], ['Reyes', 72], ['Stewart', 71], ['Morris', 70], ['Morales', 69],
+  ['Murphy', 68], ['Cook', 67], ['Rogers', 66], ['Gutierrez', 65], ['Ortiz', 64], ['Morgan', 63], ['Cooper', 62], ['Peterson', 61],
+  ['Bailey', 60], ['Reed', 59], ['Kelly', 58], ['Howard', 57], ['Ramos', 56], ['Kim', 56], ['Cox', 55], ['Ward', 55], ['Richardson', 54],
+  ['Watson', 53], ['Brooks', 52], ['Chavez', 51], ['Wood', 50], ['James', 50], ['Bennett', 49], ['Gray', 49], ['Mendoza', 48],
+  ['Ruiz', 48], ['Hughes', 47], ['Price', 47], ['Alvarez', 46], ['Castillo', 46], ['Sanders', 45], ['Patel', 45], ['Myers', 44],
+  ['Long', 44], ['Ross', 43], ['Foster', 43], ['Jimenez', 42], ['Small', 20], ['Smart', 12], ['Smalley', 4], ['Smyth', 3],
+];
+const TAIL_PREFIX = 'Ash Black Brook Bright Cald Clay Cran Dal Dun Fair Fen Gal Glad Hart Hay Hol Kend Lang Lind Mar Mel Mill Nor Oak Pem Red Rid Rose Sel Shel Small Smed Stan Stock Thorn Wal Wen West Whit Wind'.split(' ');
+const TAIL_SUFFIX = 'bury by combe dale don field ford gate ham hurst land ley lock man more ridge shaw stead ston ton wall ward well wick win wood worth'.split(' ');
+const TITLES = ['CEO', 'CFO', 'CTO', 'COO', 'VP Sales', 'VP Marketing', 'Head of Procurement', 'Sales Manager', 'Account Executive', 'Buyer', 'Purchasing Manager', 'Office Manager', 'Engineer', 'Senior Engineer', 'Project Manager', 'Consultant', 'Analyst', 'Director of Operations', 'Controller', 'Assistant'];
+const DEPARTMENTS = ['Sales', 'Marketing', 'Finance', 'Engineering', 'Operations', 'Purchasing', 'IT', 'HR', 'Legal', 'Support', 'Executive'];
+const LEAD_SOURCES = ['web', 'phone', 'email', 'referral', 'partner', 'event', 'advertisement', 'social', 'other'];
+const CITIES: Array<[string, string]> = [
+  ['New York', 'US'], ['Chicago', 'US'], ['Austin', 'US'], ['Seattle', 'US'], ['Boston', 'US'], ['Denver', 'US'], ['Toronto', 'CA'], ['Vancouver', 'CA'],
+  ['London', 'GB'], ['Manchester', 'GB'], ['Dublin', 'IE'], ['Paris', 'FR'], ['Lyon', 'FR'], ['Berlin', 'DE'], ['Munich', 'DE'], ['Hamburg', 'DE'],
+  ['Amsterdam', 'NL'], ['Madrid', 'ES'], ['Barcelona', 'ES'], ['Milan', 'IT'], ['Stockholm', 'SE'], ['Oslo', 'NO'], ['Copenhagen', 'DK'], ['Warsaw', 'PL'],
+  ['Zurich', 'CH'], ['Sydney', 'AU'], ['Melbourne', 'AU'], ['Tokyo', 'JP'], ['Bangalore', 'IN'], ['São Paulo', 'BR'], ['Mexico City', 'MX'], ['Cape Town', 'ZA'],
+];
+const FREE_MAIL = ['gmail.com', 'outlook.com', 'yahoo.com', 'proton.me', 'icloud.com'];
+const COMPANY_A = 'Acme Globex Initech Umbrella Stark Wayne Wonka Tyrell Cyberdyne Soylent Hooli Vandelay Massive Dynamic Aperture Oscorp Gringotts Monarch Pied Piper Nakatomi Blue Sun Duff Vehement Sterling Cooper'.split(' ');
+const COMPANY_B = ['Industries', 'Corp', 'Labs', 'Holdings', 'Systems', 'Logistics', 'Foods', 'Capital', 'Energy', 'Media'];
+
+function makeWeighted<T>(items: Array<[T, number]>): (r: number) => T {
+  const cum: number[] = [];
+  let total = 0;
+  for (const [, w] of items) cum.push((total += w));
+  return (r) => {
+    const x = r * total;
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return items[lo]![0];
+  };
+}
+const pickTopSurname = makeWeighted(TOP_SURNAMES);
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+function uuidv7At(ms: number, rand: Buffer, off: number): string {
+  const b = new Array<string>(16);
+  let t = ms;
+  for (let i = 5; i >= 0; i--) {
+    b[i] = HEX[t % 256]!;
+    t = Math.floor(t / 256);
+  }
+  b[6] = HEX[0x70 | (rand[off]! & 0x0f)]!;
+  b[7] = HEX[rand[off + 1]!]!;
+  b[8] = HEX[0x80 | (rand[off + 2]! & 0x3f)]!;
+  for (let i = 9; i < 16; i++) b[i] = HEX[rand[off + i - 6]!]!;
+  return `${b[0]}${b[1]}${b[2]}${b[3]}-${b[4]}${b[5]}-${b[6]}${b[7]}-${b[8]}${b[9]}-${b[10]}${b[11]}${b[12]}${b[13]}${b[14]}${b[15]}`;
+}
+
+function person(r: () => number, n: number) {
+  const first = FIRST_NAMES[Math.floor(r() * FIRST_NAMES.length)]!;
+  const last = r() < 0.55 ? pickTopSurname(r()) : TAIL_PREFIX[Math.floor(r() * TAIL_PREFIX.length)]! + TAIL_SUFFIX[Math.floor(r() * TAIL_SUFFIX.length)]!;
+  const local = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  const domain = FREE_MAIL[Math.floor(r() * FREE_MAIL.length)]!;
+  const [city, country] = CITIES[Math.floor(r() * CITIES.length)]!;
+  const area = 200 + Math.floor(r() * 800);
+  return {
+    first_name: first,
+    last_name: last,
+    email: `${local}${n}@${domain}`,
+    phone: `+1 ${area} ${200 + Math.floor(r() * 800)} ${String(Math.floor(r() * 10000)).padStart(4, '0')}`,
+    mobile: r() < 0.6 ? `+1 ${area} ${200 + Math.floor(r() * 800)} ${String(Math.floor(r() * 10000)).padStart(4, '0')}` : null,
+    title: TITLES[Math.floor(r() * TITLES.length)]!,
+    department: DEPARTMENTS[Math.floor(r() * DEPARTMENTS.length)]!,
+    lead_source: LEAD_SOURCES[Math.floor(r() * LEAD_SOURCES.length)]!,
+    city,
+    country,
+    birthdate: r() < 0.3 ? `${1950 + Math.floor(r() * 55)}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}` : null,
+  };
+}
+
+/** Distinct queries a user might type: surnames (common to rare), then "first last" names. */
+function searchQueries(n: number): string[] {
+  const out: string[] = [];
+  const r = rng(7);
+  for (let i = 0; out.length < n; i++) {
+    if (i % 2 === 0) out.push(TOP_SURNAMES[(i * 7) % TOP_SURNAMES.length]![0]);
+    else out.push(`${FIRST_NAMES[Math.floor(r() * 120)]} ${TOP_SURNAMES[Math.floor(r() * 40)]![0]}`);
+  }
+  return [...new Set(out)].slice(0, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-page instrumentation (runs in Chromium before the app's scripts)
+// ---------------------------------------------------------------------------------------------
+
+/** Notes (performance.now()) when the first data row of a list table, and search options, appear. */
+const INSTRUMENT = `(() => {
+  const w = window;
+  w.__bench = { firstRow: null, searchDone: null, expectQ: null, lastInput: null };
+  const check = () => {
+    const b = w.__bench;
+    const now = performance.now();
+    if (b.firstRow === null && document.querySelector('table.list-table tbody tr[data-record-id]')) b.firstRow = now;
+    if (b.expectQ !== null && b.searchDone === null) {
+      const done = performance.getEntriesByType('resource').some((e) => e.name.includes('/api/v1/search?q=' + b.expectQ));
+      const box = document.getElementById('global-search-results');
+      if (done && box && (box.querySelector('[role=option]') || /No matches/.test(box.textContent || ''))) b.searchDone = now;
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+  document.addEventListener('input', (e) => {
+    if (e.target && e.target.getAttribute && e.target.getAttribute('aria-label') === 'Search records') w.__bench.lastInput = performance.now();
+  }, true);
+})();`;
+
+interface ApiTiming {
+  name: string;
+  /** responseStart − requestStart: time to first byte over loopback. */
+  ttfb: number;
+  /** fetchStart → responseEnd. */
+  total: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------
+
+function assertLocal(url: string) {
+  const host = new URL(url).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error(`The benchmark only runs against a local PostgreSQL (got host ${host})`);
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  assertLocal(adminUrl);
+  process.env.LOG_LEVEL = 'silent';
+  // A single browser user never comes near the limits, but keep them out of the way all the same.
+  process.env.MERIDIAN_RATE_LIMIT_TOKEN ??= '1000000000';
+  process.env.MERIDIAN_RATE_LIMIT_IP ??= '1000000000';
+  process.env.MERIDIAN_RATE_LIMIT_LOGIN ??= '1000';
+
+  if (!fs.existsSync(path.join(ROOT, 'packages/web/dist/index.html'))) {
+    console.log('packages/web/dist is missing: building the web app…');
+    execSync('npm run build -w @meridian/web', { cwd: ROOT, stdio: 'inherit' });
+  }
+
+  const { loadConfig } = await import('../packages/server/src/platform/config.ts');
+  const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
+  const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
+  const { buildApp } = await import('../packages/server/src/platform/http/app.ts');
+  const { registerWebApp } = await import('../packages/server/src/platform/http/web.ts');
+  const { createUser } = await import('../packages/server/src/platform/auth/users.ts');
+  const { actorFor } = await import('../packages/server/src/platform/auth/sessions.ts');
+  const { systemActor } = await import('../packages/server/src/platform/records/context.ts');
+  const { createRecord } = await import('../packages/server/src/platform/records/write.ts');
+  const { chromium } = await import('playwright-core');
+
+  const dbName = `meridian_bench_web_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const target = new URL(adminUrl);
+  target.pathname = `/${dbName}`;
+  const databaseUrl = target.toString();
+
+  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  let chromiumVersion = '?';
+  try {
+    chromiumVersion = execSync(`${chromiumPath} --version`, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    /* reported as ? */
+  }
+  console.log(`Meridian web benchmark — ${new Date().toISOString()}`);
+  console.log(`machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`);
+  console.log(`node ${process.version}; PostgreSQL ${serverVersion}; ${chromiumVersion}`);
+  console.log(`load average at the start: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`database ${dbName}; contacts ${opts.contacts}; ${opts.warmup} warm-up + ${opts.reps} measured runs per measurement\n`);
+
+  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  let raw: pg.Pool | undefined;
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+  const t0 = performance.now();
+  try {
+    database = await openDatabase({ databaseUrl, poolSize: 10 });
+    const config = { ...loadConfig({}), databaseUrl, logLevel: 'silent', publicUrl: 'http://127.0.0.1' };
+    const platform = await bootPlatform({ config, database, logger: createLogger('silent') });
+    const account = platform.registry.requireObject('account');
+
+    const ADMIN = { email: 'bench-admin@example.com', password: 'correct-horse-battery-staple' };
+    const adminUser = await createUser({ platform, actor: systemActor(), input: { email: ADMIN.email, password: ADMIN.password, firstName: 'Bench', lastName: 'Admin', profile: 'admin' } });
+    const adminRow = { id: adminUser.id as string, email: ADMIN.email, profile: 'admin', active: true, time_zone: 'UTC', locale: 'en-US', full_name: 'Bench Admin' };
+    const ctx = { platform, actor: actorFor(adminRow, 'api') };
+    const ownerIds = [adminUser.id as string];
+    for (const [first, last] of [['Ada', 'Lovelace'], ['Grace', 'Hopper'], ['Alan', 'Turing'], ['Edsger', 'Dijkstra']] as const) {
+      const u = await createUser({ platform, actor: systemActor(), input: { email: `${first.toLowerCase()}@example.com`, firstName: first, lastName: last, profile: 'standard' } });
+      ownerIds.push(u.id as string);
+    }
+    const accountIds: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      const name = `${COMPANY_A[i % COMPANY_A.length]} ${COMPANY_B[Math.floor(i / COMPANY_A.length + i) % COMPANY_B.length]}${i >= COMPANY_A.length * 2 ? ` ${i}` : ''}`;
+      const rec = await createRecord({ ctx, object: account, input: { name, type: 'customer', industry: 'technology', website: `https://${name.toLowerCase().replace(/[^a-z]+/g, '')}.example`, phone: `+1 212 555 ${String(1000 + i)}` } });
+      accountIds.push(rec.id as string);
+    }
+
+    // Bulk load with COPY, as bench/records.ts does.
+    raw = new pg.Pool({ connectionString: databaseUrl, max: 2, options: '-c TimeZone=UTC' });
+    raw.on('error', () => {});
+    const loadStart = performance.now();
+    {
+      const client = await raw.connect();
+      try {
+        const columns = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'first_name', 'last_name', 'account_id', 'title', 'department', 'email', 'phone', 'mobile', 'is_primary', 'is_emergency', 'do_not_email', 'lead_source', 'birthdate', 'mailing_city', 'mailing_country'];
+        const copy = client.query(copyStreams.from(`COPY obj_contact (${columns.join(', ')}) FROM STDIN`));
+        const N = opts.contacts;
+        const r = rng(42);
+        const now = Date.now();
+        const span = 5 * 365 * 86400_000;
+        const acc = makeWeighted(accountIds.map((id, i) => [id, 1 / (i + 1)] as [string, number]));
+        let last = performance.now();
+        async function* rows() {
+          const batch = 2000;
+          for (let i = 0; i < N; i += batch) {
+            const rand = randomBytes(batch * 10);
+            const lines: string[] = [];
+            for (let j = 0; j < batch && i + j < N; j++) {
+              const n = i + j;
+              const ms = now - span + Math.floor(((n + r()) / N) * span);
+              const ts = new Date(ms).toISOString();
+              const p = person(r, n);
+              const owner = ownerIds[Math.floor(r() * ownerIds.length)]!;
+              const accountId = r() < 0.9 ? acc(r()) : '\\N';
+              lines.push([
+                uuidv7At(ms, rand, j * 10), owner, ts, ts, owner, owner, p.first_name, p.last_name, accountId, p.title, p.department, p.email, p.phone,
+                p.mobile ?? '\\N', r() < 0.05 ? 't' : 'f', 'f', r() < 0.03 ? 't' : 'f', p.lead_source, p.birthdate ?? '\\N', p.city, p.country,
+              ].join('\t'));
+            }
+            if (performance.now() - last > 30_000) {
+              last = performance.now();
+              console.log(`  … ${i} rows sent (${((last - loadStart) / 1000).toFixed(0)}s)`);
+            }
+            yield lines.join('\n') + '\n';
+          }
+        }
+        await pipeline(Readable.from(rows()), copy);
+      } finally {
+        client.release();
+      }
+    }
+    const loadSeconds = (performance.now() - loadStart) / 1000;
+    await raw.query('ANALYZE');
+    const count = (await raw.query<{ n: string }>('SELECT count(*)::text AS n FROM obj_contact')).rows[0]!.n;
+    const size = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_contact')) AS s`)).rows[0]!.s;
+    console.log(`loaded ${count} contacts with COPY in ${loadSeconds.toFixed(1)}s, table + indexes ${size}`);
+
+    // The real app with the web app at the same origin; Fastify's own reply time per API request.
+    const serverTimes: Array<{ url: string; ms: number }> = [];
+    app = await buildApp(platform, {
+      logger: false,
+      plugins: [
+        (f) => {
+          f.addHook('onResponse', async (request, reply) => {
+            if (request.url.startsWith('/api/v1/')) serverTimes.push({ url: request.url, ms: reply.elapsedTime });
+          });
+        },
+        registerWebApp,
+      ],
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const baseURL = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const serverTime = (pred: (url: string) => boolean, since: number) => serverTimes.slice(since).filter((x) => pred(x.url)).map((x) => x.ms);
+
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'],
+    });
+    const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC' });
+    await context.addInitScript(INSTRUMENT);
+    const page = await context.newPage();
+    page.setDefaultTimeout(120_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+
+    // Sign in through the form (as packages/web/e2e/harness.ts does).
+    await page.goto('/login');
+    await page.getByLabel('E-mail').fill(ADMIN.email);
+    await page.getByLabel(/^Password/).fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Objects' }).waitFor();
+    console.log('signed in through the form\n');
+
+    const firstRow = page.locator('table.list-table tbody tr[data-record-id]').first();
+    const apiTimings = (pattern: string) =>
+      page.evaluate((p) => (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+        .filter((e) => e.name.includes(p))
+        .map((e) => ({ name: e.name.replace(location.origin, ''), ttfb: e.responseStart - e.requestStart, total: e.responseEnd - e.fetchStart })), pattern);
+    /** The list's data request: the first /api/v1 call for contacts that is not metadata. */
+    const listCall = (t: ApiTiming[]) => t.find((x) => /\/api\/v1\/(contact\b|query)/.test(x.name) && !/metadata|views|layout/.test(x.name));
+
+    type Sample = { ms: number; apiTtfb: number; apiTotal: number; server: number; name?: string };
+    const measurements: Record<string, Sample[]> = { 'list, full load': [], 'list, in-app': [], search: [] };
+
+    // (1a) Full load of /o/contact: timed from navigation start inside the page.
+    for (let i = 0; i < opts.warmup + opts.reps; i++) {
+      const since = serverTimes.length;
+      await page.goto('/o/contact', { waitUntil: 'commit' });
+      await firstRow.waitFor();
+      const ms = await page.evaluate(() => (window as unknown as { __bench: { firstRow: number } }).__bench.firstRow);
+      const call = listCall(await apiTimings('/api/v1/'));
+      if (i === 0) {
+        const all = await apiTimings('/api/v1/');
+        console.log(`API calls on a full load of /o/contact:\n${all.map((x) => `    ${x.name.slice(0, 140)}  ttfb ${fmt(x.ttfb, 1)} ms`).join('\n')}`);
+        console.log(`  list call taken as: ${call?.name ?? '(not found)'}\n`);
+      }
+      const srv = call ? serverTime((u) => u === call.name, since) : [];
+      const s: Sample = { ms, apiTtfb: call?.ttfb ?? NaN, apiTotal: call?.total ?? NaN, server: srv[0] ?? NaN };
+      if (i >= opts.warmup) measurements['list, full load']!.push(s);
+      console.log(`list, full load  ${i < opts.warmup ? 'warm-up ' : `run ${i - opts.warmup + 1}`.padEnd(8)} first row at ${fmt(s.ms)} ms; list API ttfb ${fmt(s.apiTtfb, 1)} ms, server ${fmt(s.server, 1)} ms  [load ${os.loadavg()[0]!.toFixed(1)}]`);
+    }
+
+    // (1b) In-app navigation: fresh home page, then a click on Contacts in the Objects navigation.
+    const contactsLink = page.getByRole('navigation', { name: 'Objects' }).getByRole('link', { name: 'Contacts', exact: true });
+    for (let i = 0; i < opts.warmup + opts.reps; i++) {
+      await page.goto('/');
+      await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+      await page.waitForLoadState('networkidle').catch(() => {});
+      const since = serverTimes.length;
+      const handle = await contactsLink.elementHandle();
+      const clickAt = await page.evaluate((el) => {
+        const b = (window as unknown as { __bench: { firstRow: number | null } }).__bench;
+        b.firstRow = null;
+        performance.clearResourceTimings();
+        const t = performance.now();
+        (el as HTMLElement).click();
+        return t;
+      }, handle);
+      await firstRow.waitFor();
+      const rowAt = await page.evaluate(() => (window as unknown as { __bench: { firstRow: number } }).__bench.firstRow);
+      const call = listCall(await apiTimings('/api/v1/'));
+      const srv = call ? serverTime((u) => u === call.name, since) : [];
+      const s: Sample = { ms: rowAt - clickAt, apiTtfb: call?.ttfb ?? NaN, apiTotal: call?.total ?? NaN, server: srv[0] ?? NaN };
+      if (i >= opts.warmup) measurements['list, in-app']!.push(s);
+      console.log(`list, in-app     ${i < opts.warmup ? 'warm-up ' : `run ${i - opts.warmup + 1}`.padEnd(8)} first row ${fmt(s.ms)} ms after the click; list API ttfb ${fmt(s.apiTtfb, 1)} ms, server ${fmt(s.server, 1)} ms  [load ${os.loadavg()[0]!.toFixed(1)}]`);
+    }
+
+    // (2) Global search: '/' then a query typed; from the last keystroke to the options in the DOM.
+    const queries = searchQueries(opts.warmup + opts.reps);
+    for (let i = 0; i < queries.length; i++) {
+      const q = queries[i]!;
+      await page.goto('/');
+      await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+      await page.waitForLoadState('networkidle').catch(() => {});
+      const since = serverTimes.length;
+      await page.evaluate((expect) => {
+        const b = (window as unknown as { __bench: { expectQ: string | null; searchDone: number | null; lastInput: number | null } }).__bench;
+        b.expectQ = expect;
+        b.searchDone = null;
+        b.lastInput = null;
+        performance.clearResourceTimings();
+      }, encodeURIComponent(q));
+      await page.keyboard.press('/');
+      await page.keyboard.type(q, { delay: 60 });
+      await page.waitForFunction(() => (window as unknown as { __bench: { searchDone: number | null } }).__bench.searchDone !== null, undefined, { timeout: 120_000 });
+      const b = await page.evaluate(() => (window as unknown as { __bench: { searchDone: number; lastInput: number } }).__bench);
+      const calls = await apiTimings('/api/v1/search?q=');
+      const call = calls.find((x) => x.name.endsWith(`q=${encodeURIComponent(q)}`));
+      const srv = serverTime((u) => u === `/api/v1/search?q=${encodeURIComponent(q)}`, since);
+      const options = await page.locator('#global-search-results [role=option]').count();
+      const s: Sample = { ms: b.searchDone - b.lastInput, apiTtfb: call?.ttfb ?? NaN, apiTotal: call?.total ?? NaN, server: srv[0] ?? NaN, name: q };
+      if (i >= opts.warmup) measurements.search!.push(s);
+      console.log(`search           ${i < opts.warmup ? 'warm-up ' : `run ${i - opts.warmup + 1}`.padEnd(8)} "${q}": ${options} options ${fmt(s.ms)} ms after the last key (${calls.length} search call${calls.length === 1 ? '' : 's'}); /search ttfb ${fmt(s.apiTtfb, 1)} ms, server ${fmt(s.server, 1)} ms  [load ${os.loadavg()[0]!.toFixed(1)}]`);
+    }
+
+    // Where the search time goes: the contact query of GET /api/v1/search, captured from the pg
+    // client during one in-process search, then explained under the same transaction setting.
+    {
+      const { searchRecords } = await import('../packages/server/src/platform/search/search.ts');
+      const captured: Array<{ text: string; values: unknown[] }> = [];
+      const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+      const originalQuery = proto.query;
+      proto.query = function (this: unknown, ...a: unknown[]) {
+        const q = a[0] as { text?: string; values?: unknown[] } | string;
+        if (q && typeof q === 'object' && typeof q.text === 'string') captured.push({ text: q.text, values: q.values ?? (a[1] as unknown[]) ?? [] });
+        else if (typeof q === 'string') captured.push({ text: q, values: (a[1] as unknown[]) ?? [] });
+        return originalQuery.apply(this, a);
+      };
+      const q = 'Smith';
+      const t1 = performance.now();
+      try {
+        await searchRecords({ ctx, query: q });
+      } finally {
+        proto.query = originalQuery;
+      }
+      console.log(`\nin-process search for "${q}": ${fmt(performance.now() - t1)} ms, ${captured.length} statements`);
+      const stmt = captured.find((c) => /FROM "obj_contact"/.test(c.text) && /plainto_tsquery/.test(c.text));
+      if (stmt) {
+        const client = await raw.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query('SET LOCAL pg_trgm.word_similarity_threshold = 0.5');
+          const plan = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${stmt.text}`, stmt.values);
+          await client.query('COMMIT');
+          console.log(`contact search SQL: ${stmt.text.replace(/\s+/g, ' ').slice(0, 600)}\n  params ${JSON.stringify(stmt.values)}`);
+          console.log(plan.rows.map((x) => `    ${x['QUERY PLAN']}`).join('\n'));
+          const matches = await raw.query<{ n: string }>(`SELECT count(*)::text AS n FROM obj_contact WHERE deleted_at IS NULL AND lower(last_name) = 'smith'`);
+          console.log(`  (contacts with last name Smith: ${matches.rows[0]!.n})`);
+        } finally {
+          client.release();
+        }
+      }
+    }
+
+    // Report
+    const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+    const lines = [
+      row(['measurement', 'runs', 'p50 ms', 'p95 ms', 'max ms', 'API ttfb p50 ms', 'API ttfb p95 ms', 'server (Fastify) p50 ms', 'server p95 ms']),
+      row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    ];
+    for (const [name, xs] of Object.entries(measurements)) {
+      const v = (k: keyof Sample) => xs.map((x) => x[k] as number);
+      lines.push(row([name, String(xs.length), fmt(pct(v('ms'), 50)), fmt(pct(v('ms'), 95)), fmt(pct(v('ms'), 100)), fmt(pct(v('apiTtfb'), 50), 1), fmt(pct(v('apiTtfb'), 95), 1), fmt(pct(v('server'), 50), 1), fmt(pct(v('server'), 95), 1)]));
+    }
+    console.log(`\n${lines.join('\n')}\n`);
+    const m = (name: string) => pct(measurements[name]!.map((x) => x.ms), 95);
+    console.log(`aim: contact list visible within 1500 ms of navigation (p95): full load ${fmt(m('list, full load'))} ms — ${m('list, full load') <= 1500 ? 'MET' : 'MISSED'}; in-app ${fmt(m('list, in-app'))} ms — ${m('list, in-app') <= 1500 ? 'MET' : 'MISSED'}`);
+    console.log(`aim: search results within 300 ms of the last keystroke (p95, incl. the 200 ms debounce): ${fmt(m('search'))} ms — ${m('search') <= 300 ? 'MET' : 'MISSED'}`);
+    console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine: other processes skew the figures)`);
+    if (pageErrors.length) console.log(`page errors:\n${pageErrors.join('\n')}`);
+    if (opts.json) {
+      fs.writeFileSync(opts.json, JSON.stringify({ date: new Date().toISOString(), node: process.version, postgres: serverVersion, chromium: chromiumVersion, cpus: os.availableParallelism(), opts, loadSeconds, measurements }, null, 2));
+    }
+  } finally {
+    await browser?.close().catch(() => {});
+    await app?.close().catch(() => {});
+    await raw?.end().catch(() => {});
+    await database?.close().catch(() => {});
+    if (opts.keep) console.log(`kept database ${dbName}`);
+    else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${dbName}: ${e.message}`));
+    await admin.end();
+    console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)}s`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
