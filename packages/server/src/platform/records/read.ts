@@ -74,6 +74,9 @@ export function parseSort(object: ObjectDefinition, fieldsOf: (name: string) => 
   return keys;
 }
 
+/** System columns that are never NULL: their comparison can bound an index scan without an OR. */
+const NOT_NULL = new Set(['id', 'created_at', 'updated_at', 'version']);
+
 /** Rows strictly after the cursor in ORDER BY keys; NULLs sort last ascending and first descending (PostgreSQL's default). */
 function afterCursor(keys: SortKey[], values: unknown[]): RawBuilder<boolean> {
   const ors: RawBuilder<boolean>[] = [];
@@ -86,7 +89,8 @@ function afterCursor(keys: SortKey[], values: unknown[]): RawBuilder<boolean> {
     const col = sql.ref(`t0.${keys[i]!.field.column}`);
     const v = values[i];
     let after: RawBuilder<unknown> | null;
-    if (!keys[i]!.desc) after = v === null ? null : sql`(${col} > ${v} OR ${col} IS NULL)`;
+    const nullable = !NOT_NULL.has(keys[i]!.field.column);
+    if (!keys[i]!.desc) after = v === null ? null : nullable ? sql`(${col} > ${v} OR ${col} IS NULL)` : sql`${col} > ${v}`;
     else after = v === null ? sql`${col} IS NOT NULL` : sql`${col} < ${v}`;
     if (!after) continue;
     parts.push(after);
