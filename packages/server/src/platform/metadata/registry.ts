@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import { AppError, notFound } from '../errors.ts';
-import { systemFields, tableFor } from './define.ts';
+import { notFound } from '../errors.ts';
+import { systemFields } from './define.ts';
 import type { FieldDefinition, FieldType, MetadataRegistry, ObjectDefinition, ValidationRule } from './types.ts';
 import type { Condition } from '../query/types.ts';
 
@@ -242,11 +242,3 @@ export async function bumpMetadataVersion(db: Kysely<any>): Promise<void> {
   await sql`INSERT INTO system_setting (key, value) VALUES ('metadata_version', '1'::jsonb)
     ON CONFLICT (key) DO UPDATE SET value = to_jsonb((system_setting.value)::text::bigint + 1), updated_at = now()`.execute(db);
 }
-
-export function assertObjectExists(registry: MetadataRegistry, apiName: string): ObjectDefinition {
-  const o = registry.getObject(apiName);
-  if (!o) throw new AppError('not_found', `There is no object '${apiName}'`);
-  return o;
-}
-
-export { tableFor };

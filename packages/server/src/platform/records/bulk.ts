@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { AppError, badRequest, validationFailed, type FieldError } from '../errors.ts';
+import { AppError, validationFailed, type FieldError } from '../errors.ts';
 import type { ObjectDefinition } from '../metadata/types.ts';
 import { inTransaction, UnitOfWork, type RecordContext } from './context.ts';
 import { createRecord, updateRecord } from './write.ts';
@@ -87,4 +87,3 @@ export async function bulkWrite(args: { ctx: RecordContext; object: ObjectDefini
   });
 }
 
-export { badRequest };

@@ -17,15 +17,16 @@ export async function recordChange(args: { ctx: TxContext; object: ObjectDefinit
   const changeId = uuidv7();
   const actorId = ctx.actor.userId;
   const via = ctx.actor.via;
-  const rows = Object.entries(changes).map(([field, c]) => ({
+  // One history row per changed field; creates, deletes and restores also get a row without a field.
+  const rows: Array<{ id: string; field: string | null; old_value: unknown; new_value: unknown }> = Object.entries(changes).map(([field, c]) => ({
     id: uuidv7(),
     field,
-    old: c.old === undefined ? null : JSON.stringify(c.old),
-    new: c.new === undefined ? null : JSON.stringify(c.new),
+    old_value: c.old ?? null,
+    new_value: c.new ?? null,
   }));
-  if (operation !== 'update' || rows.length === 0) rows.unshift({ id: uuidv7(), field: null as unknown as string, old: null, new: null });
+  if (operation !== 'update' || rows.length === 0) rows.unshift({ id: uuidv7(), field: null, old_value: null, new_value: null });
   // History rows and the outbox event in one statement: one round trip per change.
-  const history = JSON.stringify(rows.map((r) => ({ id: r.id, field: r.field, old_value: r.old === null ? null : JSON.parse(r.old), new_value: r.new === null ? null : JSON.parse(r.new) })));
+  const history = JSON.stringify(rows);
   await sql`WITH h AS (
       INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, actor_id, via)
       SELECT r.id, ${changeId}::uuid, ${object.apiName}, ${recordId}::uuid, ${operation}, r.field, r.old_value, r.new_value, ${actorId}::uuid, ${via}
