@@ -1,9 +1,9 @@
 import { sql, type Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { AppError, notFound, translateDatabaseError, validationFailed, type FieldError } from '../errors.ts';
+import { AppError, notFound, validationFailed, type FieldError } from '../errors.ts';
 import type { Platform } from '../kernel.ts';
 import type { Actor } from '../records/context.ts';
-import { bumpMetadataVersion } from '../metadata/registry.ts';
+import { changeConfiguration, type ConfigurationAudit } from '../metadata/configuration-change.ts';
 import { assertPlainObject, rejectUnknownKeys, requireLabel } from '../metadata/validate-definition.ts';
 import { parseCondition } from '../query/index.ts';
 import { UUID_RE } from '../records/values.ts';
@@ -15,21 +15,8 @@ import type { ObjectPermissions, ObjectSharing, ProfilePermissions } from './mod
 /** Admin commands of the access model. Each change bumps the shared version so caches reload. */
 const NAME_RE = /^[a-z][a-z0-9_]{1,48}[a-z0-9]$/;
 
-async function inAccessTransaction<T>(platform: Platform, actor: Actor, audit: { action: string; target: { type: string; id: string }; details?: Record<string, unknown> }, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
-  assertAdmin(actor, 'Only administrators can change access settings');
-  let result: T;
-  try {
-    result = await platform.db.transaction().execute(async (trx) => {
-      const r = await fn(trx);
-      await bumpMetadataVersion(trx);
-      // Permission changes are audited in the same transaction (PLT-5).
-      await writeAudit(trx, { action: audit.action, actor, target: audit.target, details: audit.details });
-      return r;
-    });
-  } catch (error) {
-    throw translateDatabaseError(error) ?? error;
-  }
-  await platform.registry.reload();
+async function inAccessTransaction<T>(platform: Platform, actor: Actor, audit: ConfigurationAudit, fn: (trx: Transaction<any>) => Promise<T>): Promise<T> {
+  const result = await changeConfiguration({ platform, actor, refusal: 'Only administrators can change access settings', audit, run: fn });
   forgetAccessCache(platform);
   return result;
 }

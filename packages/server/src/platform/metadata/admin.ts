@@ -1,15 +1,15 @@
 import { sql, type Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { AppError, notFound, translateDatabaseError, validationFailed, type FieldError } from '../errors.ts';
+import { AppError, notFound, validationFailed, type FieldError } from '../errors.ts';
 import type { Platform } from '../kernel.ts';
 import { assertAdmin } from '../access/policy.ts';
-import { writeAudit } from '../events/audit.ts';
 import type { Actor } from '../records/context.ts';
 import { parseCondition } from '../query/index.ts';
 import { coerceValue } from '../records/values.ts';
 import { columnFor, systemFields, tableFor } from './define.ts';
 import { addFieldColumn, createObjectTable, createUniqueIndex, dropForeignKey, dropUniqueIndex, ensureForeignKey, columnType } from './ddl.ts';
-import { bumpMetadataVersion, fieldFromRow, type MetaFieldRow } from './registry.ts';
+import { fieldFromRow, type MetaFieldRow } from './registry.ts';
+import { changeConfiguration, type ConfigurationAudit } from './configuration-change.ts';
 import { ensureSearchIndexes } from '../search/indexes.ts';
 import type { FieldDefinition, FieldType, ObjectDefinition, ValidationRule } from './types.ts';
 import {
@@ -21,23 +21,10 @@ import {
  * Metadata commands (PLT-1, PLT-2). Each runs DDL and its metadata rows in one transaction,
  * bumps the metadata version (other processes reload) and reloads this process's registry.
  */
-type MetadataAudit = { action: string; target: { type: string; id: string }; details?: Record<string, unknown> };
+type MetadataAudit = ConfigurationAudit;
 
 async function inMetadataTransaction<T>(platform: Platform, actor: Actor, audit: MetadataAudit, fn: (trx: Transaction<any>) => Promise<T>, reindex?: string): Promise<T> {
-  assertAdmin(actor, 'Only administrators can change objects and fields');
-  let result: T;
-  try {
-    result = await platform.db.transaction().execute(async (trx) => {
-      await sql`SELECT pg_advisory_xact_lock(7340182)`.execute(trx);
-      const r = await fn(trx);
-      await bumpMetadataVersion(trx);
-      await writeAudit(trx, { action: audit.action, actor, target: audit.target, details: audit.details });
-      return r;
-    });
-  } catch (error) {
-    throw translateDatabaseError(error) ?? error;
-  }
-  await platform.registry.reload();
+  const result = await changeConfiguration({ platform, actor, refusal: 'Only administrators can change objects and fields', audit, lockKey: 7340182, run: fn });
   // Search indexes follow the searchable fields (idempotent; boot re-checks them too).
   const changed = reindex ? platform.registry.getObject(reindex) : undefined;
   if (changed) await ensureSearchIndexes(platform.db, changed);
