@@ -3,6 +3,7 @@ import type { Platform } from '../../platform/kernel.ts';
 import { recordContext } from '../../platform/http/context.ts';
 import { withIdempotency } from '../../platform/http/idempotency.ts';
 import { createFollowUp, parseFollowUpInput } from './commands/createFollowUp.ts';
+import { logActivity, parseLogActivityInput } from './commands/logActivity.ts';
 import { getTimeline, parseTimelineLimit } from './queries/timeline.ts';
 import { getAgenda, parseWindow } from './queries/agenda.ts';
 import { buildCalendarFeed, calendarFeedUrl, feedUser } from './queries/calendarFeed.ts';
@@ -36,6 +37,13 @@ export function registerActivityRoutes(app: FastifyInstance, platform: Platform)
     const p = request.params as P;
     const input = parseFollowUpInput(request.body);
     return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: (ctx) => createFollowUp({ ctx, object: p.object, id: p.id, input }) });
+  });
+
+  app.post('/api/v1/:object/:id/activities', async (request, reply) => {
+    await fresh();
+    const p = request.params as P;
+    const input = parseLogActivityInput(request.body);
+    return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: (ctx) => logActivity({ ctx, object: p.object, id: p.id, input }) });
   });
 
   app.get('/api/v1/me/agenda', async (request) => {
