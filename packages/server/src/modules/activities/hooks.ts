@@ -3,6 +3,7 @@ import { ACTIVITY_OBJECTS } from './objects.ts';
 import { syncRegardingLinks, validateActivityLink } from './rules/links.ts';
 import { sanitizeRichText } from './rules/sanitize.ts';
 import { validateRecurrence } from './rules/recurrence.ts';
+import { repointActivityLinks } from './rules/mergeLinks.ts';
 
 const SAVE = ['create', 'update'] as const;
 
@@ -36,4 +37,6 @@ export function registerActivityHooks(hooks: HookRegistry): void {
   for (const object of ACTIVITY_OBJECTS) {
     hooks.register('afterSave', { name: 'activities.regardingLinks', object, operations: ['create', 'update'], run: syncRegardingLinks });
   }
+  // Links name records of any object, so a merge of any object re-points them.
+  hooks.register('afterMerge', { name: 'activities.mergeLinks', object: '*', run: repointActivityLinks });
 }

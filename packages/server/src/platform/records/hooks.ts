@@ -32,6 +32,13 @@ export interface BeforeDeleteArgs {
   record: ApiRecord;
 }
 
+export interface AfterMergeArgs {
+  ctx: TxContext;
+  object: ObjectDefinition;
+  masterId: string;
+  duplicateIds: string[];
+}
+
 interface HookMap {
   beforeSave: (args: BeforeSaveArgs) => Promise<void> | void;
   /** Inside the transaction, after the write: for follow-on writes that must commit with it. */
@@ -39,6 +46,8 @@ interface HookMap {
   beforeDelete: (args: BeforeDeleteArgs) => Promise<void> | void;
   /** After commit: notifications, caches. Failures are logged, never undo the write. */
   afterCommit: (args: Omit<AfterSaveArgs, 'ctx'> & { ctx: TxContext }) => Promise<void> | void;
+  /** Inside a merge's transaction, after lookups were re-pointed: for references that are not lookups (activity links). */
+  afterMerge: (args: AfterMergeArgs) => Promise<void> | void;
 }
 
 export type HookStage = keyof HookMap;
@@ -56,7 +65,7 @@ interface Registered<S extends HookStage> {
  * goes through the record service, so a rule registered here holds everywhere.
  */
 export class HookRegistry {
-  readonly #hooks: { [S in HookStage]: Registered<S>[] } = { beforeSave: [], afterSave: [], beforeDelete: [], afterCommit: [] };
+  readonly #hooks: { [S in HookStage]: Registered<S>[] } = { beforeSave: [], afterSave: [], beforeDelete: [], afterCommit: [], afterMerge: [] };
 
   register<S extends HookStage>(stage: S, hook: Registered<S>): void {
     (this.#hooks[stage] as Registered<S>[]).push(hook);

@@ -84,6 +84,8 @@ export async function mergeRecords(args: { ctx: RecordContext; object: ObjectDef
         throw ruleViolation([{ field: 'masterId', code: 'cycle', message: `Merging would make a loop in '${f.label}': a duplicate sits above the master. Merge into the upper record instead.` }]);
       }
     }
+    // References that are not lookups (activity links) are the owning modules' business.
+    for (const hook of ctx.platform.hooks.for('afterMerge', object.apiName, 'update')) await hook({ ctx, object, masterId: master.id, duplicateIds: input.duplicateIds });
     await removeDuplicateJunctions(ctx, object, master.id);
     for (const d of duplicates) await deleteRecord({ ctx, object, id: d.id });
     if (Object.keys(values).length) await updateRecord({ ctx, object, id: master.id, input: values, options: { allowDuplicate: true } });
