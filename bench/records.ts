@@ -22,6 +22,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { uuidv7 } from 'uuidv7';
+import { assertLocal, backendCpu, captureQueries, fmt, runLoad, stats, type LoadResult, type Stats } from './lib.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared: arguments, statistics, load loop
@@ -74,79 +75,6 @@ function parseArgs(argv: string[]): Options {
   }
   if (o.seconds > 120) throw new Error('--seconds is capped at 120 per measurement');
   return o;
-}
-
-interface LoadResult {
-  ops: number;
-  seconds: number;
-  errors: number;
-  firstError?: string;
-  latencies: Float64Array;
-  /** CPU time of the thread that ran the loops, over the measured part (µs). */
-  threadCpuUs: number;
-}
-
-/**
- * `concurrency` loops call op() back to back for warmup + seconds; operations that complete
- * within the measured window (after the warm-up) are counted. Latency is from call to settled
- * promise, in milliseconds.
- */
-async function runLoad(concurrency: number, warmup: number, seconds: number, op: (worker: number, n: number) => Promise<void>, onStart?: () => void): Promise<LoadResult> {
-  onStart?.();
-  const start = performance.now();
-  const measureFrom = start + warmup * 1000;
-  const end = measureFrom + seconds * 1000;
-  const lat: number[] = [];
-  const threadCpu = () => {
-    const u = process.threadCpuUsage();
-    return u.user + u.system;
-  };
-  let cpuAtStart = threadCpu();
-  let cpuAtEnd = NaN;
-  const timer = setTimeout(() => (cpuAtStart = threadCpu()), warmup * 1000);
-  const timerEnd = setTimeout(() => (cpuAtEnd = threadCpu()), (warmup + seconds) * 1000);
-  let errors = 0;
-  let firstError: string | undefined;
-  const loop = async (w: number) => {
-    let n = 0;
-    for (;;) {
-      const t0 = performance.now();
-      if (t0 >= end) return;
-      try {
-        await op(w, n++);
-      } catch (error) {
-        errors++;
-        firstError ??= error instanceof Error ? error.message : String(error);
-        if (errors > 100) throw new Error(`Too many errors; first: ${firstError}`);
-        continue;
-      }
-      const t1 = performance.now();
-      // Counted by completion inside the window, so that operations slower than the window still show.
-      if (t1 >= measureFrom && t1 <= end) lat.push(t1 - t0);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, (_, w) => loop(w)));
-  clearTimeout(timer);
-  clearTimeout(timerEnd);
-  if (Number.isNaN(cpuAtEnd)) cpuAtEnd = threadCpu();
-  return { ops: lat.length, seconds: (end - measureFrom) / 1000, errors, firstError, latencies: Float64Array.from(lat), threadCpuUs: cpuAtEnd - cpuAtStart };
-}
-
-interface Stats {
-  /** Server-side CPU per operation (µs): this process less the HTTP client thread, plus the PostgreSQL backends. */
-  cpuUsPerOp: number;
-  opsPerSec: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  n: number;
-  errors: number;
-}
-
-function stats(r: LoadResult, cpuUs = NaN): Stats {
-  const s = Float64Array.from(r.latencies).sort();
-  const pct = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN);
-  return { cpuUsPerOp: cpuUs / r.ops, opsPerSec: r.ops / r.seconds, p50: pct(50), p95: pct(95), p99: pct(99), n: r.ops, errors: r.errors };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,49 +295,6 @@ if (!isMainThread) {
 // ---------------------------------------------------------------------------------------------
 // Main
 // ---------------------------------------------------------------------------------------------
-
-function assertLocal(url: string) {
-  const host = new URL(url).hostname;
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error(`The benchmark only runs against a local PostgreSQL (got host ${host})`);
-}
-
-/** CPU time (µs) of each PostgreSQL backend connected to the database, read from /proc. */
-async function backendCpu(admin: pg.Client, dbName: string): Promise<Map<number, number>> {
-  const fs = await import('node:fs');
-  const pids = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((x) => x.pid);
-  const out = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, ((Number(f[11]) + Number(f[12])) * 1e6) / 100); // utime + stime, in clock ticks of 1/100 s
-    } catch {
-      /* gone, or not a local server */
-    }
-  }
-  return out;
-}
-
-/** The statements the pg driver sends while fn runs (nothing else may run meanwhile). */
-async function captureQueries(fn: () => Promise<void>): Promise<Array<{ text: string; values: unknown[] }>> {
-  const captured: Array<{ text: string; values: unknown[] }> = [];
-  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-  const originalQuery = proto.query;
-  proto.query = function (this: unknown, ...a: unknown[]) {
-    const q = a[0] as { text?: string; values?: unknown[] } | string;
-    if (typeof q === 'string') captured.push({ text: q, values: (a[1] as unknown[]) ?? [] });
-    else if (q && typeof q.text === 'string') captured.push({ text: q.text, values: q.values ?? (a[1] as unknown[]) ?? [] });
-    return originalQuery.apply(this, a);
-  };
-  try {
-    await fn();
-  } finally {
-    proto.query = originalQuery;
-  }
-  return captured;
-}
-
-const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : '-');
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));

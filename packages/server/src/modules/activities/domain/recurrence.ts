@@ -35,6 +35,22 @@ export function normaliseRule(text: string): { rule: string } | { error: FieldEr
   return { rule: RRule.optionsToString(options).replace(/^RRULE:/, '') };
 }
 
+/**
+ * rrule iterates from DTSTART, so a daily series started years ago costs thousands of steps
+ * for every one-day window. For DAILY and WEEKLY rules without COUNT the periods have a fixed
+ * length on the floating (zone-less) scale, so DTSTART can move forward by whole periods to just
+ * before the window without changing the occurrences: weekdays, INTERVAL alignment and the time
+ * of day are kept. COUNT counts from the real start, and MONTHLY/YEARLY periods vary in length
+ * (a 31st falls out of short months), so those keep their DTSTART; they have few steps a year.
+ */
+export function fastForwardStart(options: Partial<rruleNs.Options>, dtstart: Date, windowStart: Date): Date {
+  if (options.count || (options.freq !== Frequency.DAILY && options.freq !== Frequency.WEEKLY)) return dtstart;
+  const period = (options.freq === Frequency.DAILY ? 1 : 7) * 86_400_000 * (options.interval || 1);
+  // One period of margin: BYDAY can put occurrences of a week before DTSTART's weekday.
+  const k = Math.floor((windowStart.getTime() - dtstart.getTime()) / period) - 1;
+  return k > 0 ? new Date(dtstart.getTime() + k * period) : dtstart;
+}
+
 /** Recurrence exceptions: original occurrence starts (instants, or dates for tasks), one per line or comma. */
 export function normaliseExceptions(text: string, dated: boolean): { value: string } | { error: FieldError } {
   const out: string[] = [];
@@ -75,10 +91,11 @@ export function expandInstants(args: { rule: string; start: Date; timeZone: stri
     // UNTIL is an instant (…Z); compare it on the same floating scale.
     options.until = floating(DateTime.fromJSDate(options.until, { zone }));
   }
-  const rule = new RRule(options);
   // Widen the floating window by a day each side for the zone offset, then filter on instants.
   const from = new Date(floating(DateTime.fromJSDate(args.from, { zone })).getTime() - 86_400_000);
   const to = new Date(floating(DateTime.fromJSDate(args.to, { zone })).getTime() + 86_400_000);
+  options.dtstart = fastForwardStart(options, options.dtstart, from);
+  const rule = new RRule(options);
   const out: Date[] = [];
   rule.between(from, to, true, (d) => {
     const instant = toInstant(d);
@@ -91,7 +108,8 @@ export function expandInstants(args: { rule: string; start: Date; timeZone: stri
 /** The due dates of a recurring task within [from, to] (YYYY-MM-DD, inclusive). */
 export function expandDates(args: { rule: string; start: string; from: string; to: string; exceptions?: Set<string> }): string[] {
   const d = (s: string) => new Date(`${s}T00:00:00Z`);
-  const rule = new RRule({ ...RRule.parseString(args.rule), dtstart: d(args.start) });
+  const options = RRule.parseString(args.rule);
+  const rule = new RRule({ ...options, dtstart: fastForwardStart(options, d(args.start), d(args.from)) });
   const out: string[] = [];
   rule.between(d(args.from), d(args.to), true, (x) => {
     const s = x.toISOString().slice(0, 10);
