@@ -5,6 +5,7 @@ import { AppLayout } from './components/AppLayout';
 import { SignInPage } from './features/auth/SignInPage';
 import { SetupPage } from './features/auth/SetupPage';
 import { HomePage } from './features/home/HomePage';
+import { CalendarPage, validateCalendarSearch } from './features/calendar/CalendarPage';
 import { ListPage } from './features/records/ListPage';
 import { RecordPage } from './features/records/RecordPage';
 import { NewRecordPage } from './features/records/NewRecordPage';
@@ -50,6 +51,16 @@ const setupRoute = createRoute({
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: AppLayout });
 
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomePage });
+
+export const calendarRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/calendar',
+  validateSearch: validateCalendarSearch,
+  component: function CalendarRoute() {
+    const { view, date } = calendarRoute.useSearch();
+    return <CalendarPage view={view} date={date} />;
+  },
+});
 
 export const listRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -127,7 +138,7 @@ const sharingRoute = createRoute({ getParentRoute: () => appRoute, path: '/setti
 const routeTree = rootRoute.addChildren([
   loginRoute,
   setupRoute,
-  appRoute.addChildren([homeRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -68,6 +68,11 @@ function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation" inert={navHidden || undefined} aria-hidden={navHidden || undefined}>
         <AppShell.Section grow component={ScrollArea}>
+          <nav aria-label="My work">
+            <NavLinkLink to="/" label="My day" active={location.pathname === '/'} />
+            <NavLinkLink to="/calendar" label="Calendar" active={isActive('/calendar')} />
+          </nav>
+          <Divider my="xs" />
           <nav aria-label="Objects">
             {nav.map((o) => (
               <NavLinkLink key={o.apiName}  to="/o/$object" params={{ object: o.apiName }} search={{ view: undefined }} label={o.pluralLabel} active={isActive(`/o/${o.apiName}`)} />

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { badRequest } from '../../../platform/errors.ts';
-import { permissionsFor, visibilityCondition } from '../../../platform/access/policy.ts';
+import { isFieldReadable, permissionsFor, visibilityCondition } from '../../../platform/access/policy.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { expandDates, expandInstants, parseExceptions } from '../domain/recurrence.ts';
 import { tableOf } from '../context.ts';
@@ -23,6 +23,8 @@ export interface Occurrence {
   localEnd?: string | null;
   /** Tasks: the due date. */
   dueDate?: string;
+  /** Meetings: where (so a day view needs no second request). */
+  location?: string | null;
 }
 
 interface EventRow {
@@ -34,6 +36,7 @@ interface EventRow {
   time_zone: string | null;
   recurrence_rule: string | null;
   recurrence_exceptions: string | null;
+  location: string | null;
 }
 
 interface TaskRow {
@@ -77,7 +80,11 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
     const def = ctx.platform.registry.requireObject(object);
     if (!permissionsFor(ctx.actor, def).read) continue;
     const vis = visibilityCondition(ctx.actor, def, 'a');
-    const r = await sql<EventRow>`SELECT a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions
+    // Field-level security applies here as on every read: no location for those who may not see it.
+    const locationField = object === 'meeting' ? def.fields.find((f) => f.apiName === 'location') : undefined;
+    const withLocation = locationField !== undefined && isFieldReadable(ctx.actor, def, locationField);
+    const r = await sql<EventRow>`SELECT a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions,
+        ${withLocation ? sql`a.location` : sql`NULL`} AS location
       FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}
         AND (a.recurrence_rule IS NOT NULL OR COALESCE(a.end_at, a.start_at) >= ${from})${vis ? sql` AND ${vis}` : sql``}`.execute(db);
     for (const row of r.rows) {
@@ -89,7 +96,7 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
       for (const s of starts) {
         const end = duration === null ? null : new Date(s.getTime() + duration);
         if ((end ?? s) < from && s < from) continue;
-        out.push({ object, id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: iso(s), start: iso(s), end: end && iso(end), localStart: local(s), localEnd: end && local(end) });
+        out.push({ object, id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: iso(s), start: iso(s), end: end && iso(end), localStart: local(s), localEnd: end && local(end), ...(withLocation ? { location: row.location } : {}) });
       }
     }
   }

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getTestServer, type TestServer, type TestUser } from '../server.ts';
+import { buildRecord } from '../factories.ts';
+
+/** What the web app's day and calendar views read from /me/agenda besides times. */
+let server: TestServer;
+let admin: TestUser;
+beforeAll(async () => {
+  server = await getTestServer();
+  admin = server.admin;
+});
+afterAll(async () => server?.close());
+
+type Occ = { object: string; id: string; location?: string | null };
+const agenda = async (user: TestUser): Promise<Occ[]> => {
+  const res = await user.request('GET', '/api/v1/me/agenda?from=2031-04-01&to=2031-04-08');
+  expect(res.status, res.text).toBe(200);
+  return res.body.data;
+};
+
+describe('agenda locations', () => {
+  it('gives meetings their location, within field-level security', async () => {
+    const meeting = await buildRecord(admin, 'meeting', { subject: 'On site', start_at: '2031-04-02T09:00:00Z', end_at: '2031-04-02T10:00:00Z', location: 'Room 4', recurrence_rule: 'FREQ=DAILY;COUNT=2' });
+    const call = await buildRecord(admin, 'call', { subject: 'Ring', start_at: '2031-04-02T11:00:00Z' });
+    const items = await agenda(admin);
+    expect(items.filter((o) => o.id === meeting.id).map((o) => o.location)).toEqual(['Room 4', 'Room 4']);
+    expect(items.find((o) => o.id === call.id)).not.toHaveProperty('location');
+
+    const profile = await admin.request('POST', '/api/v1/profiles', {
+      body: { name: 'no_locations', label: 'No locations', permissions: { default: { read: true, create: true, edit: true, delete: true }, fields: { meeting: { location: 'hidden' } } } },
+    });
+    expect(profile.status, profile.text).toBe(201);
+    const rep = await server.createUser();
+    expect((await admin.request('PATCH', `/api/v1/user/${rep.id}`, { body: { profile: 'no_locations' } })).status).toBe(200);
+    const own = await buildRecord(rep, 'meeting', { subject: 'Secret place', start_at: '2031-04-03T09:00:00Z' });
+    const mine = (await agenda(rep)).find((o) => o.id === own.id);
+    expect(mine).toBeDefined();
+    expect(mine).not.toHaveProperty('location');
+  });
+});
