@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { startTestSmtp, type TestSmtp } from '../smtp.ts';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildRecord } from '../factories.ts';
 import { sendDueReminders } from '../../src/modules/activities/commands/sendReminders.ts';
@@ -8,31 +7,18 @@ import { moduleJobs } from '../../src/modules/index.ts';
 
 let server: TestServer;
 let admin: TestUser;
-let smtp: SMTPServer;
+let smtp: TestSmtp;
 let smtpUrl: string;
-const inbox: Array<{ to: string[]; raw: string }> = [];
+let inbox: TestSmtp['inbox'];
 
 beforeAll(async () => {
   server = await getTestServer();
   admin = server.admin;
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  smtpUrl = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  smtp = await startTestSmtp();
+  ({ url: smtpUrl, inbox } = smtp);
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp?.close();
   await server?.close();
 });
 

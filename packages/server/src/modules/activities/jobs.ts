@@ -1,5 +1,6 @@
 import type { JobDefinition } from '../../platform/jobs/boss.ts';
 import { sendDueReminders } from './commands/sendReminders.ts';
+import { sendDailyDigests } from './notifications/digest.ts';
 
 export function activityJobs(): JobDefinition[] {
   return [
@@ -9,6 +10,15 @@ export function activityJobs(): JobDefinition[] {
       async run(platform) {
         const { created, emailed } = await sendDueReminders(platform);
         if (created) platform.logger.info({ created, emailed }, 'activity reminders sent');
+      },
+    },
+    {
+      // Digest hours are whole local hours; a quarter-hour check sends each within 15 minutes of it.
+      name: 'activities.digest',
+      cron: '*/15 * * * *',
+      async run(platform) {
+        const { sent } = await sendDailyDigests(platform);
+        if (sent) platform.logger.info({ sent }, 'daily digests sent');
       },
     },
   ];

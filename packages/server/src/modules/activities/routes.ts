@@ -9,9 +9,8 @@ import { getAgenda, parseWindow } from './queries/agenda.ts';
 import { buildCalendarFeed, calendarFeedUrl, feedUser } from './queries/calendarFeed.ts';
 import { buildActor, type UserRow } from '../../platform/auth/sessions.ts';
 import { sql } from 'kysely';
-import { notFound } from '../../platform/errors.ts';
-import { UUID_RE } from '../../platform/records/values.ts';
 import { editOccurrence, parseEditOccurrenceInput, RECURRING_OBJECTS } from './commands/editOccurrence.ts';
+import { registerNotificationRoutes } from './notifications/routes.ts';
 
 type Q = Record<string, string | undefined>;
 type P = { object: string; id: string };
@@ -52,23 +51,7 @@ export function registerActivityRoutes(app: FastifyInstance, platform: Platform)
     return { timeZone: ctx.actor.timeZone, data: await getAgenda({ ctx, from, to }) };
   });
 
-  app.get('/api/v1/me/notifications', async (request) => {
-    const ctx = ctxOf(request);
-    const unread = (request.query as Q).unread === 'true';
-    const r = await sql`SELECT id, kind, object, record_id AS "recordId", occurrence, title, body, created_at AS "createdAt", read_at AS "readAt"
-      FROM activity_notification WHERE user_id = ${ctx.actor.userId}::uuid${unread ? sql` AND read_at IS NULL` : sql``}
-      ORDER BY created_at DESC, id DESC LIMIT 100`.execute(platform.db);
-    return { data: r.rows };
-  });
-
-  app.post('/api/v1/me/notifications/:id/read', async (request, reply) => {
-    const ctx = ctxOf(request);
-    const id = (request.params as P).id;
-    if (!UUID_RE.test(id)) throw notFound('The notification');
-    const r = await sql`UPDATE activity_notification SET read_at = COALESCE(read_at, now()) WHERE id = ${id}::uuid AND user_id = ${ctx.actor.userId}::uuid RETURNING id`.execute(platform.db);
-    if (!r.rows.length) throw notFound('The notification');
-    return reply.status(204).send();
-  });
+  registerNotificationRoutes(app, platform);
 
   app.get('/api/v1/me/calendar-feed', async (request) => calendarFeedUrl(ctxOf(request), false));
   app.post('/api/v1/me/calendar-feed', async (request) => calendarFeedUrl(ctxOf(request), true));

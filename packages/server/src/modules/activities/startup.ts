@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Platform } from '../../platform/kernel.ts';
 import { inTransaction, systemActor } from '../../platform/records/context.ts';
 import { tableOf } from './context.ts';
+import { backfillLinkSortKeys } from './rules/linkSortKeys.ts';
 
 /**
  * Idempotent start-up work of the activities module: the indexes the timeline reads through.
@@ -13,6 +14,11 @@ export async function startActivities(platform: Platform): Promise<void> {
     await sql`SELECT pg_advisory_xact_lock(hashtext('meridian.activities.startup'))`.execute(ctx.trx);
     const link = tableOf(ctx, 'activity_link');
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__record ON ${link} (record_object, record_id, activity_object) WHERE deleted_at IS NULL`.execute(ctx.trx);
+    // The timeline reads each kind's items of a record in (sort_at, activity_id) order, forwards
+    // for upcoming ones and backwards for the rest, so a page costs its size, not the record's.
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__timeline ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL`.execute(ctx.trx);
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__unsorted ON ${link} (activity_object, activity_id) WHERE sort_at IS NULL`.execute(ctx.trx);
+    await backfillLinkSortKeys(ctx);
     // Calendar feed tokens (queries/calendarFeed.ts): the nonce and the token's hash, never the token.
     await sql`CREATE TABLE IF NOT EXISTS activity_calendar_feed (
       user_id uuid PRIMARY KEY,
@@ -36,6 +42,26 @@ export async function startActivities(platform: Platform): Promise<void> {
       UNIQUE (user_id, kind, object, record_id, occurrence)
     )`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__notification__user ON activity_notification (user_id, created_at DESC, id DESC)`.execute(ctx.trx);
+    // The live stream's poller reads rows created after its high-water mark (notifications/hub.ts).
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__notification__created ON activity_notification (created_at)`.execute(ctx.trx);
+    // Per-user channels and digest hour (notifications/settings.ts); no row means the defaults.
+    await sql`CREATE TABLE IF NOT EXISTS activity_notification_settings (
+      user_id uuid PRIMARY KEY,
+      in_app boolean NOT NULL DEFAULT true,
+      email boolean NOT NULL DEFAULT true,
+      digest_enabled boolean NOT NULL DEFAULT false,
+      digest_hour smallint NOT NULL DEFAULT 7 CHECK (digest_hour BETWEEN 0 AND 23),
+      updated_at timestamptz(3) NOT NULL DEFAULT now()
+    )`.execute(ctx.trx);
+    // One daily digest per user and local day: the primary key is the claim that makes it once only.
+    await sql`CREATE TABLE IF NOT EXISTS activity_notification_digest (
+      user_id uuid NOT NULL,
+      local_date date NOT NULL,
+      items int NOT NULL DEFAULT 0,
+      sent_at timestamptz(3),
+      created_at timestamptz(3) NOT NULL DEFAULT now(),
+      PRIMARY KEY (user_id, local_date)
+    )`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__activity ON ${link} (activity_id, record_object, record_id) WHERE deleted_at IS NULL`.execute(ctx.trx);
   });
 }

@@ -5,6 +5,8 @@ import { uuidv7 } from 'uuidv7';
 import type { Platform } from '../../../platform/kernel.ts';
 import { expandDates, expandInstants, parseExceptions } from '../domain/recurrence.ts';
 import { OPEN_TASK_STATUSES } from '../objects.ts';
+import { settingsOfUsers } from '../notifications/settings.ts';
+import { recordUrl } from '../notifications/mail.ts';
 
 /** A reminder whose time passed longer ago than this (e.g. the worker was down) is not sent late. */
 const GRACE_MS = 60 * 60_000;
@@ -121,20 +123,23 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
 
   let created = 0;
   let emailed = 0;
-  const transport = settings.smtpUrl ? nodemailer.createTransport(settings.smtpUrl) : undefined;
+  const channels = await settingsOfUsers(platform, [...new Set(due.map((d) => d.userId))]);
+  const transport = settings.smtpUrl && due.length ? nodemailer.createTransport(settings.smtpUrl) : undefined;
   try {
     for (const d of due) {
-      const r = await sql<{ id: string }>`INSERT INTO activity_notification (id, user_id, kind, object, record_id, occurrence, title, body)
-        VALUES (${uuidv7()}, ${d.userId}::uuid, ${d.kind}, ${d.object}, ${d.recordId}::uuid, ${d.occurrence}, ${d.title}, ${d.body})
+      const choice = channels.get(d.userId)!;
+      // With in-app notifications off the row is still written, already read: the unique key keeps
+      // the e-mail from repeating, and the list keeps a trace of what was sent, without a badge.
+      const r = await sql<{ id: string }>`INSERT INTO activity_notification (id, user_id, kind, object, record_id, occurrence, title, body, read_at)
+        VALUES (${uuidv7()}, ${d.userId}::uuid, ${d.kind}, ${d.object}, ${d.recordId}::uuid, ${d.occurrence}, ${d.title}, ${d.body}, ${choice.inApp ? sql`NULL` : sql`now()`})
         ON CONFLICT (user_id, kind, object, record_id, occurrence) DO NOTHING RETURNING id`.execute(platform.db);
       const id = r.rows[0]?.id;
       if (!id) continue;
       created++;
       const to = users.get(d.userId)?.email;
-      if (!transport || !to) continue;
+      if (!transport || !to || !choice.email) continue;
       try {
-        const link = `${platform.config.publicUrl.replace(/\/$/, '')}/${d.object}/${d.recordId}`;
-        await transport.sendMail({ from: settings.from, to, subject: d.title, text: `${d.body}\n\n${link}\n` });
+        await transport.sendMail({ from: settings.from, to, subject: d.title, text: `${d.body}\n\n${recordUrl(platform, d.object, d.recordId)}\n` });
         await sql`UPDATE activity_notification SET emailed_at = now() WHERE id = ${id}::uuid`.execute(platform.db);
         emailed++;
       } catch (error) {
