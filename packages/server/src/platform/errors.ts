@@ -22,10 +22,12 @@ export type ErrorCode =
   | 'conflict'
   | 'rule_violation'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'idempotency_mismatch'
   | 'idempotency_in_progress'
   | 'precondition_required'
+  | 'unavailable'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -41,11 +43,14 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   rule_violation: 422,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   idempotency_mismatch: 422,
   idempotency_in_progress: 409,
   precondition_required: 428,
   internal: 500,
+  /** A service Meridian depends on (e.g. the virus scanner) is down; retry later. */
+  unavailable: 503,
 };
 
 export class AppError extends Error {

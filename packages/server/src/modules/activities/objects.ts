@@ -111,6 +111,30 @@ export const note = defineObject({
   ],
 });
 
+/**
+ * A file on one or more records (seed 003). The bytes live in the file store (attachments/), the
+ * record holds what the server found out about them: clients set only the name and description,
+ * the upload endpoint sets the rest (attachments/rules.ts refuses a generic create).
+ */
+export const attachment = defineObject({
+  apiName: 'attachment',
+  label: 'Attachment',
+  pluralLabel: 'Attachments',
+  nameField: 'file_name',
+  navOrder: 51,
+  inNavigation: false,
+  description: 'Files attached to records; upload with POST /{object}/{id}/attachments.',
+  fields: [
+    field('file_name', 'File name', 'text', { required: true, searchable: true }),
+    field('description', 'Description', 'long_text'),
+    field('content_type', 'Type', 'text', { readOnly: true, helpText: 'Detected from the file contents' }),
+    field('size_bytes', 'Size (bytes)', 'number', { readOnly: true }),
+    field('sha256', 'SHA-256', 'text', { readOnly: true }),
+    field('storage_key', 'Storage key', 'text', { readOnly: true, helpText: 'Where the file store keeps the bytes; set by the server' }),
+    ...regarding('cascade'),
+  ],
+});
+
 export const activityLink = defineObject({
   apiName: 'activity_link',
   label: 'Activity link',
@@ -118,7 +142,7 @@ export const activityLink = defineObject({
   nameField: 'record_object',
   navOrder: 49,
   inNavigation: false,
-  description: 'Relates one activity (task, meeting, call, logged e-mail, note) to one record of any object.',
+  description: 'Relates one activity (task, meeting, call, logged e-mail, note, attachment) to one record of any object.',
   fields: [
     field('activity_object', 'Activity object', 'text', { required: true }),
     field('activity_id', 'Activity ID', 'text', { required: true }),
@@ -128,7 +152,7 @@ export const activityLink = defineObject({
 });
 
 /** Objects the timeline and activity_link accept as activities, with the column that dates them. */
-export const ACTIVITY_OBJECTS = ['task', 'meeting', 'call', 'email_log', 'note'] as const;
+export const ACTIVITY_OBJECTS = ['task', 'meeting', 'call', 'email_log', 'note', 'attachment'] as const;
 export type ActivityObject = (typeof ACTIVITY_OBJECTS)[number];
 
-export const activityObjects = [task, meeting, call, emailLog, note, activityLink];
+export const activityObjects = [task, meeting, call, emailLog, note, attachment, activityLink];

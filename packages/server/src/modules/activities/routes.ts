@@ -10,6 +10,7 @@ import { buildCalendarFeed, calendarFeedUrl, feedUser } from './queries/calendar
 import { buildActor, type UserRow } from '../../platform/auth/sessions.ts';
 import { sql } from 'kysely';
 import { editOccurrence, parseEditOccurrenceInput, RECURRING_OBJECTS } from './commands/editOccurrence.ts';
+import { registerAttachmentRoutes } from './attachments/routes.ts';
 import { registerNotificationRoutes } from './notifications/routes.ts';
 
 type Q = Record<string, string | undefined>;
@@ -23,6 +24,7 @@ type P = { object: string; id: string };
 export function registerActivityRoutes(app: FastifyInstance, platform: Platform): void {
   const ctxOf = (request: FastifyRequest) => recordContext(platform, request);
   const fresh = () => platform.registry.ensureFresh();
+  registerAttachmentRoutes(app, platform);
 
   app.get('/api/v1/:object/:id/timeline', async (request) => {
     await fresh();

@@ -3,7 +3,7 @@ import { AppError, translateDatabaseError } from '../errors.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad request', 401: 'Unauthenticated', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 413: 'Payload too large',
-  415: 'Unsupported media type', 422: 'Unprocessable content', 428: 'Precondition required', 429: 'Too many requests', 500: 'Internal server error',
+  415: 'Unsupported media type', 422: 'Unprocessable content', 428: 'Precondition required', 429: 'Too many requests', 500: 'Internal server error', 503: 'Service unavailable',
 };
 
 /** Maps any error to an RFC 9457 problem document — the one place errors become HTTP. */

@@ -159,8 +159,10 @@ export async function purgeRecord(args: { ctx: RecordContext; entryId: string })
       const object = ctx.platform.registry.getObject(e.object);
       if (!object) continue;
       await sql`SAVEPOINT rec_purge`.execute(ctx.trx);
+      let purged: Record<string, unknown> | undefined;
       try {
-        await sql`DELETE FROM ${sql.table(object.table)} WHERE id = ${e.record_id} AND deleted_at IS NOT NULL`.execute(ctx.trx);
+        const r = await sql<Record<string, unknown>>`DELETE FROM ${sql.table(object.table)} WHERE id = ${e.record_id} AND deleted_at IS NOT NULL RETURNING *`.execute(ctx.trx);
+        purged = r.rows[0];
         await sql`RELEASE SAVEPOINT rec_purge`.execute(ctx.trx);
       } catch (error) {
         await sql`ROLLBACK TO SAVEPOINT rec_purge`.execute(ctx.trx);
@@ -169,6 +171,10 @@ export async function purgeRecord(args: { ctx: RecordContext; entryId: string })
           throw new AppError('referenced', `${e.name ?? e.record_id} is still referenced by deleted records elsewhere in the recycle bin; purge those first`);
         }
         throw t ?? error;
+      }
+      if (purged) {
+        const record = rowToRecord(object.fields, purged);
+        for (const hook of ctx.platform.hooks.for('afterPurge', object.apiName, 'delete')) await hook({ ctx, object, record });
       }
     }
     await sql`DELETE FROM recycle_bin WHERE id = ANY(${group.map((e) => e.id)}::uuid[])`.execute(ctx.trx);

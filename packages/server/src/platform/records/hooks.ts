@@ -48,6 +48,11 @@ interface HookMap {
   afterCommit: (args: Omit<AfterSaveArgs, 'ctx'> & { ctx: TxContext }) => Promise<void> | void;
   /** Inside a merge's transaction, after lookups were re-pointed: for references that are not lookups (activity links). */
   afterMerge: (args: AfterMergeArgs) => Promise<void> | void;
+  /**
+   * Inside a purge's transaction, after the row was removed for good (`record` is its last state):
+   * for data kept outside the database (attachment files), released with ctx.uow.afterCommit.
+   */
+  afterPurge: (args: BeforeDeleteArgs) => Promise<void> | void;
 }
 
 export type HookStage = keyof HookMap;
@@ -65,7 +70,7 @@ interface Registered<S extends HookStage> {
  * goes through the record service, so a rule registered here holds everywhere.
  */
 export class HookRegistry {
-  readonly #hooks: { [S in HookStage]: Registered<S>[] } = { beforeSave: [], afterSave: [], beforeDelete: [], afterCommit: [], afterMerge: [] };
+  readonly #hooks: { [S in HookStage]: Registered<S>[] } = { beforeSave: [], afterSave: [], beforeDelete: [], afterCommit: [], afterMerge: [], afterPurge: [] };
 
   register<S extends HookStage>(stage: S, hook: Registered<S>): void {
     (this.#hooks[stage] as Registered<S>[]).push(hook);

@@ -41,7 +41,7 @@ interface Row {
 
 /**
  * The timeline of one record (ACT-1): activities linked to it (tasks, meetings, calls, logged
- * e-mails, notes) and its field changes of note, in one keyset-paginated list.
+ * e-mails, notes, attachments) and its field changes of note, in one keyset-paginated list.
  *
  * Order: upcoming items (open tasks due today or later, scheduled meetings and calls in the
  * future) soonest first, then everything else newest first. The sort key is (bucket, k, id)
@@ -128,6 +128,9 @@ function activityColumns(kind: ActivityObject, now: string, today: string, timeZ
       return { ts: sql`COALESCE(${ref('sent_at')}, ${ref('created_at')})`, upcoming: sql`false`, title: ref('subject'), status: ref('direction') };
     case 'note':
       return { ts: ref('created_at'), upcoming: sql`false`, title: ref('title'), status: sql`NULL` };
+    case 'attachment':
+      // Dated by the upload; the status column carries the detected content type.
+      return { ts: ref('created_at'), upcoming: sql`false`, title: ref('file_name'), status: ref('content_type') };
   }
 }
 

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { uuidv7 } from 'uuidv7';
+import { AppError, validationFailed } from '../../../platform/errors.ts';
+import { LONG_TEXT_MAX } from '../../../platform/records/values.ts';
+
+/** An upload received into the spool directory, not yet checked or stored. */
+export interface SpooledUpload {
+  path: string;
+  /** As sent by the client (sanitised later). */
+  fileName: string;
+  size: number;
+  sha256: string;
+  /** The first bytes, to recognise text files. */
+  head: Buffer;
+  description: string | undefined;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+export const fileTooLarge = (maxBytes: number) =>
+  new AppError('payload_too_large', `The file is larger than the limit of ${maxBytes} bytes`, {
+    errors: [{ field: 'file', code: 'file_too_large', message: `At most ${maxBytes} bytes` }],
+  });
+
+/**
+ * Reads a multipart/form-data upload: one part `file` and an optional text field `description`.
+ * The file is streamed to a spool file while its SHA-256 and size are computed; past maxBytes
+ * the stream is aborted and the partial file removed, so memory use does not grow with the file.
+ * The caller removes `path` when done.
+ */
+export async function receiveUpload(request: FastifyRequest, options: { maxBytes: number; spoolDir: string }): Promise<SpooledUpload> {
+  await mkdir(options.spoolDir, { recursive: true });
+  let file: Omit<SpooledUpload, 'description'> | undefined;
+  let description: string | undefined;
+  try {
+    // busboy stops one byte past the limit, so "too large" is always seen by the meter below.
+    const parts = request.parts({ limits: { fileSize: options.maxBytes + 1, files: 1, fields: 4, parts: 5, fieldSize: LONG_TEXT_MAX * 4 } });
+    for await (const part of parts) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw validationFailed([{ field: part.fieldname.slice(0, 64), code: 'unknown_field', message: 'Send the file in a part named file' }]);
+        file = await spool(part, options);
+      } else if (part.fieldname === 'description') {
+        if (part.valueTruncated || typeof part.value !== 'string') throw validationFailed([{ field: 'description', code: 'too_long', message: 'The description is too long' }]);
+        description = part.value;
+      } else {
+        throw validationFailed([{ field: part.fieldname.slice(0, 64), code: 'unknown_field', message: 'Expected the parts file and description' }]);
+      }
+    }
+  } catch (error) {
+    if (file) await rm(file.path, { force: true });
+    throw translateMultipartError(error, options.maxBytes);
+  }
+  if (!file) throw validationFailed([{ field: 'file', code: 'required', message: 'Send the file in a multipart part named file' }]);
+  if (file.size === 0) {
+    await rm(file.path, { force: true });
+    throw validationFailed([{ field: 'file', code: 'empty', message: 'The file is empty' }]);
+  }
+  return { ...file, description };
+}
+
+async function spool(part: MultipartFile, options: { maxBytes: number; spoolDir: string }): Promise<Omit<SpooledUpload, 'description'>> {
+  const target = path.join(options.spoolDir, `${uuidv7()}.upload`);
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headLength = 0;
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      size += chunk.length;
+      if (size > options.maxBytes) return done(fileTooLarge(options.maxBytes));
+      hash.update(chunk);
+      if (headLength < HEAD_BYTES) {
+        head.push(chunk.subarray(0, HEAD_BYTES - headLength));
+        headLength += Math.min(chunk.length, HEAD_BYTES - headLength);
+      }
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(part.file, meter, createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+  } catch (error) {
+    await rm(target, { force: true });
+    throw error;
+  }
+  return { path: target, fileName: part.filename ?? '', size, sha256: hash.digest('hex'), head: Buffer.concat(head) };
+}
+
+function translateMultipartError(error: unknown, maxBytes: number): unknown {
+  if (error instanceof AppError) return error;
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(maxBytes);
+  if (code === 'FST_FILES_LIMIT') return validationFailed([{ field: 'file', code: 'too_many', message: 'Send one file per request' }]);
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return validationFailed([{ field: '', code: 'too_many_parts', message: 'Send the parts file and description only' }]);
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_PROTO_VIOLATION' || /multipart|boundary|terminated early/i.test((error as Error)?.message ?? '')) {
+    return new AppError('bad_request', 'The multipart body is malformed', { errors: [{ field: 'file', code: 'malformed', message: (error as Error).message.slice(0, 200) }] });
+  }
+  return error;
+}
