@@ -27,6 +27,16 @@ function at(day: string, hour: number, minute = 0): string {
   return new Date(t).toISOString();
 }
 
+/** Runs a step at phone width and restores the desktop viewport even when it fails. */
+async function atPhoneWidth(h: Harness, run: () => Promise<void>) {
+  await h.page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await run();
+  } finally {
+    await h.page.setViewportSize({ width: 1280, height: 860 });
+  }
+}
+
 type Occ = { id: string; subject: string; status: string; localStart?: string; dueDate?: string };
 
 describe('my day and the calendar', () => {
@@ -102,14 +112,14 @@ describe('my day and the calendar', () => {
 
   test('the home page at phone width', async () => {
     const { page } = h;
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.reload();
-    await page.getByRole('heading', { name: 'My day' }).waitFor();
-    await page.getByRole('list', { name: "Today's meetings and calls" }).getByRole('link', { name: 'Client kickoff' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
-    await expectAccessible(page, 'my day, phone');
-    await screenshot(page, 'my-day-phone');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await atPhoneWidth(h, async () => {
+      await page.reload();
+      await page.getByRole('heading', { name: 'My day' }).waitFor();
+      await page.getByRole('list', { name: "Today's meetings and calls" }).getByRole('link', { name: 'Client kickoff' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+      await expectAccessible(page, 'my day, phone');
+      await screenshot(page, 'my-day-phone');
+    });
   });
 
   test('the week shows the series on its day; keys move through weeks and views', async () => {
@@ -189,16 +199,16 @@ describe('my day and the calendar', () => {
 
   test('phones open the day view; the week scrolls sideways inside the page', async () => {
     const { page } = h;
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto('/calendar');
-    await page.getByTestId(`day-${today}`).getByRole('button', { name: /Client kickoff/ }).waitFor();
-    expect(await page.locator('[data-testid^="day-"]').count()).toBe(1);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
-    await expectAccessible(page, 'calendar phone');
-    await screenshot(page, 'calendar-phone');
-    await page.goto('/calendar?view=week');
-    await page.getByTestId(`day-${today}`).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await atPhoneWidth(h, async () => {
+      await page.goto('/calendar');
+      await page.getByTestId(`day-${today}`).getByRole('button', { name: /Client kickoff/ }).waitFor();
+      expect(await page.locator('[data-testid^="day-"]').count()).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+      await expectAccessible(page, 'calendar phone');
+      await screenshot(page, 'calendar-phone');
+      await page.goto('/calendar?view=week');
+      await page.getByTestId(`day-${today}`).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(1);
+    });
   });
 });

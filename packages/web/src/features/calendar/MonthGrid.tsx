@@ -30,8 +30,9 @@ export function MonthGrid({ days, month, items, today, onDay }: { days: PlainDat
               const more = all.length - PER_CELL;
               return (
                 <div role="cell" key={d} className="cal-month-cell" data-outside={!d.startsWith(month) || undefined} data-today={d === today || undefined} data-testid={`month-${d}`}>
-                  <button type="button" className="cal-month-daynum" onClick={() => onDay(d)} aria-label={`${formatPlain(d, locale, { weekday: 'long', month: 'long', day: 'numeric' })}: open the day`}>
+                  <button type="button" className="cal-month-daynum" onClick={() => onDay(d)}>
                     {formatPlain(d, locale, { day: 'numeric' })}
+                    <span className="sr-only">: open the day, {formatPlain(d, locale, { weekday: 'long', month: 'long', day: 'numeric' })}</span>
                   </button>
                   {all.slice(0, more > 0 ? PER_CELL - 1 : PER_CELL).map((i) => (
                     <EventChip key={keyOf(i)} item={i} compact />

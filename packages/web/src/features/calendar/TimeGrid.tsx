@@ -54,9 +54,10 @@ export function TimeGrid({ days, items, today, onSlot, onDay }: TimeGridProps) {
           <div className="cal-corner" />
           {days.map((d) => (
             <div key={d} className="cal-day-head" data-today={d === today || undefined}>
-              <button type="button" className="cal-day-link" onClick={() => onDay(d)} aria-label={`${formatPlain(d, locale, { weekday: 'long', month: 'long', day: 'numeric' })}: open the day`}>
+              <button type="button" className="cal-day-link" onClick={() => onDay(d)}>
                 <span className="cal-weekday">{formatPlain(d, locale, { weekday: 'short' })}</span>
                 <span className="cal-daynum">{formatPlain(d, locale, { day: 'numeric' })}</span>
+                <span className="sr-only">: open the day, {formatPlain(d, locale, { weekday: 'long', month: 'long', day: 'numeric' })}</span>
               </button>
             </div>
           ))}
