@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getTestServer, type TestServer, type TestUser } from '../server.ts';
+import { anonymous, getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildOpportunity, buildTask } from '../factories.ts';
 import { configureAttachments, setUploadScanner } from '../../src/modules/activities/attachments/config.ts';
 import { clamavScanner } from '../../src/modules/activities/attachments/clamav.ts';
@@ -362,6 +362,20 @@ describe('attachments', () => {
     }
     const left = blobsOn(path.join(dir, 'etc'));
     expect(left).toEqual([]);
+  });
+
+  it('accepts uploads with the session cookie only from our own pages', async () => {
+    const acc = await buildAccount(admin);
+    const login = await anonymous(server)('POST', '/api/v1/auth/login', { email: 'admin@example.com', password: 'test-password-123' });
+    const cookie = login.cookies.find((c: { name: string }) => c.name === 'meridian_session')!.value;
+    const send = async (headers: Record<string, string>) => {
+      const body = multipart([{ name: 'file', filename: 'c.txt', data: 'from the web app' }]);
+      const res = await server.app.inject({ method: 'POST', url: `/api/v1/account/${acc.id}/attachments`, cookies: { meridian_session: cookie }, headers: { 'content-type': body.contentType, host: 'localhost:3000', ...headers }, payload: body.payload });
+      return res.statusCode;
+    };
+    expect(await send({})).toBe(401);
+    expect(await send({ origin: 'https://evil.example' })).toBe(401);
+    expect(await send({ origin: 'http://localhost:3000' })).toBe(201);
   });
 
   it('honours Idempotency-Key: a retry returns the first answer and stores nothing more', async () => {
