@@ -10,6 +10,7 @@ import { actorFor, createApiToken } from '../src/platform/auth/sessions.ts';
 import { systemActor } from '../src/platform/records/context.ts';
 import type { Platform } from '../src/platform/kernel.ts';
 import { createTestDatabase } from './db.ts';
+import { sendDueReminders } from '../src/modules/activities/commands/sendReminders.ts';
 
 /**
  * Boots the real server with the built web app (packages/web/dist) on a free loopback port and a
@@ -24,6 +25,8 @@ export interface E2EServer {
   platform: Platform;
   /** Creates a user with an API token (for arranging test data through the API). */
   createUser(input: { email: string; password: string; profile?: 'admin' | 'standard'; firstName?: string; lastName?: string }): Promise<{ id: string; token: string }>;
+  /** Runs the reminders job once now (what the worker does every minute), without e-mail. */
+  sendDueReminders(): Promise<{ created: number }>;
   close(): Promise<void>;
 }
 
@@ -56,6 +59,7 @@ export async function startE2EServer(options: { admin?: { email: string; passwor
     app,
     platform,
     createUser: makeUser,
+    sendDueReminders: () => sendDueReminders(platform, { settings: { escalationHours: 24 } }),
     async close() {
       await app.close();
       await db.cleanup();

@@ -13,6 +13,7 @@ import { KanbanPage } from './features/kanban/KanbanPage';
 import { ObjectsSettingsPage } from './features/settings/ObjectsSettingsPage';
 import { ObjectSettingsPage } from './features/settings/ObjectSettingsPage';
 import { TokensPage } from './features/settings/TokensPage';
+import { NotificationSettingsPage } from './features/settings/NotificationSettingsPage';
 import { NotFound } from './components/NotFound';
 import { MergePage } from './features/sales/MergePage';
 import { RecycleBinPage } from './features/admin/RecycleBinPage';
@@ -116,6 +117,7 @@ const objectSettingsRoute = createRoute({
 });
 
 const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/tokens', component: TokensPage });
+const notificationSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/notifications', component: NotificationSettingsPage });
 
 const mergeRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -138,7 +140,7 @@ const sharingRoute = createRoute({ getParentRoute: () => appRoute, path: '/setti
 const routeTree = rootRoute.addChildren([
   loginRoute,
   setupRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -9,6 +9,7 @@ import { useMe } from '../lib/useMe';
 import { recentItems, subscribeRecent } from '../lib/recent';
 import { GlobalSearch } from './GlobalSearch';
 import { UserMenu } from './UserMenu';
+import { NotificationBell } from './NotificationBell';
 import { ErrorState, Loading } from './PageState';
 import { NavLinkLink, TextLink } from './links';
 
@@ -61,9 +62,10 @@ function Shell() {
           <div style={{ flex: 1, minWidth: 0, maxWidth: 520 }}>
             <GlobalSearch />
           </div>
-          <div style={{ marginLeft: 'auto' }}>
+          <Group gap="xs" wrap="nowrap" style={{ marginLeft: 'auto' }}>
+            <NotificationBell />
             <UserMenu me={me} />
-          </div>
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main navigation" inert={navHidden || undefined} aria-hidden={navHidden || undefined}>

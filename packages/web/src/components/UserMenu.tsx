@@ -24,6 +24,7 @@ export function UserMenu({ me }: { me: Me }) {
       <Menu.Dropdown>
         <Menu.Label>{me.full_name || me.email}</Menu.Label>
         <MenuItemLink to="/o/$object/$id" params={{ object: 'user', id: me.id }} search={{ tab: undefined }}>My profile</MenuItemLink>
+        <MenuItemLink to="/settings/notifications">Notifications</MenuItemLink>
         <MenuItemLink to="/settings/tokens">API tokens</MenuItemLink>
         <MenuItemLink to="/recycle-bin">Recycle bin</MenuItemLink>
         <Menu.Divider />
