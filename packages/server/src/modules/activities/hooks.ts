@@ -1,6 +1,7 @@
 import type { HookRegistry } from '../../platform/records/hooks.ts';
 import { ACTIVITY_OBJECTS } from './objects.ts';
 import { syncRegardingLinks, validateActivityLink } from './rules/links.ts';
+import { refreshActivitySortKeys, refreshLinkRowSortKeys } from './rules/linkSortKeys.ts';
 import { sanitizeRichText } from './rules/sanitize.ts';
 import { validateRecurrence } from './rules/recurrence.ts';
 import { repointActivityLinks } from './rules/mergeLinks.ts';
@@ -37,7 +38,10 @@ export function registerActivityHooks(hooks: HookRegistry): void {
   hooks.register('beforeSave', { name: 'activities.linkRules', object: 'activity_link', operations: [...SAVE], run: validateActivityLink });
   for (const object of ACTIVITY_OBJECTS) {
     hooks.register('afterSave', { name: 'activities.regardingLinks', object, operations: ['create', 'update'], run: syncRegardingLinks });
+    // After the links exist: they take the activity's date and state for the timeline's order.
+    hooks.register('afterSave', { name: 'activities.linkSortKeys', object, operations: ['create', 'update', 'restore'], run: refreshActivitySortKeys });
   }
+  hooks.register('afterSave', { name: 'activities.linkRowSortKeys', object: 'activity_link', operations: ['create', 'update', 'restore'], run: refreshLinkRowSortKeys });
   // Links name records of any object, so a merge of any object re-points them.
   hooks.register('afterMerge', { name: 'activities.mergeLinks', object: '*', run: repointActivityLinks });
   registerAttachmentHooks(hooks);

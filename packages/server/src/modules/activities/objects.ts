@@ -148,6 +148,9 @@ export const activityLink = defineObject({
     field('activity_id', 'Activity ID', 'text', { required: true }),
     field('record_object', 'Record object', 'text', { required: true }),
     field('record_id', 'Record ID', 'text', { required: true }),
+    // Copies of what orders the activity on timelines, kept by rules/linkSortKeys.ts.
+    field('sort_at', 'Happens at', 'datetime', { readOnly: true }),
+    field('upcoming_until', 'Upcoming until', 'datetime', { readOnly: true }),
   ],
 });
 

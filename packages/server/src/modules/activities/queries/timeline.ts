@@ -4,8 +4,8 @@ import { isFieldReadable, permissionsFor, visibilityCondition } from '../../../p
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { decodeCursor, encodeCursor } from '../../../platform/records/cursor.ts';
 import { getRecord } from '../../../platform/records/read.ts';
-import { ACTIVITY_OBJECTS, OPEN_TASK_STATUSES, type ActivityObject } from '../objects.ts';
-import { tableOf, todayIn } from '../context.ts';
+import { ACTIVITY_OBJECTS, type ActivityObject } from '../objects.ts';
+import { tableOf } from '../context.ts';
 
 export const TIMELINE_MAX = 200;
 /** Field changes of note shown on a timeline, besides the creation of the record. */
@@ -27,8 +27,6 @@ interface Row {
   kind: string;
   item_id: string;
   bucket: number;
-  upcoming: boolean;
-  k: string;
   at: Date | string;
   title: string | null;
   status: string | null;
@@ -39,15 +37,21 @@ interface Row {
   new_value: unknown;
 }
 
+/** Kinds that can be upcoming: the others are always history. */
+const UPCOMING_KINDS: readonly ActivityObject[] = ['task', 'meeting', 'call'];
+
 /**
  * The timeline of one record (ACT-1): activities linked to it (tasks, meetings, calls, logged
  * e-mails, notes, attachments) and its field changes of note, in one keyset-paginated list.
  *
  * Order: upcoming items (open tasks due today or later, scheduled meetings and calls in the
- * future) soonest first, then everything else newest first. The sort key is (bucket, k, id)
- * with k = +epoch for upcoming and -epoch for the rest, so one ascending row comparison pages
- * through both parts. "Now" is fixed by the first page and carried in the signed cursor: an
- * item that becomes past while a client pages is neither repeated nor skipped.
+ * future) soonest first, then everything else newest first, ties by id in the same direction.
+ * Each activity_link row carries its activity's sort_at and upcoming_until (rules/linkSortKeys.ts),
+ * so every kind is read in index order — forwards for the upcoming part, backwards for history —
+ * and a page reads about limit rows per kind, however many items the record has. "Now" is fixed
+ * by the first page and carried in the signed cursor: an item that becomes past while a client
+ * pages is neither repeated nor skipped. Links written by raw SQL, outside the record pipeline,
+ * have no keys until the next start-up fills them in (startup.ts), and are left out until then.
  *
  * Access: the record must be readable; activities come only from objects the user may read and
  * only rows the user's sharing lets them see (the same visibility condition as list views).
@@ -60,83 +64,88 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
   const recordId = args.id.toLowerCase();
   const queryKey = JSON.stringify(['timeline', object.apiName, recordId]);
   let now = new Date().toISOString();
-  let today = todayIn(ctx.actor.timeZone);
-  let after: RawBuilder<boolean> = sql`true`;
+  let after: { bucket: number; at: string; id: string } | undefined;
   if (args.cursor) {
-    const [n, t, bucket, k, id] = decodeCursor(ctx.platform.signingKey, args.cursor, queryKey, 5) as [string, string, number, string, string];
+    const [n, bucket, at, id] = decodeCursor(ctx.platform.signingKey, args.cursor, queryKey, 4) as [string, number, string, string];
+    if (typeof n !== 'string' || (bucket !== 0 && bucket !== 1) || typeof at !== 'string' || typeof id !== 'string') throw badRequest('The cursor is not valid');
     now = n;
-    today = t;
-    after = sql`(t.bucket, t.k, t.item_id) > (${bucket}::int, ${k}::numeric, ${id}::text)`;
+    after = { bucket, at, id };
   }
-  const parts: RawBuilder<unknown>[] = [];
+  const take = limit + 1;
+  const upcoming: RawBuilder<unknown>[] = [];
+  const history: RawBuilder<unknown>[] = [];
   for (const kind of ACTIVITY_OBJECTS) {
     const def = ctx.platform.registry.getObject(kind);
     if (!def || !permissionsFor(ctx.actor, def).read) continue;
     const vis = visibilityCondition(ctx.actor, def, 'a');
-    const { ts, upcoming, title, status } = activityColumns(kind, now, today, ctx.actor.timeZone);
-    parts.push(sql`SELECT ${kind}::text AS kind, a.id::text AS item_id, ${ts} AS at, (${upcoming}) AS upcoming, ${title}::text AS title, ${status}::text AS status,
+    const { title, status } = activityColumns(kind);
+    const select = (bucket: number) => sql`SELECT ${kind}::text AS kind, l.activity_id AS item_id, ${bucket}::int AS bucket, l.sort_at AS at, ${title}::text AS title, ${status}::text AS status,
         a.owner_id::text AS owner_id, NULL::text AS operation, NULL::text AS field, NULL::jsonb AS old_value, NULL::jsonb AS new_value
       FROM ${tableOf(ctx, 'activity_link')} l JOIN ${tableOf(ctx, kind)} a ON a.id = l.activity_id::uuid
       WHERE l.record_object = ${object.apiName} AND l.record_id = ${recordId} AND l.activity_object = ${kind}
-        AND l.deleted_at IS NULL AND a.deleted_at IS NULL${vis ? sql` AND ${vis}` : sql``}`);
+        AND l.deleted_at IS NULL AND a.deleted_at IS NULL AND l.sort_at IS NOT NULL${vis ? sql` AND ${vis}` : sql``}`;
+    if (UPCOMING_KINDS.includes(kind) && (!after || after.bucket === 0)) {
+      // An upcoming item happens at most a day before it stops being upcoming (a task's due day),
+      // so the range bound on sort_at is implied; it lets the index skip the record's history.
+      upcoming.push(sql`(${select(0)} AND l.upcoming_until > ${now}::timestamptz AND l.sort_at > ${now}::timestamptz - interval '2 days'
+        ${after ? sql`AND (l.sort_at, l.activity_id) > (${after.at}::timestamptz, ${after.id}::text)` : sql``}
+        ORDER BY l.sort_at, l.activity_id LIMIT ${take})`);
+    }
+    history.push(sql`(${select(1)} AND (l.upcoming_until IS NULL OR l.upcoming_until <= ${now}::timestamptz)
+      ${after?.bucket === 1 ? sql`AND (l.sort_at, l.activity_id) < (${after.at}::timestamptz, ${after.id}::text)` : sql``}
+      ORDER BY l.sort_at DESC, l.activity_id DESC LIMIT ${take})`);
   }
   const fields = TIMELINE_FIELDS.filter((f) => {
     const def = ctx.platform.registry.getField(object, f);
     return def && isFieldReadable(ctx.actor, object, def);
   });
-  parts.push(sql`SELECT 'change' AS kind, h.id::text AS item_id, h.occurred_at AS at, false AS upcoming, NULL::text AS title, NULL::text AS status,
+  history.push(sql`(SELECT 'change' AS kind, h.id::text AS item_id, 1 AS bucket, h.occurred_at AS at, NULL::text AS title, NULL::text AS status,
       h.actor_id::text AS owner_id, h.operation, h.field, h.old_value, h.new_value
     FROM record_history h
     WHERE h.object = ${object.apiName} AND h.record_id = ${recordId}::uuid
-      AND ((h.field IS NULL AND h.operation <> 'update')${fields.length ? sql` OR (h.operation = 'update' AND h.field IN (${sql.join(fields)}))` : sql``})`);
-  const r = await sql<Row>`SELECT t.*, t.k::text AS k FROM (
-      SELECT u.*, CASE WHEN u.upcoming THEN 0 ELSE 1 END AS bucket,
-        CASE WHEN u.upcoming THEN extract(epoch FROM u.at) ELSE -extract(epoch FROM u.at) END AS k
-      FROM (${sql.join(parts, sql` UNION ALL `)}) u
-    ) t
-    WHERE ${after}
-    ORDER BY t.bucket, t.k, t.item_id
-    LIMIT ${limit + 1}`.execute(ctx.trx ?? ctx.platform.db);
-  const rows = r.rows.slice(0, limit);
+      AND ((h.field IS NULL AND h.operation <> 'update')${fields.length ? sql` OR (h.operation = 'update' AND h.field IN (${sql.join(fields)}))` : sql``})
+      ${after?.bucket === 1 ? sql`AND (h.occurred_at, h.id) < (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
+    ORDER BY h.occurred_at DESC, h.id DESC LIMIT ${take})`);
+  // Both parts in one round trip; each is merged in its own direction and the page is cut here.
+  const part = (branches: RawBuilder<unknown>[], dir: RawBuilder<unknown>) =>
+    sql`(SELECT * FROM (${sql.join(branches, sql` UNION ALL `)}) p ORDER BY p.at ${dir}, p.item_id ${dir} LIMIT ${take})`;
+  const r = await sql<Row>`SELECT * FROM (${upcoming.length ? sql`${part(upcoming, sql`ASC`)} UNION ALL ` : sql``}${part(history, sql`DESC`)}) t`.execute(ctx.trx ?? ctx.platform.db);
+  const ts = (x: Row) => (x.at instanceof Date ? x.at.getTime() : Date.parse(String(x.at)));
+  const byKey = (x: Row, y: Row) => {
+    if (x.bucket !== y.bucket) return Number(x.bucket) - Number(y.bucket);
+    const d = Number(x.bucket) === 0 ? ts(x) - ts(y) : ts(y) - ts(x);
+    if (d) return d;
+    return (x.item_id < y.item_id ? -1 : x.item_id > y.item_id ? 1 : 0) * (Number(x.bucket) === 0 ? 1 : -1);
+  };
+  const sorted = r.rows.sort(byKey);
+  const rows = sorted.slice(0, limit);
   const last = rows[rows.length - 1];
   return {
     data: rows.map(toItem),
-    nextCursor: r.rows.length > limit && last ? encodeCursor(ctx.platform.signingKey, [now, today, Number(last.bucket), String(last.k), last.item_id], queryKey) : null,
+    nextCursor: sorted.length > limit && last ? encodeCursor(ctx.platform.signingKey, [now, Number(last.bucket), new Date(ts(last)).toISOString(), last.item_id], queryKey) : null,
   };
 }
 
-function activityColumns(kind: ActivityObject, now: string, today: string, timeZone: string) {
+function activityColumns(kind: ActivityObject): { title: RawBuilder<unknown>; status: RawBuilder<unknown> } {
   const ref = (c: string) => sql.ref(`a.${c}`);
   switch (kind) {
     case 'task':
-      return {
-        // A due date is a day in the owner's calendar: dated at its start in the reader's zone.
-        ts: sql`COALESCE((${ref('due_date')}::timestamp AT TIME ZONE ${timeZone}), ${ref('created_at')})`,
-        upcoming: sql`${ref('status')} IN (${sql.join([...OPEN_TASK_STATUSES])}) AND ${ref('due_date')} >= ${today}::date`,
-        title: ref('subject'),
-        status: ref('status'),
-      };
     case 'meeting':
     case 'call':
-      return {
-        ts: ref('start_at'),
-        upcoming: sql`${ref('status')} = 'scheduled' AND ${ref('start_at')} > ${now}::timestamptz`,
-        title: ref('subject'),
-        status: ref('status'),
-      };
+      return { title: ref('subject'), status: ref('status') };
     case 'email_log':
-      return { ts: sql`COALESCE(${ref('sent_at')}, ${ref('created_at')})`, upcoming: sql`false`, title: ref('subject'), status: ref('direction') };
+      return { title: ref('subject'), status: ref('direction') };
     case 'note':
-      return { ts: ref('created_at'), upcoming: sql`false`, title: ref('title'), status: sql`NULL` };
+      return { title: ref('title'), status: sql`NULL` };
     case 'attachment':
-      // Dated by the upload; the status column carries the detected content type.
-      return { ts: ref('created_at'), upcoming: sql`false`, title: ref('file_name'), status: ref('content_type') };
+      // The status column carries the detected content type.
+      return { title: ref('file_name'), status: ref('content_type') };
   }
 }
 
 function toItem(row: Row): TimelineItem {
   const at = row.at instanceof Date ? row.at.toISOString() : new Date(row.at).toISOString();
-  const item: TimelineItem = { kind: row.kind as TimelineItem['kind'], id: row.item_id, at, upcoming: Boolean(row.upcoming), title: row.title, status: row.status, owner: row.owner_id };
+  const item: TimelineItem = { kind: row.kind as TimelineItem['kind'], id: row.item_id, at, upcoming: Number(row.bucket) === 0, title: row.title, status: row.status, owner: row.owner_id };
   if (row.kind === 'change') {
     item.owner = null;
     item.change = { operation: row.operation!, field: row.field, old: row.old_value ?? null, new: row.new_value ?? null, actor: row.owner_id };

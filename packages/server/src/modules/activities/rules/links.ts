@@ -5,7 +5,8 @@ import { visibilityCondition } from '../../../platform/access/policy.ts';
 import type { TxContext } from '../../../platform/records/context.ts';
 import type { AfterSaveArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';
-import { ACTIVITY_OBJECTS, REGARDING } from '../objects.ts';
+import { ACTIVITY_OBJECTS, REGARDING, type ActivityObject } from '../objects.ts';
+import { refreshLinkSortKeys } from './linkSortKeys.ts';
 import { tableOf } from '../context.ts';
 
 /**
@@ -52,6 +53,7 @@ export async function linkActivity(ctx: TxContext, activity: { object: string; i
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, record_object text, record_id text)
     WHERE NOT EXISTS (SELECT 1 FROM ${tableOf(ctx, 'activity_link')} l WHERE l.activity_id = ${activity.id} AND l.record_object = r.record_object
       AND l.record_id = r.record_id AND l.deleted_at IS NULL)`.execute(ctx.trx);
+  if ((ACTIVITY_OBJECTS as readonly string[]).includes(activity.object)) await refreshLinkSortKeys(ctx, activity.object as ActivityObject, { ids: [activity.id] });
 }
 
 /** The typed lookups (account, contact, lead, opportunity) of an activity are mirrored as links. */
