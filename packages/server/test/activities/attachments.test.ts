@@ -156,6 +156,12 @@ describe('attachments', () => {
     expect(blobsOn(spoolDir())).toEqual([]);
     // Exactly at the limit is fine.
     expect((await upload(admin, 'account', acc.id, { name: 'fits.txt', data: Buffer.alloc(64 * 1024, 'a') })).status).toBe(201);
+    // The upload limit is the file's own, not the JSON body limit (1 MiB on the test server).
+    configureAttachments(server.platform, { maxBytes: 3 * 1024 * 1024 });
+    const big = Buffer.alloc(1536 * 1024, 'b');
+    const res2 = await upload(admin, 'account', acc.id, { name: 'big.txt', data: big });
+    expect(res2.status).toBe(201);
+    expect(Buffer.compare((await content(admin, res2.body.id)).raw, big)).toBe(0);
   });
 
   it('detects the real type and refuses executables, markup and scripts whatever their name', async () => {
