@@ -89,7 +89,20 @@ describe('notification stream (server-sent events)', () => {
 
     expect((await rep.request('POST', `/api/v1/me/notifications/${pushed.id}/read`)).status).toBe(204);
     await until(() => mine.events.at(-1)?.event === 'unread' && mine.events.at(-1)?.data.count === 0);
+    expect(server.app.notificationHub.connections).toBe(2);
     mine.close();
     theirs.close();
+    // Disconnected clients are forgotten, and with none left the poller stops.
+    await until(() => server.app.notificationHub.connections === 0);
+  });
+
+  it('ends open streams when the app closes', async () => {
+    const rep = await server.createUser();
+    const open = await openStream(rep.token);
+    await until(() => open.events.length > 0);
+    const started = Date.now();
+    await server.app.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(server.app.notificationHub.connections).toBe(0);
   });
 });

@@ -7,6 +7,13 @@ import { NotificationHub } from './hub.ts';
 
 type Q = Record<string, string | undefined>;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This process's live-notification hub (tests read its connection count). */
+    notificationHub: NotificationHub;
+  }
+}
+
 /**
  * The signed-in user's notifications (docs/activities.md, "Reminders and escalation"): the list,
  * reads, channel settings and the live stream (server-sent events). One hub per app, so one
@@ -16,6 +23,7 @@ export function registerNotificationRoutes(app: FastifyInstance, platform: Platf
   const hub = new NotificationHub(platform);
   const ctxOf = (request: FastifyRequest) => recordContext(platform, request);
   app.addHook('preClose', async () => hub.stop());
+  app.decorate('notificationHub', hub);
 
   app.get('/api/v1/me/notifications', async (request) => listNotifications({ ctx: ctxOf(request), ...parseListQuery(request.query as Q) }));
 
@@ -45,7 +53,8 @@ export function registerNotificationRoutes(app: FastifyInstance, platform: Platf
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 5000\n\n');
-    request.raw.on('close', () => hub.disconnect(userId, res));
+    // The response closes when the client goes away (or stop() ends it): forget the stream then.
+    res.on('close', () => hub.disconnect(userId, res));
     try {
       await hub.connect(userId, res);
     } catch (error) {
