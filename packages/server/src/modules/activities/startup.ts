@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Platform } from '../../platform/kernel.ts';
 import { inTransaction, systemActor } from '../../platform/records/context.ts';
 import { tableOf } from './context.ts';
+import { OPEN_TASK_STATUSES } from './objects.ts';
 import { backfillLinkSortKeys } from './rules/linkSortKeys.ts';
 
 /**
@@ -19,6 +20,18 @@ export async function startActivities(platform: Platform): Promise<void> {
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__timeline ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__unsorted ON ${link} (activity_object, activity_id) WHERE sort_at IS NULL`.execute(ctx.trx);
     await backfillLinkSortKeys(ctx);
+    // "My day" (queries/agenda.ts and the home page's overdue list) reads one user's items of a
+    // window: recurring series apart (expanded in code), one-off items by their date range, and
+    // open tasks by due date. Without these a user with 50,000 activities is read in full.
+    for (const object of ['meeting', 'call'] as const) {
+      const t = tableOf(ctx, object);
+      await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_ends`)} ON ${t} (owner_id, (COALESCE(end_at, start_at))) WHERE deleted_at IS NULL AND recurrence_rule IS NULL`.execute(ctx.trx);
+      await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_series`)} ON ${t} (owner_id, start_at) WHERE deleted_at IS NULL AND recurrence_rule IS NOT NULL`.execute(ctx.trx);
+    }
+    const task = tableOf(ctx, 'task');
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__task__owner_due ON ${task} (owner_id, due_date) WHERE deleted_at IS NULL AND recurrence_rule IS NULL`.execute(ctx.trx);
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__task__owner_series ON ${task} (owner_id, due_date) WHERE deleted_at IS NULL AND recurrence_rule IS NOT NULL`.execute(ctx.trx);
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__task__owner_open ON ${task} (owner_id, due_date, id) WHERE deleted_at IS NULL AND status IN (${sql.join(OPEN_TASK_STATUSES.map((x) => sql.lit(x)))})`.execute(ctx.trx);
     // Calendar feed tokens (queries/calendarFeed.ts): the nonce and the token's hash, never the token.
     await sql`CREATE TABLE IF NOT EXISTS activity_calendar_feed (
       user_id uuid PRIMARY KEY,

@@ -86,7 +86,12 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
     const r = await sql<EventRow>`SELECT a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions,
         ${withLocation ? sql`a.location` : sql`NULL`} AS location
       FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}
-        AND (a.recurrence_rule IS NOT NULL OR COALESCE(a.end_at, a.start_at) >= ${from})${vis ? sql` AND ${vis}` : sql``}`.execute(db);
+        AND a.recurrence_rule IS NOT NULL${vis ? sql` AND ${vis}` : sql``}
+      UNION ALL
+      SELECT a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions,
+        ${withLocation ? sql`a.location` : sql`NULL`} AS location
+      FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}
+        AND a.recurrence_rule IS NULL AND COALESCE(a.end_at, a.start_at) >= ${from}${vis ? sql` AND ${vis}` : sql``}`.execute(db);
     for (const row of r.rows) {
       const start = new Date(row.start_at);
       const duration = row.end_at ? new Date(row.end_at).getTime() - start.getTime() : null;
@@ -107,8 +112,12 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
     const toDate = DateTime.fromJSDate(new Date(to.getTime() - 1), { zone: tz }).toISODate()!;
     const vis = visibilityCondition(ctx.actor, taskDef, 'a');
     const r = await sql<TaskRow>`SELECT a.id, a.subject, a.status, a.due_date::text AS due_date, a.recurrence_rule, a.recurrence_exceptions
-      FROM ${tableOf(ctx, 'task')} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.due_date IS NOT NULL AND a.due_date <= ${toDate}::date
-        AND (a.recurrence_rule IS NOT NULL OR a.due_date >= ${fromDate}::date)${vis ? sql` AND ${vis}` : sql``}`.execute(db);
+      FROM ${tableOf(ctx, 'task')} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.due_date <= ${toDate}::date
+        AND a.recurrence_rule IS NOT NULL${vis ? sql` AND ${vis}` : sql``}
+      UNION ALL
+      SELECT a.id, a.subject, a.status, a.due_date::text AS due_date, a.recurrence_rule, a.recurrence_exceptions
+      FROM ${tableOf(ctx, 'task')} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.due_date <= ${toDate}::date
+        AND a.recurrence_rule IS NULL AND a.due_date >= ${fromDate}::date${vis ? sql` AND ${vis}` : sql``}`.execute(db);
     for (const row of r.rows) {
       const dates = row.recurrence_rule ? expandDates({ rule: row.recurrence_rule, start: row.due_date, from: fromDate, to: toDate, exceptions: parseExceptions(row.recurrence_exceptions) }) : [row.due_date];
       for (const d of dates) out.push({ object: 'task', id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: d, dueDate: d });
