@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { buildAccount, buildOpportunity, buildTask } from '../factories.ts';
 import { configureAttachments, setUploadScanner } from '../../src/modules/activities/attachments/config.ts';
 import { clamavScanner } from '../../src/modules/activities/attachments/clamav.ts';
 import { parseAllowedTypes } from '../../src/modules/activities/attachments/policy.ts';
+import { sweepSpool } from '../../src/modules/activities/attachments/receive.ts';
 import { DiskStore } from '../../src/modules/activities/attachments/storage/disk.ts';
 import { S3Store } from '../../src/modules/activities/attachments/storage/s3.ts';
 import type { FileStore } from '../../src/modules/activities/attachments/storage/types.ts';
@@ -382,6 +383,18 @@ describe('attachments', () => {
     expect(await send({})).toBe(401);
     expect(await send({ origin: 'https://evil.example' })).toBe(401);
     expect(await send({ origin: 'http://localhost:3000' })).toBe(201);
+  });
+
+  it('sweeps spool files left by a crashed process at start-up', async () => {
+    const spool = path.join(dir, 'old-spool');
+    mkdirSync(spool, { recursive: true });
+    writeFileSync(path.join(spool, 'old.upload'), 'x');
+    writeFileSync(path.join(spool, 'fresh.upload'), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(path.join(spool, 'old.upload'), twoDaysAgo, twoDaysAgo);
+    expect(await sweepSpool(spool)).toBe(1);
+    expect(readdirSync(spool)).toEqual(['fresh.upload']);
+    expect(await sweepSpool(path.join(dir, 'missing'))).toBe(0);
   });
 
   it('honours Idempotency-Key: a retry returns the first answer and stores nothing more', async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -102,4 +102,27 @@ function translateMultipartError(error: unknown, maxBytes: number): unknown {
     return new AppError('bad_request', 'The multipart body is malformed', { errors: [{ field: 'file', code: 'malformed', message: (error as Error).message.slice(0, 200) }] });
   }
   return error;
+}
+
+/**
+ * Removes spool files a crashed process left behind. Run at start-up; a day is far longer than
+ * any upload takes, so files of other processes sharing the directory are left alone.
+ */
+export async function sweepSpool(spoolDir: string, olderThanMs = 24 * 3600 * 1000): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(spoolDir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names.filter((n) => n.endsWith('.upload'))) {
+    const file = path.join(spoolDir, name);
+    const s = await stat(file).catch(() => undefined);
+    if (s && Date.now() - s.mtimeMs > olderThanMs) {
+      await rm(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }

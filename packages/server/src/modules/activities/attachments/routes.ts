@@ -6,7 +6,7 @@ import { recordContext } from '../../../platform/http/context.ts';
 import { withIdempotency } from '../../../platform/http/idempotency.ts';
 import { attachmentSettings } from './config.ts';
 import { contentDisposition, getAttachmentContent } from './content.ts';
-import { receiveUpload } from './receive.ts';
+import { receiveUpload, sweepSpool } from './receive.ts';
 import { assertCanAttach, createAttachment, discardBlob, removeSpool, storeUpload } from './upload.ts';
 
 type P = { object: string; id: string };
@@ -17,7 +17,8 @@ type P = { object: string; id: string };
  */
 export function registerAttachmentRoutes(app: FastifyInstance, platform: Platform): void {
   // Fails at start-up, not at the first upload, when the storage settings are wrong.
-  attachmentSettings(platform);
+  const settings = attachmentSettings(platform);
+  sweepSpool(settings.spoolDir).catch((error: unknown) => platform.logger.warn({ err: error }, 'could not sweep the upload spool directory'));
 
   // multipart/form-data is parsed only in this scope; every other route keeps JSON-only bodies.
   void app.register(async (scope) => {
@@ -34,8 +35,8 @@ export function registerAttachmentRoutes(app: FastifyInstance, platform: Platfor
         throw new AppError('unsupported_media_type', 'Send the file as multipart/form-data', { errors: [{ field: 'file', code: 'multipart_required', message: 'Use multipart/form-data with a part named file' }] });
       }
       await assertCanAttach({ ctx, object: p.object, id: p.id });
-      const settings = attachmentSettings(platform);
-      const upload = await receiveUpload(request, settings);
+      // Read per request: limits and the store can be reconfigured while running (configureAttachments).
+      const upload = await receiveUpload(request, attachmentSettings(platform));
       try {
         const file = await storeUpload(platform, upload);
         // Idempotency-Key compares request bodies: the file's hash stands for the multipart body.
