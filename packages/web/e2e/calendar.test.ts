@@ -164,7 +164,7 @@ describe('my day and the calendar', () => {
 
   test('clicking a free slot creates a meeting there', async () => {
     const { page } = h;
-    await page.locator('.cal-body').evaluate((el) => {
+    await page.locator('.cal-timed').evaluate((el) => {
       el.scrollTop = 15 * 48;
     });
     // Mouse coordinates rather than click(): Playwright would scroll the tall column on its own.

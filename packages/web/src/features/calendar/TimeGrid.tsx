@@ -21,12 +21,13 @@ export interface TimeGridProps {
 
 /**
  * The day and week views: a column per day on a 24-hour grid, events placed by their time in the
- * user's zone, overlapping ones side by side, tasks in an all-day row above. The grid scrolls
- * on its own; on narrow screens the week scrolls sideways rather than squeezing seven columns.
+ * user's zone, overlapping ones side by side, tasks in an all-day row above. One box scrolls
+ * both ways under a sticky header (so days and columns stay aligned); on narrow screens the
+ * week scrolls sideways rather than squeezing seven columns.
  */
 export function TimeGrid({ days, items, today, onSlot, onDay }: TimeGridProps) {
   const { locale, timeZone } = useCalendarSettings();
-  const body = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const nowMinutes = useNowMinutes(timeZone);
   const timed = items.filter(isTimed);
 
@@ -35,7 +36,7 @@ export function TimeGrid({ days, items, today, onSlot, onDay }: TimeGridProps) {
   useEffect(() => {
     const starts = days.flatMap((d) => layoutDay(timed, d).map((p) => p.top));
     const first = Math.min(8 * 60, ...starts);
-    body.current?.scrollTo({ top: Math.max(0, (first / 60) * HOUR_PX - HOUR_PX / 2) });
+    scroller.current?.scrollTo({ top: Math.max(0, (first / 60) * HOUR_PX - HOUR_PX / 2) });
     // Only when the window moves, not on every refetch.
   }, [firstKey, days.length]);
 
@@ -48,7 +49,7 @@ export function TimeGrid({ days, items, today, onSlot, onDay }: TimeGridProps) {
 
   const cols = `var(--cal-gutter) repeat(${days.length}, minmax(var(--cal-col-min), 1fr))`;
   return (
-    <div className="cal-scroll-x" data-days={days.length}>
+    <div ref={scroller} className="cal-scroll-x cal-timed" data-days={days.length}>
       <div className="cal-head">
         <div className="cal-time-grid" style={{ gridTemplateColumns: cols }}>
           <div className="cal-corner" />
@@ -71,34 +72,34 @@ export function TimeGrid({ days, items, today, onSlot, onDay }: TimeGridProps) {
           ))}
         </div>
       </div>
-      <div ref={body} className="cal-body">
-        <div className="cal-time-grid" style={{ gridTemplateColumns: cols }}>
-          <div className="cal-hours" aria-hidden="true">
-            {HOURS.map((h) => (
-              <div key={h} className="cal-hour-label" style={{ height: HOUR_PX }}>
-                {h > 0 ? formatHour(h, locale) : ''}
-              </div>
-            ))}
-          </div>
-          {days.map((d) => (
-            <div key={d} className="cal-day-col" style={{ height: 24 * HOUR_PX }} data-day={d} data-testid={`day-${d}`} onClick={slotClick(d)}>
-              {d === today && <div className="cal-now" style={{ top: (nowMinutes / 60) * HOUR_PX }} aria-hidden="true" />}
-              {layoutDay(timed, d).map((p) => (
-                <EventChip
-                  key={keyOf(p.item)}
-                  item={p.item}
-                  style={{
-                    position: 'absolute',
-                    top: (p.top / 60) * HOUR_PX,
-                    height: ((p.bottom - p.top) / 60) * HOUR_PX - 2,
-                    left: `calc(${(p.column / p.columns) * 100}% + 2px)`,
-                    width: `calc(${100 / p.columns}% - 4px)`,
-                  }}
-                />
-              ))}
+      <div className="cal-time-grid" style={{ gridTemplateColumns: cols }}>
+        <div className="cal-hours" aria-hidden="true">
+          {HOURS.map((h) => (
+            <div key={h} className="cal-hour-label" style={{ height: HOUR_PX }}>
+              {h > 0 ? formatHour(h, locale) : ''}
             </div>
           ))}
         </div>
+        {days.map((d) => (
+          <div key={d} className="cal-day-col" style={{ height: 24 * HOUR_PX }} data-day={d} data-testid={`day-${d}`} onClick={slotClick(d)}>
+            {d === today && <div className="cal-now" style={{ top: (nowMinutes / 60) * HOUR_PX }} aria-hidden="true" />}
+            {layoutDay(timed, d).map((p) => (
+              <EventChip
+                key={keyOf(p.item)}
+                item={p.item}
+                // Under three quarters of an hour there is room for one line only.
+                compact={p.bottom - p.top < 45}
+                style={{
+                  position: 'absolute',
+                  top: (p.top / 60) * HOUR_PX,
+                  height: ((p.bottom - p.top) / 60) * HOUR_PX - 2,
+                  left: `calc(${(p.column / p.columns) * 100}% + 2px)`,
+                  width: `calc(${100 / p.columns}% - 4px)`,
+                }}
+              />
+            ))}
+          </div>
+        ))}
       </div>
     </div>
   );
