@@ -3,6 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { getTestServer, type TestServer } from '../server.ts';
 import { buildRecord } from '../factories.ts';
 import { sendDueReminders } from '../../src/modules/activities/commands/sendReminders.ts';
+import { NotificationHub } from '../../src/modules/activities/notifications/hub.ts';
+import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
+import type { ServerResponse } from 'node:http';
 
 let server: TestServer;
 let base: string;
@@ -94,6 +98,25 @@ describe('notification stream (server-sent events)', () => {
     theirs.close();
     // Disconnected clients are forgotten, and with none left the poller stops.
     await until(() => server.app.notificationHub.connections === 0);
+  });
+
+  it('delivers a burst larger than one poll page, each notification once', async () => {
+    const rep = await server.createUser();
+    const hub = new NotificationHub(server.platform, { pollMs: 50, pageSize: 3 });
+    const written: string[] = [];
+    const res = { writableEnded: false, write: (chunk: string) => written.push(chunk), end() {} } as unknown as ServerResponse;
+    await hub.connect(rep.id, res);
+    for (let i = 0; i < 8; i++) {
+      await sql`INSERT INTO activity_notification (id, user_id, kind, object, record_id, occurrence, title, body)
+        VALUES (${uuidv7()}, ${rep.id}::uuid, 'reminder', 'task', ${uuidv7()}::uuid, '2030-01-01', ${`Burst ${i}`}, '')`.execute(server.platform.db);
+    }
+    const titles = () => written.filter((w) => w.startsWith('event: notification')).map((w) => JSON.parse(w.split('data: ')[1]!).title as string);
+    await until(() => titles().length >= 8);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(titles().sort()).toEqual(Array.from({ length: 8 }, (_, i) => `Burst ${i}`));
+    hub.disconnect(rep.id, res);
+    expect(hub.connections).toBe(0);
+    hub.stop();
   });
 
   it('ends open streams when the app closes', async () => {

@@ -8,6 +8,8 @@ export interface HubOptions {
   heartbeatMs?: number;
   /** Rows are re-read this far behind the newest one seen, so one committed a little late is not skipped. */
   lookbackMs?: number;
+  /** Rows read per poll at most; the rest follow on the next polls. */
+  pageSize?: number;
 }
 
 /**
@@ -22,6 +24,7 @@ export class NotificationHub {
   readonly #pollMs: number;
   readonly #heartbeatMs: number;
   readonly #lookbackMs: number;
+  readonly #pageSize: number;
   readonly #streams = new Map<string, Set<ServerResponse>>();
   /** Ids already delivered inside the lookback window, with their creation time. */
   readonly #seen = new Map<string, number>();
@@ -35,6 +38,7 @@ export class NotificationHub {
     this.#pollMs = options.pollMs ?? 2000;
     this.#heartbeatMs = options.heartbeatMs ?? 25_000;
     this.#lookbackMs = options.lookbackMs ?? 5000;
+    this.#pageSize = options.pageSize ?? 500;
   }
 
   get connections(): number {
@@ -120,12 +124,13 @@ export class NotificationHub {
     if (!users.length || this.#mark === undefined) return;
     const since = new Date(this.#mark - this.#lookbackMs);
     const r = await sql<Notification & { userId: string }>`SELECT ${NOTIFICATION_COLUMNS}, user_id AS "userId" FROM activity_notification
-      WHERE created_at > ${since} AND user_id = ANY(${users}::uuid[]) AND read_at IS NULL ORDER BY created_at, id LIMIT 500`.execute(this.#platform.db);
+      WHERE created_at > ${since} AND user_id = ANY(${users}::uuid[]) AND read_at IS NULL AND NOT (id = ANY(${[...this.#seen.keys()]}::uuid[]))
+      ORDER BY created_at, id LIMIT ${this.#pageSize}`.execute(this.#platform.db);
     const touched = new Set<string>();
     for (const row of r.rows) {
       const at = new Date(row.createdAt).getTime();
       this.#mark = Math.max(this.#mark ?? at, at);
-      if (this.#seen.has(row.id)) continue;
+      // Rows already sent are excluded by the query, so a burst larger than a page cannot stall the window.
       this.#seen.set(row.id, at);
       const { userId, ...notification } = row;
       for (const res of this.#streams.get(userId) ?? []) send(res, 'notification', notification);
