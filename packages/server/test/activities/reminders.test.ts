@@ -94,4 +94,24 @@ describe('reminders (ACT-3)', () => {
     expect(inbox.slice(before).map((m) => m.to)).toEqual([['manager.esc@example.com']]);
     expect(await notifications(rep)).toEqual([]);
   });
+
+  it('escalates each open occurrence of a repeating task, not the completed ones, back one week at most', async () => {
+    const manager = await server.createUser({ email: 'manager.series@example.com' });
+    const rep = await server.createUser();
+    expect((await admin.request('PATCH', `/api/v1/user/${rep.id}`, { body: { manager: manager.id } })).status).toBe(200);
+    const task = await buildRecord(rep, 'task', { subject: 'Check the generator log', due_date: '2031-03-01', recurrence_rule: 'FREQ=DAILY' });
+    // 10 March is done: completing "this one" takes it out of the series.
+    const done = await rep.request('POST', `/api/v1/task/${task.id}/occurrences/edit`, { body: { occurrence: '2031-03-10', scope: 'this', changes: { status: 'completed' } } });
+    expect(done.status, done.text).toBe(200);
+    const settings = { escalationHours: 24 };
+    // On 13 March 00:30 UTC, with 24 h delay: days up to 11 March are escalated; the lookback starts 6 March.
+    await sendDueReminders(server.platform, { now: new Date('2031-03-13T00:30:00Z'), settings });
+    const days = (await notifications(manager)).filter((n) => n.recordId === task.id && n.kind === 'escalation').map((n) => n.occurrence).sort();
+    expect(days).toEqual(['2031-03-06', '2031-03-07', '2031-03-08', '2031-03-09', '2031-03-11']);
+    // A rerun sends nothing twice; the next day adds the 12th.
+    await sendDueReminders(server.platform, { now: new Date('2031-03-13T00:31:00Z'), settings });
+    expect((await notifications(manager)).filter((n) => n.recordId === task.id)).toHaveLength(5);
+    await sendDueReminders(server.platform, { now: new Date('2031-03-14T00:30:00Z'), settings });
+    expect((await notifications(manager)).filter((n) => n.recordId === task.id).map((n) => n.occurrence)).toContain('2031-03-12');
+  });
 });

@@ -10,6 +10,8 @@ import { recordUrl } from '../notifications/mail.ts';
 
 /** A reminder whose time passed longer ago than this (e.g. the worker was down) is not sent late. */
 const GRACE_MS = 60 * 60_000;
+/** Occurrences of a repeating task older than this are not escalated any more. */
+const ESCALATION_LOOKBACK_DAYS = 7;
 
 export interface ReminderSettings {
   /** SMTP URL (smtp://user:pass@host:port, smtps://…); no e-mail when unset. */
@@ -88,7 +90,7 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
     SELECT id, owner_id, subject, due_date::text AS due_date, reminder_minutes::int AS reminder_minutes, recurrence_rule, recurrence_exceptions FROM ${table('task')}
     WHERE deleted_at IS NULL AND owner_id IS NOT NULL AND due_date IS NOT NULL AND status IN (${open})
       AND (due_date BETWEEN ${DateTime.fromJSDate(now).minus({ days: 60 }).toISODate()}::date AND ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date
-        OR (recurrence_rule IS NOT NULL AND reminder_minutes IS NOT NULL AND due_date <= ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date))`.execute(platform.db);
+        OR (recurrence_rule IS NOT NULL AND due_date <= ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date))`.execute(platform.db);
   for (const t of tasks.rows) {
     const user = users.get(t.owner_id);
     const zone = user?.time_zone || 'UTC';
@@ -109,14 +111,24 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
         }
       }
     }
-    // Escalation is for one-off tasks: a repeating task's due_date is only its first occurrence.
-    if (t.recurrence_rule || t.due_date < DateTime.fromJSDate(now).minus({ days: 60 }).toISODate()!) continue;
-    const dayStart = DateTime.fromISO(t.due_date, { zone });
-    const escalateAt = dayStart.plus({ days: 1 }).toMillis() + settings.escalationHours * 3_600_000;
-    if (user?.manager_id && now.getTime() >= escalateAt) {
+    if (!user?.manager_id) continue;
+    // A one-off task escalates once. A repeating task escalates each occurrence still open: one
+    // completed or moved through occurrences/edit is an exception of the series and drops out.
+    // Only occurrences of the last ESCALATION_LOOKBACK_DAYS count, so turning escalation on for
+    // an old daily series does not send its whole past at once.
+    const overdueDays = t.recurrence_rule
+      ? expandDates({
+          rule: t.recurrence_rule, start: t.due_date, exceptions: parseExceptions(t.recurrence_exceptions),
+          from: DateTime.fromJSDate(now, { zone }).minus({ days: ESCALATION_LOOKBACK_DAYS }).toISODate()!,
+          to: DateTime.fromJSDate(now, { zone }).toISODate()!,
+        })
+      : t.due_date >= DateTime.fromJSDate(now).minus({ days: 60 }).toISODate()! ? [t.due_date] : [];
+    for (const day of overdueDays) {
+      const escalateAt = DateTime.fromISO(day, { zone }).plus({ days: 1 }).toMillis() + settings.escalationHours * 3_600_000;
+      if (now.getTime() < escalateAt) continue;
       due.push({
-        userId: user.manager_id, kind: 'escalation', object: 'task', recordId: t.id, occurrence: t.due_date,
-        title: `Overdue: ${t.subject}`, body: `Task "${t.subject}" of ${user.full_name || user.email} was due ${t.due_date} and is still open.`,
+        userId: user.manager_id, kind: 'escalation', object: 'task', recordId: t.id, occurrence: day,
+        title: `Overdue: ${t.subject}`, body: `Task "${t.subject}" of ${user.full_name || user.email} was due ${day} and is still open.`,
       });
     }
   }
