@@ -246,6 +246,8 @@ describe('attachments', () => {
             if (buf.length < 4 + n) return;
             data.push(buf.subarray(4, 4 + n));
             buf = buf.subarray(4 + n);
+            // clamd's StreamMaxLength (here 100 KiB): it answers and hangs up mid-stream.
+            if (data.reduce((t, d) => t + d.length, 0) > 100 * 1024) return void socket.end('INSTREAM size limit exceeded. ERROR\0');
           }
         });
       });
@@ -266,6 +268,12 @@ describe('attachments', () => {
       const infected = await upload(admin, 'account', acc.id, { name: 'eicar.txt', data: EICAR });
       expect(infected.status).toBe(422);
       expect(infected.body.errors[0]).toMatchObject({ field: 'file', code: 'infected', message: 'Eicar-Test-Signature' });
+
+      // A file over clamd's stream limit cannot be scanned: refused as well.
+      configureAttachments(server.platform, { maxBytes: 4 * 1024 * 1024 });
+      const tooBig = await upload(admin, 'account', acc.id, { name: 'big.txt', data: Buffer.alloc(3 * 1024 * 1024, 'c') });
+      expect(tooBig.status).toBe(503);
+      expect(tooBig.body.errors[0]).toMatchObject({ field: 'file', code: 'scanner_unavailable' });
 
       // Nothing listens on a closed port: the upload is refused, not stored unscanned.
       const closed = createServer();

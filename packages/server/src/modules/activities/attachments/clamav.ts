@@ -27,6 +27,8 @@ async function scan(host: string, port: number, input: ScanInput, timeoutMs: num
       if (c.includes(0)) socket.end();
     });
     socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // A destroyed socket emits no 'end': settle with what arrived (an empty reply is an error below).
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
     socket.on('timeout', () => socket.destroy(new Error('clamd timed out')));
     socket.on('error', reject);
   });

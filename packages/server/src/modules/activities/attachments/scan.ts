@@ -16,7 +16,7 @@ export type ScanResult = { clean: true } | { clean: false; reason: string };
 /**
  * The virus-scan hook point: called for every upload after its type was accepted and before it
  * is stored. A scanner that throws means "could not scan": the upload is refused (fail closed).
- * Set one per platform with `setUploadScanner` (attachments/settings.ts); the ClamAV scanner is
+ * Set one per platform with `setUploadScanner` (config.ts); the ClamAV scanner is
  * used when MERIDIAN_CLAMAV_URL is set.
  */
 export type UploadScanner = (input: ScanInput) => Promise<ScanResult>;
