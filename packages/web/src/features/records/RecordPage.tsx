@@ -21,6 +21,8 @@ import { ConvertLeadDialog } from '../sales/ConvertLeadDialog';
 import { CLOSED_STAGES, CloseOpportunityDialog } from '../sales/CloseOpportunityDialog';
 import { MERGEABLE } from '../../api/sales';
 import { AnchorLink, ButtonLink } from '../../components/links';
+import { TimelinePanel } from '../timeline/TimelinePanel';
+import { timelineKey } from '../../api/activities';
 
 export function RecordPage({ object, id, tab }: { object: string; id: string; tab?: string }) {
   const { byName, isLoading } = useMetadata();
@@ -59,6 +61,8 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
     void qc.invalidateQueries({ queryKey: key });
     void qc.invalidateQueries({ queryKey: ['records', object.apiName] });
     void qc.invalidateQueries({ queryKey: ['history', object.apiName, id] });
+    // Stage, owner and status changes show on the timeline.
+    void qc.invalidateQueries({ queryKey: timelineKey(object.apiName, id) });
     qc.setQueryData(key, (old: RecordData | undefined) => (old ? { ...old, ...r } : r));
   };
 
@@ -151,7 +155,7 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
       </Paper>
       {object.apiName === 'account' && <AccountRollup id={id} />}
       <Grid>
-        <Grid.Col span={{ base: 12, md: 8 }}>
+        <Grid.Col span={{ base: 12, md: 7, lg: 8 }}>
           <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
             <Tabs.List>
               <Tabs.Tab value="details">Details</Tabs.Tab>
@@ -194,20 +198,17 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
             </Tabs.Panel>
           </Tabs>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 4 }}>
-          {object.apiName === 'account' && (
-            <Stack mb="md">
-              <AccountTree id={id} />
-              <TeamPanel object="account" id={id} />
-            </Stack>
-          )}
-          <Paper withBorder p="md" component="aside" aria-labelledby="timeline-title">
-            <Title order={2} size="h4" id="timeline-title">Timeline</Title>
-            <Text size="sm" c="dimmed" mt="xs">E-mails, calls, meetings and notes about this {object.label.toLowerCase()} will appear here.</Text>
-            <Text size="sm" mt="xs">
-              Last modified <FieldValue field={fieldOf(object, 'updated_at')!} value={record.updated_at} /> (version {record.version}).
-            </Text>
-          </Paper>
+        {/* The activity column: beside the tabs on wide screens, under them on phones. */}
+        <Grid.Col span={{ base: 12, md: 5, lg: 4 }}>
+          <Stack>
+            <TimelinePanel object={object} id={id} recordName={name} />
+            {object.apiName === 'account' && (
+              <>
+                <AccountTree id={id} />
+                <TeamPanel object="account" id={id} />
+              </>
+            )}
+          </Stack>
         </Grid.Col>
       </Grid>
       {isLead && !converted && (
@@ -238,6 +239,7 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
         </Stack>
       </Modal>
       <Text size="xs" c="dimmed">
+        Last modified <FieldValue field={fieldOf(object, 'updated_at')!} value={record.updated_at} /> (version {record.version}) ·{' '}
         <Link to="/o/$object" params={{ object: object.apiName }} search={{ view: undefined }}>All {object.pluralLabel.toLowerCase()}</Link>
       </Text>
     </Stack>
