@@ -87,10 +87,17 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
 
   const open = sql.join([...OPEN_TASK_STATUSES]);
   const tasks = await sql<{ id: string; owner_id: string; subject: string; due_date: string; reminder_minutes: number | null; recurrence_rule: string | null; recurrence_exceptions: string | null }>`
-    SELECT id, owner_id, subject, due_date::text AS due_date, reminder_minutes::int AS reminder_minutes, recurrence_rule, recurrence_exceptions FROM ${table('task')}
-    WHERE deleted_at IS NULL AND owner_id IS NOT NULL AND due_date IS NOT NULL AND status IN (${open})
-      AND (due_date BETWEEN ${DateTime.fromJSDate(now).minus({ days: 60 }).toISODate()}::date AND ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date
-        OR (recurrence_rule IS NOT NULL AND due_date <= ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date))`.execute(platform.db);
+    SELECT t.id, t.owner_id, t.subject, t.due_date::text AS due_date, t.reminder_minutes::int AS reminder_minutes, t.recurrence_rule, t.recurrence_exceptions
+    FROM ${table('task')} t LEFT JOIN ${table('user')} u ON u.id = t.owner_id
+    WHERE t.deleted_at IS NULL AND t.owner_id IS NOT NULL AND t.due_date IS NOT NULL AND t.status IN (${open})
+      AND (t.due_date BETWEEN ${DateTime.fromJSDate(now).minus({ days: 60 }).toISODate()}::date AND ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date
+        OR (t.recurrence_rule IS NOT NULL AND t.due_date <= ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date))
+      -- A one-off task due before yesterday has no reminder left; it matters only while its
+      -- escalation is still to send. Leaving out the others keeps this job's work (a statement
+      -- per candidate) from growing with every overdue task, each minute.
+      AND NOT (t.recurrence_rule IS NULL AND t.due_date < ${DateTime.fromJSDate(now).minus({ days: 1 }).toISODate()}::date
+        AND (u.manager_id IS NULL OR EXISTS (SELECT 1 FROM activity_notification n WHERE n.user_id = u.manager_id AND n.kind = 'escalation'
+          AND n.object = 'task' AND n.record_id = t.id AND n.occurrence = t.due_date::text)))`.execute(platform.db);
   for (const t of tasks.rows) {
     const user = users.get(t.owner_id);
     const zone = user?.time_zone || 'UTC';
