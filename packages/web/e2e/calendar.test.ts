@@ -46,6 +46,7 @@ describe('my day and the calendar', () => {
   let sync: { id: string };
   let todayTask: { id: string };
   let overdue: { id: string };
+  let daily: { id: string };
   const agenda = async (from: string, to: string): Promise<Occ[]> => {
     // As Ada, through her browser session: the agenda is per user.
     return h.page.evaluate(async ([f, t]) => (await (await fetch(`/api/v1/me/agenda?from=${f}&to=${t}`)).json()).data, [from, to] as const);
@@ -63,6 +64,7 @@ describe('my day and the calendar', () => {
     todayTask = await h.api('POST', '/task', { subject: 'Send proposal', due_date: today, owner });
     overdue = await h.api('POST', '/task', { subject: 'Renew contract', due_date: addDays(today, -3), owner });
     await h.api('POST', '/task', { subject: 'Prepare demo', due_date: addDays(today, 2), owner });
+    daily = await h.api('POST', '/task', { subject: 'Daily check-in', due_date: today, recurrence_rule: 'FREQ=DAILY;COUNT=5', owner });
     await signIn(h.page);
   });
   afterAll(async () => {
@@ -90,7 +92,8 @@ describe('my day and the calendar', () => {
     await overdueBox.getByRole('link', { name: 'Renew contract' }).waitFor();
     expect(await overdueBox.getByText('3 days late').count()).toBe(1);
     expect(await overdueBox.getByTestId('overdue-count').innerText()).toBe('1');
-    expect(await page.getByTestId('look-ahead').innerText()).toContain('1 task');
+    // Next week's Weekly sync; Prepare demo and four more daily check-ins.
+    expect(await page.getByTestId('look-ahead').innerText()).toBe('1 meeting or call · 5 tasks');
 
     await expectAccessible(page, 'my day');
     await screenshot(page, 'my-day');
@@ -103,6 +106,17 @@ describe('my day and the calendar', () => {
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(async () => (await h.api('GET', `/task/${todayTask.id}`)).status).toBe('not_started');
     await tasks.getByRole('checkbox', { name: 'Complete “Send proposal”' }).waitFor();
+
+    // A repeating task completes today's occurrence only.
+    await tasks.getByRole('checkbox', { name: 'Complete “Daily check-in”' }).click();
+    await page.getByText('“Daily check-in” completed').waitFor();
+    await tasks.getByRole('checkbox', { name: 'Reopen “Daily check-in”' }).waitFor();
+    const checkIns = (await agenda(today, addDays(today, 3))).filter((o) => o.subject === 'Daily check-in');
+    expect(checkIns.map((o) => [o.dueDate, o.status, o.id === daily.id])).toEqual([
+      [today, 'completed', false],
+      [addDays(today, 1), 'not_started', true],
+      [addDays(today, 2), 'not_started', true],
+    ]);
 
     // An overdue task completed from home leaves the list.
     await overdueBox.getByRole('checkbox', { name: 'Complete “Renew contract”' }).click();
@@ -146,7 +160,8 @@ describe('my day and the calendar', () => {
 
     await page.keyboard.press('m');
     await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBe('month');
-    await page.getByTestId(`month-${today}`).getByRole('button', { name: /Weekly sync/ }).waitFor();
+    // Today has four items: two show, the rest fold into "+2 more".
+    await page.getByTestId(`month-${today}`).getByRole('button', { name: '+2 more' }).waitFor();
     for (let k = 1; k < 6; k++) {
       const cell = page.getByTestId(`month-${addDays(today, 7 * k)}`);
       if (await cell.count()) expect(await cell.getByRole('button', { name: /Weekly sync/ }).count(), `week ${k}`).toBe(1);
@@ -154,9 +169,14 @@ describe('my day and the calendar', () => {
     await expectAccessible(page, 'calendar month');
     await screenshot(page, 'calendar-month');
 
-    await page.keyboard.press('d');
+    await page.getByTestId(`month-${today}`).getByRole('button', { name: '+2 more' }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBe('day');
     await day(today).getByRole('button', { name: /Client kickoff/ }).waitFor();
+    await page.getByTestId(`allday-${today}`).getByRole('button', { name: /Daily check-in/ }).waitFor();
+    await page.keyboard.press('m');
+    await page.getByTestId(`month-${today}`).waitFor();
+    await page.keyboard.press('d');
+    await expect.poll(() => new URL(page.url()).searchParams.get('view')).toBe('day');
     expect(await page.locator('[data-testid^="day-"]').count()).toBe(1);
     await page.keyboard.press('w');
     await expect.poll(() => page.locator('[data-testid^="day-"]').count()).toBe(7);
@@ -195,6 +215,14 @@ describe('my day and the calendar', () => {
     const occ = (await agenda(today, addDays(today, 28))).filter((o) => o.subject === 'Weekly sync');
     expect(occ.map((o) => o.status)).toEqual(['scheduled', 'cancelled', 'scheduled', 'scheduled']);
     expect(occ.filter((o) => o.id === sync.id)).toHaveLength(3);
+
+    // Tasks complete from their popover too.
+    await page.goto(`/calendar?view=day&date=${today}`);
+    const task = page.getByTestId(`allday-${today}`).getByRole('button', { name: /Send proposal/ });
+    await task.click();
+    await page.getByRole('dialog', { name: /Send proposal/ }).getByRole('button', { name: 'Mark complete' }).click();
+    await expect.poll(() => task.getAttribute('data-status')).toBe('completed');
+    expect((await h.api('GET', `/task/${todayTask.id}`)).status).toBe('completed');
   });
 
   test('phones open the day view; the week scrolls sideways inside the page', async () => {

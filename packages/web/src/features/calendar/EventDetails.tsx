@@ -8,6 +8,7 @@ import { ButtonLink } from '../../components/links';
 import { RepeatIcon } from './icons';
 import { formatPlain, formatTime, wallOf } from './dates';
 import { useCalendarSettings } from './settings';
+import { useCompleteTask } from '../home/useCompleteTask';
 
 export const OBJECT_LABEL: Record<AgendaItem['object'], string> = { meeting: 'Meeting', call: 'Call', task: 'Task' };
 
@@ -29,6 +30,7 @@ export function whenOf(item: AgendaItem, locale: string, timeZone: string): stri
 export function EventDetails({ item, onDone }: { item: AgendaItem; onDone: () => void }) {
   const { locale, timeZone } = useCalendarSettings();
   const qc = useQueryClient();
+  const complete = useCompleteTask();
   const [busy, setBusy] = useState(false);
 
   const cancelOccurrence = async () => {
@@ -64,6 +66,11 @@ export function EventDetails({ item, onDone }: { item: AgendaItem; onDone: () =>
         <ButtonLink size="xs" variant="light" to="/o/$object/$id" params={{ object: item.object, id: item.id }} search={{ tab: undefined }}>
           Open {OBJECT_LABEL[item.object].toLowerCase()}{item.recurring ? ' series' : ''}
         </ButtonLink>
+        {item.object === 'task' && !isDone(item) && (
+          <Button size="xs" variant="light" color="green" loading={busy} onClick={() => void complete(item, true).then(onDone)}>
+            Mark complete
+          </Button>
+        )}
         {item.recurring && item.status !== 'cancelled' && (
           <Button size="xs" variant="light" color="red" loading={busy} onClick={() => void cancelOccurrence()}>
             Cancel this occurrence
