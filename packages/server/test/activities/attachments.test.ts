@@ -62,9 +62,9 @@ function multipart(parts: Part[]) {
   return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-async function upload(user: TestUser, object: string, id: string, file: { name: string; data: Buffer | string; type?: string }, extra: { description?: string; headers?: Record<string, string> } = {}) {
+async function upload(user: TestUser, object: string, id: string, file: { name: string; data: Buffer | string; type?: string }, extra: { fields?: Record<string, string>; headers?: Record<string, string> } = {}) {
   const parts: Part[] = [{ name: 'file', filename: file.name, contentType: file.type ?? 'application/octet-stream', data: file.data }];
-  if (extra.description !== undefined) parts.push({ name: 'description', data: extra.description });
+  for (const [name, data] of Object.entries(extra.fields ?? {})) parts.push({ name, data });
   const body = multipart(parts);
   const res = await server.app.inject({
     method: 'POST',
@@ -96,12 +96,12 @@ async function attachmentCount(): Promise<number> {
 async function roundTrip(store: FileStore) {
   configureAttachments(server.platform, { store });
   const acc = await buildAccount(admin);
-  const res = await upload(admin, 'account', acc.id, { name: 'Quote 2031.pdf', data: PDF, type: 'text/html' }, { description: 'The signed quote' });
+  const res = await upload(admin, 'account', acc.id, { name: 'Quote 2031.pdf', data: PDF, type: 'text/html' }, { fields: { description: 'The signed quote', document_type: 'signed_quote', expires_on: '2031-12-31' } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const a = res.body;
   expect(res.headers.location).toBe(`/api/v1/attachment/${a.id}`);
   // The stored type comes from the bytes, not from the client's Content-Type.
-  expect(a).toMatchObject({ file_name: 'Quote 2031.pdf', description: 'The signed quote', content_type: 'application/pdf', size_bytes: PDF.length, sha256: sha256(PDF), account: acc.id });
+  expect(a).toMatchObject({ file_name: 'Quote 2031.pdf', description: 'The signed quote', document_type: 'signed_quote', expires_on: '2031-12-31', content_type: 'application/pdf', size_bytes: PDF.length, sha256: sha256(PDF), account: acc.id });
   expect(a.storage_key).toMatch(/^[0-9a-f-]{36}$/);
   expect((await admin.request('GET', `/api/v1/attachment/${a.id}`)).body).toEqual(a);
 
@@ -193,6 +193,22 @@ describe('attachments', () => {
     // The allow-list is configurable: without images, a PNG is refused.
     configureAttachments(server.platform, { allowedTypes: new Set(['text/plain']) });
     expect((await upload(admin, 'account', acc.id, { name: 'p.png', data: PNG })).status).toBe(415);
+  });
+
+  it('deletes the stored file again when the record is refused', async () => {
+    const acc = await buildAccount(admin);
+    const before = await attachmentCount();
+    const blobs = blobsOn(disk.root).length;
+    const res = await upload(admin, 'account', acc.id, { name: 'cert.pdf', data: PDF }, { fields: { document_type: 'certificate', expires_on: '2031-02-30' } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toMatchObject({ field: 'expires_on' });
+    expect((await upload(admin, 'account', acc.id, { name: 'cert.pdf', data: PDF }, { fields: { document_type: 'poem' } })).body.errors[0]).toMatchObject({ field: 'document_type', code: 'invalid_choice' });
+    expect(await attachmentCount()).toBe(before);
+    expect(blobsOn(disk.root)).toHaveLength(blobs);
+    // Expiring documents are found with an ordinary filter.
+    const ok = await upload(admin, 'account', acc.id, { name: 'cert.pdf', data: PDF }, { fields: { document_type: 'certificate', expires_on: '2030-06-30' } });
+    const filter = encodeURIComponent(JSON.stringify({ and: [{ field: 'account', op: 'eq', value: acc.id }, { field: 'expires_on', op: 'lt', value: '2030-07-01' }] }));
+    expect((await admin.request('GET', `/api/v1/attachment?filter=${filter}`)).body.data.map((r: any) => r.id)).toEqual([ok.body.id]);
   });
 
   it('refuses input that is not one file in multipart/form-data', async () => {

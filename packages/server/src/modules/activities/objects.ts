@@ -15,6 +15,9 @@ export const OPEN_TASK_STATUSES = ['not_started', 'in_progress', 'deferred'] as 
 export const EVENT_STATUSES = ['scheduled', 'held', 'cancelled'] as const;
 export const CALL_OUTCOMES = ['reached', 'voicemail', 'no_answer'] as const;
 
+/** What an attached document is; admins can add values (PLT-7). */
+export const DOCUMENT_TYPES = ['photo', 'contract', 'signed_quote', 'invoice', 'certificate', 'compliance_document', 'other'] as const;
+
 /** Records an activity can be filed against through its typed lookups. */
 export const REGARDING = ['account', 'contact', 'lead', 'opportunity'] as const;
 
@@ -127,7 +130,10 @@ export const attachment = defineObject({
   fields: [
     field('file_name', 'File name', 'text', { required: true, searchable: true }),
     field('description', 'Description', 'long_text'),
-    field('content_type', 'Type', 'text', { readOnly: true, helpText: 'Detected from the file contents' }),
+    // PLT-7: what the document is and until when it is valid (certificates, compliance documents).
+    field('document_type', 'Document type', 'picklist', { values: [...DOCUMENT_TYPES] }),
+    field('expires_on', 'Expires on', 'date', { helpText: 'Last day the document is valid, e.g. of a certificate' }),
+    field('content_type', 'Content type', 'text', { readOnly: true, helpText: 'Detected from the file contents' }),
     field('size_bytes', 'Size (bytes)', 'number', { readOnly: true }),
     field('sha256', 'SHA-256', 'text', { readOnly: true }),
     field('storage_key', 'Storage key', 'text', { readOnly: true, helpText: 'Where the file store keeps the bytes; set by the server' }),

@@ -19,8 +19,12 @@ export interface SpooledUpload {
   sha256: string;
   /** The first bytes, to recognise text files. */
   head: Buffer;
-  description: string | undefined;
+  /** The text parts (UPLOAD_FIELDS) that were sent, validated later by the record pipeline. */
+  fields: Record<string, string>;
 }
+
+/** Attachment fields a client may send beside the file; the rest are set by the server. */
+export const UPLOAD_FIELDS = ['description', 'document_type', 'expires_on'] as const;
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -30,27 +34,27 @@ export const fileTooLarge = (maxBytes: number) =>
   });
 
 /**
- * Reads a multipart/form-data upload: one part `file` and an optional text field `description`.
+ * Reads a multipart/form-data upload: one part `file` and optional text fields (UPLOAD_FIELDS).
  * The file is streamed to a spool file while its SHA-256 and size are computed; past maxBytes
  * the stream is aborted and the partial file removed, so memory use does not grow with the file.
  * The caller removes `path` when done.
  */
 export async function receiveUpload(request: FastifyRequest, options: { maxBytes: number; spoolDir: string }): Promise<SpooledUpload> {
   await mkdir(options.spoolDir, { recursive: true });
-  let file: Omit<SpooledUpload, 'description'> | undefined;
-  let description: string | undefined;
+  let file: Omit<SpooledUpload, 'fields'> | undefined;
+  const fields: Record<string, string> = {};
   try {
     // busboy stops one byte past the limit, so "too large" is always seen by the meter below.
-    const parts = request.parts({ limits: { fileSize: options.maxBytes + 1, files: 1, fields: 4, parts: 5, fieldSize: LONG_TEXT_MAX * 4 } });
+    const parts = request.parts({ limits: { fileSize: options.maxBytes + 1, files: 1, fields: UPLOAD_FIELDS.length, parts: UPLOAD_FIELDS.length + 1, fieldSize: LONG_TEXT_MAX * 4 } });
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file') throw validationFailed([{ field: part.fieldname.slice(0, 64), code: 'unknown_field', message: 'Send the file in a part named file' }]);
         file = await spool(part, options);
-      } else if (part.fieldname === 'description') {
-        if (part.valueTruncated || typeof part.value !== 'string') throw validationFailed([{ field: 'description', code: 'too_long', message: 'The description is too long' }]);
-        description = part.value;
+      } else if ((UPLOAD_FIELDS as readonly string[]).includes(part.fieldname)) {
+        if (part.valueTruncated || typeof part.value !== 'string') throw validationFailed([{ field: part.fieldname, code: 'too_long', message: 'The value is too long' }]);
+        fields[part.fieldname] = part.value;
       } else {
-        throw validationFailed([{ field: part.fieldname.slice(0, 64), code: 'unknown_field', message: 'Expected the parts file and description' }]);
+        throw validationFailed([{ field: part.fieldname.slice(0, 64), code: 'unknown_field', message: `Expected the parts file, ${UPLOAD_FIELDS.join(', ')}` }]);
       }
     }
   } catch (error) {
@@ -62,10 +66,10 @@ export async function receiveUpload(request: FastifyRequest, options: { maxBytes
     await rm(file.path, { force: true });
     throw validationFailed([{ field: 'file', code: 'empty', message: 'The file is empty' }]);
   }
-  return { ...file, description };
+  return { ...file, fields };
 }
 
-async function spool(part: MultipartFile, options: { maxBytes: number; spoolDir: string }): Promise<Omit<SpooledUpload, 'description'>> {
+async function spool(part: MultipartFile, options: { maxBytes: number; spoolDir: string }): Promise<Omit<SpooledUpload, 'fields'>> {
   const target = path.join(options.spoolDir, `${uuidv7()}.upload`);
   const hash = createHash('sha256');
   const head: Buffer[] = [];
@@ -97,7 +101,7 @@ function translateMultipartError(error: unknown, maxBytes: number): unknown {
   const code = (error as { code?: string }).code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(maxBytes);
   if (code === 'FST_FILES_LIMIT') return validationFailed([{ field: 'file', code: 'too_many', message: 'Send one file per request' }]);
-  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return validationFailed([{ field: '', code: 'too_many_parts', message: 'Send the parts file and description only' }]);
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return validationFailed([{ field: '', code: 'too_many_parts', message: `Send the parts file, ${UPLOAD_FIELDS.join(', ')} only` }]);
   if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_PROTO_VIOLATION' || /multipart|boundary|terminated early/i.test((error as Error)?.message ?? '')) {
     return new AppError('bad_request', 'The multipart body is malformed', { errors: [{ field: 'file', code: 'malformed', message: (error as Error).message.slice(0, 200) }] });
   }

@@ -13,7 +13,7 @@ type P = { object: string; id: string };
 
 /**
  * Upload and download of attachments (docs/activities.md, "Attachments"). Listing, editing the
- * name or description, delete and restore are the generic record routes of `attachment`.
+ * name, description, type or expiry, delete and restore are the generic record routes of `attachment`.
  */
 export function registerAttachmentRoutes(app: FastifyInstance, platform: Platform): void {
   // Fails at start-up, not at the first upload, when the storage settings are wrong.
@@ -40,7 +40,7 @@ export function registerAttachmentRoutes(app: FastifyInstance, platform: Platfor
       try {
         const file = await storeUpload(platform, upload);
         // Idempotency-Key compares request bodies: the file's hash stands for the multipart body.
-        request.body = { file: { name: upload.fileName, size: file.size, sha256: file.sha256 }, description: file.description ?? null };
+        request.body = { file: { name: upload.fileName, size: file.size, sha256: file.sha256 }, fields: file.fields };
         let created = false;
         try {
           const answer = await withIdempotency({

@@ -23,7 +23,8 @@ export interface StoredFile {
   contentType: string;
   size: number;
   sha256: string;
-  description: string | undefined;
+  /** description, document_type, expires_on as sent (empty values left out). */
+  fields: Record<string, string>;
 }
 
 /**
@@ -80,7 +81,7 @@ export async function storeUpload(platform: Platform, upload: SpooledUpload): Pr
     await discardBlob(platform, key);
     throw error;
   }
-  return { key, fileName, contentType, size: upload.size, sha256: upload.sha256, description: upload.description };
+  return { key, fileName, contentType, size: upload.size, sha256: upload.sha256, fields: upload.fields };
 }
 
 /**
@@ -94,7 +95,7 @@ export async function createAttachment(args: { ctx: RecordContext; object: strin
   return inTransaction(args.ctx, async (ctx) => {
     const record = await getRecord({ ctx, object, id: args.id, fields: ['id'] });
     const input: Record<string, unknown> = { file_name: args.file.fileName };
-    if (args.file.description) input.description = args.file.description;
+    for (const [k, v] of Object.entries(args.file.fields)) if (v !== '') input[k] = v;
     if (isRegarding(object.apiName)) input[object.apiName] = record.id;
     pendingFiles.set(ctx.trx, args.file);
     let created: ApiRecord;
