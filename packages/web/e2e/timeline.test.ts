@@ -153,7 +153,10 @@ describe('activity timeline', () => {
 
   test('everything sits in the right section; phone layout', async () => {
     const { page } = h;
+    // A change of note reads as a sentence, with names rather than IDs.
+    await h.api('PATCH', `/account/${account.id}`, { owner: grace.id });
     await page.reload();
+    await history(page).getByText('Owner changed from Robot to Grace Hopper').waitFor();
     await upcoming(page).getByText('Follow up: Check the signed contract').waitFor();
     for (const title of ['Discovery call with Carlos', 'Send the revised proposal', 'Meeting notes', 'Account created']) {
       await history(page).getByText(title).first().waitFor();
