@@ -51,3 +51,20 @@ describe('merge re-points activity links', () => {
     expect(await timelineIds('contact', master.id)).toEqual([call.id]);
   });
 });
+
+describe('merging activities', () => {
+  it('moves the links of a duplicate meeting to the master meeting, without doubles', async () => {
+    const a = await buildContact(admin);
+    const b = await buildContact(admin);
+    const master = await buildRecord(admin, 'meeting', { subject: 'Kick-off', start_at: '2031-07-01T09:00:00Z', contact: a.id });
+    const dup = await buildRecord(admin, 'meeting', { subject: 'Kick-off (copy)', start_at: '2031-07-02T09:00:00Z', contact: a.id });
+    expect((await admin.request('POST', '/api/v1/activity_link', { body: { activity_object: 'meeting', activity_id: dup.id, record_object: 'contact', record_id: b.id } })).status).toBe(201);
+    const r = await admin.request('POST', '/api/v1/meeting/merge', { body: { masterId: master.id, duplicateIds: [dup.id], fieldChoices: {} } });
+    expect(r.status).toBe(200);
+    expect(await timelineIds('contact', a.id)).toEqual([master.id]);
+    expect(await timelineIds('contact', b.id)).toEqual([master.id]);
+    // The moved link orders by the master's date, not the duplicate's.
+    const keys = await sql<{ sort_at: Date }>`SELECT sort_at FROM obj_activity_link WHERE activity_id = ${master.id} AND record_id = ${b.id} AND deleted_at IS NULL`.execute(server.platform.db);
+    expect(new Date(keys.rows[0]!.sort_at).toISOString()).toBe('2031-07-01T09:00:00.000Z');
+  });
+});
