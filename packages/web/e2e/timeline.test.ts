@@ -144,6 +144,10 @@ describe('activity timeline', () => {
     const { page } = h;
     await action(page, 'Attach file');
     const dialog = page.getByRole('dialog', { name: 'Attach file' });
+    // A refused file: the server's reason is shown in the dialog, which stays open.
+    await dialog.getByLabel('File to attach').setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+    await dialog.getByRole('alert').filter({ hasText: 'The file was not attached' }).waitFor();
+    await expectAccessible(page, 'attach file error');
     await dialog.getByLabel('File to attach').setInputFiles({ name: 'minutes.txt', mimeType: 'text/plain', buffer: Buffer.from('Minutes of the kick-off\n') });
     await page.getByText('minutes.txt attached').waitFor();
     const link = history(page).getByRole('link', { name: 'minutes.txt' });
