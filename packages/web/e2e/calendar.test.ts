@@ -118,6 +118,13 @@ describe('my day and the calendar', () => {
       [addDays(today, 2), 'not_started', true],
     ]);
 
+    // "View all" opens the task list with the same filter.
+    await overdueBox.getByRole('link', { name: 'View all' }).click();
+    const list = page.getByRole('table', { name: 'Tasks list' });
+    await list.getByRole('link', { name: 'Renew contract' }).waitFor();
+    await expect.poll(() => list.locator('tbody tr').count()).toBe(1);
+    await page.goBack();
+
     // An overdue task completed from home leaves the list.
     await overdueBox.getByRole('checkbox', { name: 'Complete “Renew contract”' }).click();
     await overdueBox.getByText('Nothing overdue. Well done.').waitFor();
