@@ -6,6 +6,7 @@ import { sanitizeRichText } from './rules/sanitize.ts';
 import { validateRecurrence } from './rules/recurrence.ts';
 import { repointActivityLinks } from './rules/mergeLinks.ts';
 import { registerAttachmentHooks } from './attachments/rules.ts';
+import { registerSchedulingHooks } from './scheduling/rules.ts';
 
 const SAVE = ['create', 'update'] as const;
 
@@ -45,4 +46,5 @@ export function registerActivityHooks(hooks: HookRegistry): void {
   // Links name records of any object, so a merge of any object re-points them.
   hooks.register('afterMerge', { name: 'activities.mergeLinks', object: '*', run: repointActivityLinks });
   registerAttachmentHooks(hooks);
+  registerSchedulingHooks(hooks);
 }

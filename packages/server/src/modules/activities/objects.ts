@@ -1,5 +1,6 @@
 import { defineObject, field } from '../../platform/metadata/define.ts';
 import type { FieldDefinition } from '../../platform/metadata/types.ts';
+import { bookingLink } from './scheduling/objects.ts';
 
 /**
  * Standard activity objects (ACT-1, PLT-8): task, meeting, call, email_log and note, plus the
@@ -164,4 +165,4 @@ export const activityLink = defineObject({
 export const ACTIVITY_OBJECTS = ['task', 'meeting', 'call', 'email_log', 'note', 'attachment'] as const;
 export type ActivityObject = (typeof ACTIVITY_OBJECTS)[number];
 
-export const activityObjects = [task, meeting, call, emailLog, note, attachment, activityLink];
+export const activityObjects = [task, meeting, call, emailLog, note, attachment, activityLink, bookingLink];

@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { editOccurrence, parseEditOccurrenceInput, RECURRING_OBJECTS } from './commands/editOccurrence.ts';
 import { registerAttachmentRoutes } from './attachments/routes.ts';
 import { registerNotificationRoutes } from './notifications/routes.ts';
+import { registerSchedulingRoutes } from './scheduling/routes.ts';
 
 type Q = Record<string, string | undefined>;
 type P = { object: string; id: string };
@@ -54,6 +55,7 @@ export function registerActivityRoutes(app: FastifyInstance, platform: Platform)
   });
 
   registerNotificationRoutes(app, platform);
+  registerSchedulingRoutes(app, platform);
 
   app.get('/api/v1/me/calendar-feed', async (request) => calendarFeedUrl(ctxOf(request), false));
   app.post('/api/v1/me/calendar-feed', async (request) => calendarFeedUrl(ctxOf(request), true));

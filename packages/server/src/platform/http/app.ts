@@ -18,6 +18,8 @@ import { registerModuleRoutes } from '../../modules/index.ts';
 import { registerEventsHttp } from '../events/index.ts';
 
 const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/setup', '/api/v1/auth/status']);
+/** Everything under this prefix is for visitors without an account (booking pages); those routes expose only what they publish. */
+const isPublic = (path: string) => PUBLIC_ROUTES.has(path) || path.startsWith('/api/v1/public/');
 
 export interface AppOptions {
   /** Extra route registrations (the web app's static files, module routes). */
@@ -64,11 +66,11 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
       try {
         request.actor = await actorFromSession(platform, sid);
       } catch (error) {
-        if (!PUBLIC_ROUTES.has(path)) throw error;
+        if (!isPublic(path)) throw error;
       }
       return;
     }
-    if (!PUBLIC_ROUTES.has(path)) throw unauthenticated();
+    if (!isPublic(path)) throw unauthenticated();
   });
 
   // Cookie-authenticated writes must come from our own pages (CSRF): browsers send Origin on

@@ -9,7 +9,7 @@ export const RESERVED_OBJECT_NAMES = new Set([
   'metadata', 'auth', 'health', 'openapi', 'recycle_bin', 'search', 'webhooks', 'audit_log', 'roles', 'profiles',
   'sharing_rules', 'me', 'ical', 'bulk', 'users', 'views', 'tokens', 'files', 'timeline', 'notifications', 'admin',
   'api', 'system', 'setup', 'meta', 'record', 'records', 'object', 'objects', 'field', 'fields', 'history', 'events',
-  'outbox', 'jobs', 'settings', 'pipelines', 'duplicates', 'merge', 'import', 'export', 'reports', 'dashboards',
+  'outbox', 'jobs', 'settings', 'pipelines', 'duplicates', 'merge', 'import', 'export', 'reports', 'dashboards', 'public',
 ]);
 
 export interface FieldInput {
