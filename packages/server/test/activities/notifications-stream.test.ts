@@ -116,7 +116,19 @@ describe('notification stream (server-sent events)', () => {
     expect(titles().sort()).toEqual(Array.from({ length: 8 }, (_, i) => `Burst ${i}`));
     hub.disconnect(rep.id, res);
     expect(hub.connections).toBe(0);
-    hub.stop();
+    await hub.stop();
+  });
+
+  it('is woken by the reminders job (LISTEN/NOTIFY) long before its next poll', async () => {
+    const rep = await server.createUser();
+    const hub = new NotificationHub(server.platform, { pollMs: 60_000 });
+    const written: string[] = [];
+    const res = { writableEnded: false, write: (chunk: string) => written.push(chunk), end() {} } as unknown as ServerResponse;
+    await hub.connect(rep.id, res);
+    await buildRecord(rep, 'call', { subject: 'Woken', start_at: new Date(Date.now() + 5 * 60_000).toISOString(), reminder_minutes: 10 });
+    expect((await sendDueReminders(server.platform, { settings: { escalationHours: 24 } })).created).toBe(1);
+    await until(() => written.some((w) => w.startsWith('event: notification') && w.includes('Reminder: Woken')), 5000);
+    await hub.stop();
   });
 
   it('ends open streams when the app closes', async () => {

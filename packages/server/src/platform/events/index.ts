@@ -72,7 +72,7 @@ export async function startEventBackbone(platform: Platform, options: { settings
 }
 
 /** LISTEN on PostgreSQL through a dedicated connection (reconnecting), or on the PGlite instance. */
-async function listen(platform: Platform, channels: Record<string, () => void>): Promise<() => Promise<void>> {
+export async function listen(platform: Platform, channels: Record<string, () => void>): Promise<() => Promise<void>> {
   const { database } = platform;
   if (database.kind === 'pglite') {
     const offs: Array<() => Promise<void>> = [];

@@ -7,6 +7,7 @@ import { expandDates, expandInstants, parseExceptions } from '../domain/recurren
 import { OPEN_TASK_STATUSES } from '../objects.ts';
 import { settingsOfUsers } from '../notifications/settings.ts';
 import { recordUrl } from '../notifications/mail.ts';
+import { NOTIFICATION_CHANNEL } from '../notifications/hub.ts';
 
 /** A reminder whose time passed longer ago than this (e.g. the worker was down) is not sent late. */
 const GRACE_MS = 60 * 60_000;
@@ -169,5 +170,7 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
   } finally {
     transport?.close();
   }
+  // Wakes the live streams' pollers early (notifications/hub.ts); they would find the rows anyway.
+  if (created) await sql`SELECT pg_notify(${NOTIFICATION_CHANNEL}, '')`.execute(platform.db);
   return { created, emailed };
 }

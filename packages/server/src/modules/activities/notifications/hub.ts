@@ -1,7 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { sql } from 'kysely';
 import type { Platform } from '../../../platform/kernel.ts';
+import { listen } from '../../../platform/events/index.ts';
 import { NOTIFICATION_COLUMNS, unreadCount, type Notification } from './inbox.ts';
+
+/** Channel the reminders job notifies after writing notifications (commands/sendReminders.ts). */
+export const NOTIFICATION_CHANNEL = 'meridian_notifications';
 
 export interface HubOptions {
   pollMs?: number;
@@ -18,6 +22,8 @@ export interface HubOptions {
  * miss them: one poller per process reads the rows created after its high-water mark (index on
  * created_at) for the users connected here, every couple of seconds, and fans them out. It runs
  * only while at least one stream is open; stop() ends every stream and timer on app close.
+ * LISTEN on NOTIFICATION_CHANNEL wakes it early (PostgreSQL: a dedicated connection, held only
+ * while streams are open): that only cuts latency, the polls alone are what make delivery correct.
  */
 export class NotificationHub {
   readonly #platform: Platform;
@@ -31,6 +37,10 @@ export class NotificationHub {
   #mark: number | undefined;
   #poll: NodeJS.Timeout | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #unlisten: (() => Promise<void>) | undefined;
+  /** A poll is scheduled and has not started yet (so a wake-up may bring it forward). */
+  #waiting = false;
+  #again = false;
   #stopped = false;
 
   constructor(platform: Platform, options: HubOptions = {}) {
@@ -65,7 +75,7 @@ export class NotificationHub {
     const set = this.#streams.get(userId);
     set?.delete(res);
     if (set && !set.size) this.#streams.delete(userId);
-    if (!this.#streams.size) this.#idle();
+    if (!this.#streams.size) void this.#idle();
   }
 
   /** After the user read notifications through this process: their streams get the new count. */
@@ -76,11 +86,11 @@ export class NotificationHub {
     for (const res of set) send(res, 'unread', { count });
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.#stopped = true;
     for (const set of this.#streams.values()) for (const res of set) res.end();
     this.#streams.clear();
-    this.#idle();
+    await this.#idle();
   }
 
   async #start(): Promise<void> {
@@ -90,32 +100,61 @@ export class NotificationHub {
     }
     if (this.#stopped || !this.#streams.size) return;
     this.#schedule();
+    if (!this.#unlisten) {
+      const unlisten = await listen(this.#platform, { [NOTIFICATION_CHANNEL]: () => this.#wake() }).catch((error: unknown) => {
+        this.#platform.logger.warn({ err: error }, 'notification LISTEN failed; polling only');
+        return undefined;
+      });
+      // The last stream may have gone while LISTEN was being set up.
+      if (this.#stopped || !this.#streams.size) await unlisten?.();
+      else this.#unlisten = unlisten;
+    }
     this.#heartbeat ??= setInterval(() => {
       for (const set of this.#streams.values()) for (const res of set) res.write(': heartbeat\n\n');
     }, this.#heartbeatMs);
     this.#heartbeat.unref();
   }
 
-  #idle(): void {
+  async #idle(): Promise<void> {
     clearTimeout(this.#poll);
     clearInterval(this.#heartbeat);
     this.#poll = undefined;
     this.#heartbeat = undefined;
+    this.#waiting = false;
     // Delivery restarts from "now" when the next stream opens: the unread count covers the gap.
     this.#mark = undefined;
     this.#seen.clear();
+    const unlisten = this.#unlisten;
+    this.#unlisten = undefined;
+    await unlisten?.().catch(() => {});
   }
 
-  #schedule(): void {
+  /** A NOTIFY arrived: poll now instead of at the next tick (unless a poll is running). */
+  #wake(): void {
+    if (!this.#waiting) {
+      // A poll is running: it may have read before the new row committed, so go again right after.
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#poll);
+    this.#poll = undefined;
+    this.#schedule(0);
+  }
+
+  #schedule(delay = this.#pollMs): void {
     if (this.#poll || this.#stopped || !this.#streams.size) return;
+    this.#waiting = true;
     this.#poll = setTimeout(() => {
+      this.#waiting = false;
       this.#tick()
         .catch((error) => this.#platform.logger.warn({ err: error }, 'notification poll failed'))
         .finally(() => {
           this.#poll = undefined;
-          this.#schedule();
+          const again = this.#again;
+          this.#again = false;
+          this.#schedule(again ? 0 : this.#pollMs);
         });
-    }, this.#pollMs);
+    }, delay);
     this.#poll.unref();
   }
 

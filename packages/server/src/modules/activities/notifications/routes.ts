@@ -22,7 +22,7 @@ declare module 'fastify' {
 export function registerNotificationRoutes(app: FastifyInstance, platform: Platform): void {
   const hub = new NotificationHub(platform);
   const ctxOf = (request: FastifyRequest) => recordContext(platform, request);
-  app.addHook('preClose', async () => hub.stop());
+  app.addHook('preClose', () => hub.stop());
   app.decorate('notificationHub', hub);
 
   app.get('/api/v1/me/notifications', async (request) => listNotifications({ ctx: ctxOf(request), ...parseListQuery(request.query as Q) }));
