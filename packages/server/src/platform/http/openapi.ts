@@ -138,6 +138,7 @@ const SUMMARIES: Record<string, string> = {
   'POST /api/v1/lead/{id}/convert': 'Convert a lead to account, contact and opportunity',
   'POST /api/v1/opportunity/{id}/close': 'Close an opportunity as won, partially won or lost',
   'POST /api/v1/{object}/merge': 'Merge duplicates into a master record',
+  'POST /api/v1/{object}/{id}/activities': 'Log an activity linked to a record: {type: task|meeting|call|email_log|note, values}',
   'POST /api/v1/{object}/{id}/attachments': 'Attach a file to a record (multipart/form-data: file, description)',
   'GET /api/v1/attachment/{id}/content': 'Download the file of an attachment (?inline=1 for images and PDFs)',
   'GET /api/v1/webhooks': 'Webhook subscriptions (admins)',
