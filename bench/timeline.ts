@@ -198,7 +198,7 @@ async function main() {
     const naiveTimelineSql = () => {
       const tz = 'UTC';
       const parts = [
-        `SELECT 'task' AS kind, a.id::text AS item_id, COALESCE((a.due_date::timestamp AT TIME ZONE '${tz}'), a.created_at) AS at, (a.status IN ${OPEN} AND a.due_date >= current_date) AS upcoming, a.subject AS title, a.status::text AS status
+        `SELECT 'task' AS kind, a.id::text AS item_id, COALESCE((a.due_date::timestamp AT TIME ZONE '${tz}'), a.created_at) AS at, (a.status IN ${OPEN}) AS upcoming, a.subject AS title, a.status::text AS status
           FROM ${T.activity_link} l JOIN ${T.task} a ON a.id = l.activity_id::uuid WHERE l.record_object = 'account' AND l.record_id = $1 AND l.activity_object = 'task' AND l.deleted_at IS NULL AND a.deleted_at IS NULL`,
         ...(['meeting', 'call'] as const).map((k) => `SELECT '${k}', a.id::text, a.start_at, (a.status = 'scheduled' AND a.start_at > now()), a.subject, a.status::text
           FROM ${T.activity_link} l JOIN ${T[k]} a ON a.id = l.activity_id::uuid WHERE l.record_object = 'account' AND l.record_id = $1 AND l.activity_object = '${k}' AND l.deleted_at IS NULL AND a.deleted_at IS NULL`),
@@ -219,7 +219,7 @@ async function main() {
       const branch = (k: string, title: string, status: string, up: boolean) => `(SELECT '${k}' AS kind, l.activity_id AS item_id, ${up ? 0 : 1} AS bucket, l.sort_at AS at, ${title}::text AS title, ${status}::text AS status
           FROM ${T.activity_link} l JOIN ${T[k]} a ON a.id = l.activity_id::uuid
           WHERE l.record_object = 'account' AND l.record_id = $1 AND l.activity_object = '${k}' AND l.deleted_at IS NULL AND a.deleted_at IS NULL AND l.sort_at IS NOT NULL
-            AND ${up ? `l.upcoming_until > now() AND l.sort_at > now() - interval '2 days' ORDER BY l.sort_at, l.activity_id` : `(l.upcoming_until IS NULL OR l.upcoming_until <= now()) ORDER BY l.sort_at DESC, l.activity_id DESC`} LIMIT 51)`;
+            AND ${up ? `l.upcoming_until IS NOT NULL AND l.upcoming_until > now() ORDER BY l.sort_at, l.activity_id` : `(l.upcoming_until IS NULL OR l.upcoming_until <= now()) ORDER BY l.sort_at DESC, l.activity_id DESC`} LIMIT 51)`;
       const up = kinds.slice(0, 3).map(([k, t, st]) => branch(k, t, st, true));
       const past = [...kinds.map(([k, t, st]) => branch(k, t, st, false)),
         `(SELECT 'change', h.id::text, 1, h.occurred_at, NULL, NULL FROM record_history h WHERE h.object = 'account' AND h.record_id = $1::uuid

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-type Item = { kind: string; id: string; at: string; upcoming: boolean; title: string | null; status: string | null; change?: Record<string, unknown> };
+type Item = { kind: string; id: string; at: string; upcoming: boolean; overdue: boolean; title: string | null; status: string | null; change?: Record<string, unknown> };
 
 async function page(user: TestUser, object: string, id: string, query: string) {
   const res = await user.request('GET', `/api/v1/${object}/${id}/timeline${query}`);
@@ -62,14 +62,16 @@ describe('record timeline', () => {
     expect((await admin.request('PATCH', `/api/v1/opportunity/${opp.id}`, { body: { description: 'not of note' } })).status).toBe(200);
 
     const { items } = await all(admin, 'opportunity', opp.id, 50);
+    // "Upcoming & overdue": the overdue open task first (the oldest), then the future ones.
     const upcoming = items.filter((i) => i.upcoming).map((i) => i.id);
-    expect(upcoming).toEqual([soon.id, later.id]);
+    expect(upcoming).toEqual([past.id, soon.id, later.id]);
+    expect(items.filter((i) => i.overdue).map((i) => i.id)).toEqual([past.id]);
     const kinds = items.filter((i) => !i.upcoming).map((i) => i.kind);
     expect(kinds.filter((k) => k === 'change')).toHaveLength(3);
     const changes = items.filter((i) => i.kind === 'change').map((i) => [i.change!.operation, i.change!.field]);
     expect(changes).toEqual(expect.arrayContaining([['create', null], ['update', 'stage'], ['update', 'owner']]));
     expect(items.find((i) => i.kind === 'change' && i.change!.field === 'stage')!.change).toMatchObject({ old: 'prospecting', new: 'qualification', actor: admin.id });
-    for (const id of [past.id, cancelled.id, doneTask.id, note.id]) expect(items.find((i) => i.id === id)?.upcoming).toBe(false);
+    for (const id of [cancelled.id, doneTask.id, note.id]) expect(items.find((i) => i.id === id)?.upcoming).toBe(false);
     expect(items.find((i) => i.id === note.id)).toMatchObject({ kind: 'note', title: 'Met the buyer' });
     expectOrdered(items);
   });
@@ -120,9 +122,12 @@ describe('record timeline', () => {
     expect(items).toHaveLength(10_000);
     expect(new Set(items.map((i) => i.id)).size).toBe(10_000);
     expect(items.filter((i) => i.kind === 'change')).toHaveLength(1);
-    const openFutureTasks = items.filter((i) => i.kind === 'task' && i.upcoming).length;
-    const expected = await sql<{ n: number }>`SELECT count(*)::int AS n FROM obj_task WHERE subject LIKE 'Bulk task %' AND status = 'not_started' AND due_date >= current_date`.execute(db);
-    expect(openFutureTasks).toBe(expected.rows[0]!.n);
+    // Every open task is in the first part, the overdue ones flagged.
+    const openTasks = items.filter((i) => i.kind === 'task' && i.upcoming);
+    const expected = await sql<{ n: number; overdue: number }>`SELECT count(*)::int AS n, count(*) FILTER (WHERE due_date < current_date)::int AS overdue
+      FROM obj_task WHERE subject LIKE 'Bulk task %' AND status = 'not_started'`.execute(db);
+    expect(openTasks).toHaveLength(expected.rows[0]!.n);
+    expect(openTasks.filter((i) => i.overdue)).toHaveLength(expected.rows[0]!.overdue);
     expectOrdered(items);
     // A different page size walks the same sequence.
     const { items: again } = await all(admin, 'account', acc, 199);

@@ -8,6 +8,8 @@ export interface TimelineItem {
   id: string;
   at: string;
   upcoming: boolean;
+  /** An open task past its due date (listed with the upcoming items). */
+  overdue: boolean;
   title: string | null;
   status: string | null;
   owner: string | null;

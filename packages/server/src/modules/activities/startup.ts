@@ -18,6 +18,7 @@ export async function startActivities(platform: Platform): Promise<void> {
     // The timeline reads each kind's items of a record in (sort_at, activity_id) order, forwards
     // for upcoming ones and backwards for the rest, so a page costs its size, not the record's.
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__timeline ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL`.execute(ctx.trx);
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__open ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL AND upcoming_until IS NOT NULL`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__unsorted ON ${link} (activity_object, activity_id) WHERE sort_at IS NULL`.execute(ctx.trx);
     await backfillLinkSortKeys(ctx);
     // "My day" (queries/agenda.ts and the home page's overdue list) reads one user's items of a

@@ -11,11 +11,6 @@ import { TimelineItem } from './TimelineItem';
 import { useUserNames } from './useUserNames';
 import './timeline.css';
 
-const OPEN_TASK = ['not_started', 'in_progress', 'deferred'];
-
-/** An open task whose due day has passed: the server files it under history, people want it on top. */
-const isOverdue = (i: Item, now: number) => !i.upcoming && i.kind === 'task' && OPEN_TASK.includes(i.status ?? '') && Date.parse(i.at) < now;
-
 /**
  * The activity timeline of one record (ACT-1): quick actions, then "Upcoming & overdue" and
  * "History" from GET /{object}/{id}/timeline, paged with its cursor ("Load more").
@@ -33,10 +28,9 @@ export function TimelinePanel({ object, id, recordName }: { object: ObjectDef; i
   const items = (q.data?.pages ?? []).flatMap((p) => p.data);
   const names = useUserNames(items.flatMap((i) => [i.owner, i.change?.actor, ...changeUserIds(object, i.change)]).filter((x): x is string => !!x));
 
-  const now = Date.now();
-  const overdue = items.filter((i) => isOverdue(i, now)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const upcoming = [...overdue, ...items.filter((i) => i.upcoming)];
-  const history = items.filter((i) => !i.upcoming && !isOverdue(i, now));
+  // The server lists open tasks (overdue ones first) and future meetings and calls first.
+  const upcoming = items.filter((i) => i.upcoming);
+  const history = items.filter((i) => !i.upcoming);
 
   const setStatus = async (item: Item, status: string) => {
     setPending(item.id);
@@ -70,7 +64,7 @@ export function TimelinePanel({ object, id, recordName }: { object: ObjectDef; i
   const list = (label: string, entries: Item[]) => (
     <ul className="timeline-list" aria-label={label}>
       {entries.map((i) => (
-        <TimelineItem key={`${i.kind}-${i.id}`} item={i} object={object} names={names} overdue={isOverdue(i, now)} busy={pending === i.id} onToggleTask={(it, c) => void toggleTask(it, c)} />
+        <TimelineItem key={`${i.kind}-${i.id}`} item={i} object={object} names={names} overdue={i.overdue} busy={pending === i.id} onToggleTask={(it, c) => void toggleTask(it, c)} />
       ))}
     </ul>
   );

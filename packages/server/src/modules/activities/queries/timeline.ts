@@ -5,7 +5,7 @@ import type { RecordContext } from '../../../platform/records/context.ts';
 import { decodeCursor, encodeCursor } from '../../../platform/records/cursor.ts';
 import { getRecord } from '../../../platform/records/read.ts';
 import { ACTIVITY_OBJECTS, type ActivityObject } from '../objects.ts';
-import { tableOf } from '../context.ts';
+import { tableOf, todayIn } from '../context.ts';
 
 export const TIMELINE_MAX = 200;
 /** Field changes of note shown on a timeline, besides the creation of the record. */
@@ -16,6 +16,8 @@ export interface TimelineItem {
   id: string;
   at: string;
   upcoming: boolean;
+  /** An open task whose due date has passed (in the reader's time zone); it is listed with the upcoming items. */
+  overdue: boolean;
   title: string | null;
   status: string | null;
   owner: string | null;
@@ -31,6 +33,7 @@ interface Row {
   title: string | null;
   status: string | null;
   owner_id: string | null;
+  overdue: boolean | null;
   operation: string | null;
   field: string | null;
   old_value: unknown;
@@ -44,8 +47,9 @@ const UPCOMING_KINDS: readonly ActivityObject[] = ['task', 'meeting', 'call'];
  * The timeline of one record (ACT-1): activities linked to it (tasks, meetings, calls, logged
  * e-mails, notes, attachments) and its field changes of note, in one keyset-paginated list.
  *
- * Order: upcoming items (open tasks due today or later, scheduled meetings and calls in the
- * future) soonest first, then everything else newest first, ties by id in the same direction.
+ * Order: the "upcoming & overdue" part — open tasks (overdue ones first, as the oldest) and
+ * scheduled meetings and calls in the future — soonest first, then everything else newest
+ * first, ties by id in the same direction.
  * Each activity_link row carries its activity's sort_at and upcoming_until (rules/linkSortKeys.ts),
  * so every kind is read in index order — forwards for the upcoming part, backwards for history —
  * and a page reads about limit rows per kind, however many items the record has. "Now" is fixed
@@ -64,6 +68,7 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
   const recordId = args.id.toLowerCase();
   const queryKey = JSON.stringify(['timeline', object.apiName, recordId]);
   let now = new Date().toISOString();
+  const today = todayIn(ctx.actor.timeZone);
   let after: { bucket: number; at: string; id: string } | undefined;
   if (args.cursor) {
     const [n, bucket, at, id] = decodeCursor(ctx.platform.signingKey, args.cursor, queryKey, 4) as [string, number, string, string];
@@ -79,15 +84,15 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
     if (!def || !permissionsFor(ctx.actor, def).read) continue;
     const vis = visibilityCondition(ctx.actor, def, 'a');
     const { title, status } = activityColumns(kind);
+    const overdue = kind === 'task' ? sql`(a.due_date < ${today}::date AND l.upcoming_until > ${now}::timestamptz)` : sql`false`;
     const select = (bucket: number) => sql`SELECT ${kind}::text AS kind, l.activity_id AS item_id, ${bucket}::int AS bucket, l.sort_at AS at, ${title}::text AS title, ${status}::text AS status,
-        a.owner_id::text AS owner_id, NULL::text AS operation, NULL::text AS field, NULL::jsonb AS old_value, NULL::jsonb AS new_value
+        a.owner_id::text AS owner_id, ${overdue} AS overdue, NULL::text AS operation, NULL::text AS field, NULL::jsonb AS old_value, NULL::jsonb AS new_value
       FROM ${tableOf(ctx, 'activity_link')} l JOIN ${tableOf(ctx, kind)} a ON a.id = l.activity_id::uuid
       WHERE l.record_object = ${object.apiName} AND l.record_id = ${recordId} AND l.activity_object = ${kind}
         AND l.deleted_at IS NULL AND a.deleted_at IS NULL AND l.sort_at IS NOT NULL${vis ? sql` AND ${vis}` : sql``}`;
     if (UPCOMING_KINDS.includes(kind) && (!after || after.bucket === 0)) {
-      // An upcoming item happens at most a day before it stops being upcoming (a task's due day),
-      // so the range bound on sort_at is implied; it lets the index skip the record's history.
-      upcoming.push(sql`(${select(0)} AND l.upcoming_until > ${now}::timestamptz AND l.sort_at > ${now}::timestamptz - interval '2 days'
+      // Read through the partial index of items that can be upcoming (upcoming_until set).
+      upcoming.push(sql`(${select(0)} AND l.upcoming_until IS NOT NULL AND l.upcoming_until > ${now}::timestamptz
         ${after ? sql`AND (l.sort_at, l.activity_id) > (${after.at}::timestamptz, ${after.id}::text)` : sql``}
         ORDER BY l.sort_at, l.activity_id LIMIT ${take})`);
     }
@@ -100,7 +105,7 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
     return def && isFieldReadable(ctx.actor, object, def);
   });
   history.push(sql`(SELECT 'change' AS kind, h.id::text AS item_id, 1 AS bucket, h.occurred_at AS at, NULL::text AS title, NULL::text AS status,
-      h.actor_id::text AS owner_id, h.operation, h.field, h.old_value, h.new_value
+      h.actor_id::text AS owner_id, false AS overdue, h.operation, h.field, h.old_value, h.new_value
     FROM record_history h
     WHERE h.object = ${object.apiName} AND h.record_id = ${recordId}::uuid
       AND ((h.field IS NULL AND h.operation <> 'update')${fields.length ? sql` OR (h.operation = 'update' AND h.field IN (${sql.join(fields)}))` : sql``})
@@ -145,7 +150,7 @@ function activityColumns(kind: ActivityObject): { title: RawBuilder<unknown>; st
 
 function toItem(row: Row): TimelineItem {
   const at = row.at instanceof Date ? row.at.toISOString() : new Date(row.at).toISOString();
-  const item: TimelineItem = { kind: row.kind as TimelineItem['kind'], id: row.item_id, at, upcoming: Number(row.bucket) === 0, title: row.title, status: row.status, owner: row.owner_id };
+  const item: TimelineItem = { kind: row.kind as TimelineItem['kind'], id: row.item_id, at, upcoming: Number(row.bucket) === 0, overdue: row.overdue === true, title: row.title, status: row.status, owner: row.owner_id };
   if (row.kind === 'change') {
     item.owner = null;
     item.change = { operation: row.operation!, field: row.field, old: row.old_value ?? null, new: row.new_value ?? null, actor: row.owner_id };

@@ -9,8 +9,9 @@ import { tableOf } from '../context.ts';
  * activity_link row carries copies of what orders its activity (docs/decisions/0006):
  *   sort_at         when the activity happens: a task's due date (midnight in its owner's time
  *                   zone), a meeting's or call's start, an e-mail's sent time, else its creation;
- *   upcoming_until  until when it counts as upcoming: the end of an open task's due day, the
- *                   start of a scheduled meeting or call; NULL when it never does.
+ *   upcoming_until  until when it belongs to the "upcoming & overdue" part: for ever while a task
+ *                   is open (so an overdue task stays on top until it is done), until the start
+ *                   of a scheduled meeting or call; NULL when it never does.
  * They are derived data, refreshed here whenever an activity or a link is written, so they are
  * not user fields and write no history.
  */
@@ -20,7 +21,7 @@ export function sortKeyColumns(kind: ActivityObject): { sortAt: RawBuilder<unkno
     case 'task':
       return {
         sortAt: sql`COALESCE((a.due_date::timestamp AT TIME ZONE ${zone}), a.created_at)`,
-        upcomingUntil: sql`CASE WHEN a.status IN (${sql.join([...OPEN_TASK_STATUSES])}) AND a.due_date IS NOT NULL THEN ((a.due_date + 1)::timestamp AT TIME ZONE ${zone}) END`,
+        upcomingUntil: sql`CASE WHEN a.status IN (${sql.join([...OPEN_TASK_STATUSES])}) THEN 'infinity'::timestamptz END`,
       };
     case 'meeting':
     case 'call':
