@@ -22,6 +22,7 @@ import { RolesPage } from './features/admin/RolesPage';
 import { ProfilesPage } from './features/admin/ProfilesPage';
 import { SharingPage } from './features/admin/SharingPage';
 import { ErrorState } from './components/PageState';
+import { BookingPage } from './features/booking/BookingPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -47,6 +48,16 @@ const setupRoute = createRoute({
   path: '/setup',
   validateSearch: (s: Record<string, unknown>) => ({ token: str(s.token) }),
   component: () => <SetupPage token={setupRoute.useSearch().token ?? ''} />,
+});
+
+// Public booking page of a scheduling link: for visitors without an account, outside the app layout.
+const bookingRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/book/$slug',
+  component: function BookingRoute() {
+    const { slug } = bookingRoute.useParams();
+    return <BookingPage key={slug} slug={slug} />;
+  },
 });
 
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: AppLayout });
@@ -140,6 +151,7 @@ const sharingRoute = createRoute({ getParentRoute: () => appRoute, path: '/setti
 const routeTree = rootRoute.addChildren([
   loginRoute,
   setupRoute,
+  bookingRoute,
   appRoute.addChildren([homeRoute, calendarRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
