@@ -131,6 +131,28 @@ describe('my day and the calendar', () => {
     expect((await h.api('GET', `/task/${overdue.id}`)).status).toBe('completed');
   });
 
+  test('a day with nothing in it invites planning', async () => {
+    const newcomer = { email: 'newcomer@example.com', password: 'newcomer-password-1' };
+    const { id } = await h.server.createUser({ ...newcomer, profile: 'standard', firstName: 'Nia', lastName: 'Newcomer' });
+    await h.api('PATCH', `/user/${id}`, { locale: 'en-GB' });
+    const context = await h.browser.newContext({ baseURL: h.server.url, viewport: { width: 1280, height: 860 }, locale: 'en-GB', timezoneId: 'UTC' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, newcomer);
+      const empty = page.getByRole('region', { name: 'Nothing scheduled today — plan your day' });
+      await empty.getByRole('link', { name: 'New task' }).waitFor();
+      await empty.getByRole('button', { name: 'New meeting' }).waitFor();
+      await page.getByRole('region', { name: 'Overdue tasks' }).getByText('Nothing overdue. Well done.').waitFor();
+      // Her locale is en-GB: weeks start on Monday (Ada's en-US ones on Sunday).
+      await page.goto('/calendar?view=week&date=2026-03-11');
+      await page.getByTestId('day-2026-03-09').waitFor();
+      expect(await page.locator('[data-testid^="day-"]').first().getAttribute('data-testid')).toBe('day-2026-03-09');
+      await page.getByText('Nothing scheduled in this week.', { exact: false }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the home page at phone width', async () => {
     const { page } = h;
     await atPhoneWidth(h, async () => {

@@ -102,7 +102,7 @@ export function CalendarPage({ view: viewParam, date: dateParam }: { view?: Cale
       )}
       {agenda.isSuccess && items.length === 0 && (
         <Text c="dimmed" size="sm">
-          Nothing scheduled in this {unit}. Click a free time to plan a meeting.
+          Nothing scheduled in this {unit}. {view === 'month' ? 'Open a day' : 'Click a free time'} to plan a meeting, or use New meeting.
         </Text>
       )}
       <Text c="dimmed" size="xs">
