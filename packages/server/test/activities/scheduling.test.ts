@@ -111,6 +111,12 @@ describe('public booking page', () => {
     expect(custom.body.errors[0]).toMatchObject({ field: 'apiName', code: 'reserved' });
   });
 
+  it('is in the OpenAPI document', async () => {
+    const doc = (await admin.request('GET', '/api/v1/openapi.json')).body;
+    expect(doc.paths['/api/v1/public/booking/{slug}'].post.summary).toMatch(/book a slot/);
+    expect(doc.paths['/api/v1/public/booking/{slug}/slots'].get.summary).toMatch(/free slots/);
+  });
+
   it('checks the slot window', async () => {
     const link = await createLink(await host(), {});
     const v = visitor();
@@ -127,7 +133,7 @@ describe('public booking page', () => {
 describe('free slots', () => {
   it('follows the weekly hours on the wall clock across a DST change', async () => {
     const owner = await host('America/New_York');
-    const link = await createLink(owner, { duration_minutes: 60, availability: '{"mon":[["09:00","10:00"]],"sat":[["01:00","04:00"]]}', max_days_ahead: 30 });
+    const link = await createLink(owner, { duration_minutes: 60, availability: '{"mon":[["09:00","10:00"]],"sun":[["01:00","04:00"]]}', max_days_ahead: 30 });
     // US DST starts on Sunday 10 March 2030: 09:00 New York is 14:00Z before, 13:00Z after.
     const r = await getFreeSlots({ platform: server.platform, slug: link.slug, window: { from: '2030-03-04', to: '2030-03-18' }, now: new Date('2030-03-01T00:00:00Z') });
     const mondays = r.data.filter((s) => DateTime.fromISO(s.start, { zone: 'America/New_York' }).weekday === 1);
@@ -136,6 +142,9 @@ describe('free slots', () => {
       { start: '2030-03-11T13:00:00Z', end: '2030-03-11T14:00:00Z' },
       { start: '2030-03-18T13:00:00Z', end: '2030-03-18T14:00:00Z' },
     ]);
+    // On the night of the change, 01:00–04:00 local is two hours long: 02:00–03:00 does not exist.
+    const sundays = r.data.filter((s) => DateTime.fromISO(s.start, { zone: 'America/New_York' }).weekday === 7).map((s) => s.start);
+    expect(sundays).toEqual(['2030-03-10T06:00:00Z', '2030-03-10T07:00:00Z', '2030-03-17T05:00:00Z', '2030-03-17T06:00:00Z', '2030-03-17T07:00:00Z']);
     expect(r.timeZone).toBe('America/New_York');
   });
 
