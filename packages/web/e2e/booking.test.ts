@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { expectAccessible, screenshot, screenshotOnFailure, startHarness, type Harness } from './harness';
+import { expectAccessible, screenshot, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /**
  * The public booking page of a scheduling link (ACT-4): a visitor without an account, on a
@@ -14,11 +14,13 @@ describe('public booking page', () => {
   let visitor: BrowserContext;
   let page: Page;
   let hostId: string;
+  let linkId: string;
 
   beforeAll(async () => {
     h = await startHarness();
     const link = await h.api('POST', '/booking_link', { name: 'Intro call', slug: 'intro-e2e', duration_minutes: 30, time_zone: 'UTC', availability: ALL_DAY, min_notice_hours: 0, location: 'Video call', description: 'A first talk about your needs.' });
     hostId = link.owner;
+    linkId = link.id;
     visitor = await h.browser.newContext({ baseURL: h.server.url, viewport: { width: 390, height: 844 }, locale: 'en-GB', timezoneId: VISITOR_ZONE });
     page = await visitor.newPage();
     page.setDefaultTimeout(15_000);
@@ -82,6 +84,15 @@ describe('public booking page', () => {
     expect(quick).toBe(201);
     await times.first().waitFor();
     await page.unroute('**/api/v1/public/booking/intro-e2e');
+  });
+
+  test('the host copies the public link from the record page', async () => {
+    await h.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await signIn(h.page);
+    await h.page.goto(`/o/booking_link/${linkId}`);
+    await h.page.getByRole('button', { name: 'Copy public link' }).click();
+    await h.page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await h.page.evaluate(() => navigator.clipboard.readText())).toBe(`${h.server.url}/book/intro-e2e`);
   });
 
   test('an unknown link says so', async () => {

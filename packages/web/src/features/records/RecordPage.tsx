@@ -18,6 +18,7 @@ import { HistoryTab } from './HistoryTab';
 import { RelatedList, relatedListsOf } from './RelatedList';
 import { AccountRollup, AccountTree, TeamPanel } from '../sales/AccountPanels';
 import { ConvertLeadDialog } from '../sales/ConvertLeadDialog';
+import { CopyBookingLink } from '../booking/CopyBookingLink';
 import { CLOSED_STAGES, CloseOpportunityDialog } from '../sales/CloseOpportunityDialog';
 import { MERGEABLE } from '../../api/sales';
 import { AnchorLink, ButtonLink } from '../../components/links';
@@ -122,6 +123,7 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
           </Stack>
           <Group gap="xs">
             {isLead && !converted && <Button onClick={() => setConverting(true)}>Convert</Button>}
+            {object.apiName === 'booking_link' && typeof record.slug === 'string' && <CopyBookingLink slug={record.slug} />}
             {isOpp && !oppClosed && <Button onClick={() => setClosing(true)}>Close deal</Button>}
             {MERGEABLE.includes(object.apiName) && !converted && (
               <ButtonLink variant="default" to="/merge/$object" params={{ object: object.apiName }} search={{ ids: id }}>Merge</ButtonLink>
