@@ -43,15 +43,17 @@ export function CalendarPage({ view: viewParam, date: dateParam }: { view?: Cale
 
   const go = (next: { view?: CalendarView; date?: PlainDate }) => navigate({ to: '/calendar', search: { view: next.view ?? view, date: next.date ?? date } });
 
+  // Re-subscribed on every render on purpose: the handler always sees the current view and date.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || newMeeting) return;
       const t = e.target as HTMLElement | null;
       // Typing in a field, or working inside a dialog or popover, is not a calendar command.
       if (t?.closest('input, textarea, select, [contenteditable="true"], [role="dialog"], [role="listbox"], [role="menu"]')) return;
-      if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') go({ date: step(view, date, e.key === 'ArrowLeft' ? -1 : 1) });
-      else if (e.key === 't') go({ date: today });
-      else if (SHORTCUTS[e.key]) go({ view: SHORTCUTS[e.key] });
+      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      if (key === 'ArrowLeft' || key === 'ArrowRight') go({ date: step(view, date, key === 'ArrowLeft' ? -1 : 1) });
+      else if (key === 't') go({ date: today });
+      else if (SHORTCUTS[key]) go({ view: SHORTCUTS[key] });
       else return;
       e.preventDefault();
     };
@@ -59,7 +61,7 @@ export function CalendarPage({ view: viewParam, date: dateParam }: { view?: Cale
     return () => window.removeEventListener('keydown', onKey);
   });
 
-  const unit = view === 'day' ? 'day' : view === 'week' ? 'week' : 'month';
+  const unit = view;
   const items = agenda.data?.data ?? [];
   const openDay = (d: PlainDate) => go({ view: 'day', date: d });
   const openSlot = (d: PlainDate, minutes: number) => setNewMeeting(slotStart(d, minutes, timeZone));
