@@ -257,11 +257,12 @@ async function main() {
       return out;
     };
     const rawOverdue = async () => (await raw!.query<{ id: string }>(
-      `SELECT id, subject, due_date, status, priority FROM ${T.task} WHERE owner_id = $1 AND deleted_at IS NULL AND status IN ${OPEN} AND due_date < $2::date ORDER BY due_date, id LIMIT 50`, [U, today])).rows.map((x) => x.id);
+      `SELECT id, subject, due_date, status, priority FROM ${T.task} WHERE owner_id = $1 AND deleted_at IS NULL AND status IN ${OPEN} AND due_date < $2::date AND recurrence_rule IS NULL ORDER BY due_date, id LIMIT 50`, [U, today])).rows.map((x) => x.id);
 
     const repCtx = { platform, actor: rep.actor };
     const task = platform.registry.requireObject('task');
-    const overdueFilter = { and: [{ field: 'owner', op: 'eq', value: U }, { field: 'status', op: 'in', value: ['not_started', 'in_progress', 'deferred'] }, { field: 'due_date', op: 'lt', value: today }] };
+    // The home page's condition (packages/web/src/features/home/OverdueTasks.tsx).
+    const overdueFilter = { and: [{ field: 'owner', op: 'eq', value: U }, { field: 'status', op: 'in', value: ['not_started', 'in_progress', 'deferred'] }, { field: 'due_date', op: 'lt', value: { relative: 'today' } }, { field: 'recurrence_rule', op: 'isNull' }] };
     const overdueFields = ['subject', 'due_date', 'status', 'priority'];
     const svcTimeline = async () => (await getTimeline({ ctx: adminCtx, object: 'account', id: X, limit: 50 })).data.map((x) => x.id);
     const svcAgenda = async () => (await getAgenda({ ctx: repCtx, from: win.from, to: win.to })).map((o) => (o.recurring ? `${o.id}@${o.start ?? o.dueDate}` : o.id));

@@ -20,7 +20,9 @@ export function overdueFilter(userId: string): Condition {
   return {
     and: [
       { field: 'owner', op: 'eq', value: userId },
-      { field: 'status', op: 'nin', value: ['completed', 'cancelled'] },
+      // "in" the open statuses (not "nin" the closed ones): the server's partial index of open
+      // tasks by owner and due date serves exactly this condition.
+      { field: 'status', op: 'in', value: ['not_started', 'in_progress', 'deferred'] },
       { field: 'due_date', op: 'lt', value: { relative: 'today' } },
       { field: 'recurrence_rule', op: 'isNull' },
     ],
