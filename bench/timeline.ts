@@ -216,12 +216,14 @@ async function main() {
     // The best hand-written query on the same schema: each kind in sort-key index order, one page each, merged.
     const keyedTimelineSql = () => {
       const kinds: Array<[string, string, string]> = [['task', 'a.subject', 'a.status'], ['meeting', 'a.subject', 'a.status'], ['call', 'a.subject', 'a.status'], ['email_log', 'a.subject', 'a.direction'], ['note', 'a.title', 'NULL']];
-      const branch = (k: string, title: string, status: string, up: boolean) => `(SELECT '${k}' AS kind, l.activity_id AS item_id, ${up ? 0 : 1} AS bucket, l.sort_at AS at, ${title}::text AS title, ${status}::text AS status
+      const branch = (k: string, title: string, status: string, up: 'up' | 'never' | 'passed') => `(SELECT '${k}' AS kind, l.activity_id AS item_id, ${up === 'up' ? 0 : 1} AS bucket, l.sort_at AS at, ${title}::text AS title, ${status}::text AS status
           FROM ${T.activity_link} l JOIN ${T[k]} a ON a.id = l.activity_id::uuid
           WHERE l.record_object = 'account' AND l.record_id = $1 AND l.activity_object = '${k}' AND l.deleted_at IS NULL AND a.deleted_at IS NULL AND l.sort_at IS NOT NULL
-            AND ${up ? `l.upcoming_until IS NOT NULL AND l.upcoming_until > now() ORDER BY l.sort_at, l.activity_id` : `(l.upcoming_until IS NULL OR l.upcoming_until <= now()) ORDER BY l.sort_at DESC, l.activity_id DESC`} LIMIT 51)`;
-      const up = kinds.slice(0, 3).map(([k, t, st]) => branch(k, t, st, true));
-      const past = [...kinds.map(([k, t, st]) => branch(k, t, st, false)),
+            AND ${up === 'up' ? `l.upcoming_until IS NOT NULL AND l.upcoming_until > now() ORDER BY l.sort_at, l.activity_id`
+              : up === 'never' ? `l.upcoming_until IS NULL ORDER BY l.sort_at DESC, l.activity_id DESC`
+              : `l.upcoming_until IS NOT NULL AND l.upcoming_until <= now() AND l.sort_at <= now() ORDER BY l.sort_at DESC, l.activity_id DESC`} LIMIT 51)`;
+      const up = kinds.slice(0, 3).map(([k, t, st]) => branch(k, t, st, 'up'));
+      const past = [...kinds.map(([k, t, st]) => branch(k, t, st, 'never')), ...kinds.slice(0, 3).map(([k, t, st]) => branch(k, t, st, 'passed')),
         `(SELECT 'change', h.id::text, 1, h.occurred_at, NULL, NULL FROM record_history h WHERE h.object = 'account' AND h.record_id = $1::uuid
             AND ((h.field IS NULL AND h.operation <> 'update') OR (h.operation = 'update' AND h.field IN ('owner'))) ORDER BY h.occurred_at DESC, h.id DESC LIMIT 51)`];
       return `(SELECT * FROM (${up.join(' UNION ALL ')}) p ORDER BY at, item_id LIMIT 51) UNION ALL (SELECT * FROM (${past.join(' UNION ALL ')}) p ORDER BY at DESC, item_id DESC LIMIT 51)`;
@@ -240,16 +242,20 @@ async function main() {
       const out: string[] = [];
       for (const k of ['meeting', 'call']) {
         const r = await raw!.query<{ id: string; start_at: Date; end_at: Date | null; time_zone: string | null; recurrence_rule: string | null }>(
-          `SELECT id, subject, status, start_at, end_at, time_zone, recurrence_rule FROM ${T[k]} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3
-             AND (recurrence_rule IS NOT NULL OR COALESCE(end_at, start_at) >= $2)`, [U, win.from, win.to]);
+          `SELECT id, subject, status, start_at, end_at, time_zone, recurrence_rule FROM ${T[k]} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NOT NULL
+           UNION ALL
+           SELECT id, subject, status, start_at, end_at, time_zone, recurrence_rule FROM ${T[k]} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NULL
+             AND COALESCE(end_at, start_at) >= $2`, [U, win.from, win.to]);
         for (const e of r.rows) {
           if (!e.recurrence_rule) out.push(e.id);
           else for (const s of expandInstants({ rule: e.recurrence_rule, start: e.start_at, timeZone: e.time_zone || repTz, from: new Date(win.from.getTime() - 1_800_000), to: win.to, exceptions: new Set<string>() })) if (s.getTime() + 1_800_000 >= win.from.getTime()) out.push(`${e.id}@${s.toISOString().replace('.000Z', 'Z')}`);
         }
       }
       const t = await raw!.query<{ id: string; due_date: string; recurrence_rule: string | null }>(
-        `SELECT id, subject, status, due_date::text AS due_date, recurrence_rule FROM ${T.task} WHERE owner_id = $1 AND deleted_at IS NULL AND due_date IS NOT NULL AND due_date <= $3::date
-           AND (recurrence_rule IS NOT NULL OR due_date >= $2::date)`, [U, today, today]);
+        `SELECT id, subject, status, due_date::text AS due_date, recurrence_rule FROM ${T.task} WHERE owner_id = $1 AND deleted_at IS NULL AND due_date <= $3::date AND recurrence_rule IS NOT NULL
+           UNION ALL
+           SELECT id, subject, status, due_date::text AS due_date, recurrence_rule FROM ${T.task} WHERE owner_id = $1 AND deleted_at IS NULL AND due_date <= $3::date
+             AND recurrence_rule IS NULL AND due_date >= $2::date`, [U, today, today]);
       for (const x of t.rows) {
         if (!x.recurrence_rule) out.push(x.id);
         else for (const d of expandDates({ rule: x.recurrence_rule, start: x.due_date, from: today, to: today, exceptions: new Set<string>() })) out.push(`${x.id}@${d}`);
@@ -280,7 +286,8 @@ async function main() {
     await explain('timeline (hand-written, sort keys)', keyedTimelineSql(), [X]);
     await explain('timeline (hand-written, no sort keys)', naiveTimelineSql(), [X]);
     await explain('overdue (hand-written)', `SELECT id FROM ${T.task} WHERE owner_id = $1 AND deleted_at IS NULL AND status IN ${OPEN} AND due_date < $2::date ORDER BY due_date, id LIMIT 50`, [U, today]);
-    await explain('agenda, meetings (hand-written)', `SELECT id FROM ${T.meeting} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND (recurrence_rule IS NOT NULL OR COALESCE(end_at, start_at) >= $2)`, [U, win.from, win.to]);
+    await explain('agenda, meetings (hand-written)', `SELECT id FROM ${T.meeting} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NOT NULL
+       UNION ALL SELECT id FROM ${T.meeting} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NULL AND COALESCE(end_at, start_at) >= $2`, [U, win.from, win.to]);
 
     app = await buildApp(platform);
     await app.listen({ port: 0, host: '127.0.0.1' });

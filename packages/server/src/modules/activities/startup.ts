@@ -17,8 +17,10 @@ export async function startActivities(platform: Platform): Promise<void> {
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__record ON ${link} (record_object, record_id, activity_object) WHERE deleted_at IS NULL`.execute(ctx.trx);
     // The timeline reads each kind's items of a record in (sort_at, activity_id) order, forwards
     // for upcoming ones and backwards for the rest, so a page costs its size, not the record's.
-    await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__timeline ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL`.execute(ctx.trx);
+    // Two partial indexes: items that can be upcoming (upcoming_until set) and those that never are.
+    await sql`DROP INDEX IF EXISTS ix_act__activity_link__timeline`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__open ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL AND upcoming_until IS NOT NULL`.execute(ctx.trx);
+    await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__closed ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL AND upcoming_until IS NULL`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__unsorted ON ${link} (activity_object, activity_id) WHERE sort_at IS NULL`.execute(ctx.trx);
     await backfillLinkSortKeys(ctx);
     // "My day" (queries/agenda.ts and the home page's overdue list) reads one user's items of a

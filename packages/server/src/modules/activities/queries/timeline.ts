@@ -96,9 +96,16 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
         ${after ? sql`AND (l.sort_at, l.activity_id) > (${after.at}::timestamptz, ${after.id}::text)` : sql``}
         ORDER BY l.sort_at, l.activity_id LIMIT ${take})`);
     }
-    history.push(sql`(${select(1)} AND (l.upcoming_until IS NULL OR l.upcoming_until <= ${now}::timestamptz)
-      ${after?.bucket === 1 ? sql`AND (l.sort_at, l.activity_id) < (${after.at}::timestamptz, ${after.id}::text)` : sql``}
-      ORDER BY l.sort_at DESC, l.activity_id DESC LIMIT ${take})`);
+    // History is read from two partial indexes, each backwards: items that are never upcoming,
+    // and those whose time has passed (a meeting or call still "scheduled" after its start; its
+    // upcoming_until is its start, so sort_at <= now bounds the scan). One index for both would
+    // make every page step over all the record's future items first.
+    const before = after?.bucket === 1 ? sql`AND (l.sort_at, l.activity_id) < (${after.at}::timestamptz, ${after.id}::text)` : sql``;
+    history.push(sql`(${select(1)} AND l.upcoming_until IS NULL ${before} ORDER BY l.sort_at DESC, l.activity_id DESC LIMIT ${take})`);
+    if (UPCOMING_KINDS.includes(kind)) {
+      history.push(sql`(${select(1)} AND l.upcoming_until IS NOT NULL AND l.upcoming_until <= ${now}::timestamptz AND l.sort_at <= ${now}::timestamptz ${before}
+        ORDER BY l.sort_at DESC, l.activity_id DESC LIMIT ${take})`);
+    }
   }
   const fields = TIMELINE_FIELDS.filter((f) => {
     const def = ctx.platform.registry.getField(object, f);
