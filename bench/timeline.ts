@@ -245,7 +245,10 @@ async function main() {
           `SELECT id, subject, status, start_at, end_at, time_zone, recurrence_rule FROM ${T[k]} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NOT NULL
            UNION ALL
            SELECT id, subject, status, start_at, end_at, time_zone, recurrence_rule FROM ${T[k]} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NULL
-             AND COALESCE(end_at, start_at) >= $2`, [U, win.from, win.to]);
+             AND (end_at IS NULL OR end_at - start_at <= interval '1 day') AND start_at >= $2::timestamptz - interval '1 day' AND COALESCE(end_at, start_at) >= $2
+           UNION ALL
+           SELECT id, subject, status, start_at, end_at, time_zone, recurrence_rule FROM ${T[k]} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NULL
+             AND end_at - start_at > interval '1 day' AND end_at >= $2`, [U, win.from, win.to]);
         for (const e of r.rows) {
           if (!e.recurrence_rule) out.push(e.id);
           else for (const s of expandInstants({ rule: e.recurrence_rule, start: e.start_at, timeZone: e.time_zone || repTz, from: new Date(win.from.getTime() - 1_800_000), to: win.to, exceptions: new Set<string>() })) if (s.getTime() + 1_800_000 >= win.from.getTime()) out.push(`${e.id}@${s.toISOString().replace('.000Z', 'Z')}`);
@@ -287,7 +290,9 @@ async function main() {
     await explain('timeline (hand-written, no sort keys)', naiveTimelineSql(), [X]);
     await explain('overdue (hand-written)', `SELECT id FROM ${T.task} WHERE owner_id = $1 AND deleted_at IS NULL AND status IN ${OPEN} AND due_date < $2::date ORDER BY due_date, id LIMIT 50`, [U, today]);
     await explain('agenda, meetings (hand-written)', `SELECT id FROM ${T.meeting} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NOT NULL
-       UNION ALL SELECT id FROM ${T.meeting} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NULL AND COALESCE(end_at, start_at) >= $2`, [U, win.from, win.to]);
+       UNION ALL SELECT id FROM ${T.meeting} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NULL
+         AND (end_at IS NULL OR end_at - start_at <= interval '1 day') AND start_at >= $2::timestamptz - interval '1 day' AND COALESCE(end_at, start_at) >= $2
+       UNION ALL SELECT id FROM ${T.meeting} WHERE owner_id = $1 AND deleted_at IS NULL AND start_at < $3 AND recurrence_rule IS NULL AND end_at - start_at > interval '1 day' AND end_at >= $2`, [U, win.from, win.to]);
 
     app = await buildApp(platform);
     await app.listen({ port: 0, host: '127.0.0.1' });

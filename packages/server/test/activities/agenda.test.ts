@@ -38,3 +38,21 @@ describe('agenda locations', () => {
     expect(mine).not.toHaveProperty('location');
   });
 });
+
+describe('agenda window', () => {
+  it('finds one-off items that overlap the window: short, long, open-ended, and not those that end before it', async () => {
+    const rep = await server.createUser();
+    const at = (subject: string, start: string, end?: string) => buildRecord(rep, 'meeting', { subject, start_at: start, ...(end ? { end_at: end } : {}) });
+    const overnight = await at('Overnight', '2031-03-31T20:00:00Z', '2031-04-01T04:00:00Z');
+    const trade = await at('Trade fair', '2031-03-28T08:00:00Z', '2031-04-02T18:00:00Z');
+    const inside = await at('Inside', '2031-04-03T09:00:00Z', '2031-04-03T10:00:00Z');
+    const noEnd = await at('No end', '2031-04-07T23:00:00Z');
+    const before = await at('Before', '2031-03-31T09:00:00Z', '2031-03-31T23:59:00Z');
+    const longBefore = await at('Long before', '2031-03-01T09:00:00Z', '2031-03-20T09:00:00Z');
+    const after = await at('After', '2031-04-08T00:00:00Z', '2031-04-08T01:00:00Z');
+    // The user's zone is UTC: the window is [1 Apr, 8 Apr) UTC.
+    const ids = (await agenda(rep)).map((o) => o.id);
+    for (const m of [overnight, trade, inside, noEnd]) expect(ids).toContain(m.id);
+    for (const m of [before, longBefore, after]) expect(ids).not.toContain(m.id);
+  });
+});

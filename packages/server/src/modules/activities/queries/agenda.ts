@@ -83,15 +83,17 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
     // Field-level security applies here as on every read: no location for those who may not see it.
     const locationField = object === 'meeting' ? def.fields.find((f) => f.apiName === 'location') : undefined;
     const withLocation = locationField !== undefined && isFieldReadable(ctx.actor, def, locationField);
-    const r = await sql<EventRow>`SELECT a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions,
-        ${withLocation ? sql`a.location` : sql`NULL`} AS location
-      FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}
-        AND a.recurrence_rule IS NOT NULL${vis ? sql` AND ${vis}` : sql``}
+    // Three disjoint parts, each on its own partial index (startup.ts): recurring series (expanded
+    // below), one-off items of at most a day, found by their start in [from − 1 day, to), and the
+    // rare longer ones. A single "ends after from" condition would read every future item.
+    const cols = sql`a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions, ${withLocation ? sql`a.location` : sql`NULL`} AS location`;
+    const base = sql`FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}${vis ? sql` AND ${vis}` : sql``}`;
+    const r = await sql<EventRow>`SELECT ${cols} ${base} AND a.recurrence_rule IS NOT NULL
       UNION ALL
-      SELECT a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions,
-        ${withLocation ? sql`a.location` : sql`NULL`} AS location
-      FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}
-        AND a.recurrence_rule IS NULL AND COALESCE(a.end_at, a.start_at) >= ${from}${vis ? sql` AND ${vis}` : sql``}`.execute(db);
+      SELECT ${cols} ${base} AND a.recurrence_rule IS NULL AND (a.end_at IS NULL OR a.end_at - a.start_at <= interval '1 day')
+        AND a.start_at >= ${from}::timestamptz - interval '1 day' AND COALESCE(a.end_at, a.start_at) >= ${from}
+      UNION ALL
+      SELECT ${cols} ${base} AND a.recurrence_rule IS NULL AND a.end_at - a.start_at > interval '1 day' AND a.end_at >= ${from}`.execute(db);
     for (const row of r.rows) {
       const start = new Date(row.start_at);
       const duration = row.end_at ? new Date(row.end_at).getTime() - start.getTime() : null;
