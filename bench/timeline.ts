@@ -28,7 +28,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import pg from 'pg';
-import { assertLocal, describeMachine, fmt, measurePlan, resultTable, runHttpInWorker, runLoad, type Runner } from './lib.ts';
+import { assertLocal, captureQueries, describeMachine, fmt, measurePlan, resultTable, runHttpInWorker, runLoad, type Runner } from './lib.ts';
 
 interface Options {
   items: number;
@@ -282,6 +282,11 @@ async function main() {
     const checks: Array<[string, string[], string[]]> = [['timeline', await rawTimeline(), await svcTimeline()], ['timeline (no sort keys)', await naiveTimeline(), await svcTimeline()], ['agenda', await rawAgenda(), await svcAgenda()], ['overdue', await rawOverdue(), await svcOverdue()]];
     for (const [name, a, b] of checks) console.log(`${name}: raw ${a.length} items, Meridian ${b.length}, same: ${same(a, b) ? 'yes' : 'NO'}`);
 
+    // Round trips behind one call of each Meridian side.
+    for (const [name, fn] of [['timeline', svcTimeline], ['agenda', svcAgenda], ['overdue', svcOverdue]] as const) {
+      const qs = await captureQueries(async () => void (await fn()));
+      console.log(`${name}: ${qs.length} statements — ${qs.map((q) => q.text.replace(/\s+/g, ' ').slice(0, 60)).join(' | ')}`);
+    }
     const explain = async (label: string, q: string, params: unknown[]) => {
       const r = await raw!.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${q}`, params);
       console.log(`\n${label}:\n${r.rows.map((x: Record<string, string>) => `  ${x['QUERY PLAN']}`).join('\n')}`);

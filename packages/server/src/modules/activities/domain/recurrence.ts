@@ -1,5 +1,5 @@
 import * as rruleNs from 'rrule';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { FieldError } from '../../../platform/errors.ts';
 
 // rrule ships CommonJS: under Node's ESM loader its exports are on `default`.
@@ -71,6 +71,18 @@ export function parseExceptions(text: unknown): Set<string> {
   return new Set(typeof text === 'string' ? text.split(/[\s,]+/).filter(Boolean) : []);
 }
 
+// Checking a zone through luxon costs ~40 µs a call (it works out the local zone first); the
+// answer never changes, and an agenda checks one per series.
+const zoneValidity = new Map<string, boolean>();
+function isValidZone(zone: string): boolean {
+  let ok = zoneValidity.get(zone);
+  if (ok === undefined) {
+    ok = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, ok);
+  }
+  return ok;
+}
+
 /**
  * The starts of a series within [from, to), as instants. The rule is expanded on wall-clock
  * time in the series' time zone and each local start is then placed in that zone, so a weekly
@@ -78,7 +90,7 @@ export function parseExceptions(text: unknown): Set<string> {
  * DTSTART with TZID). rrule itself runs on "floating" UTC dates.
  */
 export function expandInstants(args: { rule: string; start: Date; timeZone: string; from: Date; to: Date; exceptions?: Set<string> }): Date[] {
-  const zone = DateTime.local().setZone(args.timeZone).isValid ? args.timeZone : 'UTC';
+  const zone = isValidZone(args.timeZone) ? args.timeZone : 'UTC';
   const localStart = DateTime.fromJSDate(args.start, { zone });
   const floating = (d: DateTime) => new Date(Date.UTC(d.year, d.month - 1, d.day, d.hour, d.minute, d.second));
   const toInstant = (f: Date) =>
