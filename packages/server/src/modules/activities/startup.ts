@@ -30,7 +30,9 @@ export async function startActivities(platform: Platform): Promise<void> {
       const t = tableOf(ctx, object);
       await sql`DROP INDEX IF EXISTS ${sql.id(`ix_act__${object}__owner_ends`)}`.execute(ctx.trx);
       await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_starts`)} ON ${t} (owner_id, start_at) WHERE deleted_at IS NULL AND recurrence_rule IS NULL AND (end_at IS NULL OR end_at - start_at <= interval '1 day')`.execute(ctx.trx);
-      await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_long`)} ON ${t} (owner_id, start_at) WHERE deleted_at IS NULL AND recurrence_rule IS NULL AND end_at - start_at > interval '1 day'`.execute(ctx.trx);
+      // Longer items by their end: "ends after the window starts" is the selective bound for them.
+      await sql`DROP INDEX IF EXISTS ${sql.id(`ix_act__${object}__owner_long`)}`.execute(ctx.trx);
+      await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_long_ends`)} ON ${t} (owner_id, end_at) WHERE deleted_at IS NULL AND recurrence_rule IS NULL AND end_at - start_at > interval '1 day'`.execute(ctx.trx);
       await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_series`)} ON ${t} (owner_id, start_at) WHERE deleted_at IS NULL AND recurrence_rule IS NOT NULL`.execute(ctx.trx);
     }
     const task = tableOf(ctx, 'task');

@@ -125,6 +125,20 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
       for (const d of dates) out.push({ object: 'task', id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: d, dueDate: d });
     }
   }
-  const key = (o: Occurrence) => o.start ?? DateTime.fromISO(o.dueDate!, { zone: tz }).toUTC().toISO()!;
-  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.id < b.id ? -1 : 1));
+  // Sort keys computed once per item: a luxon parse inside the comparator ran n·log n times.
+  const keys = new Map<Occurrence, string>();
+  const dayStarts = new Map<string, string>();
+  for (const o of out) {
+    let k = o.start;
+    if (k === undefined) {
+      k = dayStarts.get(o.dueDate!);
+      if (k === undefined) dayStarts.set(o.dueDate!, (k = DateTime.fromISO(o.dueDate!, { zone: tz }).toUTC().toISO()!));
+    }
+    keys.set(o, k);
+  }
+  return out.sort((a, b) => {
+    const ka = keys.get(a)!;
+    const kb = keys.get(b)!;
+    return ka < kb ? -1 : ka > kb ? 1 : a.id < b.id ? -1 : 1;
+  });
 }
