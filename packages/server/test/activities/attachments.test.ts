@@ -244,11 +244,19 @@ describe('attachments', () => {
         let buf = Buffer.alloc(0);
         let started = false;
         const data: Buffer[] = [];
+        // Answer once: after the answer the client may still be sending chunks, which clamd ignores.
+        let answered = false;
+        const answer = (text: string) => {
+          answered = true;
+          socket.end(text);
+        };
+        socket.on('error', () => {});
         socket.on('data', (chunk: Buffer) => {
+          if (answered) return;
           buf = Buffer.concat([buf, chunk]);
           if (!started) {
             if (buf.length < 10) return;
-            if (buf.subarray(0, 10).toString('latin1') !== 'zINSTREAM\0') return void socket.end('UNKNOWN COMMAND\0');
+            if (buf.subarray(0, 10).toString('latin1') !== 'zINSTREAM\0') return void answer('UNKNOWN COMMAND\0');
             buf = buf.subarray(10);
             started = true;
           }
@@ -257,13 +265,13 @@ describe('attachments', () => {
             if (n === 0) {
               const all = Buffer.concat(data);
               scanned.push(all);
-              return void socket.end(all.includes(EICAR) ? 'stream: Eicar-Test-Signature FOUND\0' : 'stream: OK\0');
+              return void answer(all.includes(EICAR) ? 'stream: Eicar-Test-Signature FOUND\0' : 'stream: OK\0');
             }
             if (buf.length < 4 + n) return;
             data.push(buf.subarray(4, 4 + n));
             buf = buf.subarray(4 + n);
             // clamd's StreamMaxLength (here 100 KiB): it answers and hangs up mid-stream.
-            if (data.reduce((t, d) => t + d.length, 0) > 100 * 1024) return void socket.end('INSTREAM size limit exceeded. ERROR\0');
+            if (data.reduce((t, d) => t + d.length, 0) > 100 * 1024) return void answer('INSTREAM size limit exceeded. ERROR\0');
           }
         });
       });
