@@ -30,7 +30,9 @@ describe('setup and sign-in', () => {
     await page.getByText('Use at least 10 characters').waitFor();
     await page.getByLabel(/^Password/).fill(ADMIN.password);
     await page.getByRole('button', { name: 'Create administrator' }).click();
-    await page.getByRole('heading', { name: 'Welcome, Ada' }).waitFor();
+    // The home page is "My day", greeting the new administrator by name.
+    await page.getByRole('heading', { name: 'My day', level: 1 }).waitFor();
+    await page.getByText('Hello, Ada').waitFor();
     await expectAccessible(page, 'home');
   });
 
@@ -46,7 +48,8 @@ describe('setup and sign-in', () => {
     await expectAccessible(page, 'sign-in');
     await screenshot(page, 'sign-in');
     await signIn(page);
-    expect(await page.getByRole('heading', { name: 'Welcome, Ada' }).isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'My day', level: 1 }).waitFor();
+    expect(await page.getByText('Hello, Ada').isVisible()).toBe(true);
   });
 
   test('an expired session asks to sign in without losing the half-filled form', async () => {

@@ -215,7 +215,7 @@ describe('the metadata-driven CRM', () => {
   test('global search: "/" focuses, arrows and Enter open a result', async () => {
     const { page } = h;
     await page.goto('/');
-    await page.getByRole('heading', { name: /Welcome/ }).waitFor();
+    await page.getByRole('heading', { name: 'My day', level: 1 }).waitFor();
     await page.keyboard.press('/');
     const box = page.getByRole('combobox', { name: 'Search records' });
     expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);

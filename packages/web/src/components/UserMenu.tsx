@@ -1,4 +1,4 @@
-import { Avatar, Menu, UnstyledButton } from '@mantine/core';
+import { Avatar, Menu, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { authApi } from '../api/auth';
@@ -17,8 +17,10 @@ export function UserMenu({ me }: { me: Me }) {
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={`User menu for ${me.full_name || me.email}`}>
-          <Avatar color="indigo" radius="xl" size="md">{initials}</Avatar>
+        {/* Named by hidden text, not aria-label: an aria-label must contain the visible initials. */}
+        <UnstyledButton>
+          <Avatar color="indigo" radius="xl" size="md" aria-hidden>{initials}</Avatar>
+          <VisuallyHidden>User menu for {me.full_name || me.email}</VisuallyHidden>
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>

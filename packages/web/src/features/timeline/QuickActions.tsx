@@ -23,7 +23,7 @@ export function QuickActions({ object, id, recordName }: { object: string; id: s
     <>
       <Group gap="xs" role="group" aria-label="Quick actions">
         {ACTIONS.map((a) => (
-          <Button key={a.key} size="compact-sm" variant="light" onClick={() => setOpen(a.key)}>{a.label}</Button>
+          <Button key={a.key} size="compact-sm" variant="default" onClick={() => setOpen(a.key)}>{a.label}</Button>
         ))}
       </Group>
       {action && <action.Modal object={object} id={id} recordName={recordName} opened onClose={() => setOpen(null)} />}
