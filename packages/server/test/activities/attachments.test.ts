@@ -211,6 +211,14 @@ describe('attachments', () => {
     expect((await admin.request('GET', `/api/v1/attachment?filter=${filter}`)).body.data.map((r: any) => r.id)).toEqual([ok.body.id]);
   });
 
+  it('is described as multipart upload and binary download in the OpenAPI document', async () => {
+    const doc = (await admin.request('GET', '/api/v1/openapi.json')).body;
+    const upload = doc.paths['/api/v1/{object}/{id}/attachments'].post;
+    expect(Object.keys(upload.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties.file).toEqual({ type: 'string', format: 'binary' });
+    expect(Object.keys(doc.paths['/api/v1/attachment/{id}/content'].get.responses['200'].content)).toEqual(['application/octet-stream']);
+  });
+
   it('refuses input that is not one file in multipart/form-data', async () => {
     const acc = await buildAccount(admin);
     const json = await admin.request('POST', `/api/v1/account/${acc.id}/attachments`, { body: { file: 'x' } });

@@ -149,6 +149,22 @@ const SUMMARIES: Record<string, string> = {
   'GET /api/v1/audit-log': 'Audit log (admins)',
 };
 
+/** Fixed routes whose body or answer is not JSON. */
+const NON_JSON: Record<string, { request?: Record<string, unknown>; response?: Record<string, unknown> }> = {
+  'POST /api/v1/{object}/{id}/attachments': {
+    request: {
+      'multipart/form-data': {
+        schema: {
+          type: 'object', required: ['file'],
+          properties: { file: { type: 'string', format: 'binary' }, description: { type: 'string' }, document_type: { type: 'string' }, expires_on: { type: 'string', format: 'date' } },
+        },
+      },
+    },
+  },
+  'GET /api/v1/attachment/{id}/content': { response: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+  'GET /api/v1/me/notifications/stream': { response: { 'text/event-stream': { schema: { type: 'string' } } } },
+};
+
 const GENERIC_RECORD_ROUTES = new Set(['/api/v1/{object}', '/api/v1/{object}/query', '/api/v1/{object}/bulk', '/api/v1/{object}/{id}', '/api/v1/{object}/{id}/restore', '/api/v1/{object}/{id}/history', '/api/v1/openapi.json', '/*']);
 
 function fixedPaths(routes: Array<{ method: string; url: string }>) {
@@ -159,12 +175,13 @@ function fixedPaths(routes: Array<{ method: string; url: string }>) {
     const params = [...path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const method = r.method.toLowerCase();
     paths[path] ??= {};
+    const special = NON_JSON[`${r.method} ${path}`];
     paths[path]![method] = {
       tags: [path.split('/')[3] ?? 'api'],
       summary: SUMMARIES[`${r.method} ${path}`] ?? `${r.method} ${path}`,
       parameters: params,
-      ...(['post', 'patch', 'put'].includes(method) ? { requestBody: { content: { 'application/json': { schema: { type: 'object' } } } } } : {}),
-      responses: { '200': { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors },
+      ...(['post', 'patch', 'put'].includes(method) ? { requestBody: { content: special?.request ?? { 'application/json': { schema: { type: 'object' } } } } } : {}),
+      responses: { '200': { description: 'OK', content: special?.response ?? { 'application/json': { schema: { type: 'object' } } } }, ...errors },
     };
   }
   return paths;
