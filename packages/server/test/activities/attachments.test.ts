@@ -11,6 +11,7 @@ import { configureAttachments, setUploadScanner } from '../../src/modules/activi
 import { clamavScanner } from '../../src/modules/activities/attachments/clamav.ts';
 import { parseAllowedTypes } from '../../src/modules/activities/attachments/policy.ts';
 import { sweepSpool } from '../../src/modules/activities/attachments/receive.ts';
+import { sendDueReminders } from '../../src/modules/activities/commands/sendReminders.ts';
 import { DiskStore } from '../../src/modules/activities/attachments/storage/disk.ts';
 import { S3Store } from '../../src/modules/activities/attachments/storage/s3.ts';
 import type { FileStore } from '../../src/modules/activities/attachments/storage/types.ts';
@@ -209,6 +210,27 @@ describe('attachments', () => {
     const ok = await upload(admin, 'account', acc.id, { name: 'cert.pdf', data: PDF }, { fields: { document_type: 'certificate', expires_on: '2030-06-30' } });
     const filter = encodeURIComponent(JSON.stringify({ and: [{ field: 'account', op: 'eq', value: acc.id }, { field: 'expires_on', op: 'lt', value: '2030-07-01' }] }));
     expect((await admin.request('GET', `/api/v1/attachment?filter=${filter}`)).body.data.map((r: any) => r.id)).toEqual([ok.body.id]);
+  });
+
+  it('tells the owner once when a document comes within its expiry notice, and not about old ones', async () => {
+    const acc = await buildAccount(admin);
+    const doc = async (name: string, expires: string) => {
+      const r = await upload(admin, 'account', acc.id, { name, data: PDF }, { fields: { expires_on: expires, document_type: 'certificate' } });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      return r.body.id as string;
+    };
+    const insurance = await doc('insurance.pdf', '2031-06-20');
+    const permit = await doc('permit.pdf', '2031-05-20');
+    const ancient = await doc('old-licence.pdf', '2031-01-01');
+    const settings = { escalationHours: 24, expiryNoticeDays: 30 };
+    const mine = async () => ((await admin.request('GET', '/api/v1/me/notifications?limit=100')).body.data as Array<{ kind: string; recordId: string; title: string }>)
+      .filter((n) => n.kind === 'expiry' && [insurance, permit, ancient].includes(n.recordId));
+    await sendDueReminders(server.platform, { now: new Date('2031-04-01T12:00:00Z'), settings });
+    expect(await mine()).toEqual([]);
+    await sendDueReminders(server.platform, { now: new Date('2031-05-25T12:00:00Z'), settings });
+    await sendDueReminders(server.platform, { now: new Date('2031-05-25T12:01:00Z'), settings });
+    const got = await mine();
+    expect(got.map((n) => n.title).sort()).toEqual(['Expired: permit.pdf', 'Expires soon: insurance.pdf']);
   });
 
   it('is described as multipart upload and binary download in the OpenAPI document', async () => {

@@ -20,20 +20,24 @@ export interface ReminderSettings {
   from?: string;
   /** Hours after the end of its due date before an open task is escalated to the owner's manager. */
   escalationHours: number;
+  /** Days before an attachment's expires_on that its owner is told (default 30). */
+  expiryNoticeDays?: number;
 }
 
 export function reminderSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ReminderSettings {
   const hours = Number(env.MERIDIAN_TASK_ESCALATION_HOURS ?? 24);
+  const notice = Number(env.MERIDIAN_DOCUMENT_NOTICE_DAYS ?? 30);
   return {
     ...(env.MERIDIAN_SMTP_URL ? { smtpUrl: env.MERIDIAN_SMTP_URL } : {}),
     from: env.MERIDIAN_SMTP_FROM || 'Meridian <meridian@localhost>',
     escalationHours: Number.isFinite(hours) && hours >= 0 ? hours : 24,
+    expiryNoticeDays: Number.isFinite(notice) && notice >= 0 ? notice : 30,
   };
 }
 
 interface Due {
   userId: string;
-  kind: 'reminder' | 'escalation';
+  kind: 'reminder' | 'escalation' | 'expiry';
   object: string;
   recordId: string;
   occurrence: string;
@@ -138,6 +142,28 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
         userId: user.manager_id, kind: 'escalation', object: 'task', recordId: t.id, occurrence: day,
         title: `Overdue: ${t.subject}`, body: `Task "${t.subject}" of ${user.full_name || user.email} was due ${day} and is still open.`,
       });
+    }
+  }
+
+  // Documents with an expiry date (attachments' expires_on, PLT-7): their owner hears once when
+  // the date comes within the notice period, and not about documents that expired long ago.
+  const attachment = platform.registry.getObject('attachment');
+  if (attachment?.fields.some((f) => f.apiName === 'expires_on')) {
+    const noticeDays = settings.expiryNoticeDays ?? 30;
+    const today = DateTime.fromJSDate(now, { zone: 'UTC' });
+    const docs = await sql<{ id: string; owner_id: string; file_name: string; expires_on: string }>`
+      SELECT a.id, a.owner_id, a.file_name, a.expires_on::text AS expires_on FROM ${table('attachment')} a
+      WHERE a.deleted_at IS NULL AND a.owner_id IS NOT NULL AND a.expires_on IS NOT NULL
+        AND a.expires_on BETWEEN ${today.minus({ days: 7 }).toISODate()}::date AND ${today.plus({ days: noticeDays + 1 }).toISODate()}::date
+        AND NOT EXISTS (SELECT 1 FROM activity_notification n WHERE n.user_id = a.owner_id AND n.kind = 'expiry'
+          AND n.object = 'attachment' AND n.record_id = a.id AND n.occurrence = a.expires_on::text)`.execute(platform.db);
+    for (const d of docs.rows) {
+      const zone = users.get(d.owner_id)?.time_zone || 'UTC';
+      const localToday = DateTime.fromJSDate(now, { zone }).toISODate()!;
+      const days = Math.round(DateTime.fromISO(d.expires_on, { zone: 'UTC' }).diff(DateTime.fromISO(localToday, { zone: 'UTC' }), 'days').days);
+      if (days > noticeDays) continue;
+      const when = days < 0 ? `expired on ${d.expires_on}` : days === 0 ? 'expires today' : `expires on ${d.expires_on} (in ${days} day${days === 1 ? '' : 's'})`;
+      due.push({ userId: d.owner_id, kind: 'expiry', object: 'attachment', recordId: d.id, occurrence: d.expires_on, title: `${days < 0 ? 'Expired' : 'Expires soon'}: ${d.file_name}`, body: `The document "${d.file_name}" ${when}.` });
     }
   }
 
