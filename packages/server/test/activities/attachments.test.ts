@@ -11,6 +11,7 @@ import { configureAttachments, setUploadScanner } from '../../src/modules/activi
 import { clamavScanner } from '../../src/modules/activities/attachments/clamav.ts';
 import { parseAllowedTypes } from '../../src/modules/activities/attachments/policy.ts';
 import { sweepSpool } from '../../src/modules/activities/attachments/receive.ts';
+import { sweepOrphanBlobs } from '../../src/modules/activities/attachments/sweep.ts';
 import { sendDueReminders } from '../../src/modules/activities/commands/sendReminders.ts';
 import { DiskStore } from '../../src/modules/activities/attachments/storage/disk.ts';
 import { S3Store } from '../../src/modules/activities/attachments/storage/s3.ts';
@@ -457,6 +458,31 @@ describe('attachments', () => {
     expect(await sweepSpool(spool)).toBe(1);
     expect(readdirSync(spool)).toEqual(['fresh.upload']);
     expect(await sweepSpool(path.join(dir, 'missing'))).toBe(0);
+  });
+
+  it('sweeps blobs no attachment names (a crash between store and commit), keeping those of deleted records', async () => {
+    const acc = await buildAccount(admin);
+    const live = await upload(admin, 'account', acc.id, { name: 'live.pdf', data: PDF });
+    const binned = await upload(admin, 'account', acc.id, { name: 'binned.pdf', data: PDF });
+    expect((await admin.request('DELETE', `/api/v1/attachment/${binned.body.id}`)).status).toBe(204);
+    const orphanKey = '01900000-0000-7000-8000-0000000000ab';
+    await disk.put(orphanKey, Buffer.from('left behind'), { contentType: 'text/plain', size: 11 });
+    const stray = `${disk.pathOf(orphanKey)}.deadbeef.tmp`;
+    writeFileSync(stray, 'half');
+    const freshKey = '01900000-0000-7000-8000-0000000000cd';
+    await disk.put(freshKey, Buffer.from('in flight'), { contentType: 'text/plain', size: 9 });
+    const old = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    for (const f of [disk.pathOf(orphanKey), stray, disk.pathOf(live.body.storage_key), disk.pathOf(binned.body.storage_key)]) utimesSync(f, old, old);
+
+    const r = await sweepOrphanBlobs(server.platform);
+    expect(r.removed).toBeGreaterThanOrEqual(2);
+    expect(existsSync(disk.pathOf(orphanKey))).toBe(false);
+    expect(existsSync(stray)).toBe(false);
+    // Young blobs may still be uploads in flight; named ones stay, deleted records' too (restore).
+    expect(existsSync(disk.pathOf(freshKey))).toBe(true);
+    expect(existsSync(disk.pathOf(live.body.storage_key))).toBe(true);
+    expect(existsSync(disk.pathOf(binned.body.storage_key))).toBe(true);
+    expect((await content(admin, live.body.id)).status).toBe(200);
   });
 
   it('honours Idempotency-Key: a retry returns the first answer and stores nothing more', async () => {
