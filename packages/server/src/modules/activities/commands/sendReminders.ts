@@ -91,18 +91,24 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
   }
 
   const open = sql.join([...OPEN_TASK_STATUSES]);
+  // Calendar days around now, in UTC; the windows below are a day wider than needed for zones.
+  const utcDay = (offset: number) => DateTime.fromJSDate(now, { zone: 'UTC' }).plus({ days: offset }).toISODate()!;
   const tasks = await sql<{ id: string; owner_id: string; subject: string; due_date: string; reminder_minutes: number | null; recurrence_rule: string | null; recurrence_exceptions: string | null }>`
     SELECT t.id, t.owner_id, t.subject, t.due_date::text AS due_date, t.reminder_minutes::int AS reminder_minutes, t.recurrence_rule, t.recurrence_exceptions
     FROM ${table('task')} t LEFT JOIN ${table('user')} u ON u.id = t.owner_id
     WHERE t.deleted_at IS NULL AND t.owner_id IS NOT NULL AND t.due_date IS NOT NULL AND t.status IN (${open})
-      AND (t.due_date BETWEEN ${DateTime.fromJSDate(now).minus({ days: 60 }).toISODate()}::date AND ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date
-        OR (t.recurrence_rule IS NOT NULL AND t.due_date <= ${DateTime.fromJSDate(now).plus({ days: 60 }).toISODate()}::date))
-      -- A one-off task due before yesterday has no reminder left; it matters only while its
-      -- escalation is still to send. Leaving out the others keeps this job's work (a statement
-      -- per candidate) from growing with every overdue task, each minute.
-      AND NOT (t.recurrence_rule IS NULL AND t.due_date < ${DateTime.fromJSDate(now).minus({ days: 1 }).toISODate()}::date
-        AND (u.manager_id IS NULL OR EXISTS (SELECT 1 FROM activity_notification n WHERE n.user_id = u.manager_id AND n.kind = 'escalation'
-          AND n.object = 'task' AND n.record_id = t.id AND n.occurrence = t.due_date::text)))`.execute(platform.db);
+      -- Only tasks with something to send: a reminder that can fall due now (a one-off task's
+      -- is reminder_minutes before its due day, so its due date is near), or an escalation to
+      -- a manager not sent yet. Others are not read, so this job's work each minute does not
+      -- grow with every open or overdue task of the organisation.
+      AND (
+        (t.reminder_minutes IS NOT NULL AND (t.recurrence_rule IS NOT NULL
+          OR t.due_date BETWEEN ${utcDay(-1)}::date AND ${utcDay(0)}::date + (t.reminder_minutes::int / 1440 + 2)))
+        OR (u.manager_id IS NOT NULL AND (t.recurrence_rule IS NOT NULL
+          OR (t.due_date BETWEEN ${utcDay(-60)}::date AND ${utcDay(0)}::date
+            AND NOT EXISTS (SELECT 1 FROM activity_notification n WHERE n.user_id = u.manager_id AND n.kind = 'escalation'
+              AND n.object = 'task' AND n.record_id = t.id AND n.occurrence = t.due_date::text))))
+      )`.execute(platform.db);
   for (const t of tasks.rows) {
     const user = users.get(t.owner_id);
     const zone = user?.time_zone || 'UTC';
