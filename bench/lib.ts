@@ -3,6 +3,7 @@
  * worker thread, CPU accounting of the PostgreSQL backends, and the round-robin measurement plan
  * that prints the ratio table. Not a test; see bench/README.md.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -254,4 +255,45 @@ export async function captureQueries(fn: () => Promise<void>): Promise<Array<{ t
     proto.query = originalQuery;
   }
   return captured;
+}
+
+export interface BenchDatabase {
+  /** A connection to the server's maintenance database, for CPU sampling and the final drop. */
+  admin: pg.Client;
+  dbName: string;
+  databaseUrl: string;
+  /** Machine, Node and PostgreSQL facts to print first. */
+  facts: string[];
+  /** Drops the database (unless keep) and closes the admin connection. */
+  finish(keep: boolean): Promise<void>;
+}
+
+/**
+ * A throwaway database on the local PostgreSQL (BENCH_PG_URL, default 127.0.0.1:5432; other hosts
+ * are refused), with the environment a benchmark wants: silent logs, rate limits out of the way.
+ */
+export async function createBenchDatabase(prefix: string): Promise<BenchDatabase> {
+  const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  assertLocal(adminUrl);
+  process.env.LOG_LEVEL = 'silent';
+  process.env.MERIDIAN_RATE_LIMIT_TOKEN ??= '1000000000';
+  process.env.MERIDIAN_RATE_LIMIT_IP ??= '1000000000';
+  const dbName = `meridian_bench_${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const facts = await describeMachine(admin);
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const target = new URL(adminUrl);
+  target.pathname = `/${dbName}`;
+  return {
+    admin,
+    dbName,
+    databaseUrl: target.toString(),
+    facts,
+    async finish(keep) {
+      if (keep) console.log(`kept database ${dbName}`);
+      else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${dbName}: ${e.message}`));
+      await admin.end();
+    },
+  };
 }

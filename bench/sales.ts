@@ -19,11 +19,10 @@
  * Not a test: run it by hand. Modelled on bench/records.ts; see docs/performance.md.
  */
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import pg from 'pg';
-import { assertLocal, captureQueries, describeMachine, lit, measurePlan, resultTable, runHttpInWorker, runLoad, type Runner } from './lib.ts';
+import { captureQueries, createBenchDatabase, lit, measurePlan, resultTable, runHttpInWorker, runLoad, type Runner } from './lib.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Arguments (the load loop, statistics and measurement plan are in bench/lib.ts)
@@ -75,11 +74,6 @@ function parseArgs(argv: string[]): Options {
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  assertLocal(adminUrl);
-  process.env.LOG_LEVEL = 'silent';
-  process.env.MERIDIAN_RATE_LIMIT_TOKEN ??= '1000000000';
-  process.env.MERIDIAN_RATE_LIMIT_IP ??= '1000000000';
   const { loadConfig } = await import('../packages/server/src/platform/config.ts');
   const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
   const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
@@ -92,14 +86,8 @@ async function main() {
   const { findDuplicates } = await import('../packages/server/src/modules/sales/duplicates/check.ts');
   const { LEGAL_SUFFIXES, normalizeCompanyName, normalizePhone, phoneKey, webDomain } = await import('../packages/server/src/modules/sales/domain/normalize.ts');
 
-  const dbName = `meridian_bench_sales_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const facts = await describeMachine(admin);
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const target = new URL(adminUrl);
-  target.pathname = `/${dbName}`;
-  const databaseUrl = target.toString();
+  const bench = await createBenchDatabase('sales');
+  const { admin, dbName, databaseUrl, facts } = bench;
 
   console.log(`Meridian sales benchmark — ${new Date().toISOString()}`);
   for (const line of facts) console.log(line);
@@ -381,9 +369,7 @@ async function main() {
     await app?.close().catch(() => {});
     await raw?.end().catch(() => {});
     await database?.close().catch(() => {});
-    if (opts.keep) console.log(`kept database ${dbName}`);
-    else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${dbName}: ${e.message}`));
-    await admin.end();
+    await bench.finish(opts.keep);
     console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)}s`);
   }
 }

@@ -23,12 +23,11 @@
  *   myday overdue   GET /api/v1/task?filter=<mine, open, due before today>&sort=due_date&limit=50, as the rep.
  * Not a test: run it by hand. See bench/README.md and docs/performance.md.
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import pg from 'pg';
-import { assertLocal, captureQueries, describeMachine, fmt, measurePlan, resultTable, runHttpInWorker, runLoad, type Runner } from './lib.ts';
+import { captureQueries, createBenchDatabase, fmt, measurePlan, resultTable, runHttpInWorker, runLoad, type Runner } from './lib.ts';
 
 interface Options {
   items: number;
@@ -72,11 +71,6 @@ const OPEN = `('not_started','in_progress','deferred')`;
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  assertLocal(adminUrl);
-  process.env.LOG_LEVEL = 'silent';
-  process.env.MERIDIAN_RATE_LIMIT_TOKEN ??= '1000000000';
-  process.env.MERIDIAN_RATE_LIMIT_IP ??= '1000000000';
   const { loadConfig } = await import('../packages/server/src/platform/config.ts');
   const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
   const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
@@ -92,14 +86,8 @@ async function main() {
   const { moduleStartup } = await import('../packages/server/src/modules/index.ts');
   const { DateTime } = await import('luxon');
 
-  const dbName = `meridian_bench_timeline_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  const facts = await describeMachine(admin);
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const target = new URL(adminUrl);
-  target.pathname = `/${dbName}`;
-  const databaseUrl = target.toString();
+  const bench = await createBenchDatabase('timeline');
+  const { admin, dbName, databaseUrl, facts } = bench;
 
   console.log(`Meridian timeline / my-day benchmark — ${new Date().toISOString()}`);
   for (const line of facts) console.log(line);
@@ -335,9 +323,7 @@ async function main() {
     await app?.close().catch(() => {});
     await raw?.end().catch(() => {});
     await database?.close().catch(() => {});
-    if (opts.keep) console.log(`kept database ${dbName}`);
-    else await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch((e: Error) => console.error(`could not drop ${dbName}: ${e.message}`));
-    await admin.end();
+    await bench.finish(opts.keep);
     console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)}s`);
   }
 }
