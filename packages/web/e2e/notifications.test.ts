@@ -68,6 +68,18 @@ describe('notifications', () => {
     await page.keyboard.press('Escape');
   });
 
+  test('the bell opens again after Escape closed it', async () => {
+    const { page } = h;
+    // The last test closed the popover with Escape: one click must open it again, every time.
+    const popover = page.getByRole('dialog', { name: 'Notifications' });
+    for (let i = 0; i < 2; i++) {
+      await page.getByRole('button', { name: /^Notifications/ }).click();
+      await popover.waitFor();
+      await page.keyboard.press('Escape');
+      await popover.waitFor({ state: 'hidden' });
+    }
+  });
+
   test('settings save and survive a reload; the calendar link can be reset', async () => {
     const { page } = h;
     await page.getByRole('button', { name: /User menu/ }).click();

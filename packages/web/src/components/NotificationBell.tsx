@@ -43,7 +43,8 @@ export function NotificationBell() {
   const label = unread ? `Notifications, ${unread} unread` : 'Notifications';
   return (
     <Indicator label={unread > 99 ? '99+' : unread} size={18} color="red" offset={4} disabled={!unread}>
-      <Popover opened={opened} onChange={setOpened} position="bottom-end" withinPortal shadow="md" trapFocus returnFocus width={360}>
+      {/* onClose too: Escape and clicks outside close the dropdown without onChange, and the next click on the bell must open it again. */}
+      <Popover opened={opened} onChange={setOpened} onClose={() => setOpened(false)} position="bottom-end" withinPortal shadow="md" trapFocus returnFocus width={360}>
         <Popover.Target>
           <ActionIcon variant="subtle" color="gray" size="lg" aria-label={label} onClick={() => setOpened((o) => !o)}>
             <BellIcon />
