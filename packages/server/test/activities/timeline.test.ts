@@ -76,6 +76,22 @@ describe('record timeline', () => {
     expectOrdered(items);
   });
 
+  it('moves an activity when its status or date changes, on every record it is linked to', async () => {
+    const acc = await buildAccount(admin);
+    const task = await buildTask(admin, { account: acc.id, due_date: '2031-03-01' });
+    const upcoming = async () => (await all(admin, 'account', acc.id, 50)).items.filter((i) => i.upcoming).map((i) => i.id);
+    expect(await upcoming()).toEqual([task.id]);
+    expect((await admin.request('PATCH', `/api/v1/task/${task.id}`, { body: { description: 'not a key field' } })).status).toBe(200);
+    expect(await upcoming()).toEqual([task.id]);
+    expect((await admin.request('PATCH', `/api/v1/task/${task.id}`, { body: { status: 'completed' } })).status).toBe(200);
+    expect(await upcoming()).toEqual([]);
+    const meeting = await buildRecord(admin, 'meeting', { subject: 'Moves', account: acc.id, start_at: '2020-01-01T10:00:00Z' });
+    expect(await upcoming()).toEqual([]);
+    expect((await admin.request('PATCH', `/api/v1/meeting/${meeting.id}`, { body: { start_at: '2031-01-01T10:00:00Z' } })).status).toBe(200);
+    const items = (await all(admin, 'account', acc.id, 50)).items;
+    expect(items.find((i) => i.id === meeting.id)).toMatchObject({ upcoming: true, at: '2031-01-01T10:00:00.000Z' });
+  });
+
   it('refuses a tampered or foreign cursor and an unreadable record', async () => {
     const a = await buildAccount(admin);
     const b = await buildAccount(admin);

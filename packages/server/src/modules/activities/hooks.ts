@@ -1,7 +1,7 @@
 import type { HookRegistry } from '../../platform/records/hooks.ts';
 import { ACTIVITY_OBJECTS } from './objects.ts';
 import { syncRegardingLinks, validateActivityLink } from './rules/links.ts';
-import { refreshActivitySortKeys, refreshLinkRowSortKeys } from './rules/linkSortKeys.ts';
+import { KINDS_WITH_MOVING_KEYS, refreshActivitySortKeys, refreshLinkRowSortKeys } from './rules/linkSortKeys.ts';
 import { sanitizeRichText } from './rules/sanitize.ts';
 import { validateRecurrence } from './rules/recurrence.ts';
 import { repointActivityLinks } from './rules/mergeLinks.ts';
@@ -39,8 +39,10 @@ export function registerActivityHooks(hooks: HookRegistry): void {
   hooks.register('beforeSave', { name: 'activities.linkRules', object: 'activity_link', operations: [...SAVE], run: validateActivityLink });
   for (const object of ACTIVITY_OBJECTS) {
     hooks.register('afterSave', { name: 'activities.regardingLinks', object, operations: ['create', 'update'], run: syncRegardingLinks });
-    // After the links exist: they take the activity's date and state for the timeline's order.
-    hooks.register('afterSave', { name: 'activities.linkSortKeys', object, operations: ['create', 'update', 'restore'], run: refreshActivitySortKeys });
+  }
+  // A changed date, status or owner moves the activity on the timelines of all its links.
+  for (const object of KINDS_WITH_MOVING_KEYS) {
+    hooks.register('afterSave', { name: 'activities.linkSortKeys', object, operations: ['update'], run: refreshActivitySortKeys });
   }
   hooks.register('afterSave', { name: 'activities.linkRowSortKeys', object: 'activity_link', operations: ['create', 'update', 'restore'], run: refreshLinkRowSortKeys });
   // Links name records of any object, so a merge of any object re-points them.

@@ -34,6 +34,26 @@ export function sortKeyColumns(kind: ActivityObject): { sortAt: RawBuilder<unkno
   }
 }
 
+/** One row (sort_at, upcoming_until): the keys of one activity, for links written in bulk. */
+export function sortKeysOf(ctx: TxContext, kind: ActivityObject, id: string): RawBuilder<unknown> {
+  const { sortAt, upcomingUntil } = sortKeyColumns(kind);
+  return sql`SELECT ${sortAt} AS sort_at, ${upcomingUntil} AS upcoming_until
+    FROM ${tableOf(ctx, kind)} a LEFT JOIN ${tableOf(ctx, 'user')} u ON u.id = a.owner_id WHERE a.id = ${id}::uuid`;
+}
+
+/** The fields of each kind its keys are computed from: only a change to one of them moves it. */
+const KEY_FIELDS: Record<ActivityObject, readonly string[]> = {
+  task: ['due_date', 'status', 'owner'],
+  meeting: ['start_at', 'status'],
+  call: ['start_at', 'status'],
+  email_log: ['sent_at'],
+  note: [],
+  attachment: [],
+};
+
+/** Kinds whose keys can change after creation (notes and attachments are dated by their creation). */
+export const KINDS_WITH_MOVING_KEYS = ACTIVITY_OBJECTS.filter((k) => KEY_FIELDS[k].length > 0);
+
 /** Recomputes the sort keys of the links of some activities (without ids: of those whose links have none yet). */
 export async function refreshLinkSortKeys(ctx: TxContext, kind: ActivityObject, options: { ids?: string[] } = {}): Promise<void> {
   if (!ctx.platform.registry.getObject(kind)) return;
@@ -47,9 +67,14 @@ export async function refreshLinkSortKeys(ctx: TxContext, kind: ActivityObject, 
       AND (l.sort_at IS DISTINCT FROM x.sort_at OR l.upcoming_until IS DISTINCT FROM x.upcoming_until)`.execute(ctx.trx);
 }
 
-/** afterSave of every activity object: its date, status or owner may have moved it on the timelines. */
-export async function refreshActivitySortKeys({ ctx, object, record }: AfterSaveArgs): Promise<void> {
-  await refreshLinkSortKeys(ctx, object.apiName as ActivityObject, { ids: [record.id] });
+/**
+ * afterSave (update) of an activity: a change of its date, status or owner moves it on the
+ * timelines. Links written with the activity are born with their keys (links.ts), so creation
+ * needs nothing here, and neither does an update that leaves those fields alone.
+ */
+export async function refreshActivitySortKeys({ ctx, object, record, changes }: AfterSaveArgs): Promise<void> {
+  const kind = object.apiName as ActivityObject;
+  if (KEY_FIELDS[kind]?.some((f) => f in changes)) await refreshLinkSortKeys(ctx, kind, { ids: [record.id] });
 }
 
 /** afterSave of activity_link: a link written through the pipeline gets its activity's keys. */

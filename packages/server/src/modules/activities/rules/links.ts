@@ -6,7 +6,7 @@ import type { TxContext } from '../../../platform/records/context.ts';
 import type { AfterSaveArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';
 import { ACTIVITY_OBJECTS, REGARDING, type ActivityObject } from '../objects.ts';
-import { refreshLinkSortKeys } from './linkSortKeys.ts';
+import { sortKeysOf } from './linkSortKeys.ts';
 import { tableOf } from '../context.ts';
 
 /**
@@ -48,12 +48,15 @@ async function readable(ctx: TxContext, object: string, id: string): Promise<boo
 export async function linkActivity(ctx: TxContext, activity: { object: string; id: string; owner: string | null }, records: Array<{ object: string; id: string }>): Promise<void> {
   if (!records.length) return;
   const rows = records.map((r) => ({ id: uuidv7(), record_object: r.object, record_id: r.id.toLowerCase() }));
-  await sql`INSERT INTO ${tableOf(ctx, 'activity_link')} (id, owner_id, created_by, updated_by, activity_object, activity_id, record_object, record_id)
-    SELECT r.id, ${activity.owner}::uuid, ${ctx.actor.userId}::uuid, ${ctx.actor.userId}::uuid, ${activity.object}, ${activity.id}, r.record_object, r.record_id
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, record_object text, record_id text)
+  // The rows are born with the activity's timeline keys (rules/linkSortKeys.ts).
+  const keys = (ACTIVITY_OBJECTS as readonly string[]).includes(activity.object)
+    ? sortKeysOf(ctx, activity.object as ActivityObject, activity.id)
+    : sql`SELECT NULL::timestamptz AS sort_at, NULL::timestamptz AS upcoming_until`;
+  await sql`INSERT INTO ${tableOf(ctx, 'activity_link')} (id, owner_id, created_by, updated_by, activity_object, activity_id, record_object, record_id, sort_at, upcoming_until)
+    SELECT r.id, ${activity.owner}::uuid, ${ctx.actor.userId}::uuid, ${ctx.actor.userId}::uuid, ${activity.object}, ${activity.id}, r.record_object, r.record_id, k.sort_at, k.upcoming_until
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, record_object text, record_id text) LEFT JOIN (${keys}) k ON true
     WHERE NOT EXISTS (SELECT 1 FROM ${tableOf(ctx, 'activity_link')} l WHERE l.activity_id = ${activity.id} AND l.record_object = r.record_object
       AND l.record_id = r.record_id AND l.deleted_at IS NULL)`.execute(ctx.trx);
-  if ((ACTIVITY_OBJECTS as readonly string[]).includes(activity.object)) await refreshLinkSortKeys(ctx, activity.object as ActivityObject, { ids: [activity.id] });
 }
 
 /** The typed lookups (account, contact, lead, opportunity) of an activity are mirrored as links. */
