@@ -18,7 +18,6 @@ export async function startActivities(platform: Platform): Promise<void> {
     // The timeline reads each kind's items of a record in (sort_at, activity_id) order, forwards
     // for upcoming ones and backwards for the rest, so a page costs its size, not the record's.
     // Two partial indexes: items that can be upcoming (upcoming_until set) and those that never are.
-    await sql`DROP INDEX IF EXISTS ix_act__activity_link__timeline`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__open ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL AND upcoming_until IS NOT NULL`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__closed ON ${link} (record_object, record_id, activity_object, sort_at, activity_id) WHERE deleted_at IS NULL AND upcoming_until IS NULL`.execute(ctx.trx);
     await sql`CREATE INDEX IF NOT EXISTS ix_act__activity_link__unsorted ON ${link} (activity_object, activity_id) WHERE sort_at IS NULL`.execute(ctx.trx);
@@ -28,10 +27,8 @@ export async function startActivities(platform: Platform): Promise<void> {
     // open tasks by due date. Without these a user with 50,000 activities is read in full.
     for (const object of ['meeting', 'call'] as const) {
       const t = tableOf(ctx, object);
-      await sql`DROP INDEX IF EXISTS ${sql.id(`ix_act__${object}__owner_ends`)}`.execute(ctx.trx);
       await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_starts`)} ON ${t} (owner_id, start_at) WHERE deleted_at IS NULL AND recurrence_rule IS NULL AND (end_at IS NULL OR end_at - start_at <= interval '1 day')`.execute(ctx.trx);
       // Longer items by their end: "ends after the window starts" is the selective bound for them.
-      await sql`DROP INDEX IF EXISTS ${sql.id(`ix_act__${object}__owner_long`)}`.execute(ctx.trx);
       await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_long_ends`)} ON ${t} (owner_id, end_at) WHERE deleted_at IS NULL AND recurrence_rule IS NULL AND end_at - start_at > interval '1 day'`.execute(ctx.trx);
       await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_act__${object}__owner_series`)} ON ${t} (owner_id, start_at) WHERE deleted_at IS NULL AND recurrence_rule IS NOT NULL`.execute(ctx.trx);
     }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { RecordContext, TxContext } from '../../platform/records/context.ts';
 import type { ObjectDefinition } from '../../platform/metadata/types.ts';
 import { visibilityCondition } from '../../platform/access/policy.ts';
+import { todayIn } from '../../platform/dates.ts';
 
 /**
  * System writes: a command of this module may set fields clients cannot (converted_*, stalled)
@@ -62,8 +63,7 @@ export function db(ctx: RecordContext | TxContext) {
 
 /** Today as YYYY-MM-DD in the actor's time zone. */
 export function today(ctx: RecordContext, plusDays = 0): string {
-  const d = new Date(Date.now() + plusDays * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: ctx.actor.timeZone || 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return todayIn(ctx.actor.timeZone || 'UTC', new Date(Date.now() + plusDays * 86_400_000));
 }
 
 export function isBlank(v: unknown): boolean {

@@ -5,7 +5,8 @@ import type { RecordContext } from '../../../platform/records/context.ts';
 import { decodeCursor, encodeCursor } from '../../../platform/records/cursor.ts';
 import { getRecord } from '../../../platform/records/read.ts';
 import { ACTIVITY_OBJECTS, type ActivityObject } from '../objects.ts';
-import { tableOf, todayIn } from '../context.ts';
+import { tableOf } from '../context.ts';
+import { todayIn } from '../../../platform/dates.ts';
 
 export const TIMELINE_MAX = 200;
 /** Field changes of note shown on a timeline, besides the creation of the record. */
