@@ -13,8 +13,8 @@ export interface BeforeSaveArgs {
   /** The record as it will be after the write (previous values merged with data). */
   merged: Record<string, unknown>;
   previous?: ApiRecord;
-  /** Options of the request: allowDuplicate skips duplicate rules. */
-  options: { allowDuplicate?: boolean };
+  /** Options of the write: allowDuplicate skips duplicate rules; systemValues are the command's own values of read-only fields. */
+  options: { allowDuplicate?: boolean; systemValues?: Record<string, unknown> };
 }
 
 export interface AfterSaveArgs {

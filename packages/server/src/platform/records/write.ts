@@ -21,6 +21,12 @@ export interface WriteOptions {
    * rolls back as a whole anyway, so it saves the two round trips.
    */
   continueOnError?: boolean;
+  /**
+   * Values of read-only fields that the calling command, not the client, determines (an upload
+   * sets an attachment's detected type, size and storage key). They bypass the read-only check
+   * of the input; beforeSave hooks see them in data and in options.
+   */
+  systemValues?: Record<string, unknown>;
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -52,6 +58,7 @@ export async function createRecord(args: { ctx: RecordContext; object: ObjectDef
   assertObjectPermission(args.ctx.actor, object, 'create');
   return inTransaction(args.ctx, async (ctx) => {
     const data = validateInput({ ctx, object, input: args.input, pathPrefix: options.pathPrefix });
+    if (options.systemValues) Object.assign(data, options.systemValues);
     for (const f of object.fields) {
       if (!(f.apiName in data) && f.defaultValue !== undefined && !f.readOnly) data[f.apiName] = structuredClone(f.defaultValue);
     }

@@ -1,6 +1,6 @@
 import { validationFailed } from '../../../platform/errors.ts';
 import type { BeforeDeleteArgs, BeforeSaveArgs, HookRegistry } from '../../../platform/records/hooks.ts';
-import { discardBlob, pendingFiles } from './upload.ts';
+import { discardBlob } from './upload.ts';
 import { extensionOf, isDangerousExtension, sanitizeFileName } from './policy.ts';
 
 /** The attachment object's rules on the record pipeline. */
@@ -12,16 +12,11 @@ export function registerAttachmentHooks(hooks: HookRegistry): void {
   hooks.register('afterPurge', { name: 'activities.attachmentBlob', object: 'attachment', run: releaseBlob });
 }
 
-export function attachmentRules({ ctx, operation, data }: BeforeSaveArgs): void {
-  if (operation === 'create') {
-    const file = pendingFiles.get(ctx.trx);
-    if (!file) {
-      throw validationFailed([{ field: 'file', code: 'upload_required', message: 'Upload files with POST /api/v1/{object}/{id}/attachments (multipart/form-data)' }]);
-    }
-    data.content_type = file.contentType;
-    data.size_bytes = file.size;
-    data.sha256 = file.sha256;
-    data.storage_key = file.key;
+export function attachmentRules({ operation, data, options }: BeforeSaveArgs): void {
+  // The upload command stores the file first and passes what it found as systemValues; a create
+  // without them (a generic POST /attachment) has no file behind it.
+  if (operation === 'create' && !options.systemValues?.storage_key) {
+    throw validationFailed([{ field: 'file', code: 'upload_required', message: 'Upload files with POST /api/v1/{object}/{id}/attachments (multipart/form-data)' }]);
   }
   if (typeof data.file_name === 'string') {
     const name = sanitizeFileName(data.file_name);

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import type { Transaction } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { AppError } from '../../../platform/errors.ts';
 import { assertObjectPermission } from '../../../platform/access/policy.ts';
@@ -27,12 +26,6 @@ export interface StoredFile {
   fields: Record<string, string>;
 }
 
-/**
- * Facts about the stored file, handed from createAttachment to the attachment's beforeSave hook
- * (rules.ts) for the one transaction that creates the record. The hook sets the read-only fields
- * from here, so clients can never choose them and a generic POST /attachment (no file) is refused.
- */
-export const pendingFiles = new WeakMap<Transaction<any>, StoredFile>();
 
 const isRegarding = (object: string) => (REGARDING as readonly string[]).includes(object);
 
@@ -97,13 +90,9 @@ export async function createAttachment(args: { ctx: RecordContext; object: strin
     const input: Record<string, unknown> = { file_name: args.file.fileName };
     for (const [k, v] of Object.entries(args.file.fields)) if (v !== '') input[k] = v;
     if (isRegarding(object.apiName)) input[object.apiName] = record.id;
-    pendingFiles.set(ctx.trx, args.file);
-    let created: ApiRecord;
-    try {
-      created = await createRecord({ ctx, object: attachment, input });
-    } finally {
-      pendingFiles.delete(ctx.trx);
-    }
+    // What the server found out about the file goes in as the read-only fields: clients can never choose them.
+    const file = args.file;
+    const created = await createRecord({ ctx, object: attachment, input, options: { systemValues: { content_type: file.contentType, size_bytes: file.size, sha256: file.sha256, storage_key: file.key } } });
     if (!isRegarding(object.apiName)) {
       await createRecord({ ctx, object: objectOf(ctx, 'activity_link'), input: { activity_object: 'attachment', activity_id: created.id, record_object: object.apiName, record_id: record.id } });
     }
