@@ -76,6 +76,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const { loadConfig } = await import('../packages/server/src/platform/config.ts');
   const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
+  const { modules } = await import('../packages/server/src/modules/index.ts');
   const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
   const { buildApp } = await import('../packages/server/src/platform/http/app.ts');
   const { createUser } = await import('../packages/server/src/platform/auth/users.ts');
@@ -100,7 +101,7 @@ async function main() {
   try {
     database = await openDatabase({ databaseUrl, poolSize: opts.pool });
     const config = { ...loadConfig({}), databaseUrl, logLevel: 'silent', publicUrl: 'http://127.0.0.1' };
-    const platform = await bootPlatform({ config, database, logger: createLogger('silent') });
+    const platform = await bootPlatform({ config, modules, database, logger: createLogger('silent') });
     const contact = platform.registry.requireObject('contact');
     const account = platform.registry.requireObject('account');
     const opportunity = platform.registry.requireObject('opportunity');

@@ -73,6 +73,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const { loadConfig } = await import('../packages/server/src/platform/config.ts');
   const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
+  const { modules } = await import('../packages/server/src/modules/index.ts');
   const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
   const { buildApp } = await import('../packages/server/src/platform/http/app.ts');
   const { createUser } = await import('../packages/server/src/platform/auth/users.ts');
@@ -83,7 +84,7 @@ async function main() {
   const { getTimeline } = await import('../packages/server/src/modules/activities/queries/timeline.ts');
   const { getAgenda, parseWindow } = await import('../packages/server/src/modules/activities/queries/agenda.ts');
   const { expandDates, expandInstants } = await import('../packages/server/src/modules/activities/domain/recurrence.ts');
-  const { moduleStartup } = await import('../packages/server/src/modules/index.ts');
+  const { startActivities } = await import('../packages/server/src/modules/activities/startup.ts');
   const { DateTime } = await import('luxon');
 
   const bench = await createBenchDatabase('timeline');
@@ -100,7 +101,7 @@ async function main() {
   try {
     database = await openDatabase({ databaseUrl, poolSize: opts.pool });
     const config = { ...loadConfig({}), databaseUrl, logLevel: 'silent', publicUrl: 'http://127.0.0.1' };
-    const platform = await bootPlatform({ config, database, logger: createLogger('silent') });
+    const platform = await bootPlatform({ config, modules, database, logger: createLogger('silent') });
     const T = Object.fromEntries(['account', 'task', 'meeting', 'call', 'note', 'email_log', 'activity_link'].map((o) => [o, platform.registry.requireObject(o).table])) as Record<string, string>;
 
     const mkUser = async (email: string, profile: string, timeZone: string) => {
@@ -175,7 +176,7 @@ async function main() {
     // Links written by SQL get their timeline sort keys the way a start-up fills them in.
     {
       const s0 = performance.now();
-      await moduleStartup(platform);
+      await startActivities(platform);
       console.log(`  sort keys of the links (start-up backfill): ${((performance.now() - s0) / 1000).toFixed(1)}s`);
     }
     await step('ANALYZE', 'ANALYZE');

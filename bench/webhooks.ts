@@ -106,13 +106,14 @@ async function main() {
   const pg = (await import('pg')).default;
   const { loadConfig } = await import('../packages/server/src/platform/config.ts');
   const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
+  const { modules } = await import('../packages/server/src/modules/index.ts');
   const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
   const { createUser } = await import('../packages/server/src/platform/auth/users.ts');
   const { createRecord, updateRecord } = await import('../packages/server/src/platform/records/write.ts');
   const { systemActor } = await import('../packages/server/src/platform/records/context.ts');
   const { startEventBackbone } = await import('../packages/server/src/platform/events/index.ts');
   const { loadEventSettings } = await import('../packages/server/src/platform/events/config.ts');
-  const { createSubscription } = await import('../packages/server/src/platform/events/webhooks/subscriptions.ts');
+  const { createSubscription } = await import('../packages/server/src/platform/events/webhooks/commands/index.ts');
 
   const baseUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const host = new URL(baseUrl).hostname;
@@ -137,7 +138,7 @@ async function main() {
   const query = async <R>(text: string) => (await database.pool!.query(text)).rows as R[];
   const results: Record<string, unknown> = {};
   try {
-    const platform = await bootPlatform({ config: { ...loadConfig({}), databaseUrl: url.toString() }, database, logger: createLogger('warn') });
+    const platform = await bootPlatform({ config: { ...loadConfig({}), databaseUrl: url.toString() }, modules, database, logger: createLogger('warn') });
     const user = await createUser({ platform, actor: systemActor('cli'), input: { email: 'bench@example.com', password: 'bench-password-1', profile: 'admin', lastName: 'Bench' } });
     const actor = { userId: user.id as string, isAdmin: true, via: 'api' as const, timeZone: 'UTC', locale: 'en-US' };
     for (let k = 0; k < options.subscriptions; k++) {

@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
     pool: 'forks',
-    fileParallelism: false,
+    // Each file starts its own server, database and browser (e2e/harness.ts), so files run side by side.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // expect.poll waits for the page like Playwright's own waits do.

@@ -91,7 +91,8 @@ describe('first run', () => {
     const { bootPlatform, createLogger } = await import('../src/platform/boot.ts');
     const { buildApp } = await import('../src/platform/http/app.ts');
     const { loadConfig } = await import('../src/platform/config.ts');
-    const platform = await bootPlatform({ config: { ...loadConfig({}), publicUrl: 'http://crm.example' }, database: fresh.database, logger: createLogger('silent') });
+    const { modules } = await import('../src/modules/index.ts');
+    const platform = await bootPlatform({ config: { ...loadConfig({}), publicUrl: 'http://crm.example' }, modules, database: fresh.database, logger: createLogger('silent') });
     const app = await buildApp(platform, { logger: false });
     try {
       const first = await prepareFirstRun(platform);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/platform/config.ts';
 import { bootPlatform, createLogger } from '../src/platform/boot.ts';
+import { modules } from '../src/modules/index.ts';
 import { buildApp } from '../src/platform/http/app.ts';
 import { registerWebApp } from '../src/platform/http/web.ts';
 import { prepareFirstRun } from '../src/platform/auth/setup.ts';
@@ -30,11 +31,11 @@ export interface E2EServer {
   close(): Promise<void>;
 }
 
-export async function startE2EServer(options: { admin?: { email: string; password: string } } = {}): Promise<E2EServer> {
+export async function startE2EServer(options: { admin?: { email: string; password: string }; smtpUrl?: string } = {}): Promise<E2EServer> {
   const db = await createTestDatabase();
-  const config = { ...loadConfig({}), publicUrl: 'http://127.0.0.1', host: '127.0.0.1', port: 0, bodyLimitBytes: 2 * 1024 * 1024 };
-  const platform = await bootPlatform({ config, database: db.database, logger: createLogger('silent') });
-  const app = await buildApp(platform, { logger: false, plugins: [registerWebApp] });
+  const config = { ...loadConfig({}), publicUrl: 'http://127.0.0.1', host: '127.0.0.1', port: 0, bodyLimitBytes: 2 * 1024 * 1024, ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}) };
+  const platform = await bootPlatform({ config, modules, database: db.database, logger: createLogger('silent') });
+  const app = await buildApp(platform, { logger: false, plugins: [registerWebApp], checkResponses: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 

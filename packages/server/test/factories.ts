@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { MeridianModule } from '../src/platform/module.ts';
 import type { TestUser } from './server.ts';
 
 /**
@@ -20,3 +21,17 @@ export const buildOpportunity = (user: TestUser, overrides: Record<string, unkno
   create(user, 'opportunity', { name: `Deal ${unique()}`, close_date: '2027-01-31', amount: 1000, ...overrides });
 export const buildTask = (user: TestUser, overrides: Record<string, unknown> = {}) => create(user, 'task', { subject: `Task ${unique()}`, ...overrides });
 export const buildRecord = create;
+
+/**
+ * Any object a module declares a factory for (platform/module.ts `factories`): its smallest valid
+ * input, with the parents its required lookups need built first by the same user.
+ */
+export async function buildAny(modules: readonly MeridianModule[], user: TestUser, object: string, overrides: Record<string, unknown> = {}) {
+  const factory = modules.map((m) => m.factories?.[object]).find(Boolean);
+  if (!factory) throw new Error(`No module declares a test factory for '${object}'`);
+  const input = await factory({ unique, userId: user.id, parent: async (parent) => (await buildAny(modules, user, parent)).id });
+  return create(user, object, { ...input, ...overrides });
+}
+
+/** The objects some module declares a test factory for. */
+export const factoryObjects = (modules: readonly MeridianModule[]) => modules.flatMap((m) => Object.keys(m.factories ?? {}));

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../src/platform/db/connection.ts';
 import { bootPlatform, createLogger } from '../src/platform/boot.ts';
+import { modules } from '../src/modules/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 
 /**
@@ -13,7 +14,7 @@ export default async function setup() {
   if (process.env.DATABASE_URL) return;
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-template-')), 'template.tar');
   const database = await openDatabase({});
-  await bootPlatform({ config: loadConfig({}), database, logger: createLogger('silent') });
+  await bootPlatform({ config: loadConfig({}), modules, database, logger: createLogger('silent') });
   const dump = await database.pglite!.dumpDataDir('none');
   fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   await database.close();

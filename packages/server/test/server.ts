@@ -1,6 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../src/platform/config.ts';
 import { bootPlatform, createLogger } from '../src/platform/boot.ts';
+import { modules } from '../src/modules/index.ts';
 import { buildApp } from '../src/platform/http/app.ts';
 import type { Platform } from '../src/platform/kernel.ts';
 import { createUser } from '../src/platform/auth/users.ts';
@@ -44,8 +45,8 @@ let counter = 0;
 export async function getTestServer(): Promise<TestServer> {
   const db = await createTestDatabase();
   const config = { ...loadConfig({}), publicUrl: 'http://localhost:3000', bodyLimitBytes: 1024 * 1024 };
-  const platform = await bootPlatform({ config, database: db.database, logger: createLogger('silent') });
-  const app = await buildApp(platform, { logger: false });
+  const platform = await bootPlatform({ config, modules, database: db.database, logger: createLogger('silent') });
+  const app = await buildApp(platform, { logger: false, checkResponses: true });
   await app.ready();
 
   const send = async (token: string | undefined, method: string, url: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<TestResponse> => {

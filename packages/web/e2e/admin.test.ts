@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectAccessible, input, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
+import { ADMIN, expectAccessible, input, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /** Administration: the role hierarchy, users, and the recycle bin (with the undo toast). */
 describe('administration', () => {
@@ -46,6 +46,13 @@ describe('administration', () => {
     await input(dialog, 'Role').click();
     await page.getByRole('option', { name: 'Sales Rep West' }).click();
     await expectAccessible(page, 'new user dialog');
+    // A refused save says so where the user looks: the field is marked and focused, a summary on top.
+    const email = dialog.getByLabel(/^E-mail/);
+    await email.fill(ADMIN.email);
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await expect.poll(() => email.evaluate((el) => el === document.activeElement && el.getAttribute('aria-invalid'))).toBe('true');
+    await dialog.getByRole('alert').filter({ hasText: 'Fix the marked field' }).waitFor();
+    await email.fill('samir@example.com');
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await dialog.waitFor({ state: 'detached' });
     const row = page.getByRole('row').filter({ hasText: 'samir@example.com' });

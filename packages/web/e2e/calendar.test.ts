@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectAccessible, screenshot, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
+import { expectAccessible, input, screenshot, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /**
  * "My day" and the calendar for a user in New York while the browser runs in UTC: every day
@@ -61,8 +61,10 @@ describe('my day and the calendar', () => {
     const owner = ada;
     await h.api('POST', '/meeting', { subject: 'Client kickoff', start_at: at(today, 10), end_at: at(today, 11), time_zone: ZONE, location: 'Room 4', owner });
     sync = await h.api('POST', '/meeting', { subject: 'Weekly sync', start_at: at(today, 14), end_at: at(today, 14, 30), time_zone: ZONE, recurrence_rule: 'FREQ=WEEKLY;COUNT=8', owner });
-    todayTask = await h.api('POST', '/task', { subject: 'Send proposal', due_date: today, owner });
-    overdue = await h.api('POST', '/task', { subject: 'Renew contract', due_date: addDays(today, -3), owner });
+    const deal = await h.api('POST', '/opportunity', { name: 'Harbor generators', amount: 9000, close_date: '2027-06-30', stage: 'proposal', probability: 50, owner });
+    const client = await h.api('POST', '/account', { name: 'Renewal Client Ltd' });
+    todayTask = await h.api('POST', '/task', { subject: 'Send proposal', due_date: today, owner, opportunity: deal.id });
+    overdue = await h.api('POST', '/task', { subject: 'Renew contract', due_date: addDays(today, -3), owner, account: client.id });
     await h.api('POST', '/task', { subject: 'Prepare demo', due_date: addDays(today, 2), owner });
     daily = await h.api('POST', '/task', { subject: 'Daily check-in', due_date: today, recurrence_rule: 'FREQ=DAILY;COUNT=5', owner });
     await signIn(h.page);
@@ -90,6 +92,14 @@ describe('my day and the calendar', () => {
     await tasks.getByRole('link', { name: 'Send proposal' }).waitFor();
     const overdueBox = page.getByRole('region', { name: 'Overdue tasks' });
     await overdueBox.getByRole('link', { name: 'Renew contract' }).waitFor();
+    // Each task row says what it is about, as a link.
+    await tasks.getByRole('link', { name: 'Harbor generators' }).waitFor();
+    await overdueBox.getByRole('link', { name: 'Renewal Client Ltd' }).waitFor();
+    // My pipeline: the user's open deals per stage, with the open and weighted totals.
+    const pipeline = page.getByRole('region', { name: 'My pipeline' });
+    await pipeline.locator('[data-stage="proposal"]').getByText('$9,000.00').waitFor();
+    expect(await pipeline.getByTestId('pipeline-total').innerText()).toContain('$9,000.00');
+    await pipeline.getByText('$4,500.00').waitFor();
     expect(await overdueBox.getByText('3 days late').count()).toBe(1);
     expect(await overdueBox.getByTestId('overdue-count').innerText()).toBe('1');
     // Next week's Weekly sync; Prepare demo and four more daily check-ins.
@@ -223,6 +233,20 @@ describe('my day and the calendar', () => {
     await page.mouse.click(box.x + 10, box.y + 16 * 48 + 10);
     const dialog = page.getByRole('dialog', { name: 'New meeting' });
     await dialog.getByLabel(/^Subject/).fill('Pipeline review');
+    // What the meeting is about is chosen right here.
+    for (const about of ['Account', 'Contact', 'Opportunity']) await input(dialog, about).waitFor();
+    // Esc in a picker closes only the picker; closing the dialog with typed input asks first.
+    await dialog.getByLabel(/^Start/).click();
+    const picker = page.getByRole('dialog').filter({ has: page.getByRole('button', { name: 'Previous month' }) });
+    await picker.waitFor();
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    const ask = page.getByRole('dialog', { name: 'Discard your changes?' });
+    await ask.getByRole('button', { name: 'Keep editing' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await expect.poll(() => dialog.getByLabel(/^Subject/).inputValue()).toBe('Pipeline review');
     await dialog.getByRole('button', { name: 'Create meeting' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByTestId(`day-${today}`).getByRole('button', { name: /Pipeline review/ }).waitFor();

@@ -77,12 +77,21 @@ describe('the metadata-driven CRM', () => {
     // Required fields are reported by the server at the field.
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Expedition name is required').waitFor();
+    // …and the form says so where the user looks: a summary on top, focus on the field.
+    await page.getByRole('alert').filter({ hasText: 'Fix the marked field: Expedition name' }).waitFor();
+    await expect.poll(() => page.getByLabel(/^Expedition name/).evaluate((el) => el === document.activeElement)).toBe(true);
     await page.getByLabel(/^Expedition name/).fill('Warehouse retrofit');
     await page.getByLabel(/^Budget/).fill('125000');
     await page.getByLabel(/^Start date/).fill('2026-03-01');
     await page.getByLabel(/^Start date/).press('Tab');
     await input(page, 'Client').fill('Acme');
     await page.getByRole('option', { name: 'Acme Corporation' }).click();
+    // Typing into a chosen value replaces it, and the picker forgives typos like the global search.
+    const client = input(page, 'Client');
+    await client.click();
+    await client.pressSequentially('Acme Corporaton');
+    await page.getByRole('option', { name: 'Acme Corporation' }).click();
+    await expect.poll(() => client.inputValue()).toBe('Acme Corporation');
     await expectAccessible(page, 'new record form');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: 'Warehouse retrofit' }).waitFor();
@@ -104,9 +113,19 @@ describe('the metadata-driven CRM', () => {
     await page.getByRole('tab', { name: 'History' }).click();
     await page.getByRole('table', { name: 'Field history' }).getByRole('row').filter({ hasText: 'Planned' }).filter({ hasText: 'Active' }).first().waitFor();
     await expectAccessible(page, 'record history');
-    // The account shows the expedition in its related lists.
+    // History names the records lookups point to; it never shows an id.
+    const historyTable = page.getByRole('table', { name: 'Field history' });
+    await expect.poll(() => historyTable.innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    // The account shows the expedition in its related lists; the tab counts records, and the
+    // empty lists fold into one line from which one opens to add its first record.
     await page.goto(`/o/account/${acme.id}?tab=related`);
     await page.getByRole('region', { name: 'Expeditions' }).getByRole('link', { name: 'Warehouse retrofit' }).waitFor();
+    const related = await h.api('GET', `/account/${acme.id}/related-counts`);
+    const total = related.data.reduce((s: number, c: { count: number }) => s + c.count, 0);
+    await page.getByRole('tab', { name: `Related (${total})` }).waitFor();
+    const folded = page.getByRole('region', { name: 'Empty related lists' });
+    await folded.getByRole('button', { name: 'Show Contacts' }).click();
+    await page.getByRole('region', { name: 'Contacts' }).getByRole('button', { name: 'New' }).waitFor();
     await expectAccessible(page, 'related lists');
   });
 
@@ -223,6 +242,13 @@ describe('the metadata-driven CRM', () => {
     const results = page.getByRole('listbox', { name: 'Search results' });
     await results.getByRole('group', { name: 'Accounts' }).getByRole('option', { name: 'Globex Industries' }).waitFor();
     await expectAccessible(page, 'search results');
+    // The dropdown is drawn above the layout: the point just inside the first result's left edge
+    // belongs to the dropdown, not to the sidebar that used to cover it.
+    const first = results.getByRole('option').first();
+    const box0 = await first.boundingBox();
+    expect(box0).not.toBeNull();
+    const hit = await page.evaluate(({ x, y }) => !!document.elementFromPoint(x, y)?.closest('[role="listbox"]'), { x: box0!.x + 2, y: box0!.y + box0!.height / 2 });
+    expect(hit).toBe(true);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Globex Industries' }).waitFor();

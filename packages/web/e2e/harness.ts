@@ -36,12 +36,12 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function startHarness(options: { admin?: boolean } = {}): Promise<Harness> {
+export async function startHarness(options: { admin?: boolean; smtpUrl?: string } = {}): Promise<Harness> {
   if (!fs.existsSync(DIST)) throw new Error('packages/web/dist is missing: run `npm run build -w @meridian/web` first');
   // MERIDIAN_E2E_SERVER may point at another checkout's e2e-server.ts (e.g. a known-good server).
   const serverModule: string = process.env.MERIDIAN_E2E_SERVER ?? path.resolve(here, '../../server/test/e2e-server.ts');
-  const { startE2EServer } = (await import(/* @vite-ignore */ serverModule)) as { startE2EServer(o: { admin?: { email: string; password: string } }): Promise<E2EServer> };
-  const server = await startE2EServer(options.admin === false ? {} : { admin: ADMIN });
+  const { startE2EServer } = (await import(/* @vite-ignore */ serverModule)) as { startE2EServer(o: { admin?: { email: string; password: string }; smtpUrl?: string }): Promise<E2EServer> };
+  const server = await startE2EServer({ ...(options.admin === false ? {} : { admin: ADMIN }), ...(options.smtpUrl ? { smtpUrl: options.smtpUrl } : {}) });
   let token: string | null = null;
   if (options.admin !== false) token = (await server.createUser({ email: 'api-robot@example.com', password: 'robot-password-123', profile: 'admin', lastName: 'Robot' })).token;
   const browser = await launchBrowser();
@@ -78,6 +78,10 @@ export async function startHarness(options: { admin?: boolean } = {}): Promise<H
 
 /** Runs axe-core on the page; fails on serious or critical violations. */
 export async function expectAccessible(page: Page, name: string) {
+  // A menu or dialog still fading out is half transparent, so its text fails the contrast check:
+  // scan the page once its CSS transitions and animations have settled (a state, not a delay).
+  // Endless ones (a loader's spin, a skeleton's pulse) never settle and are left out.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
   const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!hasAxe) await page.addScriptTag({ content: axe.source });
   const result = await page.evaluate(async () => {

@@ -68,6 +68,18 @@ describe('notifications', () => {
     await page.keyboard.press('Escape');
   });
 
+  test('an open menu is accessible (no focusable presentational child in role=menu)', async () => {
+    const { page } = h;
+    await page.getByRole('button', { name: /User menu/ }).click();
+    await page.getByRole('menu').waitFor();
+    await expectAccessible(page, 'open user menu');
+    // Keyboard: the arrow keys reach the items of the open menu.
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitem');
+    await page.keyboard.press('Escape');
+    await page.getByRole('menu').waitFor({ state: 'detached' });
+  });
+
   test('the bell opens again after Escape closed it', async () => {
     const { page } = h;
     // The last test closed the popover with Escape: one click must open it again, every time.

@@ -27,15 +27,19 @@ describe('sales', () => {
     await page.goto(`/o/account/${parent.id}`);
     await page.getByRole('heading', { name: 'Initech Holdings', level: 1 }).waitFor();
     const tree = page.getByRole('list', { name: 'Account hierarchy' });
-    await tree.getByRole('link', { name: 'Initech Payroll Services' }).waitFor();
+    // It opens with the direct children; a grandchild is one click away.
+    await tree.getByRole('link', { name: 'Initech Software' }).waitFor();
     await page.locator('[data-stat="Accounts in subtree"]').getByText('3', { exact: true }).waitFor();
     await page.locator('[data-stat="Contacts"]').getByText('1', { exact: true }).waitFor();
     await page.locator('[data-stat="Open pipeline"]').getByText('$12,000.00').waitFor();
-    // Collapse and expand a branch.
-    await page.getByRole('button', { name: 'Children of Initech Software' }).click();
-    await expect.poll(() => tree.getByRole('link', { name: 'Initech Payroll Services' }).count()).toBe(0);
-    await page.getByRole('button', { name: 'Children of Initech Software' }).click();
+    expect(await tree.getByRole('link', { name: 'Initech Payroll Services' }).count()).toBe(0);
+    // Expand and collapse a branch.
+    const branch = page.getByRole('button', { name: 'Children of Initech Software' });
+    expect(await branch.getAttribute('aria-expanded')).toBe('false');
+    await branch.click();
     await tree.getByRole('link', { name: 'Initech Payroll Services' }).waitFor();
+    await branch.click();
+    await expect.poll(() => tree.getByRole('link', { name: 'Initech Payroll Services' }).count()).toBe(0);
     // Team: add the API robot as support.
     await input(page, 'Team member').click();
     await page.getByRole('option', { name: /Robot/ }).click();
@@ -93,6 +97,29 @@ describe('sales', () => {
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(async () => (await h.api('GET', `/opportunity/${opp.id}`)).stage).toBe('closed_lost');
     expect(await h.api('GET', `/opportunity/${opp.id}`)).toMatchObject({ lost_reason: 'competitor', lost_reason_detail: 'Went with Globex' });
+    expect(await page.getByRole('button', { name: 'Close deal' }).count()).toBe(0);
+  });
+
+  test('the stage path shows where a deal is, moves it within the rules, and closes it', async () => {
+    const { page } = h;
+    const opp = await h.api('POST', '/opportunity', { name: 'Fleet batteries', account: parent.id, amount: 43500, close_date: '2027-03-31', stage: 'qualification' });
+    await page.goto(`/o/opportunity/${opp.id}`);
+    const path = page.getByRole('list', { name: 'Stage' });
+    await path.getByRole('button', { name: 'Qualification' }).and(page.locator('[aria-current="step"]')).waitFor();
+    await expectAccessible(page, 'stage path');
+    await path.getByRole('button', { name: 'Needs analysis' }).click();
+    await expect.poll(async () => (await h.api('GET', `/opportunity/${opp.id}`)).stage).toBe('needs_analysis');
+    await path.getByRole('button', { name: 'Needs analysis' }).and(page.locator('[aria-current="step"]')).waitFor();
+    // Back to prospecting is not allowed from here: the server says why and nothing moves.
+    await path.getByRole('button', { name: 'Prospecting' }).click();
+    await page.getByText('The stage was not changed').waitFor();
+    expect((await h.api('GET', `/opportunity/${opp.id}`)).stage).toBe('needs_analysis');
+    // Closing from the path asks for the outcome.
+    await path.getByRole('button', { name: 'Close…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Close Fleet batteries' });
+    await dialog.getByRole('button', { name: 'Close as won' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await path.getByRole('button', { name: 'Closed won' }).waitFor();
     expect(await page.getByRole('button', { name: 'Close deal' }).count()).toBe(0);
   });
 

@@ -12,9 +12,11 @@ describe('activity timeline', () => {
   let h: Harness;
   let account: { id: string };
   let grace: { id: string };
+  let carlos: { id: string };
   beforeAll(async () => {
     h = await startHarness();
     account = await h.api('POST', '/account', { name: 'Umbrella Logistics', industry: 'transportation' });
+    carlos = await h.api('POST', '/contact', { first_name: 'Carlos', last_name: 'Rivera', account: account.id });
     grace = await h.server.createUser({ email: 'grace@example.com', password: 'grace-password-123', profile: 'standard', firstName: 'Grace', lastName: 'Hopper' });
     await signIn(h.page);
   });
@@ -44,15 +46,24 @@ describe('activity timeline', () => {
     await input(dialog, 'Outcome').click();
     await page.getByRole('option', { name: 'Voicemail' }).click();
     await dialog.getByLabel(/^Notes/).fill('Left a message about the Q3 rollout');
+    // Who it was with (the account's contacts), and a follow-up in the same step.
+    await input(dialog, 'Who did you speak to?').click();
+    await page.getByRole('option', { name: 'Carlos Rivera' }).click();
+    await dialog.getByRole('checkbox', { name: 'Add a follow-up task' }).check();
+    await dialog.getByLabel(/^What to follow up on/).fill('Call Carlos back about the rollout');
     await expectAccessible(page, 'log a call');
     await dialog.getByRole('button', { name: 'Log call' }).click();
-    await page.getByText('Call logged').waitFor();
+    await page.getByText('Call logged, follow-up added').waitFor();
+    const followUp = upcoming(page).locator('li', { hasText: 'Call Carlos back about the rollout' });
+    await followUp.waitFor();
+    // Out of the way of the next tests, which start with nothing upcoming.
+    await h.api('PATCH', `/task/${await followUp.getAttribute('data-id')}`, { status: 'completed' });
     const item = history(page).locator('li', { hasText: 'Discovery call with Carlos' });
     await item.getByText('Held').waitFor();
     await item.getByText('Ada Admin').waitFor();
     const timeline = await h.api('GET', `/account/${account.id}/timeline`);
     const call = timeline.data.find((i: { kind: string }) => i.kind === 'call');
-    expect(await h.api('GET', `/call/${call.id}`)).toMatchObject({ outcome: 'voicemail', status: 'held', account: account.id, description: 'Left a message about the Q3 rollout' });
+    expect(await h.api('GET', `/call/${call.id}`)).toMatchObject({ outcome: 'voicemail', status: 'held', account: account.id, contact: carlos.id, description: 'Left a message about the Q3 rollout' });
   });
 
   test('adds a task (field errors at the field), completes it with one click and undoes it', async () => {
@@ -95,7 +106,7 @@ describe('activity timeline', () => {
     await input(dialog, 'Assignee').fill('Hopper');
     await page.getByRole('option', { name: 'Grace Hopper' }).click();
     await dialog.getByRole('button', { name: 'Add follow-up' }).click();
-    await page.getByText('Follow-up added').waitFor();
+    await page.getByText('Follow-up added', { exact: true }).waitFor();
     const item = upcoming(page).locator('li', { hasText: 'Follow up: Check the signed contract' });
     await item.getByText('Grace Hopper').waitFor();
     const id = await item.getAttribute('data-id');
@@ -138,6 +149,12 @@ describe('activity timeline', () => {
     expect(note.body).toContain('Pasted');
     expect(note.body).not.toMatch(/<script|onerror|__pwned|<img/i);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    // The timeline shows what the note says, not only its title: three lines, then "Show more".
+    await expect.poll(() => item.locator('.timeline-text').innerText()).toContain('Decision made');
+    const more = item.getByRole('button', { name: 'Show more' });
+    await more.click();
+    await item.getByRole('button', { name: 'Show less' }).waitFor();
+    expect(await item.locator('.timeline-text').innerText()).toContain('Pasted text');
   });
 
   test('attaches a text file and downloads it from the timeline', async () => {
@@ -169,6 +186,11 @@ describe('activity timeline', () => {
     await expectAccessible(page, 'timeline with items');
     await screenshot(page, 'timeline');
     await page.setViewportSize({ width: 390, height: 844 });
+    // On a phone the quick actions start the page, on the first screen, not under the tabs.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const actions = page.getByRole('group', { name: 'Quick actions' });
+    await expect.poll(async () => (await actions.boundingBox())?.y ?? 9999).toBeLessThan(844);
+    expect(await panel(page).getByRole('group', { name: 'Quick actions' }).count()).toBe(0);
     await panel(page).scrollIntoViewIfNeeded();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);

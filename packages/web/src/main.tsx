@@ -11,6 +11,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { ApiError } from './api/client';
 import { router } from './router';
 import { theme } from './theme';
+import { registerExtensions } from './extensions';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -20,6 +21,8 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+registerExtensions();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

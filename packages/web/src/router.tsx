@@ -23,6 +23,7 @@ import { ProfilesPage } from './features/admin/ProfilesPage';
 import { SharingPage } from './features/admin/SharingPage';
 import { ErrorState } from './components/PageState';
 import { BookingPage } from './features/booking/BookingPage';
+import { OnlineQuotePage } from './features/online-quote/OnlineQuotePage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -60,6 +61,16 @@ const bookingRoute = createRoute({
   },
 });
 
+// The online quote behind a link sent to a customer: no session, outside the app layout.
+const onlineQuoteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/q/$token',
+  component: function OnlineQuoteRoute() {
+    const { token } = onlineQuoteRoute.useParams();
+    return <OnlineQuotePage key={token} token={token} />;
+  },
+});
+
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: AppLayout });
 
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomePage });
@@ -77,11 +88,15 @@ export const calendarRoute = createRoute({
 export const listRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/o/$object',
-  validateSearch: (s: Record<string, unknown>): { view?: string; filter?: string } => ({ view: str(s.view), filter: typeof s.filter === 'string' ? s.filter : s.filter ? JSON.stringify(s.filter) : undefined }),
+  validateSearch: (s: Record<string, unknown>): { view?: string; filter?: string; sort?: string; q?: string } => ({
+    view: str(s.view), filter: typeof s.filter === 'string' ? s.filter : s.filter ? JSON.stringify(s.filter) : undefined, sort: str(s.sort), q: str(s.q),
+  }),
   component: function ListRoute() {
     const { object } = listRoute.useParams();
-    const { view, filter } = listRoute.useSearch();
-    return <ListPage key={`${object}:${filter ?? ''}`} object={object} viewId={view} filter={filter} />;
+    const { view, filter, sort, q } = listRoute.useSearch();
+    // The list writes its filter, sort and search back into the URL (shareable, survives a
+    // reload) and follows the URL when it changes from outside (a "View all" link).
+    return <ListPage key={object} object={object} viewId={view} filter={filter} sort={sort} q={q} />;
   },
 });
 
@@ -152,6 +167,7 @@ const routeTree = rootRoute.addChildren([
   loginRoute,
   setupRoute,
   bookingRoute,
+  onlineQuoteRoute,
   appRoute.addChildren([homeRoute, calendarRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 

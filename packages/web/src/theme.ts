@@ -1,4 +1,4 @@
-import { Alert, createTheme, Modal, MultiSelect, Notification, Select, TagsInput } from '@mantine/core';
+import { Alert, createTheme, Menu, Modal, MultiSelect, Notification, Select, TagsInput } from '@mantine/core';
 import { DateInput, DateTimePicker } from '@mantine/dates';
 
 const clear = { clearButtonProps: { 'aria-label': 'Clear' } };
@@ -14,6 +14,11 @@ export const theme = createTheme({
     Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } } }),
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
     Alert: Alert.extend({ defaultProps: { closeButtonLabel: 'Dismiss' } }),
+    // Mantine puts an empty role="presentation" div with tabindex in every open menu to hold the
+    // initial focus; a focusable presentational child is not allowed in role="menu"
+    // (axe aria-required-children, critical). Without it, opening moves focus to the dropdown and
+    // the arrow keys reach the items as before.
+    Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
     Select: Select.extend({ defaultProps: clear }),
     MultiSelect: MultiSelect.extend({ defaultProps: clear }),
     TagsInput: TagsInput.extend({ defaultProps: clear }),

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../platform/config.ts';
 import { DataDirInUseError } from '../platform/db/lock.ts';
 import { openDatabase } from '../platform/db/connection.ts';
-import { runMigrations } from '../platform/db/migrations.ts';
+import { appliedMigrations } from '../platform/db/migrations.ts';
 import { bootPlatform, createLogger } from '../platform/boot.ts';
 import { parseProfile, createUser } from '../platform/auth/users.ts';
 import { checkPasswordStrength } from '../platform/auth/passwords.ts';
@@ -12,6 +12,8 @@ import { AppError } from '../platform/errors.ts';
 import { startServer } from './start.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
 import { startJobs } from '../platform/jobs/boss.ts';
+import { modules } from '../modules/index.ts';
+import { generateOpenApiDocument } from './openapi.ts';
 
 const HELP = `meridian — the Meridian CRM command line
 
@@ -20,6 +22,7 @@ const HELP = `meridian — the Meridian CRM command line
   meridian migrate               bring the database up to date and exit
   meridian user create --email E --password P [--role admin|standard] [--first-name F] [--last-name L]
   meridian seed demo [--scale N] load a realistic demo organisation
+  meridian openapi               print the OpenAPI document of the standard objects and routes (JSON)
 
 Configuration: DATABASE_URL (PostgreSQL) or MERIDIAN_DATA_DIR (PGlite, default ./data),
 MERIDIAN_ADMIN_EMAIL / MERIDIAN_ADMIN_PASSWORD for the first admin. See docs/operations.md.`;
@@ -39,8 +42,9 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate': {
       const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
       try {
-        const applied = await runMigrations(database.db);
-        const platform = await bootPlatform({ config, database, logger });
+        const before = new Set(await appliedMigrations(database));
+        const platform = await bootPlatform({ config, modules, database, logger });
+        const applied = (await appliedMigrations(database)).filter((id) => !before.has(id));
         console.log(applied.length ? `Applied ${applied.join(', ')}` : 'System tables up to date');
         console.log(`Standard objects in sync (${platform.registry.listObjects().length} objects).`);
       } finally {
@@ -49,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'worker': {
-      const platform = await bootPlatform({ config, logger });
+      const platform = await bootPlatform({ config, modules, logger });
       const boss = await startJobs(platform);
       logger.info('worker started');
       const stop = async () => {
@@ -71,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       // Refuse bad input before paying for a database start.
       const profile = parseProfile(values.role);
       if (values.password !== undefined) checkPasswordStrength(values.password);
-      const platform = await bootPlatform({ config, logger });
+      const platform = await bootPlatform({ config, modules, logger });
       try {
         const user = await createUser({
           platform,
@@ -87,13 +91,18 @@ async function main(argv: string[]): Promise<number> {
     case 'seed': {
       if (sub !== 'demo') throw new AppError('bad_request', 'Usage: meridian seed demo [--scale N]');
       const { values } = parseArgs({ args: argv.slice(2), options: { scale: { type: 'string' } } });
-      const platform = await bootPlatform({ config, logger });
+      const platform = await bootPlatform({ config, modules, logger });
       try {
         const summary = await seedDemo({ platform, scale: values.scale ? Number(values.scale) : 1, onProgress: (m) => console.log(m) });
         console.log(`Demo organisation loaded: ${Object.entries(summary).map(([k, v]) => `${v} ${k}`).join(', ')}`);
       } finally {
         await platform.database.close();
       }
+      return 0;
+    }
+    case 'openapi': {
+      const document = await generateOpenApiDocument({ config });
+      process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
       return 0;
     }
     default:

@@ -5,11 +5,12 @@ import { buildApp } from '../platform/http/app.ts';
 import { prepareFirstRun } from '../platform/auth/setup.ts';
 import { startJobs } from '../platform/jobs/boss.ts';
 import { registerWebApp } from '../platform/http/web.ts';
+import { modules } from '../modules/index.ts';
 
 /** `meridian start`: API + web app + in-process jobs, with a clean shutdown on SIGINT/SIGTERM. */
 export async function startServer(args: { config: Config; logger: Logger }) {
   const { config, logger } = args;
-  const platform = await bootPlatform({ config, logger });
+  const platform = await bootPlatform({ config, modules, logger });
   const first = await prepareFirstRun(platform);
   const app = await buildApp(platform, { plugins: [registerWebApp] });
   const boss = await startJobs(platform);

@@ -1,36 +1,12 @@
-import type { FastifyInstance } from 'fastify';
-import type { HookRegistry } from '../platform/records/hooks.ts';
-import type { ObjectDefinition } from '../platform/metadata/types.ts';
-import type { Platform } from '../platform/kernel.ts';
-import type { JobDefinition } from '../platform/jobs/boss.ts';
-import { user } from '../platform/access/objects.ts';
-import { registerSalesHooks, registerSalesRoutes, salesJobs, salesObjects, startSales } from './sales/index.ts';
-import { activityJobs, activityObjects, registerActivityHooks, registerActivityRoutes, startActivities } from './activities/index.ts';
+import type { MeridianModule } from '../platform/module.ts';
+import { salesModule } from './sales/index.ts';
+import { activitiesModule } from './activities/index.ts';
+import { demoModule } from './demo/index.ts';
+import { billingModule } from './billing/index.ts';
 
 /**
- * The modules' entry points. A module contributes standard objects, hooks on the record
- * pipeline, routes beyond generic CRUD, jobs and idempotent start-up work — each through its own index.ts.
+ * The composition root's list: the modules this Meridian runs, in order (routes are registered and
+ * start-up work runs in this order). Adding a module is its folder and one line here — see
+ * docs/modules.md. The CLI and the test servers pass this list to bootPlatform.
  */
-export function standardObjects(): ObjectDefinition[] {
-  return [user, ...salesObjects, ...activityObjects];
-}
-
-export function registerModuleHooks(hooks: HookRegistry): void {
-  registerSalesHooks(hooks);
-  registerActivityHooks(hooks);
-}
-
-export function registerModuleRoutes(app: FastifyInstance, platform: Platform): void {
-  registerSalesRoutes(app, platform);
-  registerActivityRoutes(app, platform);
-}
-
-export function moduleJobs(): JobDefinition[] {
-  return [...salesJobs(), ...activityJobs()];
-}
-
-/** Runs at boot after hooks are registered (platform/boot.ts): seeds and indexes the modules need. */
-export async function moduleStartup(platform: Platform): Promise<void> {
-  await startSales(platform);
-  await startActivities(platform);
-}
+export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, demoModule];

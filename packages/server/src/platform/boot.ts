@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/connection.ts';
@@ -8,7 +8,9 @@ import type { Platform } from './kernel.ts';
 import { Registry } from './metadata/registry.ts';
 import { syncStandardObjects } from './metadata/sync.ts';
 import { HookRegistry } from './records/hooks.ts';
-import { moduleStartup, registerModuleHooks, standardObjects } from '../modules/index.ts';
+import { user } from './access/objects.ts';
+import { authMigrations } from './auth/migrations.ts';
+import { checkModules, withModuleFields, type MeridianModule } from './module.ts';
 
 export function createLogger(level: string): Logger {
   return pino({
@@ -25,24 +27,54 @@ async function loadSigningKey(database: Database): Promise<Buffer> {
 }
 
 /**
- * Opens the database, migrates it (system tables, then the standard objects' tables), loads the
- * metadata and registers the modules' hooks. Every process — server, worker, CLI, tests — starts here.
+ * Processes starting together on one PostgreSQL (a deploy restarting API processes and workers)
+ * take turns: one's schema sync (DDL) and another's start-up work deadlocked otherwise. A session
+ * advisory lock on a connection of its own; PGlite has one process and one session.
  */
-export async function bootPlatform(args: { config: Config; database?: Database; logger?: Logger }): Promise<Platform> {
-  const { config } = args;
+async function whileStarting<T>(database: Database, run: () => Promise<T>): Promise<T> {
+  if (database.kind !== 'postgres') return run();
+  return database.db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(7340182)`.execute(conn);
+    try {
+      return await run();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(7340182)`.execute(conn);
+    }
+  });
+}
+
+/**
+ * Opens the database, migrates it (system tables, the standard objects' tables, then each module's
+ * migrations), loads the metadata, resolves the modules' settings and registers their hooks, then
+ * runs their start-up work. Every process — server, worker, CLI, tests — starts here, with the
+ * list of modules its composition root chose (src/modules/index.ts); the platform imports none.
+ */
+export async function bootPlatform(args: { config: Config; modules: readonly MeridianModule[]; database?: Database; logger?: Logger }): Promise<Platform> {
+  const { config, modules } = args;
+  checkModules(modules);
   const logger = args.logger ?? createLogger(config.logLevel);
   const database = args.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   try {
-    await runMigrations(database.db);
-    const registry = new Registry(database.db, standardObjects());
-    await syncStandardObjects(database.db, registry);
-    await registry.reload();
-    const hooks = new HookRegistry();
-    registerModuleHooks(hooks);
-    const signingKey = await loadSigningKey(database);
-    const platform: Platform = { config, database, db: database.db, registry, hooks, logger, signingKey };
-    await moduleStartup(platform); // modules' idempotent seeds and indexes (after hooks: seeds go through them)
-    return platform;
+    return await whileStarting(database, async () => {
+      await runMigrations(database.db);
+      const registry = new Registry(database.db, withModuleFields([user, ...modules.flatMap((m) => m.objects ?? [])], modules));
+      await syncStandardObjects(database.db, registry);
+      // Module migrations may index the standard tables, so they run once those exist (as do the
+      // authentication cache's triggers, which watch obj_user).
+      await runMigrations(
+        database.db,
+        [...authMigrations, ...modules.flatMap((m) => (m.migrations ?? []).map((x) => ({ id: `${m.name}/${x.id}`, up: (trx: Kysely<any>) => x.up(trx, { registry }) })))],
+      );
+      await registry.reload();
+      const hooks = new HookRegistry();
+      for (const m of modules) m.hooks?.(hooks);
+      const signingKey = await loadSigningKey(database);
+      const platform: Platform = { config, database, db: database.db, registry, hooks, logger, signingKey, modules, settings: new Map() };
+      // A bad setting stops the start with the variable's name, not a job an hour later.
+      for (const m of modules) m.settings?.of(platform);
+      for (const m of modules) await m.startup?.(platform); // idempotent seeds (after hooks: seeds go through them)
+      return platform;
+    });
   } catch (error) {
     if (!args.database) await database.close();
     throw error;

@@ -13,6 +13,13 @@ export interface Config {
   publicUrl: string;
   logLevel: string;
   bodyLimitBytes: number;
+  /** Outgoing e-mail (reminders, digests, booking confirmations, documents): smtp(s)://user:pass@host:port; none when unset. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** Trust X-Forwarded-* from a reverse proxy (MERIDIAN_TRUST_PROXY=true). */
+  trustProxy: boolean;
+  /** The environment's MERIDIAN_* variables, from which modules' declared settings are resolved (platform/settings.ts). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,5 +35,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.MERIDIAN_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     logLevel: env.LOG_LEVEL ?? 'info',
     bodyLimitBytes: Number(env.MERIDIAN_BODY_LIMIT ?? 2 * 1024 * 1024),
+    smtpUrl: env.MERIDIAN_SMTP_URL || undefined,
+    smtpFrom: env.MERIDIAN_SMTP_FROM || 'Meridian <meridian@localhost>',
+    trustProxy: env.MERIDIAN_TRUST_PROXY === 'true',
+    env: Object.freeze(Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('MERIDIAN_')))),
   };
 }

@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'conflict'
   | 'rule_violation'
   | 'payload_too_large'
+  | 'uri_too_long'
+  | 'headers_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'idempotency_mismatch'
@@ -43,6 +45,8 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   rule_violation: 422,
   payload_too_large: 413,
+  uri_too_long: 414,
+  headers_too_large: 431,
   unsupported_media_type: 415,
   rate_limited: 429,
   idempotency_mismatch: 422,
@@ -87,6 +91,13 @@ interface PgLikeError {
   message?: string;
 }
 
+/** The field a constraint error is about: its one column (`account_id` → `account`), else ''. */
+function fieldOf(e: PgLikeError): string {
+  const columns = (e.column ?? /Key \(([^)]+)\)=/.exec(e.detail ?? '')?.[1] ?? '').split(', ');
+  const column = columns.length === 1 ? /^(?:lower\()?([a-z_][a-z0-9_]*)/.exec(columns[0]!)?.[1] : undefined;
+  return column ? column.replace(/_id$/, '') : '';
+}
+
 /**
  * Translates a database error into a domain error, or returns undefined when it is not one the
  * user can act on (then it is a 500). Constraint names follow the conventions of metadata/ddl.ts.
@@ -95,8 +106,9 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
   const e = error as PgLikeError;
   if (!e || typeof e.code !== 'string') return undefined;
-  const column = e.column ?? /Key \(([^)]+)\)=/.exec(e.detail ?? '')?.[1];
-  const field = column ? column.replace(/_id$/, '') : '';
+  const field = fieldOf(e);
+  // The database's detail ("Key (x)=(…) is still referenced from table …") names other records'
+  // values and ids, which the caller may not be allowed to see: answers carry only the field.
   switch (e.code) {
     case '23505':
       return new AppError('unique_violation', `Another record already has this ${field || 'value'}`, {
@@ -105,7 +117,7 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
     case '23503':
     case '23001':
       return new AppError('referenced', 'The change would break a reference between records', {
-        errors: [{ field, code: 'reference', message: e.detail ?? 'Referenced record is missing or still in use' }],
+        errors: [{ field, code: 'reference', message: 'Referenced record is missing or still in use' }],
       });
     case '23502':
       return validationFailed([{ field, code: 'required', message: 'Is required' }]);

@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/connection.ts';
 import type { Registry } from './metadata/registry.ts';
 import type { HookRegistry } from './records/hooks.ts';
+import type { MeridianModule } from './module.ts';
 
 /**
  * The services every command needs, created once per process by bootPlatform (boot.ts) and
@@ -18,4 +19,8 @@ export interface Platform {
   logger: Logger;
   /** Secret for signing cursors and similar server-issued tokens (generated at first run). */
   signingKey: Buffer;
+  /** The modules this process runs, in the composition root's order (routes, jobs, startup). */
+  modules: readonly MeridianModule[];
+  /** Each module's resolved settings by module name (platform/settings.ts). */
+  settings: Map<string, unknown>;
 }

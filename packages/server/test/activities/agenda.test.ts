@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
-import { buildRecord } from '../factories.ts';
+import { buildAccount, buildOpportunity, buildRecord } from '../factories.ts';
 
 /** What the web app's day and calendar views read from /me/agenda besides times. */
 let server: TestServer;
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-type Occ = { object: string; id: string; location?: string | null };
+type Occ = { object: string; id: string; location?: string | null; regarding?: { object: string; id: string; name: string } | null };
 const agenda = async (user: TestUser): Promise<Occ[]> => {
   const res = await user.request('GET', '/api/v1/me/agenda?from=2031-04-01&to=2031-04-08');
   expect(res.status, res.text).toBe(200);
@@ -36,6 +36,31 @@ describe('agenda locations', () => {
     const mine = (await agenda(rep)).find((o) => o.id === own.id);
     expect(mine).toBeDefined();
     expect(mine).not.toHaveProperty('location');
+  });
+});
+
+describe('agenda regarding', () => {
+  it('names the record each item is about — the deal first — and only one the reader may see', async () => {
+    const account = await buildAccount(admin, { name: 'Regarding Co' });
+    const deal = await buildOpportunity(admin, { name: 'Regarding deal', account: account.id });
+    const task = await buildRecord(admin, 'task', { subject: 'Send the quote', due_date: '2031-04-04', account: account.id, opportunity: deal.id });
+    const meeting = await buildRecord(admin, 'meeting', { subject: 'Walkthrough', start_at: '2031-04-04T09:00:00Z', account: account.id });
+    const loose = await buildRecord(admin, 'call', { subject: 'Loose call', start_at: '2031-04-04T10:00:00Z' });
+    const items = await agenda(admin);
+    expect(items.find((o) => o.id === task.id)?.regarding).toEqual({ object: 'opportunity', id: deal.id, name: 'Regarding deal' });
+    expect(items.find((o) => o.id === meeting.id)?.regarding).toEqual({ object: 'account', id: account.id, name: 'Regarding Co' });
+    expect(items.find((o) => o.id === loose.id)?.regarding).toBeNull();
+
+    const rep = await server.createUser();
+    const repTask = await buildRecord(rep, 'task', { subject: 'About a hidden deal', due_date: '2031-04-05', opportunity: deal.id, account: account.id });
+    expect((await admin.request('PUT', '/api/v1/sharing-settings/opportunity', { body: { sharing: 'private' } })).status).toBe(200);
+    try {
+      const seen = (await agenda(rep)).find((o) => o.id === repTask.id);
+      // The deal is not theirs to see: the account names it instead, and nothing leaks.
+      expect(seen?.regarding).toEqual({ object: 'account', id: account.id, name: 'Regarding Co' });
+    } finally {
+      await admin.request('PUT', '/api/v1/sharing-settings/opportunity', { body: { sharing: 'public_read_write' } });
+    }
   });
 });
 

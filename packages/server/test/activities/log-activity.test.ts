@@ -91,7 +91,7 @@ describe('POST /{object}/{id}/activities', () => {
     }
     const extra = await log(admin, 'account', account.id, { type: 'task', values: { subject: 'x' }, sneaky: 1 });
     expect(extra.status).toBe(400);
-    expect(extra.body.errors[0]).toMatchObject({ field: 'sneaky', code: 'unknown_field' });
+    expect(extra.body.errors[0]).toMatchObject({ field: 'sneaky', code: 'unknown_property' });
     const notObject = await log(admin, 'account', account.id, { type: 'task', values: ['subject'] });
     expect(notObject.status).toBe(400);
     expect(notObject.body.errors[0].field).toBe('values');

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { getTestServer, type TestServer } from '../server.ts';
 import { buildRecord } from '../factories.ts';
 import { sendDueReminders } from '../../src/modules/activities/commands/sendReminders.ts';
-import { NotificationHub } from '../../src/modules/activities/notifications/hub.ts';
+import { NotificationHub } from '../../src/platform/notifications/hub.ts';
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { ServerResponse } from 'node:http';
@@ -107,7 +107,7 @@ describe('notification stream (server-sent events)', () => {
     const res = { writableEnded: false, write: (chunk: string) => written.push(chunk), end() {} } as unknown as ServerResponse;
     await hub.connect(rep.id, res);
     for (let i = 0; i < 8; i++) {
-      await sql`INSERT INTO activity_notification (id, user_id, kind, object, record_id, occurrence, title, body)
+      await sql`INSERT INTO user_notification (id, user_id, kind, object, record_id, occurrence, title, body)
         VALUES (${uuidv7()}, ${rep.id}::uuid, 'reminder', 'task', ${uuidv7()}::uuid, '2030-01-01', ${`Burst ${i}`}, '')`.execute(server.platform.db);
     }
     const titles = () => written.filter((w) => w.startsWith('event: notification')).map((w) => JSON.parse(w.split('data: ')[1]!).title as string);

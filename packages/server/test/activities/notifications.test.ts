@@ -3,7 +3,7 @@ import { startTestSmtp, type TestSmtp } from '../smtp.ts';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildRecord } from '../factories.ts';
 import { sendDueReminders } from '../../src/modules/activities/commands/sendReminders.ts';
-import { moduleJobs } from '../../src/modules/index.ts';
+import { modules } from '../../src/modules/index.ts';
 import { sendDailyDigests } from '../../src/modules/activities/notifications/digest.ts';
 
 let server: TestServer;
@@ -88,7 +88,7 @@ describe('notification list', () => {
   });
 
   it('the digest is a job every quarter hour', () => {
-    expect(moduleJobs().find((j) => j.name === 'activities.digest')).toMatchObject({ cron: '*/15 * * * *' });
+    expect(modules.flatMap((m) => m.jobs ?? []).find((j) => j.name === 'activities.digest')).toMatchObject({ cron: '*/15 * * * *' });
   });
 });
 
@@ -153,5 +153,22 @@ describe('daily digest', () => {
     const runs = await Promise.all([at('2030-02-01T07:01:00Z'), at('2030-02-01T07:01:00Z'), at('2030-02-01T07:02:00Z')]);
     expect(runs.reduce((n, r) => n + r.sent, 0)).toBeGreaterThanOrEqual(1);
     expect(inbox.filter((m) => m.to.includes('parallel.digest@example.com'))).toHaveLength(1);
+  });
+});
+
+describe('one notification table', () => {
+  it("moves a database's old activity notifications into the platform's table", async () => {
+    const { sql } = await import('kysely');
+    const { bootPlatform, createLogger } = await import('../../src/platform/boot.ts');
+    const db = server.platform.db;
+    // As a database from before module migrations left it.
+    await sql`CREATE TABLE activity_notification (id uuid PRIMARY KEY, user_id uuid NOT NULL, kind text NOT NULL, object text NOT NULL, record_id uuid NOT NULL,
+      occurrence text NOT NULL, title text NOT NULL, body text NOT NULL, created_at timestamptz(3) NOT NULL DEFAULT now(), read_at timestamptz(3), emailed_at timestamptz(3))`.execute(db);
+    const id = '01890000-0000-7000-8000-00000000abcd';
+    await sql`INSERT INTO activity_notification (id, user_id, kind, object, record_id, occurrence, title, body) VALUES (${id}, ${admin.id}::uuid, 'reminder', 'task', ${id}, '2030-01-01', 'Old reminder', 'From before')`.execute(db);
+    await sql`DELETE FROM meridian_migration WHERE id = 'activities/0002_notifications_to_platform'`.execute(db);
+    await bootPlatform({ config: server.platform.config, modules: server.platform.modules, database: server.platform.database, logger: createLogger('silent') });
+    expect((await sql<{ t: string | null }>`SELECT to_regclass('activity_notification')::text AS t`.execute(db)).rows[0]!.t).toBeNull();
+    expect((await list(admin)).data).toContainEqual(expect.objectContaining({ id, title: 'Old reminder', readAt: null }));
   });
 });

@@ -92,9 +92,12 @@ describe('follow-ups (seed 004)', () => {
     expect(onPipeline.status).toBe(201);
     expect((await timeline(admin, 'pipeline', pipeline.id)).data.some((i) => i.id === onPipeline.body.id)).toBe(true);
 
-    const invalid = await admin.request('POST', `/api/v1/opportunity/${opp.id}/follow-ups`, { body: { description: '', dueDate: '10/01/2031', extra: 1 } });
+    const extra = await admin.request('POST', `/api/v1/opportunity/${opp.id}/follow-ups`, { body: { description: 'x', extra: 1 } });
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors).toEqual([expect.objectContaining({ field: 'extra', code: 'unknown_property' })]);
+    const invalid = await admin.request('POST', `/api/v1/opportunity/${opp.id}/follow-ups`, { body: { description: '', dueDate: '10/01/2031' } });
     expect(invalid.status).toBe(400);
-    expect(invalid.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['description', 'dueDate', 'extra']);
+    expect(invalid.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['description', 'dueDate']);
     const unknownUser = await admin.request('POST', `/api/v1/opportunity/${opp.id}/follow-ups`, { body: { description: 'x', assignee: '01890000-0000-7000-8000-000000000000' } });
     expect(unknownUser.status).toBe(400);
     expect((await admin.request('POST', `/api/v1/opportunity/01890000-0000-7000-8000-000000000000/follow-ups`, { body: { description: 'x' } })).status).toBe(404);
@@ -122,5 +125,22 @@ describe('rich-text notes', () => {
     const patched = await admin.request('POST', '/api/v1/note', { body: { title: 'P', body: '<p>ok</p>' } });
     const upd = await admin.request('PATCH', `/api/v1/note/${patched.body.id}`, { body: { body: '<p onmouseover="x">ok</p><script>x</script>' } });
     expect(upd.body.body).toBe('<p>ok</p>');
+  });
+});
+
+describe('activity links are records like any other', () => {
+  it('a link written by a regarding lookup has history and an activity_link.created event', async () => {
+    const account = await buildAccount(admin, { name: 'Linked Ltd' });
+    const task = await buildTask(admin, { subject: 'Call about the link', account: account.id });
+    const links = await admin.request('POST', '/api/v1/activity_link/query', { body: { filter: { field: 'activity_id', op: 'eq', value: task.id }, fields: ['id', 'activity_object', 'record_object', 'record_id'] } });
+    expect(links.status, links.text).toBe(200);
+    const [link] = links.body.data;
+    expect(link).toMatchObject({ activity_object: 'task', record_object: 'account', record_id: account.id });
+    const history = await admin.request('GET', `/api/v1/activity_link/${link.id}/history`);
+    expect(history.status, history.text).toBe(200);
+    expect(history.body.data.some((h: any) => h.operation === 'create')).toBe(true);
+    const { sql } = await import('kysely');
+    const events = await sql<{ type: string }>`SELECT type FROM outbox_event WHERE record_id = ${link.id}::uuid`.execute(server.platform.db);
+    expect(events.rows.map((e) => e.type)).toEqual(['activity_link.created']);
   });
 });

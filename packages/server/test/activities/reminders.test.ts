@@ -3,7 +3,7 @@ import { startTestSmtp, type TestSmtp } from '../smtp.ts';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildRecord } from '../factories.ts';
 import { sendDueReminders } from '../../src/modules/activities/commands/sendReminders.ts';
-import { moduleJobs } from '../../src/modules/index.ts';
+import { modules } from '../../src/modules/index.ts';
 
 let server: TestServer;
 let admin: TestUser;
@@ -26,7 +26,7 @@ const notifications = async (user: TestUser) => (await user.request('GET', '/api
 
 describe('reminders (ACT-3)', () => {
   it('is a job that runs every minute', () => {
-    expect(moduleJobs().find((j) => j.name === 'activities.reminders')).toMatchObject({ cron: '* * * * *' });
+    expect(modules.flatMap((m) => m.jobs ?? []).find((j) => j.name === 'activities.reminders')).toMatchObject({ cron: '* * * * *' });
   });
 
   it('creates an in-app notification and e-mails it through SMTP, once', async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildOpportunity, buildRecord, buildTask } from '../factories.ts';
-import { moduleStartup } from '../../src/modules/index.ts';
+import { startActivities } from '../../src/modules/activities/startup.ts';
+import { ok } from '../access/fixture.ts';
 
 let server: TestServer;
 let admin: TestUser;
@@ -12,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.close());
 
-type Item = { kind: string; id: string; at: string; upcoming: boolean; overdue: boolean; title: string | null; status: string | null; change?: Record<string, unknown> };
+type Item = { kind: string; id: string; at: string; upcoming: boolean; overdue: boolean; title: string | null; status: string | null; text?: string | null; change?: Record<string, unknown> };
 
 async function page(user: TestUser, object: string, id: string, query: string) {
   const res = await user.request('GET', `/api/v1/${object}/${id}/timeline${query}`);
@@ -131,7 +132,7 @@ describe('record timeline', () => {
         SELECT gen_random_uuid(), owner_id, ${object}, id::text, 'account', ${acc} FROM ${sql.table(`obj_${object}`)} WHERE ${sql.ref(col)} LIKE ${`${prefix} %`}`.execute(db);
     }
     // Links written by raw SQL get their sort keys at start-up, as after a restart.
-    await moduleStartup(server.platform);
+    await startActivities(server.platform);
     // 9,999 activities + the account's creation = 10,000 items.
     const { items, pages } = await all(admin, 'account', acc, 200);
     expect(pages).toBe(50);
@@ -162,5 +163,26 @@ describe('record timeline', () => {
     const repView = (await all(rep, 'account', account.id, 50)).items.map((i) => i.id);
     expect(repView).toEqual(expect.arrayContaining([repTask.id, meeting.id]));
     expect(repView).not.toContain(adminTask.id);
+  });
+
+  it('carries the text of notes, calls and e-mails as plain text, and not a field the reader may not see', async () => {
+    const account = await buildAccount(admin);
+    const note = await buildRecord(admin, 'note', { title: 'Site visit', body: '<p>Decision <strong>made</strong>: go &amp; order</p><ul><li>two units</li><li>before May</li></ul>', account: account.id });
+    const call = await buildRecord(admin, 'call', { subject: 'Budget call', start_at: '2020-02-01T10:00:00Z', status: 'held', description: 'Budget approved for Q3.', account: account.id });
+    const mail = await buildRecord(admin, 'email_log', { subject: 'Re: quote', body: 'Thanks, we will sign this week.', account: account.id });
+    const bare = await buildRecord(admin, 'note', { title: 'Empty', account: account.id });
+    const text = async (user: TestUser) => Object.fromEntries((await all(user, 'account', account.id, 50)).items.map((i) => [i.id, i.text]));
+    const seen = await text(admin);
+    expect(seen[note.id]).toBe('Decision made: go & order\ntwo units\nbefore May');
+    expect(seen[call.id]).toBe('Budget approved for Q3.');
+    expect(seen[mail.id]).toBe('Thanks, we will sign this week.');
+    expect(seen[bare.id]).toBeNull();
+
+    ok(await admin.request('POST', '/api/v1/profiles', { body: { name: 'quiet', label: 'Quiet', permissions: { default: { read: true, create: true, edit: true, delete: true }, fields: { call: { description: 'hidden' } } } } }));
+    const quiet = await server.createUser();
+    ok(await admin.request('PATCH', `/api/v1/user/${quiet.id}`, { body: { profile: 'quiet' } }));
+    const theirs = await text(quiet);
+    expect(theirs[call.id]).toBeNull();
+    expect(theirs[note.id]).toContain('Decision made');
   });
 });

@@ -127,8 +127,10 @@ describe('webhook deliveries', () => {
     expect((await deliveries(sub.id)).data[0]).toMatchObject({ status: 'failed', attempts: 1, responseCode: 410 });
     const audit = await admin.request('GET', '/api/v1/audit-log?action=webhook.disabled');
     expect(audit.body.data.find((e: any) => e.target.id === sub.id)).toMatchObject({ details: { reason: 'gone' } });
-    const n = await sql<{ kind: string; body: string }>`SELECT kind, body FROM user_notification WHERE user_id = ${admin.id} AND data->>'webhookId' = ${sub.id}`.execute(server.platform.db);
-    expect(n.rows[0]?.kind).toBe('webhook.disabled');
+    // The owner's bell shows it: one notification table for reminders and webhooks alike.
+    const bell = await admin.request('GET', '/api/v1/me/notifications');
+    expect(bell.body.data.find((x: any) => x.data?.webhookId === sub.id)).toMatchObject({ kind: 'webhook.disabled', object: null, recordId: null, readAt: null });
+    expect(bell.body.unreadCount).toBeGreaterThan(0);
     await contact();
     await sleep(300);
     expect(rx.received.length).toBe(1);
@@ -287,7 +289,7 @@ describe('webhook deliveries', () => {
     let second: Platform = server.platform;
     if (server.platform.database.kind === 'postgres') {
       const database = await openDatabase({ databaseUrl: server.platform.database.connectionString, poolSize: 5 });
-      second = await bootPlatform({ config: server.platform.config, database, logger: createLogger('silent') });
+      second = await bootPlatform({ config: server.platform.config, modules: server.platform.modules, database, logger: createLogger('silent') });
     }
     const other = await startEventBackbone(second, { settings: fastSettings({ MERIDIAN_EVENTS_BATCH: '7', MERIDIAN_WEBHOOK_CONCURRENCY: '8' }) });
     try {

@@ -48,21 +48,28 @@ describe('sales rules for a restricted user', () => {
     expect(preview.body.accounts).toEqual([]);
     const blocked = await rep.request('POST', `/api/v1/lead/${lead.id}/convert`, { body: {} });
     expect(blocked.status).toBe(409);
-    expect(blocked.body.candidates).toEqual([expect.objectContaining({ id: hidden.id, name: null })]);
+    // An invisible match is only counted: no id, name, rule or score (issue 18, item 6).
+    expect(blocked.body).toMatchObject({ candidates: [], hiddenMatches: 1 });
+    expect(blocked.text).not.toContain(hidden.id);
     const r = await rep.request('POST', `/api/v1/lead/${lead.id}/convert`, { body: { allowDuplicate: true } });
     expect(r.status).toBe(200);
     expect(r.body.account.created).toBe(true);
     expect((await admin.request('GET', `/api/v1/task/${task.id}`)).body).toMatchObject({ lead: null, contact: r.body.contact.id });
   });
 
-  it('shows the rep only their accounts in a tree, while roll-ups count the whole subtree', async () => {
+  it('shows the rep only their accounts in a tree and counts only those in roll-ups; invisible ones leave no trace', async () => {
     const root = await buildAccount(rep, { name: 'Rep Root Account' });
-    await buildAccount(admin, { name: 'Admin Branch Office', parent_account: root.id });
+    const hidden = await buildAccount(admin, { name: 'Admin Branch Office', parent_account: root.id });
     const tree = await rep.request('GET', `/api/v1/account/${root.id}/tree`);
     expect(tree.body.nodes.map((n: { name: string }) => n.name)).toEqual(['Rep Root Account']);
-    expect(tree.body.nodes[0].has_children).toBe(true);
+    expect(tree.body.nodes[0].has_children).toBe(false);
+    const grandchild = await buildAccount(admin, { name: 'Rep Grandchild', parent_account: hidden.id, owner: rep.id });
+    const deeper = await rep.request('GET', `/api/v1/account/${root.id}/tree`);
+    expect(deeper.body.nodes.find((n: { id: string }) => n.id === grandchild.id)).toMatchObject({ parent_account: root.id, path: [root.id, grandchild.id] });
+    expect(JSON.stringify(deeper.body)).not.toContain(hidden.id);
     const rollup = await rep.request('GET', `/api/v1/account/${root.id}/rollup`);
     expect(rollup.body.accounts).toBe(2);
+    expect((await admin.request('GET', `/api/v1/account/${root.id}/rollup`)).body.accounts).toBe(3);
     const adminRoot = await buildAccount(admin, { name: 'Admin Only Root' });
     expect((await rep.request('GET', `/api/v1/account/${adminRoot.id}/tree`)).status).toBe(404);
     expect((await rep.request('GET', `/api/v1/account/${adminRoot.id}/rollup`)).status).toBe(404);

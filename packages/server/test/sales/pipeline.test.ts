@@ -28,6 +28,22 @@ describe('pipelines as data (SAL-9)', () => {
     expect(stages.body.data[7]).toMatchObject({ is_lost: true, probability: 0, forecast_category: 'omitted', required_fields: 'lost_reason' });
   });
 
+  it("answers a pipeline's stages in order with their outcomes, the default pipeline's when none is named", async () => {
+    const res = await admin.request('GET', '/api/v1/sales/stages');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.stages.map((s: { value: string; outcome: string }) => `${s.value}:${s.outcome}`)).toEqual([
+      'prospecting:open', 'qualification:open', 'needs_analysis:open', 'proposal:open', 'negotiation:open', 'closed_won:won', 'partially_won:partially_won', 'closed_lost:lost',
+    ]);
+    expect(res.body.stages[2]).toMatchObject({ name: 'Needs analysis', allowedBackward: ['qualification'] });
+    const renewals = await buildRecord(admin, 'pipeline', { name: 'Renewals only' });
+    await buildRecord(admin, 'pipeline_stage', { pipeline: renewals.id, name: 'Due', api_value: 'negotiation', order: 1, probability: 80 });
+    await buildRecord(admin, 'pipeline_stage', { pipeline: renewals.id, name: 'Renewed', api_value: 'closed_won', order: 2, probability: 100, is_won: true });
+    const own = await admin.request('GET', `/api/v1/sales/stages?pipeline=${renewals.id}`);
+    expect(own.body).toMatchObject({ pipeline: renewals.id, stages: [{ value: 'negotiation', name: 'Due', outcome: 'open' }, { value: 'closed_won', name: 'Renewed', outcome: 'won' }] });
+    expect((await admin.request('GET', '/api/v1/sales/stages?pipeline=01900000-0000-7000-8000-000000000000')).status).toBe(404);
+    expect((await admin.request('GET', '/api/v1/sales/stages?pipeline=nope')).status).toBe(400);
+  });
+
   it('sets pipeline, probability, forecast category and stage history from the stage', async () => {
     const opp = await buildOpportunity(admin, { amount: null });
     const pipelineId = (await admin.request('GET', '/api/v1/pipeline')).body.data[0].id;

@@ -1,33 +1,14 @@
 import { api, ApiError } from './client';
-import type { Problem, RecordData } from './types';
+import type { BodyOf, Known, Problem, RecordData, ResponseOf } from './types';
 
-/** One entry of GET /{object}/{id}/timeline (docs/activities.md, "Timeline"). */
-export interface TimelineItem {
-  /** task, meeting, call, email_log, note, attachment — or change for a history entry. */
-  kind: string;
-  id: string;
-  at: string;
-  upcoming: boolean;
-  /** An open task past its due date (listed with the upcoming items). */
-  overdue: boolean;
-  title: string | null;
-  status: string | null;
-  owner: string | null;
-  change?: { operation: string; field: string | null; old: unknown; new: unknown; actor: string | null };
-}
-
-export interface TimelinePage {
-  data: TimelineItem[];
-  nextCursor: string | null;
-}
+/** GET /{object}/{id}/timeline (docs/activities.md, "Timeline"). */
+export type TimelinePage = ResponseOf<'getTimeline'>;
+/** One entry: kind is task, meeting, call, email_log, note, attachment — or change for a history entry. */
+export type TimelineItem = Known<TimelinePage['data'][number]>;
 
 export type ActivityType = 'task' | 'meeting' | 'call' | 'email_log' | 'note';
 
-export interface FollowUpInput {
-  description: string;
-  dueDate?: string | null;
-  assignee?: string;
-}
+export type FollowUpInput = BodyOf<'createFollowUp'>;
 
 const enc = encodeURIComponent;
 const base = (object: string, id: string) => `/${enc(object)}/${enc(id)}`;

@@ -1,48 +1,17 @@
 import { api, request } from './client';
-import type { ListResult, RecordData } from './types';
+import type { ListResult, RecordData, ResponseOf } from './types';
 
 const enc = encodeURIComponent;
 
-export interface Role {
-  name: string;
-  label: string;
-  parent: string | null;
-}
+export type Role = ResponseOf<'listRoles'>['data'][number];
 export type PermissionKey = 'read' | 'create' | 'edit' | 'delete' | 'viewAll' | 'modifyAll';
 export type ObjectPermissions = Partial<Record<PermissionKey, boolean>>;
-export type FieldAccess = 'hidden' | 'read_only';
-export interface ProfilePermissions {
-  default?: ObjectPermissions;
-  objects?: Record<string, ObjectPermissions>;
-  fields?: Record<string, Record<string, FieldAccess>>;
-}
-export interface Profile {
-  name: string;
-  label: string;
-  description: string | null;
-  isAdmin: boolean;
-  permissions: ProfilePermissions;
-}
-export type Sharing = 'private' | 'public_read' | 'public_read_write';
-export interface SharingRule {
-  id: string;
-  object: string;
-  name: string;
-  condition: unknown;
-  shareWithType: 'role' | 'role_and_subordinates' | 'group';
-  shareWith: string;
-  access: 'read' | 'edit';
-  valid?: boolean;
-}
-export interface BinItem {
-  id: string;
-  object: string;
-  recordId: string;
-  name: string | null;
-  deletedAt: string;
-  deletedBy: string | null;
-  dependents: number;
-}
+export type Profile = ResponseOf<'listProfiles'>['data'][number];
+export type ProfilePermissions = Profile['permissions'];
+export type FieldAccess = NonNullable<ProfilePermissions['fields']>[string][string];
+export type Sharing = ResponseOf<'listSharingSettings'>['data'][number]['sharing'];
+export type SharingRule = ResponseOf<'listSharingRules'>['data'][number];
+export type BinItem = ResponseOf<'listRecycleBin'>['data'][number];
 
 export const adminApi = {
   users: () => api.get<ListResult>('/users?limit=200'),

@@ -1,31 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from './client';
-import type { RecordData } from './types';
+import type { RecordData, ResponseOf } from './types';
 
-/** One item of GET /me/agenda: a meeting, call or dated task, recurring series expanded. */
-export interface AgendaItem {
-  object: 'meeting' | 'call' | 'task';
-  id: string;
-  subject: string;
-  status: string;
-  recurring: boolean;
-  /** Identifies the occurrence for edits: its original start (UTC) or due date. */
-  occurrence: string;
-  /** Meetings and calls: UTC instants, and the same in the user's zone (with offset). */
-  start?: string;
-  end?: string | null;
-  localStart?: string;
-  localEnd?: string | null;
-  /** Tasks: the due date (YYYY-MM-DD). */
-  dueDate?: string;
-  /** Meetings, when the user may read the field. */
-  location?: string | null;
-}
-
-export interface AgendaAnswer {
-  timeZone: string;
-  data: AgendaItem[];
-}
+/** GET /me/agenda: meetings, calls and dated tasks, recurring series expanded. */
+export type AgendaAnswer = ResponseOf<'getAgenda'>;
+export type AgendaItem = AgendaAnswer['data'][number];
 
 export type OccurrenceScope = 'this' | 'following' | 'all';
 

@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { ApiToken, Me } from './types';
+import type { ApiToken, Me, ResponseOf } from './types';
 
 export const authApi = {
   status: () => api.get<{ setupRequired: boolean; demoSeedAvailable?: boolean }>('/auth/status', { noReauth: true }),
@@ -14,9 +14,4 @@ export const authApi = {
   revokeToken: (id: string) => api.del(`/auth/tokens/${encodeURIComponent(id)}`),
 };
 
-export interface SeedState {
-  state: 'idle' | 'running' | 'done' | 'failed';
-  messages: string[];
-  summary?: Record<string, number>;
-  error?: string;
-}
+export type SeedState = ResponseOf<'getDemoSeedState'>;

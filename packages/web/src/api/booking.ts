@@ -1,28 +1,11 @@
 import { api } from './client';
+import type { BodyOf, ResponseOf } from './types';
 
 /** The public booking endpoints (no sign-in): what a scheduling link publishes, its free slots, booking. */
-export interface BookingPageInfo {
-  name: string;
-  description: string | null;
-  durationMinutes: number;
-  /** The host's zone for the weekly hours; visitors see times in their own zone. */
-  timeZone: string;
-  hostName: string;
-  location: string | null;
-}
-
-export interface Slot {
-  /** UTC instants. */
-  start: string;
-  end: string;
-}
-
-export interface BookingInput {
-  start: string;
-  name: string;
-  email: string;
-  note?: string;
-}
+export type BookingPageInfo = ResponseOf<'getBookingPage'>;
+/** A free slot: UTC instants. */
+export type Slot = ResponseOf<'getBookingSlots'>['data'][number];
+export type BookingInput = BodyOf<'bookSlot'>;
 
 const base = (slug: string) => `/public/booking/${encodeURIComponent(slug)}`;
 // A visitor has no session: a 401 must not open the sign-in dialog.

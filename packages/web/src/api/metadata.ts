@@ -40,7 +40,10 @@ export function fieldOf(o: ObjectDef, name: string) {
 }
 
 /** Default list columns: the name field, then the first few business fields. */
+/** A list's columns when the user has no saved view: the object's definition says (listColumns). */
 export function defaultColumns(o: ObjectDef): string[] {
+  const declared = (o.listColumns ?? []).filter((c) => o.fields.some((f) => f.apiName === c));
+  if (declared.length) return declared;
   const business = o.fields.filter((f) => !isSystemField(f) && f.apiName !== o.nameField && f.type !== 'long_text' && f.type !== 'id');
   return [o.nameField, ...business.slice(0, 5).map((f) => f.apiName)];
 }

@@ -1,28 +1,9 @@
 import { api, request } from './client';
+import type { ResponseOf } from './types';
 
-export interface AppNotification {
-  id: string;
-  kind: 'reminder' | 'escalation' | string;
-  object: string;
-  recordId: string;
-  occurrence: string;
-  title: string;
-  body: string;
-  createdAt: string;
-  readAt: string | null;
-}
-
-export interface NotificationPage {
-  data: AppNotification[];
-  unreadCount: number;
-  nextCursor: string | null;
-}
-
-export interface NotificationSettings {
-  inApp: boolean;
-  email: boolean;
-  digest: { enabled: boolean; hour: number };
-}
+export type NotificationPage = ResponseOf<'listNotifications'>;
+export type AppNotification = NotificationPage['data'][number];
+export type NotificationSettings = ResponseOf<'getNotificationSettings'>;
 
 /** Same-origin, so the session cookie authenticates the EventSource. */
 export const NOTIFICATION_STREAM_URL = '/api/v1/me/notifications/stream';

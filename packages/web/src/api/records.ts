@@ -53,3 +53,20 @@ export function bulkWrite(object: string, operation: 'create' | 'update' | 'upse
 export function getHistory(object: string, id: string, cursor?: string | null) {
   return api.get<{ data: HistoryEntry[]; nextCursor: string | null }>(`/${enc(object)}/${enc(id)}/history?limit=100${cursor ? `&cursor=${enc(cursor)}` : ''}`);
 }
+
+/** The size of each related list of a record (every lookup pointing at it), under the caller's access. */
+export interface RelatedCount {
+  object: string;
+  field: string;
+  count: number;
+  /** false: the planner's estimate (more than 10,000). */
+  exact: boolean;
+}
+export function getRelatedCounts(object: string, id: string) {
+  return api.get<{ data: RelatedCount[] }>(`/${enc(object)}/${enc(id)}/related-counts`).then((r) => r.data);
+}
+
+/** How many records a filter matches (exact up to 10,000, else "about"). */
+export function countRecords(object: string, filter?: unknown) {
+  return api.post<{ count: number; exact: boolean }>(`/${enc(object)}/count`, filter === undefined ? {} : { filter });
+}

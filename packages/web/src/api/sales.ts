@@ -1,80 +1,26 @@
 import { api } from './client';
-import type { RecordData } from './types';
+import type { BodyOf, Known, RecordData, ResponseOf } from './types';
 
 const enc = encodeURIComponent;
 
-export interface TreeNode {
-  id: string;
-  name: string;
-  parent_account: string | null;
-  depth: number;
-  path: string[];
-  has_children: boolean;
-}
-export interface Money {
-  currency: string;
-  amount: number;
-}
-export interface Rollup {
-  account: string;
-  accounts: number;
-  contacts: number;
-  openOpportunities: number;
-  openPipeline: Money[];
-  weightedPipeline: Money[];
-  wonOpportunities: number;
-  won: Money[];
-}
-export interface TeamMember {
-  userId: string;
-  teamRole: string;
-  access: 'read' | 'edit';
-}
-export interface ConvertMatch {
-  id: string;
-  name: string;
-  rule: string;
-  score: number;
-  reuse: boolean;
-  email?: string;
-  website?: string;
-}
-export interface ConvertPreview {
-  lead: RecordData;
-  accounts: ConvertMatch[];
-  contacts: ConvertMatch[];
-  newAccount: Record<string, unknown>;
-  newContact: Record<string, unknown>;
-  newOpportunity: { name?: string; close_date?: string; amount?: number };
-}
-export interface ConvertInput {
-  accountId?: string | null;
-  contactId?: string | null;
-  createOpportunity?: boolean;
-  opportunity?: { name?: string; close_date?: string; amount?: number };
-  allowDuplicate?: boolean;
-}
-export interface ConvertResult {
-  lead: RecordData;
-  account: { id: string; name: string; created: boolean };
-  contact: { id: string; name: string; created: boolean };
-  opportunity: { id: string; name: string } | null;
-}
-export interface CloseInput {
-  outcome: 'won' | 'partially_won' | 'lost';
-  wonAmount?: number;
-  lostReason?: string;
-  lostReasonDetail?: string;
-  createProject?: boolean;
-}
-export interface DuplicatePair {
-  records: { id: string; name: string }[];
-  rules: string[];
-  score: number;
-}
+type Tree = Known<ResponseOf<'getAccountTree'>>;
+export type TreeNode = Known<Tree['nodes'][number]>;
+/** null: the caller's profile does not show that object or amount (the server leaves it out). */
+export type Rollup = Known<ResponseOf<'getAccountRollup'>>;
+export type Money = Known<NonNullable<Rollup['won']>[number]>;
+export type TeamMember = Known<ResponseOf<'listRecordTeam'>['data'][number]>;
+export type ConvertPreview = Known<ResponseOf<'previewLeadConversion'>>;
+type AccountMatch = Known<ConvertPreview['accounts'][number]>;
+type ContactMatch = Known<ConvertPreview['contacts'][number]>;
+/** An account or contact the lead may convert into. */
+export type ConvertMatch = Omit<AccountMatch, 'website'> & Partial<Pick<AccountMatch, 'website'>> & Partial<Pick<ContactMatch, 'email' | 'account'>>;
+export type ConvertInput = BodyOf<'convertLead'>;
+export type ConvertResult = Known<ResponseOf<'convertLead'>>;
+export type CloseInput = BodyOf<'closeOpportunity'>;
+export type DuplicatePair = Known<ResponseOf<'listAccountDuplicates'>['data'][number]>;
 
 export const salesApi = {
-  tree: (id: string) => api.get<{ root: string; truncated: boolean; nodes: TreeNode[] }>(`/account/${enc(id)}/tree`),
+  tree: (id: string) => api.get<Tree>(`/account/${enc(id)}/tree`),
   rollup: (id: string) => api.get<Rollup>(`/account/${enc(id)}/rollup`),
   team: (object: string, id: string) => api.get<{ data: TeamMember[] }>(`/${enc(object)}/${enc(id)}/team`).then((r) => r.data),
   addTeamMember: (object: string, id: string, m: Partial<TeamMember>) => api.post<{ data: TeamMember[] }>(`/${enc(object)}/${enc(id)}/team`, m),
@@ -86,7 +32,10 @@ export const salesApi = {
   duplicates: (object: string) => api.get<{ data: DuplicatePair[] }>(`/${enc(object)}/duplicates?limit=50`).then((r) => r.data),
   merge: (object: string, body: { masterId: string; duplicateIds: string[]; fieldChoices: Record<string, string> }) =>
     api.post<{ record: RecordData; merged: string[] }>(`/${enc(object)}/merge`, body),
+  boardSummary: (filter?: unknown) => api.post<BoardSummary>('/sales/board-summary', filter === undefined ? {} : { filter }),
+  stages: (pipeline?: string | null) => api.get<PipelineStages>(`/sales/stages${pipeline ? `?pipeline=${enc(pipeline)}` : ''}`),
 };
 
-/** The objects that have duplicate rules and a merge screen. */
-export const MERGEABLE = ['account', 'contact', 'lead'];
+export type BoardSummary = Known<ResponseOf<'summarizeOpportunityBoard'>>;
+export type PipelineStages = Known<ResponseOf<'listPipelineStages'>>;
+export type PipelineStage = PipelineStages['stages'][number];

@@ -1,12 +1,8 @@
 import { ApiError, api } from './client';
 import { queryRecords } from './records';
-import type { ObjectDef } from './types';
+import type { ObjectDef, ResponseOf } from './types';
 
-export interface SearchGroup {
-  object: string;
-  label: string;
-  records: { id: string; name: string; snippet?: string }[];
-}
+export type SearchGroup = Omit<ResponseOf<'search'>['groups'][number], 'records'> & { records: Array<Pick<ResponseOf<'search'>['groups'][number]['records'][number], 'id' | 'name'> & { snippet?: string | null }> };
 
 let endpointMissing = false;
 

@@ -1,58 +1,33 @@
-/** Shapes of the Meridian REST API (/api/v1) that the web app reads. */
-export type FieldType =
-  | 'text' | 'long_text' | 'email' | 'phone' | 'url' | 'number' | 'currency' | 'percent' | 'boolean'
-  | 'date' | 'datetime' | 'picklist' | 'multi_picklist' | 'lookup' | 'user' | 'autonumber' | 'id';
+/**
+ * Shapes of the Meridian REST API (/api/v1) that the web app reads. Route answers and bodies come
+ * from openapi.gen.ts, generated from the server's OpenAPI document (scripts/generate-api-types.ts):
+ * change a route's schema on the server and the web app's types follow. Records themselves are
+ * shaped by metadata at run time, hence the generic RecordData below.
+ */
+import type { components, operations } from './openapi.gen';
+
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+/** The JSON answer of an operation (by operationId) for a status. */
+export type ResponseOf<Op extends keyof operations, Status extends keyof operations[Op]['responses'] = 200 & keyof operations[Op]['responses']> = JsonOf<operations[Op]['responses'][Status]>;
+/** The JSON body an operation takes. */
+export type BodyOf<Op extends keyof operations> = operations[Op] extends { requestBody?: infer R } ? JsonOf<NonNullable<R>> : never;
+
+/** A schema's declared properties without its `additionalProperties` index signature. */
+export type Known<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
+
+export type FieldDef = Known<ResponseOf<'getField'>> & { formula?: unknown; rollup?: unknown };
+export type FieldType = FieldDef['type'];
+export type PicklistValue = NonNullable<FieldDef['picklist']>['values'][number];
 
 export const CREATABLE_FIELD_TYPES: FieldType[] = [
   'text', 'long_text', 'email', 'phone', 'url', 'number', 'currency', 'percent', 'boolean',
   'date', 'datetime', 'picklist', 'multi_picklist', 'lookup', 'user', 'autonumber',
 ];
 
-export interface PicklistValue {
-  value: string;
-  label: string;
-  active?: boolean;
-}
+/** A validation rule; its condition is the condition language (published as Condition). */
+export type ValidationRule = Omit<Known<ResponseOf<'createValidationRule', 201>>, 'condition' | 'field'> & { condition: Condition; field?: string | null };
 
-export interface FieldDef {
-  apiName: string;
-  label: string;
-  type: FieldType;
-  required: boolean;
-  unique: boolean;
-  defaultValue: unknown;
-  helpText: string | null;
-  picklist: { values: PicklistValue[] } | null;
-  lookup: { object: string; onDelete: 'restrict' | 'cascade' | 'clear' } | null;
-  autonumber: { prefix: string; digits: number } | null;
-  standard: boolean;
-  readOnly: boolean;
-  searchable: boolean;
-  externalId: boolean;
-}
-
-export interface ValidationRule {
-  id: string;
-  name: string;
-  condition: Condition;
-  message: string;
-  field?: string | null;
-  active: boolean;
-}
-
-export interface ObjectDef {
-  apiName: string;
-  label: string;
-  pluralLabel: string;
-  description: string | null;
-  standard: boolean;
-  nameField: string;
-  navOrder: number;
-  /** False for junction and configuration objects, kept out of the main navigation. */
-  inNavigation?: boolean;
-  fields: FieldDef[];
-  validationRules: ValidationRule[];
-}
+export type ObjectDef = Omit<Known<ResponseOf<'getObject'>>, 'fields' | 'validationRules'> & { fields: FieldDef[]; validationRules: ValidationRule[] };
 
 export type RecordData = Record<string, unknown> & { id: string; version: number };
 
@@ -65,27 +40,17 @@ export interface ListResult {
   display?: DisplayMap;
 }
 
-export type Operator = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'nin' | 'contains' | 'startsWith' | 'isNull' | 'between';
+export type Condition = components['schemas']['Condition'];
+export type LeafCondition = Extract<Condition, { field: string }>;
+export type Operator = LeafCondition['op'];
 
-export interface LeafCondition {
-  field: string;
-  op: Operator;
-  value?: unknown;
-}
+type GeneratedProblem = Known<components['schemas']['Problem']>;
+export type FieldError = GeneratedProblem['errors'][number];
 
-export type Condition = { and: Condition[] } | { or: Condition[] } | { not: Condition } | LeafCondition;
-
-export interface FieldError {
-  field: string;
-  code: string;
-  message: string;
-}
-
-export interface Problem {
+/** A problem document; 409 and 428 answers add the records involved. */
+export interface Problem extends Partial<Omit<GeneratedProblem, 'status' | 'code' | 'errors'>> {
   status: number;
   code: string;
-  title?: string;
-  detail?: string;
   errors?: FieldError[];
   blockers?: unknown[];
   /** 409 duplicate: the records this one looks like. */
@@ -121,14 +86,8 @@ export interface Me extends RecordData {
   isAdmin: boolean;
 }
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  token?: string;
-  createdAt?: string;
-  lastUsedAt?: string | null;
-  expiresAt?: string | null;
-}
+/** An API token; `token` (the secret) only in the answer that creates it. */
+export type ApiToken = ResponseOf<'listApiTokens'>['data'][number] & { token?: string };
 
 export interface BulkResult {
   results: { index: number; ok: boolean; id?: string; errors?: FieldError[] }[];

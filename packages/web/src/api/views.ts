@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { Condition } from './types';
+import type { Condition, ResponseOf } from './types';
 
 /**
  * Saved list views (GET/POST/PATCH/DELETE /api/v1/views): filter, sort and columns of an object's
@@ -16,11 +16,9 @@ export interface SavedView {
   ownerId?: string;
 }
 
-interface ServerView extends Omit<SavedView, 'sort'> {
-  sort: string | null;
-}
+type ServerView = ResponseOf<'listViews'>['data'][number];
 
-const fromServer = (v: ServerView): SavedView => ({ ...v, sort: v.sort ?? '', filter: v.filter ?? null, columns: v.columns ?? [] });
+const fromServer = (v: ServerView): SavedView => ({ ...v, sort: v.sort ?? '', filter: (v.filter ?? null) as Condition | null, columns: v.columns ?? [] });
 
 export const viewsApi = {
   async list(object: string): Promise<SavedView[]> {

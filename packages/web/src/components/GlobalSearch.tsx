@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Kbd, Loader, Paper, Text, TextInput } from '@mantine/core';
+import { Kbd, Loader, Paper, Portal, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -17,6 +17,8 @@ export function GlobalSearch() {
   const [debounced] = useDebouncedValue(q.trim(), 200);
   const { objects } = useMetadata();
   const inputRef = useRef<HTMLInputElement>(null);
+  const anchorRef = useRef<HTMLDivElement>(null);
+  const [anchor, setAnchor] = useState<{ top: number; left: number; width: number } | null>(null);
   const navigate = useNavigate();
 
   const results = useQuery({
@@ -68,9 +70,26 @@ export function GlobalSearch() {
   };
 
   const showList = open && debounced.length >= 2;
+
+  // The dropdown lives in a portal above the app shell (the sidebar used to cover its left part),
+  // so it is placed from the search box's box and follows it on resize and scroll.
+  useEffect(() => {
+    if (!showList) return;
+    const place = () => {
+      const r = anchorRef.current?.getBoundingClientRect();
+      if (r) setAnchor({ top: r.bottom, left: r.left, width: Math.max(r.width, 320) });
+    };
+    place();
+    window.addEventListener('resize', place);
+    window.addEventListener('scroll', place, true);
+    return () => {
+      window.removeEventListener('resize', place);
+      window.removeEventListener('scroll', place, true);
+    };
+  }, [showList]);
   let index = -1;
   return (
-    <div style={{ position: 'relative' }}>
+    <div ref={anchorRef} style={{ position: 'relative' }}>
       <TextInput
         ref={inputRef}
         value={q}
@@ -91,8 +110,9 @@ export function GlobalSearch() {
         rightSection={results.isFetching ? <Loader size="xs" /> : <Kbd size="xs" aria-hidden>/</Kbd>}
         type="search"
       />
-      {showList && (
-        <Paper shadow="md" withBorder className="search-results" style={{ position: 'absolute', top: '100%', left: 0, right: 0, zIndex: 300, maxHeight: 420, overflowY: 'auto' }}>
+      {showList && anchor && (
+        <Portal>
+        <Paper shadow="md" withBorder className="search-results" style={{ position: 'fixed', top: anchor.top, left: anchor.left, width: Math.min(anchor.width, window.innerWidth - anchor.left - 8), zIndex: 1000, maxHeight: 420, overflowY: 'auto' }}>
           <div id="global-search-results" role="listbox" aria-label="Search results">
             {results.data && flat.length === 0 && !results.isFetching && <Text p="sm" size="sm">No matches for “{debounced}”.</Text>}
             {(results.data ?? []).map((g) => (
@@ -122,6 +142,7 @@ export function GlobalSearch() {
             ))}
           </div>
         </Paper>
+        </Portal>
       )}
     </div>
   );

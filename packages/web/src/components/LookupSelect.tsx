@@ -1,10 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ActionIcon, Group, Modal, Select, Tooltip } from '@mantine/core';
+import { FormModal } from './FormModal';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { lookupTarget, useMetadata } from '../api/metadata';
 import { queryRecords } from '../api/records';
-import type { DisplayMap, FieldDef } from '../api/types';
+import { api } from '../api/client';
+import type { DisplayMap, FieldDef, RecordData, ResponseOf } from '../api/types';
 import { RecordForm } from './RecordForm';
 
 interface Props {
@@ -23,8 +25,9 @@ interface Props {
 }
 
 /**
- * A lookup (or user) field: a searchable select over the target object, querying /query with
- * `contains` on its name field as the user types; "+" creates a target record in a modal.
+ * A lookup (or user) field: a searchable select over the target object — the global search's
+ * typo-tolerant matching as the user types (or `contains` on its name field for objects without a
+ * search index); "+" creates a target record in a modal.
  */
 export function LookupSelect({ field, value, onChange, display, ...inputProps }: Props) {
   const target = lookupTarget(field)!;
@@ -41,11 +44,19 @@ export function LookupSelect({ field, value, onChange, display, ...inputProps }:
 
   const selectedName = value ? known[value] : undefined;
   const term = debounced && debounced !== selectedName ? debounced : '';
+  // Typing searches like the global search (typo-tolerant: "Nortwind" finds Northwind) when the
+  // target has a search index; otherwise, and with nothing typed, the list is by name.
+  const indexed = !!targetDef?.fields.some((f) => f.searchable);
   const options = useQuery({
-    queryKey: ['lookup', target, term],
+    queryKey: ['lookup', target, term, indexed],
     enabled: !!targetDef,
-    queryFn: ({ signal }) =>
-      queryRecords(target, { filter: term ? { field: targetDef!.nameField, op: 'contains', value: term } : null, fields: ['id', targetDef!.nameField], sort: targetDef!.nameField, limit: 20, display: false }, signal),
+    queryFn: async ({ signal }): Promise<{ data: RecordData[] }> => {
+      if (term && indexed) {
+        const found = await api.get<ResponseOf<'search'>>(`/search?q=${encodeURIComponent(term)}&objects=${encodeURIComponent(target)}&limit=20`, { signal });
+        return { data: (found.groups.find((g) => g.object === target)?.records ?? []).map((r) => ({ id: r.id, version: 0, [targetDef!.nameField]: r.name })) };
+      }
+      return queryRecords(target, { filter: term ? { field: targetDef!.nameField, op: 'contains', value: term } : null, fields: ['id', targetDef!.nameField], sort: targetDef!.nameField, limit: 20, display: false }, signal);
+    },
     staleTime: 15_000,
   });
 
@@ -79,7 +90,14 @@ export function LookupSelect({ field, value, onChange, display, ...inputProps }:
           searchValue={search}
           onSearchChange={setSearch}
           filter={({ options: o }) => o}
+          // Focus empties the box of a chosen value, so typing searches afresh instead of appending
+          // to its name ("AdministratorPriya"); leaving without choosing shows the name again.
+          onFocus={() => { if (value) setSearch(''); }}
+          onBlur={() => { if (value) setSearch(known[value] ?? ''); inputProps.onBlur?.(); }}
+          onOptionSubmit={(v) => setSearch(data.find((o) => o.value === v)?.label ?? '')}
           clearable={!field.required}
+          // Choosing the current value again keeps it (clearing is the × button's job).
+          allowDeselect={false}
           nothingFoundMessage={options.isFetching ? 'Searching…' : 'No matches'}
           placeholder={targetDef ? `Search ${targetDef.pluralLabel.toLowerCase()}` : undefined}
           comboboxProps={{ withinPortal: true }}
@@ -93,7 +111,7 @@ export function LookupSelect({ field, value, onChange, display, ...inputProps }:
         )}
       </Group>
       {canCreate && (
-        <Modal opened={creating} onClose={() => setCreating(false)} title={`New ${targetDef!.label.toLowerCase()}`} size="lg">
+        <FormModal opened={creating} onClose={() => setCreating(false)} title={`New ${targetDef!.label.toLowerCase()}`} size="lg">
           {creating && (
             <RecordForm
               object={targetDef!}
@@ -106,7 +124,7 @@ export function LookupSelect({ field, value, onChange, display, ...inputProps }:
               guard={false}
             />
           )}
-        </Modal>
+        </FormModal>
       )}
     </>
   );

@@ -28,7 +28,8 @@ export function NotificationBell() {
       await notificationsApi.markRead(n.id).catch(() => {});
       void qc.invalidateQueries({ queryKey: notificationKeys.list });
     }
-    void navigate({ to: '/o/$object/$id', params: { object: n.object, id: n.recordId }, search: { tab: undefined } });
+    // Notifications about something other than a record (a disabled webhook) are read in place.
+    if (n.object && n.recordId) void navigate({ to: '/o/$object/$id', params: { object: n.object, id: n.recordId }, search: { tab: undefined } });
   };
 
   const markAll = async () => {

@@ -4,12 +4,13 @@ import { ApiError, errorMessage } from '../api/client';
 import { isEditable } from '../api/metadata';
 import { createRecord, getRecord, updateRecord } from '../api/records';
 import type { DisplayMap, DuplicateCandidate, FieldDef, ObjectDef, RecordData } from '../api/types';
-import { MERGEABLE } from '../api/sales';
 import { AnchorLink } from './links';
 import { sectionsOf } from '../lib/sections';
 import { ConflictDialog } from './ConflictDialog';
 import { FieldInput } from './FieldInput';
 import { UnsavedChangesGuard } from './UnsavedChangesGuard';
+import { useFocusFirstInvalid } from '../lib/useApiForm';
+import { useReportDirty } from './FormModal';
 
 interface Props {
   object: ObjectDef;
@@ -48,6 +49,9 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
   const [duplicate, setDuplicate] = useState<{ message: string; candidates: DuplicateCandidate[] } | null>(null);
   const [conflict, setConflict] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [refusals, setRefusals] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+  useFocusFirstInvalid(formRef, refusals);
   const idempotencyKey = useRef(crypto.randomUUID());
   const sections = useMemo(() => sectionsOf(object), [object]);
   const editable = (f: FieldDef) => isEditable(f);
@@ -55,6 +59,7 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
   const initial = useMemo(() => initialValues(object, base, defaults), [object, base, defaults]);
   const changed = Object.keys(values).filter((k) => !same(values[k], initial[k]));
   const dirty = changed.length > 0;
+  useReportDirty(dirty);
 
   const payload = (): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
@@ -80,6 +85,7 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
       if (!Object.keys(fe).length && !top.length) top.push(error.message);
       setFieldErrors(fe);
       setFormErrors(top);
+      setRefusals((n) => n + 1);
       return;
     }
     if (error instanceof ApiError && error.code === 'version_conflict') {
@@ -147,14 +153,20 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
     e.stopPropagation();
     void save();
   };
+  const markedLabels = object.fields.filter((f) => fieldErrors[f.apiName]).map((f) => f.label);
 
   return (
-    <form onSubmit={submit} noValidate aria-label={`${base ? 'Edit' : 'New'} ${object.label.toLowerCase()}`}>
+    <form ref={formRef} onSubmit={submit} noValidate aria-label={`${base ? 'Edit' : 'New'} ${object.label.toLowerCase()}`}>
       {guard && <UnsavedChangesGuard when={dirty && !busy} />}
       <Stack>
-        {formErrors.length > 0 && (
-          <Alert color="red" title="The record was not saved" role="alert">
-            {formErrors.length === 1 ? formErrors[0] : <List size="sm">{formErrors.map((m) => <List.Item key={m}>{m}</List.Item>)}</List>}
+        {(formErrors.length > 0 || markedLabels.length > 0) && (
+          <Alert color="red" title="The record was not saved" role="alert" tabIndex={-1} data-form-summary>
+            {formErrors.length === 1 && !markedLabels.length ? formErrors[0] : (
+              <List size="sm">
+                {formErrors.map((m) => <List.Item key={m}>{m}</List.Item>)}
+                {markedLabels.length > 0 && <List.Item>Fix {markedLabels.length === 1 ? 'the marked field' : 'the marked fields'}: {markedLabels.join(', ')}</List.Item>}
+              </List>
+            )}
           </Alert>
         )}
         {duplicate && (
@@ -174,7 +186,7 @@ export function RecordForm({ object, record, display, defaults, onSaved, onCance
             )}
             <Group mt="xs">
               <Button size="xs" variant="default" onClick={() => void save({ allowDuplicate: true })}>Save anyway</Button>
-              {base && MERGEABLE.includes(object.apiName) && duplicate.candidates.some((c) => c.name !== null) && (
+              {base && object.mergeable && duplicate.candidates.some((c) => c.name !== null) && (
                 <AnchorLink size="sm" to="/merge/$object" params={{ object: object.apiName }} search={{ ids: [base.id, ...duplicate.candidates.filter((c) => c.name !== null).map((c) => c.id)].join(',') }}>Merge instead</AnchorLink>
               )}
             </Group>

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { ApiError } from '../api/client';
+import { mapFormErrors } from './formErrors';
 import { toCsv } from './csv';
 import { conditionToGroup, groupToCondition, isComplete } from './conditions';
 import { isoToWall, wallToIso } from './tz';
@@ -30,5 +32,25 @@ describe('filter builder model', () => {
     expect(isComplete({ key: 'a', field: 'f', op: 'isNull', value: undefined })).toBe(true);
     expect(isComplete({ key: 'a', field: 'f', op: 'between', value: [1, null] })).toBe(false);
     expect(groupToCondition({ combinator: 'and', rules: [{ key: 'a', field: 'f', op: 'isNull', value: false }] })).toEqual({ field: 'f', op: 'isNull', value: false });
+  });
+});
+
+describe('form errors', () => {
+  const problem = (errors: { field: string; code: string; message: string }[]) => new ApiError({ status: 422, code: 'validation_failed', detail: 'Invalid', errors });
+  test('field errors land on the fields that show them, the rest in the summary', () => {
+    const mapped = mapFormErrors(problem([
+      { field: 'email', code: 'format', message: 'Not an e-mail address' },
+      { field: 'email', code: 'unique', message: 'Taken' },
+      { field: 'picklist.values[2].label', code: 'required', message: 'Give the value a label' },
+      { field: 'secret', code: 'x', message: 'Not allowed' },
+      { field: '', code: 'rule', message: 'Close date must follow the start' },
+    ]), { fields: ['email', 'picklist'] });
+    expect(mapped.fields).toEqual({ email: 'Not an e-mail address', picklist: 'Give the value a label' });
+    expect(mapped.summary).toBe('secret: Not allowed Close date must follow the start');
+  });
+  test('snake_case paths find camelCase fields; other errors are one sentence', () => {
+    expect(mapFormErrors(problem([{ field: 'first_name', code: 'required', message: 'Is required' }]), { fields: ['firstName'] }).fields).toEqual({ firstName: 'Is required' });
+    expect(mapFormErrors(new ApiError({ status: 409, code: 'conflict', detail: 'Changed by someone else' }))).toEqual({ fields: {}, summary: 'Changed by someone else' });
+    expect(mapFormErrors(new Error('offline')).summary).toBe('offline');
   });
 });

@@ -38,6 +38,7 @@ export const task = defineObject({
   nameField: 'subject',
   navOrder: 40,
   description: 'Things to do and follow-ups, with a due date and an owner (the assignee).',
+  listColumns: ['status', 'due_date', 'priority', 'owner'],
   fields: [
     field('subject', 'Subject', 'text', { required: true, searchable: true }),
     field('description', 'Description', 'long_text'),
@@ -70,6 +71,7 @@ export const meeting = defineObject({
   nameField: 'subject',
   navOrder: 41,
   description: 'Scheduled meetings with a start, an end and a time zone.',
+  listColumns: ['start_at', 'status', 'owner'],
   fields: [...eventFields(), field('location', 'Location', 'text'), ...regarding('clear')],
 });
 

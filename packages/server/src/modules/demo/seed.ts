@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/kernel.ts';
 import { createUser } from '../../platform/auth/users.ts';
-import { inTransaction, systemActor, type Actor } from '../../platform/records/context.ts';
+import { DateTime } from 'luxon';
+import { inTransaction, systemActor, type Actor, type TxContext } from '../../platform/records/context.ts';
 import { createRecord } from '../../platform/records/write.ts';
 
 /**
@@ -76,6 +77,7 @@ export async function seedDemo(args: { platform: Platform; scale?: number; onPro
 
   // Records go in per account group, one transaction each: fast on PGlite, atomic per group.
   const accountIds: string[] = [];
+  const openDeals: DemoDeal[] = [];
   for (let round = 0; round < scale; round++) {
     for (const g of GROUPS) {
       log(`Accounts, contacts and deals of ${g.name}${scale > 1 ? ` (${round + 1}/${scale})` : ''}…`);
@@ -109,8 +111,9 @@ export async function seedDemo(args: { platform: Platform; scale?: number; onPro
           const stage = r.pick(STAGES);
           const closed = stage.startsWith('closed');
           const amount = r.int(20, 400) * 250;
-          await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('opportunity'), input: { name: `${r.pick(DEALS)} — ${g.name.split(' ')[0]}`, account: r.pick(tree), amount, gross_profit: Math.round(amount * (0.15 + r.next() * 0.3)), stage, probability: PROBABILITY[stage], close_date: isoDate(closed ? -r.int(1, 200) : r.int(5, 180)), type: r.pick(['new_business', 'existing_business', 'renewal', 'upsell']), lead_source: r.pick(SOURCES), ...(stage === 'closed_lost' ? { lost_reason: r.pick(['price', 'competitor', 'no_budget', 'timing']) } : {}) } });
+          const deal = await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('opportunity'), input: { name: `${r.pick(DEALS)} — ${g.name.split(' ')[0]}`, account: r.pick(tree), amount, gross_profit: Math.round(amount * (0.15 + r.next() * 0.3)), stage, probability: PROBABILITY[stage], close_date: isoDate(closed ? -r.int(1, 200) : r.int(5, 180)), type: r.pick(['new_business', 'existing_business', 'renewal', 'upsell']), lead_source: r.pick(SOURCES), ...(stage === 'closed_lost' ? { lost_reason: r.pick(['price', 'competitor', 'no_budget', 'timing']) } : {}) } });
           counts.opportunities!++;
+          if (!closed) openDeals.push({ id: deal.id, account: deal.account as string, name: String(deal.name) });
         }
         for (let t = 0; t < 6; t++) {
           await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('task'), input: { subject: r.pick(['Call about renewal', 'Send quote', 'Site survey', 'Follow up on invoice', 'Schedule inspection']), account: r.pick(tree), due_date: isoDate(r.int(-10, 20)), priority: r.pick(['low', 'normal', 'high']), status: r.pick(['not_started', 'in_progress', 'completed']) } });
@@ -130,5 +133,77 @@ export async function seedDemo(args: { platform: Platform; scale?: number; onPro
       counts.leads!++;
     }
   });
+  log('A working week for every user…');
+  const everyone = await sql<{ id: string; time_zone: string | null }>`SELECT id, time_zone FROM obj_user WHERE deleted_at IS NULL AND active IS NOT FALSE ORDER BY created_at, id`.execute(platform.db);
+  for (const user of everyone.rows) {
+    await inTransaction({ platform, actor: actorFor(user.id) }, async (ctx) => {
+      const made = await seedWorkingWeek({ ctx, userId: user.id, zone: user.time_zone || 'UTC', deals: openDeals, r });
+      for (const [k, n] of Object.entries(made)) counts[k] = (counts[k] ?? 0) + n;
+    });
+  }
   return counts;
+}
+
+interface DemoDeal {
+  id: string;
+  account: string;
+  name: string;
+}
+
+/**
+ * So "My day" is alive on first sign-in, for every user the admin included: meetings and a call
+ * today, tasks due today, overdue and later this week, a call held and an e-mail received
+ * yesterday, and notes on deals' timelines — all on open deals, at times in the user's zone.
+ */
+async function seedWorkingWeek(args: { ctx: TxContext; userId: string; zone: string; deals: DemoDeal[]; r: ReturnType<typeof rng> }): Promise<Record<string, number>> {
+  const { ctx, zone, r } = args;
+  if (!args.deals.length) return {};
+  const make = (name: string, input: Record<string, unknown>) => createRecord({ ctx, object: ctx.platform.registry.requireObject(name), input, options: { allowDuplicate: true } });
+  const day = (offset: number, hour = 0, minute = 0) => DateTime.now().setZone(zone).startOf('day').plus({ days: offset }).set({ hour, minute });
+  const at = (offset: number, hour: number, minute = 0, minutes = 60) => ({ start_at: day(offset, hour, minute).toUTC().toISO(), end_at: day(offset, hour, minute).plus({ minutes }).toUTC().toISO(), time_zone: zone });
+  const date = (offset: number) => day(offset).toISODate();
+  const deal = () => r.pick(args.deals);
+  const made = { meetings: 0, calls: 0, tasks: 0, notes: 0, emails: 0 };
+  const meetings: Array<[number, number, number, string, number]> = [
+    [0, 10, 0, 'Quarterly service review', 60],
+    [0, 14, 30, 'Site walk-through', 45],
+    [1, 9, 30, 'Proposal review', 60],
+    [3, 13, 0, 'Contract negotiation', 90],
+  ];
+  for (const [offset, hour, minute, subject, minutes] of meetings) {
+    const d = deal();
+    await make('meeting', { subject: `${subject} — ${d.name.split(' — ')[1] ?? d.name}`, ...at(offset, hour, minute, minutes), location: r.pick(['On site', 'Video call', 'Head office']), account: d.account, opportunity: d.id, reminder_minutes: 15 });
+    made.meetings++;
+  }
+  const callDeal = deal();
+  await make('call', { subject: 'Call back about the quote', ...at(0, 16, 0, 15), account: callDeal.account, opportunity: callDeal.id });
+  const held = deal();
+  await make('call', { subject: 'Discovery call', ...at(-1, 11, 0, 20), status: 'held', outcome: 'reached', account: held.account, opportunity: held.id, description: 'Spoke with the facilities manager: two sites need standby power before summer; budget approved for Q3.' });
+  made.calls += 2;
+  const tasks: Array<[number, string, string]> = [
+    [0, 'Send the revised quote', 'high'],
+    [0, 'Confirm site access for the survey', 'normal'],
+    [-1, 'Follow up on the unsigned contract', 'high'],
+    [-4, 'Chase the overdue purchase order', 'normal'],
+    [1, 'Prepare the service schedule', 'normal'],
+    [2, 'Check generator load test results', 'low'],
+    [5, 'Plan the renewal meeting', 'normal'],
+  ];
+  for (const [offset, subject, priority] of tasks) {
+    const d = deal();
+    await make('task', { subject, due_date: date(offset), priority, status: offset < 0 ? 'not_started' : r.pick(['not_started', 'in_progress']), account: d.account, opportunity: d.id });
+    made.tasks++;
+  }
+  for (const text of [
+    '<p><strong>Decision makers:</strong> the operations director signs; procurement runs the tender.</p><ul><li>Prefers quarterly maintenance visits</li><li>Wants a 4-hour emergency response</li></ul>',
+    '<p>Competitor quoted 8% lower but without load bank testing. Our service history is the selling point.</p>',
+  ]) {
+    const d = deal();
+    await make('note', { title: 'Account notes', body: text, account: d.account, opportunity: d.id });
+    made.notes++;
+  }
+  const mail = deal();
+  await make('email_log', { subject: 'Re: Maintenance contract renewal', direction: 'inbound', from_address: 'facilities@example.com', to_addresses: 'sales@demo.meridian.local', sent_at: day(-1, 9, 12).toUTC().toISO(), body: 'Thanks for the proposal. Could you include the annual inspection in the price? We would like to sign by the end of the month.', account: mail.account, opportunity: mail.id });
+  made.emails++;
+  return made;
 }

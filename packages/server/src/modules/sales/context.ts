@@ -4,42 +4,8 @@ import type { ObjectDefinition } from '../../platform/metadata/types.ts';
 import { visibilityCondition } from '../../platform/access/policy.ts';
 import { todayIn } from '../../platform/dates.ts';
 
-/**
- * System writes: a command of this module may set fields clients cannot (converted_*, stalled)
- * or write objects clients cannot (stage history). It passes a context marked for one object
- * (and record) — the mark travels with the context into the record service, and the
- * `applySystemValues` hook (hooks.ts) copies the values into the write. Other writes in the same
- * transaction are not marked, so a rule is only relaxed for the write the command meant.
- */
-const SYSTEM_WRITE = Symbol('sales.systemWrite');
-
-export interface SystemWrite {
-  object: string;
-  /** The record being updated; omitted for a create. */
-  id?: string;
-  values: Record<string, unknown>;
-}
-
-type Marked = { [SYSTEM_WRITE]?: SystemWrite };
-
-export function asSystemWrite<C extends RecordContext>(ctx: C, write: SystemWrite): C {
-  return { ...ctx, [SYSTEM_WRITE]: write } as C;
-}
-
-export function systemWriteFor(ctx: RecordContext, object: string, id: string | undefined): SystemWrite | undefined {
-  const w = (ctx as Marked)[SYSTEM_WRITE];
-  if (!w || w.object !== object) return undefined;
-  return w.id === id ? w : undefined;
-}
-
-/**
- * The context for the follow-on writes a rule makes on the user's behalf (stage history, the
- * lost-review task, moving a lead's tasks): unrestricted by the user's profile and sharing — the
- * rule decides, not the user — but still in the same transaction and attributed to the user.
- */
-export function onBehalf<C extends RecordContext>(ctx: C): C {
-  return { ...ctx, actor: { ...ctx.actor, isAdmin: true, access: undefined } };
-}
+/** Follow-on writes on the user's behalf: the platform's one helper (records/context.ts). */
+export { asSystem as onBehalf } from '../../platform/records/context.ts';
 
 /** `AND <visible>` for raw reads over alias `alias`, so suggestions never reveal records the user may not see. */
 export function visibleTo(ctx: RecordContext, object: string, alias: string) {

@@ -1,5 +1,5 @@
 import type { HookRegistry } from '../../platform/records/hooks.ts';
-import { systemWriteFor } from './context.ts';
+import { requireStageOrder } from './rules/stageOrder.ts';
 import { refuseDuplicates } from './duplicates/check.ts';
 import { DUPLICATE_RULES } from './duplicates/rules.ts';
 import { refuseAccountCycle } from './rules/accountTree.ts';
@@ -16,20 +16,11 @@ const SAVE = ['create', 'update'] as const;
  * rules that derive values, then the checks.
  */
 export function registerSalesHooks(hooks: HookRegistry): void {
-  // Values a command of this module set for one write (context.ts), e.g. converted_* on a lead.
-  hooks.register('beforeSave', {
-    name: 'sales.applySystemValues',
-    object: '*',
-    run: ({ ctx, object, data, previous }) => {
-      const w = systemWriteFor(ctx, object.apiName, previous?.id as string | undefined);
-      if (w) Object.assign(data, w.values);
-    },
-  });
-
   hooks.register('beforeSave', { name: 'sales.accountCycle', object: 'account', operations: [...SAVE], run: refuseAccountCycle });
   hooks.register('beforeSave', { name: 'sales.leadRules', object: 'lead', operations: [...SAVE], run: applyLeadRules });
 
   hooks.register('beforeSave', { name: 'sales.stageRules', object: 'opportunity', operations: [...SAVE], run: applyStageRules });
+  hooks.register('beforeSave', { name: 'sales.stageOrder', object: 'opportunity', operations: [...SAVE], run: requireStageOrder });
   hooks.register('beforeSave', { name: 'sales.blacklistedAccount', object: 'opportunity', operations: [...SAVE], run: refuseBlacklistedAccount });
   for (const object of ['opportunity', 'project']) {
     hooks.register('beforeSave', { name: 'sales.negativeProfit', object, operations: [...SAVE], run: refuseNegativeProfit });

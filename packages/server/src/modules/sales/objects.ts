@@ -20,11 +20,13 @@ const address = (prefix: string, label: string) => [
 
 export const account = defineObject({
   apiName: 'account',
+  mergeable: true,
   label: 'Account',
   pluralLabel: 'Accounts',
   nameField: 'name',
   navOrder: 10,
   description: 'Companies you do business with, arranged as a tree of branches and divisions.',
+  listColumns: ['type', 'industry', 'phone', 'owner'],
   fields: [
     field('name', 'Account name', 'text', { required: true, searchable: true }),
     field('parent_account', 'Parent account', 'lookup', { lookup: 'account', onDelete: 'restrict' }),
@@ -57,11 +59,13 @@ export const account = defineObject({
 
 export const contact = defineObject({
   apiName: 'contact',
+  mergeable: true,
   label: 'Contact',
   pluralLabel: 'Contacts',
   nameField: 'full_name',
   navOrder: 20,
   description: 'People at your accounts.',
+  listColumns: ['account', 'email', 'phone', 'owner'],
   fields: [
     field('first_name', 'First name', 'text', { searchable: true }),
     field('last_name', 'Last name', 'text', { required: true, searchable: true }),
@@ -84,11 +88,13 @@ export const contact = defineObject({
 
 export const lead = defineObject({
   apiName: 'lead',
+  mergeable: true,
   label: 'Lead',
   pluralLabel: 'Leads',
   nameField: 'full_name',
   navOrder: 5,
   description: 'Prospective customers, companies or individuals, not yet qualified.',
+  listColumns: ['company', 'status', 'email', 'owner'],
   fields: [
     field('first_name', 'First name', 'text', { searchable: true }),
     field('last_name', 'Last name', 'text', { required: true, searchable: true }),
@@ -133,6 +139,7 @@ export const opportunity = defineObject({
   nameField: 'name',
   navOrder: 30,
   description: 'Deals in progress, from first contact to won or lost.',
+  listColumns: ['stage', 'close_date', 'owner', 'amount'],
   fields: [
     field('name', 'Opportunity name', 'text', { required: true, searchable: true }),
     field('account', 'Account', 'lookup', { lookup: 'account', onDelete: 'restrict' }),
@@ -155,6 +162,7 @@ export const opportunity = defineObject({
     field('type', 'Type', 'picklist', { values: ['new_business', 'existing_business', 'renewal', 'upsell'] }),
     field('lead_source', 'Lead source', 'picklist', { values: LEAD_SOURCES }),
     field('next_step', 'Next step', 'text'),
+    field('stage_skip_reason', 'Reason for skipping stages', 'text', { helpText: 'Needed when a pipeline that requires stages in order is skipped; kept in the stage history.' }),
     field('description', 'Description', 'long_text'),
   ],
 });
@@ -214,6 +222,10 @@ export const pipeline = defineObject({
     field('name', 'Pipeline name', 'text', { required: true, searchable: true }),
     field('is_default', 'Default pipeline', 'boolean', { defaultValue: false, helpText: 'Used for opportunities without a pipeline.' }),
     field('stalled_after_days', 'Stalled after (days)', 'number', { defaultValue: 30, helpText: 'Deals without a stage change for this long are flagged stalled; 0 turns it off.' }),
+    field('require_stage_order', 'Require stages in order', 'boolean', {
+      defaultValue: false,
+      helpText: 'Deals move forward one open stage at a time; skipping needs the "Skip pipeline stages" permission and a reason. Losing a deal is always allowed.',
+    }),
     field('description', 'Description', 'long_text'),
   ],
 });
@@ -257,6 +269,7 @@ export const opportunityStageHistory = defineObject({
     field('changed_at', 'Changed', 'datetime', { required: true }),
     field('time_in_previous_stage_seconds', 'Seconds in previous stage', 'number'),
     field('changed_by', 'Changed by', 'user', { onDelete: 'restrict' }),
+    field('skip_reason', 'Reason for skipping stages', 'text'),
     field('amount', 'Amount at change', 'currency'),
     field('probability', 'Probability at change', 'percent'),
   ],

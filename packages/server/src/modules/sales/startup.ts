@@ -1,5 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Platform } from '../../platform/kernel.ts';
+import type { ModuleMigration } from '../../platform/module.ts';
 import { inTransaction, systemActor, type TxContext } from '../../platform/records/context.ts';
 import { createRecord } from '../../platform/records/write.ts';
 import { objectOf, tableOf } from './context.ts';
@@ -7,23 +8,30 @@ import { DEFAULT_STAGES } from './domain/stageMachine.ts';
 import { companyNameSql, lowerSql, phoneKeySql, webDomainSql } from './duplicates/sql.ts';
 
 /**
- * Idempotent start-up work of the sales module (called from modules/index.ts at boot): the
- * indexes the duplicate rules need, and a default pipeline when there is none. One transaction
- * under an advisory lock, so two processes starting together do it once.
+ * Idempotent start-up work of the sales module: a default pipeline when there is none. One
+ * transaction under an advisory lock, so two processes starting together do it once.
  */
 export async function startSales(platform: Platform): Promise<void> {
   await inTransaction({ platform, actor: systemActor('system') }, async (ctx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('meridian.sales.startup'))`.execute(ctx.trx);
-    await ensureDuplicateIndexes(ctx);
     await seedDefaultPipeline(ctx);
   });
 }
 
+/** The sales module's forward-only migrations (ids are stored as `sales/<id>`). */
+export const salesMigrations: ModuleMigration[] = [
+  {
+    // IF NOT EXISTS: databases from before module migrations already have these indexes.
+    id: '0001_duplicate_indexes',
+    up: (trx, { registry }) => createDuplicateIndexes(trx, (object) => registry.requireObject(object).table),
+  },
+];
+
 /** Expression indexes built from the same SQL builders the duplicate queries use (duplicates/sql.ts). */
-async function ensureDuplicateIndexes(ctx: TxContext): Promise<void> {
+async function createDuplicateIndexes(trx: Kysely<any>, tableOfObject: (object: string) => string): Promise<void> {
   const index = async (object: string, purpose: string, expr: RawBuilder<unknown>, using: 'btree' | 'gin' = 'btree') => {
-    const table = objectOf(ctx, object).table;
-    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__${purpose}`)} ON ${sql.table(table)} USING ${sql.raw(using)} (${expr}) WHERE deleted_at IS NULL`.execute(ctx.trx);
+    const table = tableOfObject(object);
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__${purpose}`)} ON ${sql.table(table)} USING ${sql.raw(using)} (${expr}) WHERE deleted_at IS NULL`.execute(trx);
   };
   const c = (name: string) => sql.ref(name);
   await index('contact', 'email_lower', lowerSql(c('email')));

@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
 import type { Platform } from '../kernel.ts';
+import { requestGate } from '../auth/gate.ts';
 import { loadAccessModel, roleAncestors, roleDescendants, type AccessModel, type Profile } from './model.ts';
 
 /**
- * What the access checks need to know about one user, computed when they authenticate and
- * cached briefly: their profile, the users below them in the role hierarchy, their groups.
+ * What the access checks need to know about one user, computed when they authenticate: their
+ * profile, the users below them in the role hierarchy, their groups. Cached per process while the
+ * access model (the shared metadata version) and the authentication version the request gate last
+ * read (auth/gate.ts; bumped by any change to users or group memberships) are unchanged.
  */
 export interface AccessInfo {
   profile: Profile | undefined;
@@ -18,12 +21,10 @@ export interface AccessInfo {
 }
 
 interface Cached {
-  at: number;
   version: number;
+  authVersion: number;
   info: AccessInfo;
 }
-
-const TTL_MS = 5000;
 const cache = new WeakMap<Platform, { model?: { version: number; model: AccessModel }; users: Map<string, Cached> }>();
 
 export async function accessModel(platform: Platform): Promise<AccessModel> {
@@ -43,7 +44,10 @@ export async function loadAccessInfo(platform: Platform, user: { id: string; pro
   const entry = cache.get(platform)!;
   const hit = entry.users.get(user.id);
   const role = user.role ?? null;
-  if (hit && Date.now() - hit.at < TTL_MS && hit.version === platform.registry.version && hit.info.role === role && hit.info.profile?.name === user.profile) return hit.info;
+  // Read before loading: a change committed meanwhile leaves the entry stamped older, so it is
+  // read again on the next request rather than kept.
+  const authVersion = requestGate(platform).version;
+  if (hit && hit.authVersion === authVersion && hit.version === platform.registry.version && hit.info.role === role && hit.info.profile?.name === user.profile) return hit.info;
   const below = roleDescendants(model, role);
   const [subordinates, groups] = await Promise.all([
     below.length
@@ -59,7 +63,8 @@ export async function loadAccessInfo(platform: Platform, user: { id: string; pro
     groups: groups.rows.map((g) => g.group_name),
     model,
   };
-  entry.users.set(user.id, { at: Date.now(), version: platform.registry.version, info });
+  if (entry.users.size >= 10_000) entry.users.clear();
+  entry.users.set(user.id, { version: platform.registry.version, authVersion, info });
   return info;
 }
 

@@ -22,6 +22,8 @@ export interface ProfilePermissions {
   default?: Partial<ObjectPermissions>;
   objects?: Record<string, Partial<ObjectPermissions>>;
   fields?: Record<string, Record<string, FieldAccess>>;
+  /** Capabilities modules declare (`sales.skip_stages`): permissions that are not about one object's records. */
+  capabilities?: string[];
 }
 
 export interface Profile {

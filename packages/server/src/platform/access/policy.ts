@@ -4,6 +4,7 @@ import type { FieldDefinition, MetadataRegistry, ObjectDefinition } from '../met
 import type { Actor } from '../records/context.ts';
 import { compileCondition, conditionFields, type ParsedCondition } from '../query/index.ts';
 import { objectPermissions, type FieldAccess, type ObjectPermissions } from './model.ts';
+import { computedDependencies } from '../formula/computed.ts';
 
 export type ObjectPermission = 'read' | 'create' | 'edit' | 'delete';
 
@@ -38,6 +39,12 @@ export function assertObjectPermission(actor: Actor, object: ObjectDefinition, p
   if (!permissionsFor(actor, object)[permission]) {
     throw forbidden(`Your profile does not allow you to ${VERBS[permission]} ${object.pluralLabel.toLowerCase()}`);
   }
+}
+
+/** Whether the actor's profile grants a capability a module declared (admins and the system have all). */
+export function hasCapability(actor: Actor, capability: string): boolean {
+  if (unrestricted(actor)) return true;
+  return actor.access!.profile?.permissions.capabilities?.includes(capability) ?? false;
 }
 
 export function assertAdmin(actor: Actor, what = 'This needs administrator rights'): void {
@@ -76,14 +83,27 @@ function fieldAccess(actor: Actor, object: ObjectDefinition, field: FieldDefinit
   return actor.access!.profile?.permissions.fields?.[object.apiName]?.[field.apiName];
 }
 
+/**
+ * A formula or roll-up field shows only to readers of every object and field it reads: its value
+ * would otherwise reveal a hidden field or an unreadable object's records (decision 0007).
+ */
+function dependenciesReadable(actor: Actor, field: FieldDefinition): boolean {
+  const dependencies = computedDependencies(field);
+  if (!dependencies || unrestricted(actor)) return true;
+  const profile = actor.access!.profile;
+  return dependencies.every(
+    (d) => (d.object === 'user' || objectPermissions(profile, d.object).read) && profile?.permissions.fields?.[d.object]?.[d.field] !== 'hidden',
+  );
+}
+
 /** Fields the actor may read on this object. */
 export function readableFields(actor: Actor, object: ObjectDefinition): FieldDefinition[] {
   if (unrestricted(actor)) return object.fields;
-  return object.fields.filter((f) => fieldAccess(actor, object, f) !== 'hidden');
+  return object.fields.filter((f) => fieldAccess(actor, object, f) !== 'hidden' && dependenciesReadable(actor, f));
 }
 
 export function isFieldReadable(actor: Actor, object: ObjectDefinition, field: FieldDefinition): boolean {
-  return fieldAccess(actor, object, field) !== 'hidden';
+  return fieldAccess(actor, object, field) !== 'hidden' && dependenciesReadable(actor, field);
 }
 
 /** Fields the actor may write on this object. */

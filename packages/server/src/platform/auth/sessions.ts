@@ -7,6 +7,8 @@ import { hashSecret, newSecret } from './secrets.ts';
 import { dummyHash, verifyPassword } from './passwords.ts';
 import { loadAccessInfo } from '../access/info.ts';
 import { writeAudit } from '../events/audit.ts';
+import { authCache, loadSession, loadToken } from './cache.ts';
+import { requestGate } from './gate.ts';
 
 export const SESSION_COOKIE = 'meridian_session';
 export const SESSION_DAYS = 14;
@@ -22,8 +24,17 @@ export interface UserRow {
   full_name: string;
 }
 
-/** The actor of a signed-in user, with their profile, role hierarchy and groups. */
+/**
+ * The actor of a signed-in user, with their profile, role hierarchy and groups. Passes the
+ * request gate first, so the cached access information it uses is current (auth/cache.ts).
+ */
 export async function buildActor(platform: Platform, user: UserRow, via: Channel, tokenId?: string): Promise<Actor> {
+  await requestGate(platform).pass();
+  return actorWithAccess(platform, user, via, tokenId);
+}
+
+/** buildActor for callers that passed the gate for this request already. */
+async function actorWithAccess(platform: Platform, user: UserRow, via: Channel, tokenId?: string): Promise<Actor> {
   const access = await loadAccessInfo(platform, { id: user.id, profile: user.profile, role: user.role ?? null });
   return { ...actorFor(user, via, tokenId), isAdmin: access.profile?.isAdmin === true, access };
 }
@@ -59,35 +70,62 @@ export async function logout(platform: Platform, sessionId: string): Promise<voi
   await sql`DELETE FROM auth_session WHERE id = ${hashSecret(sessionId)}`.execute(platform.db);
 }
 
-export async function actorFromSession(platform: Platform, sessionId: string): Promise<Actor> {
-  const id = hashSecret(sessionId);
-  // Session and user in one round trip: this runs on every request of the web app.
-  const r = await sql<UserRow & { expires_at: Date; last_seen_at: Date; user_deleted_at: Date | null }>`
-    SELECT s.expires_at, s.last_seen_at, u.id, u.email, u.profile, u.role, u.active, u.time_zone, u.locale, u.full_name, u.deleted_at AS user_deleted_at
-    FROM auth_session s JOIN obj_user u ON u.id = s.user_id WHERE s.id = ${id}`.execute(platform.db);
-  const s = r.rows[0];
-  if (!s || new Date(s.expires_at) < new Date()) throw unauthenticated('Your session has expired; sign in again');
-  if (s.user_deleted_at || s.active === false) throw unauthenticated('This user is no longer active');
-  // Sliding expiry, written at most once an hour per session.
-  if (Date.now() - new Date(s.last_seen_at).getTime() > 3600_000) {
-    await sql`UPDATE auth_session SET last_seen_at = now(), expires_at = now() + make_interval(days => ${SESSION_DAYS}) WHERE id = ${id}`.execute(platform.db);
-  }
-  return buildActor(platform, s, 'ui');
+/**
+ * How a request may be authenticated: `version` is the authentication version the request gate
+ * read for this request (events/security.ts passes it on); without it, the gate is passed here.
+ */
+export interface AuthenticateOptions {
+  version?: number;
 }
 
-export async function actorFromToken(platform: Platform, token: string): Promise<Actor> {
-  // Token and user in one round trip: this runs on every API call.
-  const r = await sql<UserRow & { token_id: string; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null; user_deleted_at: Date | null }>`
-    SELECT t.id AS token_id, t.expires_at, t.revoked_at, t.last_used_at,
-      u.id, u.email, u.profile, u.role, u.active, u.time_zone, u.locale, u.full_name, u.deleted_at AS user_deleted_at
-    FROM api_token t JOIN obj_user u ON u.id = t.user_id WHERE t.token_hash = ${hashSecret(token)}`.execute(platform.db);
-  const t = r.rows[0];
-  if (!t || t.revoked_at || (t.expires_at && new Date(t.expires_at) < new Date())) throw unauthenticated('The API token is not valid');
-  if (t.user_deleted_at || t.active === false) throw unauthenticated('The user of this API token is no longer active');
-  if (!t.last_used_at || Date.now() - new Date(t.last_used_at).getTime() > 60_000) {
-    await sql`UPDATE api_token SET last_used_at = now() WHERE id = ${t.token_id}`.execute(platform.db);
+const currentVersion = async (platform: Platform, options: AuthenticateOptions) => options.version ?? (await requestGate(platform).pass()).version;
+
+export async function actorFromSession(platform: Platform, sessionId: string, options: AuthenticateOptions = {}): Promise<Actor> {
+  const id = hashSecret(sessionId);
+  const version = await currentVersion(platform, options);
+  const cache = authCache(platform);
+  let s = cache.get(cache.sessions, id, version);
+  // An expiry that looks past may have been extended by another process: read again before refusing.
+  if (!s || s.expiresAt < Date.now()) s = await loadSession(platform, id);
+  if (!s || s.expiresAt < Date.now()) throw unauthenticated('Your session has expired; sign in again');
+  if (s.user.user_deleted_at || s.user.active === false) throw unauthenticated('This user is no longer active');
+  // Sliding expiry, written at most once an hour per session (and process).
+  if (Date.now() - s.lastSeenAt > 3600_000) {
+    await sql`UPDATE auth_session SET last_seen_at = now(), expires_at = now() + make_interval(days => ${SESSION_DAYS}) WHERE id = ${id}`.execute(platform.db);
+    s.lastSeenAt = Date.now();
+    s.expiresAt = Math.max(s.expiresAt, Date.now() + SESSION_DAYS * 86400_000 - 60_000);
   }
-  return buildActor(platform, t, 'api', t.token_id);
+  return actorWithAccess(platform, s.user, 'ui');
+}
+
+export async function actorFromToken(platform: Platform, token: string, options: AuthenticateOptions = {}): Promise<Actor> {
+  const hash = hashSecret(token);
+  const version = await currentVersion(platform, options);
+  const cache = authCache(platform);
+  const t = cache.get(cache.tokens, hash, version) ?? (await loadToken(platform, hash));
+  if (!t || t.revoked || (t.expiresAt !== null && t.expiresAt < Date.now())) throw unauthenticated('The API token is not valid');
+  if (t.user.user_deleted_at || t.user.active === false) throw unauthenticated('The user of this API token is no longer active');
+  if (t.lastUsedAt === null || Date.now() - t.lastUsedAt > 60_000) {
+    t.lastUsedAt = Date.now();
+    await sql`UPDATE api_token SET last_used_at = now() WHERE id = ${t.tokenId}`.execute(platform.db);
+  }
+  return actorWithAccess(platform, t.user, 'api', t.tokenId);
+}
+
+/**
+ * The rate-limit key of a credential this process has already authenticated (`token:<id>` or
+ * `user:<id>` for a session), so it can be counted before authentication in the same round trip;
+ * unknown credentials are counted once authenticated.
+ */
+export function cachedCredentialKey(platform: Platform, credential: { token?: string; sessionId?: string }): string | undefined {
+  const version = requestGate(platform).version;
+  const cache = authCache(platform);
+  if (credential.token) {
+    const t = cache.get(cache.tokens, hashSecret(credential.token), version);
+    return t && !t.revoked ? `token:${t.tokenId}` : undefined;
+  }
+  const s = credential.sessionId ? cache.get(cache.sessions, hashSecret(credential.sessionId), version) : undefined;
+  return s ? `user:${s.user.id}` : undefined;
 }
 
 export interface TokenInfo {

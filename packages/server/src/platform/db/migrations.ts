@@ -2,6 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import { eventMigrations } from '../events/migrations.ts';
 import { accessMigrations } from '../access/migrations.ts';
 import { viewMigrations } from '../views/migrations.ts';
+import { notificationMigrations } from '../notifications/migrations.ts';
+import { picklistMigrations } from '../metadata/picklists/migrations.ts';
+import { formulaMigrations } from '../formula/migrations.ts';
 
 /**
  * Forward-only, idempotent migrations of the system tables. Record tables are created from the
@@ -151,12 +154,12 @@ const coreMigrations: Migration[] = [
 ];
 
 // Ids are global and applied once each, in this order; areas keep their migrations beside their code.
-const migrations: Migration[] = [...coreMigrations, ...accessMigrations, ...viewMigrations, ...eventMigrations];
+const migrations: Migration[] = [...coreMigrations, ...accessMigrations, ...viewMigrations, ...picklistMigrations, ...eventMigrations, ...notificationMigrations, ...formulaMigrations];
 
-export async function runMigrations(db: Kysely<any>): Promise<string[]> {
+export async function runMigrations(db: Kysely<any>, list: Migration[] = migrations): Promise<string[]> {
   await sql`CREATE TABLE IF NOT EXISTS meridian_migration (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(db);
   const applied: string[] = [];
-  for (const m of migrations) {
+  for (const m of list) {
     const done = await db.transaction().execute(async (trx) => {
       // Serialise concurrent starters (several API processes on one PostgreSQL).
       await sql`SELECT pg_advisory_xact_lock(7340181)`.execute(trx);
@@ -169,4 +172,12 @@ export async function runMigrations(db: Kysely<any>): Promise<string[]> {
     if (done) applied.push(m.id);
   }
   return applied;
+}
+
+/** Ids of the migrations this database has applied, platform's and modules' (`meridian migrate` reports the new ones). */
+export async function appliedMigrations(database: { db: Kysely<any> }): Promise<string[]> {
+  const exists = await sql<{ t: string | null }>`SELECT to_regclass('meridian_migration')::text AS t`.execute(database.db);
+  if (!exists.rows[0]?.t) return [];
+  const r = await sql<{ id: string }>`SELECT id FROM meridian_migration ORDER BY applied_at, id`.execute(database.db);
+  return r.rows.map((x) => x.id);
 }

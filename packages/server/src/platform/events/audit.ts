@@ -105,7 +105,3 @@ export async function listAuditLog(args: { platform: Platform; actor: Actor; que
   };
 }
 
-/** A notification for a user, shown in the app (e-mail delivery is not available yet). */
-export async function notifyUser(db: Kysely<any>, n: { userId: string; kind: string; title: string; body: string; data?: Record<string, unknown> }): Promise<void> {
-  await sql`INSERT INTO user_notification (id, user_id, kind, title, body, data) VALUES (${uuidv7()}, ${n.userId}::uuid, ${n.kind}, ${n.title}, ${n.body}, ${JSON.stringify(n.data ?? {})}::jsonb)`.execute(db);
-}

@@ -11,7 +11,7 @@ import { registerSecurity } from './security.ts';
 import { WebhookDeliverer } from './webhooks/deliver.ts';
 import { webhookSubscriber } from './webhooks/fanout.ts';
 
-export { writeAudit, notifyUser, type AuditEntry } from './audit.ts';
+export { writeAudit, type AuditEntry } from './audit.ts';
 export type { EventSubscriber, OutboxEvent } from './outbox.ts';
 
 /** HTTP side (buildApp): rate limits and sign-in audit hooks, webhook and audit-log routes. Call before the authentication hook. */

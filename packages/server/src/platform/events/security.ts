@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
 import { sql } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Platform } from '../kernel.ts';
 import { dummyHash, verifyPassword } from '../auth/passwords.ts';
 import { parseDuration } from './config.ts';
 import { writeAudit } from './audit.ts';
+import { requestGate, type GateResult } from '../auth/gate.ts';
+import { cachedCredentialKey, SESSION_COOKIE } from '../auth/sessions.ts';
 
 /**
  * Rate limits and sign-in protection (issue 3, item 8), wired as Fastify hooks so the routes they
@@ -19,8 +20,9 @@ import { writeAudit } from './audit.ts';
  *   MERIDIAN_LOGIN_LOCKOUT_AFTER   consecutive failed sign-ins of one e-mail that lock it (10; 0 = never)
  *   MERIDIAN_LOGIN_LOCKOUT         how long the lock lasts ("15m")
  *
- * Counters live in each process's memory (an LRU of keys): behind a load balancer each API
- * process counts for itself. The lock-out is in the database, shared by all processes.
+ * Counters are in the database (rate_limit_counter, fixed windows), counted by the request gate
+ * (auth/gate.ts) in the same round trip that checks the authentication version, so every API
+ * process on one PostgreSQL counts against the same budget. The lock-out is in the database too.
  */
 export interface SecuritySettings {
   rateLimit: boolean;
@@ -64,46 +66,85 @@ function loginEmail(request: FastifyRequest): string | undefined {
   return typeof email === 'string' && email ? email.toLowerCase().slice(0, 320) : undefined;
 }
 
-type Limiter = ReturnType<FastifyInstance['createRateLimit']>;
+interface Limit {
+  max: number;
+  what: string;
+}
 
-async function enforce(limiter: Limiter, request: FastifyRequest, reply: FastifyReply, what: string): Promise<void> {
-  const r = await limiter(request);
-  if (r.isAllowed) return;
-  reply.header('x-ratelimit-limit', r.max);
-  reply.header('x-ratelimit-remaining', r.isExceeded ? 0 : r.remaining);
-  reply.header('x-ratelimit-reset', r.ttlInSeconds);
-  if (!r.isExceeded) return;
-  reply.header('retry-after', Math.max(1, r.ttlInSeconds));
-  throw new AppError('rate_limited', `Too many ${what}; retry in ${Math.max(1, r.ttlInSeconds)} s (see Retry-After)`);
+/** Sets the X-RateLimit headers of the tightest-counted limit and refuses once a count exceeds its limit. */
+function enforce(reply: FastifyReply, gate: GateResult, limits: Limit[]): void {
+  const resetS = Math.max(1, Math.ceil(gate.resetMs / 1000));
+  limits.forEach((limit, i) => {
+    const count = gate.counts[i]!;
+    reply.header('x-ratelimit-limit', limit.max);
+    reply.header('x-ratelimit-remaining', Math.max(0, limit.max - count));
+    reply.header('x-ratelimit-reset', resetS);
+    if (count <= limit.max) return;
+    reply.header('retry-after', resetS);
+    throw new AppError('rate_limited', `Too many ${limit.what}; retry in ${resetS} s (see Retry-After)`);
+  });
+}
+
+/** The per-credential key, when this process knows the credential already (else counted after authentication). */
+function credentialKey(platform: Platform, request: FastifyRequest): string | undefined {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return cachedCredentialKey(platform, { token: bearer[1]! });
+  const sid = request.headers.authorization ? undefined : request.cookies?.[SESSION_COOKIE];
+  return sid ? cachedCredentialKey(platform, { sessionId: sid }) : undefined;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     meridianLoginLocked?: boolean;
+    /** The authentication version the request gate read for this request (auth/gate.ts). */
+    authVersion?: number;
+    /** The per-credential rate-limit key already counted for this request. */
+    meridianCredentialCounted?: boolean;
   }
 }
 
 /**
- * Registers the hooks. Call before the authentication hook (app.ts): the per-IP limit then also
- * counts requests whose credentials are refused.
+ * Registers the hooks. Call before the authentication hook (app.ts): the request gate's round trip
+ * then serves both (it reads the authentication version the cache needs), and the per-IP limit
+ * also counts requests whose credentials are refused.
  */
 export async function registerSecurity(app: FastifyInstance, platform: Platform, settings = loadSecuritySettings()): Promise<void> {
+  const gate = requestGate(platform);
+  const windowMs = settings.windowMs;
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const hits: string[] = [];
+    const limits: Limit[] = [];
+    if (settings.rateLimit && isLimited(request)) {
+      if (settings.perIp > 0) {
+        hits.push(`ip:${request.ip}`);
+        limits.push({ max: settings.perIp, what: 'requests from this address' });
+      }
+      const credential = settings.perToken > 0 ? credentialKey(platform, request) : undefined;
+      if (credential) {
+        hits.push(credential);
+        limits.push({ max: settings.perToken, what: 'requests with these credentials' });
+        request.meridianCredentialCounted = true;
+      }
+    }
+    // Nothing to count and nothing to authenticate: no round trip.
+    if (!hits.length && !request.headers.authorization && !request.headers.cookie) return;
+    const result = await gate.pass({ hits, windowMs });
+    request.authVersion = result.version;
+    // An admin's metadata or permission change made in another process holds from this request on.
+    if (result.metadataVersion > platform.registry.version) await gate.syncRegistry(result.metadataVersion);
+    enforce(reply, result, limits);
+  });
   if (settings.rateLimit) {
-    await app.register(rateLimit, { global: false });
-    const perIp = app.createRateLimit({ max: settings.perIp, timeWindow: settings.windowMs, keyGenerator: (r) => `ip:${r.ip}` });
-    const perActor = app.createRateLimit({
-      max: settings.perToken,
-      timeWindow: settings.windowMs,
-      keyGenerator: (r) => (r.actor?.tokenId ? `token:${r.actor.tokenId}` : `user:${r.actor?.userId ?? r.ip}`),
-    });
-    const login = app.createRateLimit({ max: settings.login, timeWindow: settings.windowMs, keyGenerator: (r) => `login:${r.ip}:${loginEmail(r) ?? ''}` });
-    app.addHook('onRequest', async (request, reply) => {
-      if (isLimited(request) && settings.perIp > 0) await enforce(perIp, request, reply, 'requests from this address');
-    });
     app.addHook('preHandler', async (request, reply) => {
       if (!isLimited(request)) return;
-      if (request.actor && settings.perToken > 0) await enforce(perActor, request, reply, 'requests with these credentials');
-      if (isRoute(request, 'POST', '/api/v1/auth/login') && settings.login > 0) await enforce(login, request, reply, 'sign-in attempts');
+      if (request.actor?.userId && settings.perToken > 0 && !request.meridianCredentialCounted) {
+        const key = request.actor.tokenId ? `token:${request.actor.tokenId}` : `user:${request.actor.userId}`;
+        enforce(reply, await gate.pass({ hits: [key], windowMs }), [{ max: settings.perToken, what: 'requests with these credentials' }]);
+      }
+      if (isRoute(request, 'POST', '/api/v1/auth/login') && settings.login > 0) {
+        enforce(reply, await gate.pass({ hits: [`login:${request.ip}:${loginEmail(request) ?? ''}`], windowMs }), [{ max: settings.login, what: 'sign-in attempts' }]);
+      }
     });
   }
 

@@ -1,21 +1,29 @@
+import zlib from 'node:zlib';
+import compress from '@fastify/compress';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import { unauthenticated } from '../errors.ts';
 import type { Platform } from '../kernel.ts';
 import { actorFromSession, actorFromToken, SESSION_COOKIE } from '../auth/sessions.ts';
 import { sendProblem } from './problem.ts';
-import { buildOpenApi } from './openapi.ts';
+import { buildOpenApi, type RouteInfo } from './openapi.ts';
+import { installValidator } from './schema/validator.ts';
+import { clientErrorHandler, frameworkErrors } from './early-errors.ts';
+import { installJsonBodyParser } from './body.ts';
+import { checkResponsesAgainstSchemas } from './schema/response-check.ts';
+import { presentForActor } from '../records/present.ts';
 import { requireActor } from './context.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerMetadataRoutes } from './routes/metadata.ts';
+import { reserveRouteSegment } from '../metadata/validate-definition.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerRecycleBinRoutes } from './routes/recycle-bin.ts';
 import { registerAccessRoutes } from './routes/access.ts';
 import { registerSearchRoutes } from './routes/search.ts';
 import { registerViewRoutes } from './routes/views.ts';
-import { registerDemoRoutes } from '../../modules/demo/routes.ts';
-import { registerModuleRoutes } from '../../modules/index.ts';
 import { registerEventsHttp } from '../events/index.ts';
+import { registerNotificationRoutes } from '../notifications/routes.ts';
+import { registerPicklistRoutes } from './routes/picklists.ts';
 
 const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/setup', '/api/v1/auth/status']);
 /** Everything under this prefix is for visitors without an account (booking pages); those routes expose only what they publish. */
@@ -25,20 +33,38 @@ export interface AppOptions {
   /** Extra route registrations (the web app's static files, module routes). */
   plugins?: Array<(app: FastifyInstance, platform: Platform) => void | Promise<void>>;
   logger?: boolean;
+  /** Check every JSON answer against the response schema its route declares (the test servers). */
+  checkResponses?: boolean;
 }
 
 export async function buildApp(platform: Platform, options: AppOptions = {}): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: (options.logger === false ? undefined : platform.logger) as FastifyBaseLogger | undefined,
     bodyLimit: platform.config.bodyLimitBytes,
-    trustProxy: process.env.MERIDIAN_TRUST_PROXY === 'true',
+    trustProxy: platform.config.trustProxy,
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler,
   });
   await app.register(cookie);
-  // Every route is listed in the OpenAPI document; generic record routes are expanded per object there.
-  const routes: Array<{ method: string; url: string }> = [];
+  // brotli or gzip for answers of 1 KB and more (the web bundle, JSON lists); smaller ones are
+  // cheaper sent as they are. The notification stream takes over the raw response (hijack), so
+  // it is never compressed or buffered.
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'], brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } } });
+  // Declared schemas validate input (strict bodies, coerced path and query); answers are written
+  // with JSON.stringify, never reshaped by a schema — the test servers check them instead.
+  installValidator(app);
+  installJsonBodyParser(app);
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  if (options.checkResponses) checkResponsesAgainstSchemas(app);
+  // Every record in every answer is presented for the caller: hidden fields never leave the server.
+  app.addHook('preSerialization', async (request, _reply, payload) => (request.actor ? presentForActor(platform.registry, request.actor, payload) : payload));
+  // Every route is listed in the OpenAPI document with the schemas it declares; generic record
+  // routes are expanded per object there.
+  const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url, schema: route.schema as RouteInfo['schema'] });
+    reserveRouteSegment(route.url);
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
@@ -58,13 +84,13 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     if (auth) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       if (!m) throw unauthenticated('Use Authorization: Bearer <token>');
-      request.actor = await actorFromToken(platform, m[1]!);
+      request.actor = await actorFromToken(platform, m[1]!, { version: request.authVersion });
       return;
     }
     const sid = request.cookies[SESSION_COOKIE];
     if (sid) {
       try {
-        request.actor = await actorFromSession(platform, sid);
+        request.actor = await actorFromSession(platform, sid, { version: request.authVersion });
       } catch (error) {
         if (!isPublic(path)) throw error;
       }
@@ -91,9 +117,10 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   registerAccessRoutes(app, platform);
   registerSearchRoutes(app, platform);
   registerViewRoutes(app, platform);
-  registerDemoRoutes(app, platform);
-  // Module routes first in source order; static segments (/lead/:id/convert) win over /:object/:id anyway.
-  registerModuleRoutes(app, platform);
+  registerNotificationRoutes(app, platform);
+  registerPicklistRoutes(app, platform);
+  // Module routes before the generic ones in source order; static segments (/lead/:id/convert) win over /:object/:id anyway.
+  for (const m of platform.modules) await m.routes?.(app, platform);
   registerRecordRoutes(app, platform);
   for (const plugin of options.plugins ?? []) await plugin(app, platform);
   return app;

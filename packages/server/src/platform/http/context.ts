@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { unauthenticated } from '../errors.ts';
+import { forbidden, unauthenticated } from '../errors.ts';
 import type { Platform } from '../kernel.ts';
 import type { Actor, RecordContext } from '../records/context.ts';
 
@@ -17,3 +17,13 @@ export function requireActor(request: FastifyRequest): Actor {
 export function recordContext(platform: Platform, request: FastifyRequest): RecordContext {
   return { platform, actor: requireActor(request) };
 }
+
+/**
+ * Route option for administrator-only routes: refuses others with 403 before the body is
+ * validated, so a non-admin learns nothing of the route's input rules.
+ */
+export const adminsOnly = {
+  preValidation: async (request: FastifyRequest) => {
+    if (!requireActor(request).isAdmin) throw forbidden('This needs administrator rights');
+  },
+};

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, validationFailed } from '../errors.ts';
+import { presentForActor } from '../records/present.ts';
 import { inTransaction, type RecordContext, type TxContext } from '../records/context.ts';
 
 /**
@@ -38,7 +39,8 @@ export async function withIdempotency<T>(args: {
   }
   try {
     const result = await inTransaction(ctx, async (tx) => {
-      const r = await args.run(tx);
+      // Stored as the caller may see it: a replay never answers fields the profile hides.
+      const r = presentForActor(ctx.platform.registry, ctx.actor, await args.run(tx));
       await sql`INSERT INTO idempotency_key (user_id, key, request_hash, status_code, response) VALUES (${userId}, ${key}, ${requestHash}, ${args.status}, ${JSON.stringify(r)}::jsonb)`.execute(tx.trx);
       return r;
     });

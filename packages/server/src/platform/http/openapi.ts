@@ -1,6 +1,7 @@
 import type { FieldDefinition, MetadataRegistry, ObjectDefinition } from '../metadata/types.ts';
 import type { Actor } from '../records/context.ts';
-import { readableFields } from '../access/policy.ts';
+import { ProblemSchema } from './schema/common.ts';
+import { permissionsFor, readableFields } from '../access/policy.ts';
 import { LONG_TEXT_MAX, TEXT_MAX } from '../records/values.ts';
 
 /**
@@ -16,11 +17,13 @@ function fieldSchema(f: FieldDefinition): Record<string, unknown> {
     case 'id':
       return { ...base, type: 'string', format: 'uuid', readOnly: true };
     case 'text':
-      return nullable({ type: 'string', maxLength: TEXT_MAX });
+      // A generated text (full_name = first + last) is as long as its parts allow, not TEXT_MAX.
+      return nullable(f.generated ? { type: 'string' } : { type: 'string', maxLength: TEXT_MAX });
     case 'long_text':
       return nullable({ type: 'string', maxLength: LONG_TEXT_MAX });
     case 'email':
-      return nullable({ type: 'string', format: 'email' });
+      // Meridian accepts internationalised addresses (fz@exämple.com): the document says so.
+      return nullable({ type: 'string', format: 'idn-email' });
     case 'phone':
       return nullable({ type: 'string' });
     case 'url':
@@ -81,6 +84,13 @@ function objectPaths(o: ObjectDefinition) {
         responses: { '200': { description: 'A page of records', content: json({ type: 'object', properties: { data: { type: 'array', items: rec }, nextCursor: { type: ['string', 'null'] } } }) }, ...errors },
       },
     },
+    [`/api/v1/${o.apiName}/count`]: {
+      post: {
+        tags: tag, operationId: `count${name}`, summary: `Count ${o.pluralLabel.toLowerCase()} matching a filter (exact up to 10,000, else the planner's estimate)`,
+        requestBody: { content: json({ type: 'object', additionalProperties: false, properties: { filter: { $ref: '#/components/schemas/Condition' } } }) },
+        responses: { '200': { description: 'The count', content: json({ type: 'object', required: ['count', 'exact'], properties: { count: { type: 'integer' }, exact: { type: 'boolean' } } }) }, ...errors },
+      },
+    },
     [`/api/v1/${o.apiName}/bulk`]: {
       post: {
         tags: tag, operationId: `bulk${name}`, summary: `Create, update or upsert up to 1,000 ${o.pluralLabel.toLowerCase()}`,
@@ -90,15 +100,34 @@ function objectPaths(o: ObjectDefinition) {
       },
     },
     [`/api/v1/${o.apiName}/{id}`]: {
-      get: { tags: tag, operationId: `get${name}`, parameters: [idParam, { $ref: '#/components/parameters/fields' }], responses: { '200': { description: 'The record', content: json(rec) }, ...errors } },
+      get: { tags: tag, operationId: `get${name}`, summary: `Get one ${o.label.toLowerCase()}`, parameters: [idParam, { $ref: '#/components/parameters/fields' }], responses: { '200': { description: 'The record', content: json(rec) }, ...errors } },
       patch: {
-        tags: tag, operationId: `update${name}`, parameters: [idParam, { $ref: '#/components/parameters/ifMatch' }],
+        tags: tag, operationId: `update${name}`, summary: `Change a ${o.label.toLowerCase()} (If-Match guards against lost updates)`, parameters: [idParam, { $ref: '#/components/parameters/ifMatch' }],
         requestBody: { required: true, content: json(input) }, responses: { '200': { description: 'Updated', content: json(rec) }, ...errors },
       },
-      delete: { tags: tag, operationId: `delete${name}`, summary: 'Move to the recycle bin', parameters: [idParam, { $ref: '#/components/parameters/ifMatch' }], responses: { '204': { description: 'Deleted' }, ...errors } },
+      delete: { tags: tag, operationId: `delete${name}`, summary: `Delete a ${o.label.toLowerCase()} to the recycle bin`, parameters: [idParam, { $ref: '#/components/parameters/ifMatch' }], responses: { '204': { description: 'Deleted' }, ...errors } },
     },
-    [`/api/v1/${o.apiName}/{id}/restore`]: { post: { tags: tag, operationId: `restore${name}`, parameters: [idParam], responses: { '200': { description: 'Restored', content: json(rec) }, ...errors } } },
-    [`/api/v1/${o.apiName}/{id}/history`]: { get: { tags: tag, operationId: `history${name}`, parameters: [idParam, { $ref: '#/components/parameters/cursor' }], responses: { '200': { description: 'Field history, newest first' }, ...errors } } },
+    [`/api/v1/${o.apiName}/{id}/restore`]: { post: { tags: tag, operationId: `restore${name}`, summary: `Restore a deleted ${o.label.toLowerCase()}`, parameters: [idParam], responses: { '200': { description: 'Restored', content: json(rec) }, ...errors } } },
+    [`/api/v1/${o.apiName}/{id}/related-counts`]: { get: {
+        tags: tag, operationId: `relatedCounts${name}`, summary: `How many records of each related list point at a ${o.label.toLowerCase()}`, parameters: [idParam],
+        responses: {
+          '200': {
+            description: 'One entry per (object, lookup field) pointing here',
+            content: json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: { type: 'object', required: ['object', 'field', 'count', 'exact'], properties: { object: { type: 'string' }, field: { type: 'string' }, count: { type: 'integer' }, exact: { type: 'boolean' } } } } } }),
+          },
+          ...errors,
+        },
+      } },
+    [`/api/v1/${o.apiName}/{id}/history`]: { get: {
+        tags: tag, operationId: `history${name}`, summary: `Field history of a ${o.label.toLowerCase()}, newest first`, parameters: [idParam, { $ref: '#/components/parameters/cursor' }],
+        responses: {
+          '200': {
+            description: 'Field history, newest first',
+            content: json({ type: 'object', required: ['data', 'nextCursor'], properties: { data: { type: 'array', items: { type: 'object', additionalProperties: true } }, nextCursor: { type: ['string', 'null'] } } }),
+          },
+          ...errors,
+        },
+      }  },
   };
 }
 
@@ -150,8 +179,11 @@ const SUMMARIES: Record<string, string> = {
 };
 
 /** Fixed routes whose body or answer is not JSON. */
-const NON_JSON: Record<string, { request?: Record<string, unknown>; response?: Record<string, unknown> }> = {
+const NON_JSON: Record<string, { operationId: string; status: string; request?: Record<string, unknown>; response?: Record<string, unknown> }> = {
   'POST /api/v1/{object}/{id}/attachments': {
+    operationId: 'uploadAttachment',
+    status: '201',
+    response: { 'application/json': { schema: { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } }, additionalProperties: true } } },
     request: {
       'multipart/form-data': {
         schema: {
@@ -161,17 +193,81 @@ const NON_JSON: Record<string, { request?: Record<string, unknown>; response?: R
       },
     },
   },
-  'GET /api/v1/attachment/{id}/content': { response: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-  'GET /api/v1/me/notifications/stream': { response: { 'text/event-stream': { schema: { type: 'string' } } } },
+  // The answer carries the stored file's detected type (images and PDF inline, the rest as downloads).
+  'GET /api/v1/attachment/{id}/content': { operationId: 'downloadAttachment', status: '200', response: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+  'GET /api/v1/me/notifications/stream': { operationId: 'streamNotifications', status: '200', response: { 'text/event-stream': { schema: { type: 'string' } } } },
 };
 
-const GENERIC_RECORD_ROUTES = new Set(['/api/v1/{object}', '/api/v1/{object}/query', '/api/v1/{object}/bulk', '/api/v1/{object}/{id}', '/api/v1/{object}/{id}/restore', '/api/v1/{object}/{id}/history', '/api/v1/openapi.json', '/*']);
+/** Paths over any object published once per object (see buildOpenApi). */
+const AMBIGUOUS_PER_OBJECT = ['/api/v1/{object}/merge'];
 
-function fixedPaths(routes: Array<{ method: string; url: string }>) {
+const GENERIC_RECORD_ROUTES = new Set(['/api/v1/{object}', '/api/v1/{object}/query', '/api/v1/{object}/count', '/api/v1/{object}/bulk', '/api/v1/{object}/{id}/related-counts', '/api/v1/{object}/{id}', '/api/v1/{object}/{id}/restore', '/api/v1/{object}/{id}/history', '/api/v1/openapi.json', '/*']);
+
+/** A registered route and the schema it declares (schema/common.ts routeSchema), as app.ts collects them. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  schema?: {
+    summary?: string;
+    operationId?: string;
+    tags?: string[];
+    description?: string;
+    security?: unknown[];
+    params?: JsonSchema;
+    querystring?: JsonSchema;
+    body?: JsonSchema;
+    response?: Record<string, JsonSchema>;
+  };
+}
+type JsonSchema = { properties?: Record<string, JsonSchema & { description?: string }>; required?: string[]; description?: string; type?: unknown };
+
+const STATUS_TEXT: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No content' };
+
+/** TypeBox schemas carry symbol keys; the document wants plain JSON. */
+const plain = <T>(schema: T): T => JSON.parse(JSON.stringify(schema)) as T;
+
+/** The OpenAPI operation of a fixed route that declares its schemas. */
+function declaredOperation(r: RouteInfo, path: string) {
+  const s = r.schema!;
+  const asParams = (schema: JsonSchema | undefined, where: 'path' | 'query') =>
+    Object.entries(schema?.properties ?? {}).map(([name, p]) => ({
+      name,
+      in: where,
+      required: where === 'path' || (schema?.required ?? []).includes(name),
+      ...(p.description ? { description: p.description } : {}),
+      schema: plain(p),
+    }));
+  const responses: Record<string, unknown> = {};
+  for (const [status, schema] of Object.entries(s.response ?? {})) {
+    const description = schema.description ?? STATUS_TEXT[status] ?? 'OK';
+    // A schema that names its own content (a PDF, a file) is published as declared; the rest is JSON.
+    const own = (schema as { content?: Record<string, unknown> }).content;
+    responses[status] = status === '204' || (schema as { type?: unknown }).type === 'null' ? { description }
+      : own ? { description, content: plain(own) } : { description, content: { 'application/json': { schema: plain(schema) } } };
+  }
+  return {
+    tags: s.tags ?? [path.split('/')[3] ?? 'api'],
+    summary: s.summary ?? SUMMARIES[`${r.method} ${path}`] ?? `${r.method} ${path}`,
+    ...(s.description ? { description: s.description } : {}),
+    ...(s.operationId ? { operationId: s.operationId } : {}),
+    ...(s.security ? { security: s.security } : {}),
+    parameters: [...asParams(s.params, 'path'), ...asParams(s.querystring, 'query')],
+    ...(s.body ? { requestBody: { required: true, content: { 'application/json': { schema: plain(s.body) } } } } : {}),
+    // Bodies over MERIDIAN_BODY_LIMIT are refused before the route runs.
+    responses: { ...responses, ...errors, ...(s.body ? { '413': problem } : {}) },
+  };
+}
+
+function fixedPaths(routes: RouteInfo[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.url.replace(/:([A-Za-z]+)/g, '{$1}');
     if (!path.startsWith('/api/') || GENERIC_RECORD_ROUTES.has(path)) continue;
+    if (r.schema?.response) {
+      paths[path] ??= {};
+      paths[path]![r.method.toLowerCase()] = declaredOperation(r, path);
+      continue;
+    }
     const params = [...path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const method = r.method.toLowerCase();
     paths[path] ??= {};
@@ -179,15 +275,16 @@ function fixedPaths(routes: Array<{ method: string; url: string }>) {
     paths[path]![method] = {
       tags: [path.split('/')[3] ?? 'api'],
       summary: SUMMARIES[`${r.method} ${path}`] ?? `${r.method} ${path}`,
+      ...(special ? { operationId: special.operationId } : {}),
       parameters: params,
       ...(['post', 'patch', 'put'].includes(method) ? { requestBody: { content: special?.request ?? { 'application/json': { schema: { type: 'object' } } } } } : {}),
-      responses: { '200': { description: 'OK', content: special?.response ?? { 'application/json': { schema: { type: 'object' } } } }, ...errors },
+      responses: { [special?.status ?? '200']: { description: 'OK', content: special?.response ?? { 'application/json': { schema: { type: 'object' } } } }, ...errors },
     };
   }
   return paths;
 }
 
-export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; serverUrl: string; routes?: Array<{ method: string; url: string }> }) {
+export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; serverUrl: string; routes?: RouteInfo[] }) {
   const schemas: Record<string, unknown> = {
     Condition: {
       description: 'The condition language: {and:[…]}, {or:[…]}, {not:…} or {field, op, value}. Fields may be paths through lookups (account.industry).',
@@ -198,13 +295,7 @@ export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; s
         { type: 'object', required: ['field', 'op'], properties: { field: { type: 'string' }, op: { enum: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'nin', 'contains', 'startsWith', 'isNull', 'between'] }, value: {} } },
       ],
     },
-    Problem: {
-      type: 'object',
-      properties: {
-        type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, code: { type: 'string' }, detail: { type: 'string' },
-        errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } } } },
-      },
-    },
+    Problem: plain(ProblemSchema),
     BulkResult: {
       type: 'object',
       properties: {
@@ -214,7 +305,21 @@ export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; s
     },
   };
   let paths: Record<string, unknown> = fixedPaths(args.routes ?? []);
-  for (const o of args.registry.listObjects()) {
+  // Fixed routes over any object whose path would be ambiguous against /{object}/{id} (merge) are
+  // published per object, like the generic record routes.
+  const perObject = (fixed: Record<string, unknown>, o: ObjectDefinition) =>
+    Object.fromEntries(
+      AMBIGUOUS_PER_OBJECT.filter((p) => fixed[p] && !(o.apiName === 'user' && p.endsWith('/merge'))).map((p) => {
+        const item = structuredClone(fixed[p]) as Record<string, { operationId?: string; parameters?: Array<{ name: string }> }>;
+        for (const op of Object.values(item)) {
+          if (op.operationId) op.operationId = `${op.operationId}${pascal(o.apiName)}`;
+          op.parameters = (op.parameters ?? []).filter((x) => x.name !== 'object');
+        }
+        return [p.replace('{object}', o.apiName), item];
+      }),
+    );
+  // A user's document lists the objects their profile may read, with the fields it does not hide.
+  for (const o of args.registry.listObjects().filter((x) => permissionsFor(args.actor, x).read)) {
     const fields = readableFields(args.actor, o);
     const name = pascal(o.apiName);
     schemas[name] = { type: 'object', title: o.label, description: o.description, properties: Object.fromEntries(fields.map((f) => [f.apiName, fieldSchema(f)])) };
@@ -225,11 +330,17 @@ export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; s
       properties: Object.fromEntries(writable.map((f) => [f.apiName, fieldSchema(f)])),
       required: writable.filter((f) => f.required && f.defaultValue === undefined).map((f) => f.apiName),
     };
-    paths = { ...paths, ...objectPaths(o) };
+    paths = { ...paths, ...objectPaths(o), ...perObject(paths, o) };
   }
+  for (const p of AMBIGUOUS_PER_OBJECT) delete paths[p];
   return {
     openapi: '3.1.0',
-    info: { title: 'Meridian API', version: '1', description: 'Records, metadata and automation of a Meridian CRM. Errors are RFC 9457 problem documents.' },
+    info: {
+      title: 'Meridian API',
+      version: '1',
+      description: 'Records, metadata and automation of a Meridian CRM. Errors are RFC 9457 problem documents.',
+      license: { name: 'AGPL-3.0-only', identifier: 'AGPL-3.0-only' },
+    },
     servers: [{ url: args.serverUrl }],
     security: [{ bearer: [] }, { session: [] }],
     paths,

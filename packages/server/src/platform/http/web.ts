@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 
-const WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../web/dist');
+const DEFAULT_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../web/dist');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -12,15 +12,17 @@ const TYPES: Record<string, string> = {
 
 /**
  * Serves the built web app (packages/web/dist) at the same origin as the API; any non-API path
- * that is not a file gets index.html so client-side routes survive a reload.
+ * that is not a file gets index.html so client-side routes survive a reload. Vite's hashed files
+ * under /assets/ never change, so browsers keep them a year; index.html is revalidated every time.
+ * Compression is the app's (@fastify/compress in app.ts). `dist` is another build, for tests.
  */
-export function registerWebApp(app: FastifyInstance) {
-  const index = path.join(WEB_DIST, 'index.html');
+export function registerWebApp(app: FastifyInstance, _platform?: unknown, dist: string = DEFAULT_DIST) {
+  const index = path.join(dist, 'index.html');
   app.get('/*', async (request, reply) => {
     const urlPath = decodeURIComponent(request.url.split('?')[0]!);
     if (urlPath.startsWith('/api/')) return reply.callNotFound();
-    const file = path.normalize(path.join(WEB_DIST, urlPath));
-    if (file.startsWith(WEB_DIST + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+    const file = path.normalize(path.join(dist, urlPath));
+    if (file.startsWith(dist + path.sep) && fs.existsSync(file) && fs.statSync(file).isFile()) {
       const immutable = urlPath.startsWith('/assets/');
       reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
       return reply.type(TYPES[path.extname(file)] ?? 'application/octet-stream').send(fs.createReadStream(file));

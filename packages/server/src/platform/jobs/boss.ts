@@ -1,7 +1,6 @@
 import { PgBoss, fromPglite, type Db } from 'pg-boss';
 import { sql } from 'kysely';
 import type { Platform } from '../kernel.ts';
-import { moduleJobs } from '../../modules/index.ts';
 import { eventJobs, startEventBackbone } from '../events/index.ts';
 
 /**
@@ -41,7 +40,7 @@ export const maintenanceJobs: JobDefinition[] = [
   },
 ];
 
-export async function startJobs(platform: Platform, jobs: JobDefinition[] = [...maintenanceJobs, ...eventJobs, ...moduleJobs()]): Promise<PgBoss> {
+export async function startJobs(platform: Platform, jobs: JobDefinition[] = [...maintenanceJobs, ...eventJobs, ...platform.modules.flatMap((m) => m.jobs ?? [])]): Promise<PgBoss> {
   const boss = createBoss(platform);
   boss.on('error', (error) => platform.logger.error({ err: error }, 'job queue error'));
   await boss.start();

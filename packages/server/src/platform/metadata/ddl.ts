@@ -60,6 +60,8 @@ export async function addFieldColumn(
   field: FieldDefinition,
   options: { ifNotExists?: boolean } = {},
 ): Promise<void> {
+  // Formula and roll-up fields are computed when read: they have no column.
+  if (field.formula || field.rollup) return;
   const t = sql.table(object.table);
   const col = sql.id(field.column);
   const ine = options.ifNotExists ? sql`IF NOT EXISTS` : sql``;

@@ -1,4 +1,5 @@
 import type { FieldDefinition, FieldType, ObjectDefinition, PicklistValue, LookupDeleteBehaviour } from './types.ts';
+import type { FormulaReturnType, RollupDefinition } from '../formula/types.ts';
 
 /** Builders for the standard definitions shipped in code (modules/<m>/objects.ts). */
 export interface FieldOptions {
@@ -15,6 +16,10 @@ export interface FieldOptions {
   generated?: string;
   autonumber?: { prefix: string; digits: number };
   column?: string;
+  /** A formula field (formula/): the expression; the field's type is its return type. */
+  formula?: string;
+  /** A roll-up summary over child records (formula/rollup.ts); the type is the summary's. */
+  rollup?: RollupDefinition;
 }
 
 export function columnFor(apiName: string, type: FieldType): string {
@@ -43,6 +48,9 @@ export function field(apiName: string, label: string, type: FieldType, options: 
   if (options.defaultValue !== undefined) def.defaultValue = options.defaultValue;
   if (options.helpText) def.helpText = options.helpText;
   if (options.generated) def.generated = options.generated;
+  if (options.formula) def.formula = { expression: options.formula, returnType: type as FormulaReturnType };
+  if (options.rollup) def.rollup = options.rollup;
+  if (def.formula || def.rollup) def.readOnly = true;
   if (options.values) {
     def.picklist = {
       values: options.values.map((v) => (typeof v === 'string' ? { value: v, label: humanize(v), active: true } : { active: true, ...v })),
@@ -82,6 +90,10 @@ export interface ObjectOptions {
   navOrder: number;
   /** Defaults to true. */
   inNavigation?: boolean;
+  /** The module merges duplicates of this object. Defaults to false. */
+  mergeable?: boolean;
+  /** Default list columns after the name field; derived from the fields when absent. */
+  listColumns?: string[];
   fields: FieldDefinition[];
 }
 
@@ -96,6 +108,8 @@ export function defineObject(options: ObjectOptions): ObjectDefinition {
     description: options.description,
     navOrder: options.navOrder,
     inNavigation: options.inNavigation ?? true,
+    mergeable: options.mergeable ?? false,
+    ...(options.listColumns ? { listColumns: options.listColumns } : {}),
     fields: [...options.fields, ...systemFields()],
     validationRules: [],
   };

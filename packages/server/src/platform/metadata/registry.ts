@@ -3,6 +3,8 @@ import { notFound } from '../errors.ts';
 import { systemFields } from './define.ts';
 import type { FieldDefinition, FieldType, MetadataRegistry, ObjectDefinition, ValidationRule } from './types.ts';
 import type { Condition } from '../query/types.ts';
+import { applyComputedDefinition, type StoredComputedField } from '../formula/define.ts';
+import { bindComputedFields } from '../formula/computed.ts';
 
 interface MetaObjectRow {
   api_name: string;
@@ -27,7 +29,7 @@ export interface MetaFieldRow {
   is_unique: boolean;
   default_value: unknown;
   help_text: string | null;
-  picklist: { values: Array<{ value: string; label: string; active?: boolean }> } | null;
+  picklist: { values: Array<{ value: string; label: string; active?: boolean }>; global?: string } | null;
   lookup: { object: string; onDelete: 'restrict' | 'cascade' | 'clear' } | null;
   autonumber: { prefix: string; digits: number } | null;
   external_id: boolean;
@@ -35,6 +37,8 @@ export interface MetaFieldRow {
   is_standard: boolean;
   position: number;
   deleted_at: Date | null;
+  /** Formula and roll-up fields: `{formula}` or `{rollup, type}` (formula/define.ts). */
+  computed?: StoredComputedField | null;
 }
 
 interface RuleRow {
@@ -63,9 +67,10 @@ export function fieldFromRow(row: MetaFieldRow): FieldDefinition {
   };
   if (row.default_value !== null && row.default_value !== undefined) def.defaultValue = row.default_value;
   if (row.help_text) def.helpText = row.help_text;
-  if (row.picklist) def.picklist = { values: row.picklist.values.map((v) => ({ active: true, ...v })) };
+  if (row.picklist) def.picklist = { values: row.picklist.values.map((v) => ({ active: true, ...v })), ...(row.picklist.global ? { global: row.picklist.global } : {}) };
   if (row.lookup) def.lookup = row.lookup;
   if (row.autonumber) def.autonumber = row.autonumber;
+  if (row.computed) applyComputedDefinition(def, row.computed);
   return def;
 }
 
@@ -181,6 +186,7 @@ export class Registry implements MetadataRegistry {
         description: row.description ?? undefined,
         navOrder: row.nav_order,
         inNavigation: true,
+        mergeable: false,
         fields: systemFields(),
         validationRules: [],
       });
@@ -194,7 +200,7 @@ export class Registry implements MetadataRegistry {
         if (!f) continue;
         f.label = row.label;
         if (row.help_text !== null) f.helpText = row.help_text;
-        if (row.picklist) f.picklist = { values: row.picklist.values.map((v) => ({ active: true, ...v })) };
+        if (row.picklist) f.picklist = { values: row.picklist.values.map((v) => ({ active: true, ...v })), ...(row.picklist.global ? { global: row.picklist.global } : {}) };
         if (row.required) f.required = true;
         if (row.default_value !== null && row.default_value !== undefined) f.defaultValue = row.default_value;
         continue;
@@ -204,6 +210,7 @@ export class Registry implements MetadataRegistry {
       o.fields.splice(firstSystem < 0 ? o.fields.length : firstSystem, 0, fieldFromRow(row));
     }
     await this.#applyAccessPicklists(defs);
+    await this.#applyGlobalPicklists(defs);
     for (const row of rules.rows) {
       const o = defs.get(row.object);
       if (!o) continue;
@@ -215,6 +222,18 @@ export class Registry implements MetadataRegistry {
     this.#deletedObjects = deleted;
     this.#version = version ?? Number(v?.rows[0]?.value ?? 0);
     this.#checkedAt = Date.now();
+  }
+
+  /** Fields that share a global picklist take its values (one set, relabelled or extended once). */
+  async #applyGlobalPicklists(defs: Map<string, ObjectDefinition>) {
+    const r = await sql<{ name: string; values: Array<{ value: string; label: string; active?: boolean }> }>`SELECT name, "values" FROM meta_picklist`.execute(this.#db);
+    const sets = new Map(r.rows.map((row) => [row.name, row.values.map((v) => ({ active: true, ...v }))]));
+    for (const o of defs.values()) {
+      for (const f of o.fields) {
+        const name = f.picklist?.global;
+        if (name) f.picklist = { global: name, values: structuredClone(sets.get(name) ?? []) };
+      }
+    }
   }
 
   /** The user's profile and role are picklists whose values are the configured profiles and roles. */
@@ -234,6 +253,7 @@ export class Registry implements MetadataRegistry {
   #install(defs: ObjectDefinition[]) {
     this.#objects = new Map(defs.map((d) => [d.apiName, d]));
     this.#fieldMaps = new Map(defs.map((d) => [d.apiName, new Map(d.fields.map((f) => [f.apiName, f]))]));
+    bindComputedFields(this);
   }
 }
 

@@ -4,6 +4,7 @@
  * rows in meta_object / meta_field; registry.ts resolves both into these types.
  */
 import type { Condition } from '../query/types.ts';
+import type { FormulaDefinition, RollupDefinition } from '../formula/types.ts';
 
 export const FIELD_TYPES = [
   'text',
@@ -46,7 +47,8 @@ export interface FieldDefinition {
   unique: boolean;
   defaultValue?: unknown;
   helpText?: string;
-  picklist?: { values: PicklistValue[] };
+  /** `global`: the values come from that global picklist (metadata/picklists/), shared with other fields. */
+  picklist?: { values: PicklistValue[]; global?: string };
   lookup?: { object: string; onDelete: LookupDeleteBehaviour };
   autonumber?: { prefix: string; digits: number };
   /** Shipped in code (cannot be deleted or retyped) vs. added by an admin. */
@@ -59,6 +61,13 @@ export interface FieldDefinition {
   externalId: boolean;
   /** SQL expression for a stored generated column (computed by the database, read-only). */
   generated?: string;
+  /**
+   * A formula field (formula/): computed when read, never stored, so it has no column; `type` is
+   * its return type and it is read-only.
+   */
+  formula?: FormulaDefinition;
+  /** A roll-up summary over child records (formula/rollup.ts): computed when read like a formula. */
+  rollup?: RollupDefinition;
 }
 
 export interface ValidationRule {
@@ -86,8 +95,12 @@ export interface ObjectDefinition {
   navOrder: number;
   /** Shown in the app's main navigation; junction and configuration objects are reached from their parents or Settings. */
   inNavigation: boolean;
+  /** The app offers to find and merge its duplicates (the merge route itself takes any object but users). */
+  mergeable: boolean;
   fields: FieldDefinition[];
   validationRules: ValidationRule[];
+  /** The list's default columns (after the name) when the user has no saved view; derived when absent (metadata/listColumns.ts). */
+  listColumns?: string[];
 }
 
 /** Read access to the resolved definitions; everything that needs metadata takes this. */

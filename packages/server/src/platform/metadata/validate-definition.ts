@@ -10,7 +10,27 @@ export const RESERVED_OBJECT_NAMES = new Set([
   'sharing_rules', 'me', 'ical', 'bulk', 'users', 'views', 'tokens', 'files', 'timeline', 'notifications', 'admin',
   'api', 'system', 'setup', 'meta', 'record', 'records', 'object', 'objects', 'field', 'fields', 'history', 'events',
   'outbox', 'jobs', 'settings', 'pipelines', 'duplicates', 'merge', 'import', 'export', 'reports', 'dashboards', 'public',
+  // Every first path segment of a fixed route (test/hostile-names.test.ts checks the list against the routes).
+  'groups', 'capabilities', 'sharing_settings', 'audit', 'billing', 'portal', 'oauth', 'automation', 'quotes', 'sales',
+  'activities', 'orders', 'invoices', 'payments', 'analytics',
 ]);
+
+/**
+ * Reserves the first segment of a route a module registers (`/api/v1/<segment>/…`), so a custom
+ * object can never be named like it: modules add routes the static list above cannot know about.
+ */
+export function reserveRouteSegment(url: string): void {
+  const segment = url.split('/')[3];
+  if (!segment || segment.startsWith(':') || segment.startsWith('{') || !url.startsWith('/api/v1/')) return;
+  RESERVED_OBJECT_NAMES.add(segment.replace(/-/g, '_').replace(/\.json$/, ''));
+}
+
+/**
+ * Field names that would collide with the database or with JavaScript objects: PostgreSQL's system
+ * columns exist in every table, and `constructor` / `prototype` are properties of every object the
+ * code builds records in (a field named so once broke every create of its object).
+ */
+export const RESERVED_FIELD_NAMES = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid', 'oid', 'constructor', 'prototype']);
 
 export interface FieldInput {
   apiName?: unknown;
@@ -61,8 +81,8 @@ export function validateObjectName(name: unknown, registry: MetadataRegistry & {
   if (typeof name !== 'string' || !OBJECT_NAME_RE.test(name)) {
     throw validationFailed([{ field: 'apiName', code: 'invalid_name', message: 'Use lower snake case: 3–40 characters, a-z, 0-9 and single underscores, starting with a letter (e.g. service_log)' }]);
   }
-  if (RESERVED_OBJECT_NAMES.has(name)) throw validationFailed([{ field: 'apiName', code: 'reserved', message: `'${name}' is reserved` }]);
   if (registry.getObject(name)) throw new AppError('conflict', `An object '${name}' already exists`, { errors: [{ field: 'apiName', code: 'duplicate', message: 'Already in use' }] });
+  if (RESERVED_OBJECT_NAMES.has(name)) throw validationFailed([{ field: 'apiName', code: 'reserved', message: `'${name}' is reserved` }]);
   if (registry.isDeletedObject(name)) {
     throw new AppError('conflict', `An object '${name}' is in the metadata recycle bin; restore or purge it first`, { errors: [{ field: 'apiName', code: 'in_recycle_bin', message: 'Restore or purge the deleted object first' }] });
   }
@@ -76,6 +96,7 @@ export function validateFieldName(name: unknown): string {
   if ((SYSTEM_FIELD_NAMES as readonly string[]).includes(name) || name === 'name_search') {
     throw validationFailed([{ field: 'apiName', code: 'reserved', message: `'${name}' is reserved for a system field` }]);
   }
+  if (RESERVED_FIELD_NAMES.has(name)) throw validationFailed([{ field: 'apiName', code: 'reserved', message: `'${name}' is reserved (the database or the code uses it)` }]);
   return name;
 }
 
@@ -97,7 +118,9 @@ export function validatePicklist(input: unknown, errors: FieldError[]): Array<{ 
   const out: Array<{ value: string; label: string; active: boolean }> = [];
   values.forEach((v, i) => {
     const value = (v as { value?: unknown })?.value;
-    const label = (v as { label?: unknown })?.label ?? value;
+    // An empty label is the value itself: a picklist never shows blank options (issue 17, item 5).
+    const rawLabel = (v as { label?: unknown })?.label;
+    const label = rawLabel === undefined || rawLabel === null || (typeof rawLabel === 'string' && !rawLabel.trim()) ? value : rawLabel;
     const active = (v as { active?: unknown })?.active ?? true;
     if (typeof value !== 'string' || !value.trim() || value.length > 255) {
       errors.push({ field: `picklist.values[${i}].value`, code: 'invalid', message: 'Each value needs a non-empty string value (≤ 255 characters)' });

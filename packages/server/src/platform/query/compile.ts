@@ -6,19 +6,22 @@
  * identical to evaluate.ts and safe for callers to negate or combine.
  */
 import { sql, type RawBuilder } from 'kysely';
-import type { ObjectDefinition } from '../metadata/types.ts';
-import type { ConditionContext, ParsedCondition, ParsedLeaf, ValueKind } from './parsed.ts';
+import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
+import type { ConditionContext, ParsedCondition, ParsedLeaf, PathStep, ValueKind } from './parsed.ts';
+import { compileComputedField } from '../formula/computed.ts';
 import { buildPredicate, type Comparable, type Predicate } from './predicate.ts';
 import { assertConditionContext } from './relative-dates.ts';
 
 /** Restricts which referenced records a path may read through (record access); undefined = all. */
 export type PathVisibility = (object: ObjectDefinition, alias: string) => RawBuilder<boolean> | undefined;
 
-interface CompileState {
+export interface CompileState {
   alias: string;
   visibility?: PathVisibility;
   /** Numbers the aliases of path subqueries so nested ones never shadow each other. */
   joins: number;
+  /** Formula fields read `today()` / `now()` from it. */
+  context: ConditionContext;
 }
 
 const CAST: Record<Exclude<ValueKind, 'multi'>, RawBuilder<unknown>> = {
@@ -56,19 +59,33 @@ export function escapeLikePattern(value: string): string {
 }
 
 /**
- * The value a leaf compares: a column of the base row, or for a path a chain of scalar
- * subqueries; a soft-deleted record along the way yields NULL, like a missing one.
+ * The value at the end of a path: a column of the row `state.alias`, or for a path through
+ * lookups a chain of scalar subqueries; a soft-deleted record along the way yields NULL, like a
+ * missing one. A formula or roll-up field is its SQL expression over the row that holds it.
  */
-function compileValueExpression(leaf: ParsedLeaf, state: CompileState): RawBuilder<unknown> {
-  let expression: RawBuilder<unknown> = sql.id(state.alias, leaf.steps[0].field.column);
-  for (const step of leaf.steps.slice(1)) {
+export function compilePathValue(steps: readonly PathStep[], state: CompileState): RawBuilder<unknown> {
+  let expression = compileFieldValue({ object: steps[0]!.object, field: steps[0]!.field, alias: state.alias, state });
+  for (const step of steps.slice(1)) {
     state.joins += 1;
     const alias = `${state.alias}_j${state.joins}`;
     // A parent the user may not see behaves like no parent, so paths cannot leak its values.
     const visible = state.visibility?.(step.object, alias);
-    expression = sql`(SELECT ${sql.id(alias, step.field.column)} FROM ${sql.table(step.object.table)} AS ${sql.id(alias)} WHERE ${sql.id(alias, 'id')} = ${expression} AND ${sql.id(alias, 'deleted_at')} IS NULL${visible ? sql` AND ${visible}` : sql``})`;
+    const value = compileFieldValue({ object: step.object, field: step.field, alias, state });
+    expression = sql`(SELECT ${value} FROM ${sql.table(step.object.table)} AS ${sql.id(alias)} WHERE ${sql.id(alias, 'id')} = ${expression} AND ${sql.id(alias, 'deleted_at')} IS NULL${visible ? sql` AND ${visible}` : sql``})`;
   }
   return expression;
+}
+
+/** One field of the row `alias`: its column, or a computed field's expression (formula/). */
+function compileFieldValue(input: { object: ObjectDefinition; field: FieldDefinition; alias: string; state: CompileState }): RawBuilder<unknown> {
+  if (input.field.formula || input.field.rollup) {
+    return compileComputedField({ object: input.object, field: input.field, alias: input.alias, context: input.state.context, visibility: input.state.visibility });
+  }
+  return sql.id(input.alias, input.field.column);
+}
+
+function compileValueExpression(leaf: ParsedLeaf, state: CompileState): RawBuilder<unknown> {
+  return compilePathValue(leaf.steps, state);
 }
 
 function compileOrdered(expression: RawBuilder<unknown>, kind: ValueKind): RawBuilder<unknown> {
@@ -129,8 +146,8 @@ function compileLeaf(leaf: ParsedLeaf, state: CompileState, context: ConditionCo
     return leaf.negated ? sql<boolean>`(${expression} IS NOT NULL)` : sql<boolean>`(${expression} IS NULL)`;
   }
   const test = compilePredicate(expression, predicate, leaf.valueKind);
-  if (leaf.steps.length > 1) {
-    // A subquery would run twice in the IS NULL form; COALESCE runs it once.
+  if (leaf.steps.length > 1 || leaf.field.formula || leaf.field.rollup) {
+    // A subquery or formula would run twice in the IS NULL form; COALESCE runs it once.
     return leaf.negated ? sql<boolean>`(NOT COALESCE(${test}, false))` : sql<boolean>`COALESCE(${test}, false)`;
   }
   // For a plain column this form keeps the comparison indexable.
@@ -158,5 +175,5 @@ export function compileCondition(input: {
   visibility?: PathVisibility;
 }): RawBuilder<boolean> {
   assertConditionContext(input.context);
-  return compileNode(input.condition, { alias: input.alias, joins: 0, visibility: input.visibility }, input.context);
+  return compileNode(input.condition, { alias: input.alias, joins: 0, visibility: input.visibility, context: input.context }, input.context);
 }

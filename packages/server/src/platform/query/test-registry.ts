@@ -28,6 +28,7 @@ function defineObject(apiName: string, table: string, fields: FieldDefinition[])
     pluralLabel: `${apiName}s`,
     table,
     standard: true,
+    mergeable: false,
     nameField: 'name',
     navOrder: 0,
     inNavigation: true,

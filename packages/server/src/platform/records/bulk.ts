@@ -1,3 +1,4 @@
+import { visibilityCondition } from '../access/policy.ts';
 import { sql } from 'kysely';
 import { AppError, validationFailed, type FieldError } from '../errors.ts';
 import type { ObjectDefinition } from '../metadata/types.ts';
@@ -65,6 +66,13 @@ export async function bulkWrite(args: { ctx: RecordContext; object: ObjectDefini
           const found = await sql<{ id: string }>`SELECT id FROM ${sql.table(object.table)} WHERE ${match} AND deleted_at IS NULL LIMIT 2`.execute(ctx.trx);
           if (found.rows.length > 1) throw new AppError('conflict', `Several records have ${f.apiName} = ${String(key.value)}`, { errors: [{ field: prefix + f.apiName, code: 'ambiguous', message: 'More than one record matches' }] });
           if (found.rows[0]) {
+            // A match the caller may not change is refused without naming it (no id, no name):
+            // only that a record with this external id exists (it would block a create anyway).
+            const editable = visibilityCondition(ctx.actor, object, 't0', 'edit');
+            if (editable) {
+              const mine = await sql`SELECT 1 FROM ${sql.table(object.table)} AS t0 WHERE t0.id = ${found.rows[0].id} AND ${editable}`.execute(ctx.trx);
+              if (!mine.rows.length) throw new AppError('forbidden', `A record with this ${f.label} exists that you may not change`, { errors: [{ field: prefix + f.apiName, code: 'not_writable', message: 'Another record you may not change has this external id' }] });
+            }
             const { id: _ignored, ...rest } = rec;
             const r = await updateRecord({ ctx: itemCtx, object, id: found.rows[0].id, input: rest, options: { pathPrefix: prefix, allowDuplicate: args.allowDuplicate, continueOnError: true } });
             result = { index, ok: true, id: r.id, created: false };

@@ -19,6 +19,16 @@ export interface Actor {
 
 export const systemActor = (via: Channel = 'system'): Actor => ({ userId: null, isAdmin: true, via, timeZone: 'UTC', locale: 'en-US' });
 
+/**
+ * The context for follow-on writes a rule or command makes on the user's behalf (stage history,
+ * the lost-review task, re-homing a lead's tasks, de-duplicating links after a merge):
+ * unrestricted by the user's profile and sharing — the rule decides, not the user — but in the
+ * same transaction and attributed to the user. The one way to act as the system mid-request.
+ */
+export function asSystem<C extends { actor: Actor }>(ctx: C): C {
+  return { ...ctx, actor: { ...ctx.actor, isAdmin: true, access: undefined } };
+}
+
 /** Work queued to run only once the outermost transaction has committed. */
 export class UnitOfWork {
   readonly #afterCommit: Array<() => Promise<void> | void> = [];

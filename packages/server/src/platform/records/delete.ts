@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { AppError, forbidden, notFound, translateDatabaseError } from '../errors.ts';
 import type { ObjectDefinition } from '../metadata/types.ts';
-import { assertObjectPermission } from '../access/policy.ts';
+import { assertObjectPermission, permissionsFor, visibilityCondition } from '../access/policy.ts';
 import { inTransaction, type RecordContext, type TxContext } from './context.ts';
 import type { ApiRecord } from './hooks.ts';
 import { recordChange } from './history.ts';
@@ -40,7 +40,7 @@ async function deleteTree(ctx: TxContext, object: ObjectDefinition, record: ApiR
   visited.add(key);
   for (const hook of ctx.platform.hooks.for('beforeDelete', object.apiName, 'delete')) await hook({ ctx, object, record });
   const registry = ctx.platform.registry;
-  const blockers: Array<{ object: string; field: string; count: number; examples: Array<{ id: string; name: string }> }> = [];
+  const blockers: Array<{ object: string; field: string; count: number; hiddenCount: number; examples: Array<{ id: string; name: string }> }> = [];
   const cleared: Cleared[] = [];
   for (const ref of registry.referencesTo(object.apiName)) {
     const behaviour = ref.field.lookup!.onDelete;
@@ -50,17 +50,28 @@ async function deleteTree(ctx: TxContext, object: ObjectDefinition, record: ApiR
       const r = await sql<Record<string, unknown>>`SELECT * FROM ${t} WHERE ${col} = ${record.id} AND deleted_at IS NULL AND id <> ${record.id} LIMIT 4`.execute(ctx.trx);
       const live = r.rows.filter((row) => !visited.has(`${ref.object.apiName}:${row.id as string}`));
       if (live.length) {
-        const count = await sql<{ n: string }>`SELECT count(*) AS n FROM ${t} WHERE ${col} = ${record.id} AND deleted_at IS NULL`.execute(ctx.trx);
+        // Only blockers the caller can see are named; the others are a count (issue 18, item 7).
+        const readable = permissionsFor(ctx.actor, ref.object).read;
+        const vis = readable ? visibilityCondition(ctx.actor, ref.object, 'b') : undefined;
+        const counts = await sql<{ n: string; seen: string }>`SELECT count(*) AS n, ${readable ? sql`count(*) FILTER (WHERE ${vis ?? sql`true`})` : sql`0`} AS seen
+          FROM ${t} b WHERE ${sql.ref(`b.${ref.field.column}`)} = ${record.id} AND b.deleted_at IS NULL`.execute(ctx.trx);
+        const shown = readable
+          ? await sql<Record<string, unknown>>`SELECT b.* FROM ${t} b WHERE ${sql.ref(`b.${ref.field.column}`)} = ${record.id} AND b.deleted_at IS NULL AND b.id <> ${record.id}
+              ${vis ? sql`AND ${vis}` : sql``} ORDER BY b.id LIMIT 3`.execute(ctx.trx)
+          : { rows: [] };
+        const total = Number(counts.rows[0]!.n);
+        const seen = Number(counts.rows[0]!.seen);
         blockers.push({
-          object: ref.object.apiName,
-          field: ref.field.apiName,
-          count: Number(count.rows[0]!.n),
-          examples: live.slice(0, 3).map((row) => ({ id: row.id as string, name: recordName(ref.object, rowToRecord(ref.object.fields, row)) })),
+          object: readable ? ref.object.apiName : 'other',
+          field: readable ? ref.field.apiName : '',
+          count: total,
+          hiddenCount: total - seen,
+          examples: shown.rows.map((row) => ({ id: row.id as string, name: recordName(ref.object, rowToRecord(ref.object.fields, row, ref.object)) })),
         });
       }
     } else if (behaviour === 'cascade') {
       const r = await sql<Record<string, unknown>>`SELECT * FROM ${t} WHERE ${col} = ${record.id} AND deleted_at IS NULL FOR UPDATE`.execute(ctx.trx);
-      for (const row of r.rows) await deleteTree(ctx, ref.object, rowToRecord(ref.object.fields, row), root, visited);
+      for (const row of r.rows) await deleteTree(ctx, ref.object, rowToRecord(ref.object.fields, row, ref.object), root, visited);
     } else {
       const r = await sql<{ id: string }>`UPDATE ${t} SET ${col} = NULL, version = version + 1, updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId}
         WHERE ${col} = ${record.id} AND deleted_at IS NULL RETURNING id`.execute(ctx.trx);
@@ -72,8 +83,9 @@ async function deleteTree(ctx: TxContext, object: ObjectDefinition, record: ApiR
   }
   if (blockers.length) {
     const b = blockers[0]!;
-    throw new AppError('referenced', `This ${object.label.toLowerCase()} cannot be deleted: ${b.count} ${b.object} record(s) point to it through '${b.field}'. Delete or re-point them first.`, {
-      errors: blockers.map((x) => ({ field: '', code: 'referenced', message: `${x.count} ${x.object} record(s) via ${x.field}` })),
+    const through = b.field ? `${b.count} ${b.object} record(s) point to it through '${b.field}'` : `${b.count} record(s) you cannot see point to it`;
+    throw new AppError('referenced', `This ${object.label.toLowerCase()} cannot be deleted: ${through}. Delete or re-point them first, or ask their owners.`, {
+      errors: blockers.map((x) => ({ field: '', code: 'referenced', message: x.field ? `${x.count} ${x.object} record(s) via ${x.field}` : `${x.count} record(s) you cannot see` })),
       extra: { blockers },
     });
   }
@@ -101,14 +113,38 @@ async function loadGroup(ctx: TxContext, entryId: string): Promise<BinEntry[]> {
   const r = await sql<BinEntry>`SELECT * FROM recycle_bin WHERE id = ${entryId}`.execute(ctx.trx);
   const entry = r.rows[0];
   if (!entry || entry.record_id !== entry.root_id) throw notFound('Recycle bin entry');
-  if (!ctx.actor.isAdmin && entry.deleted_by !== ctx.actor.userId) throw forbidden('Only an administrator or the person who deleted it can do this');
+  // Another user's entry, or one of a record the user may no longer change, answers like a
+  // missing one: its existence is not revealed (issue 18, item 9).
+  const mine = await sql`SELECT 1 FROM recycle_bin b WHERE b.id = ${entry.id} ${mineOnly(ctx)}`.execute(ctx.trx);
+  if (!mine.rows.length) throw notFound('Recycle bin entry');
   const g = await sql<BinEntry>`SELECT * FROM recycle_bin WHERE root_object = ${entry.root_object} AND root_id = ${entry.root_id} ORDER BY deleted_at, id`.execute(ctx.trx);
   return g.rows;
 }
 
+/**
+ * `AND …` over recycle-bin entries `b`: for non-admins, the entries they deleted whose root record
+ * they could still change were it live (its object readable by their profile, the record within
+ * their sharing). Whoever has since lost access to a record they deleted no longer sees, restores
+ * or purges it; administrators see every entry.
+ */
+function mineOnly(ctx: RecordContext) {
+  if (ctx.actor.isAdmin) return sql``;
+  const hidden: RawBuilder<unknown>[] = [];
+  for (const o of ctx.platform.registry.listObjects()) {
+    if (!permissionsFor(ctx.actor, o).read) {
+      hidden.push(sql`b.object = ${o.apiName}`);
+      continue;
+    }
+    const v = visibilityCondition(ctx.actor, o, 'r', 'edit');
+    if (v) hidden.push(sql`(b.object = ${o.apiName} AND NOT EXISTS (SELECT 1 FROM ${sql.table(o.table)} r WHERE r.id = b.record_id AND ${v}))`);
+  }
+  return sql`AND b.deleted_by = ${ctx.actor.userId} ${hidden.length ? sql`AND NOT (${sql.join(hidden, sql` OR `)})` : sql``}`;
+}
+
 export async function findBinEntry(ctx: RecordContext, object: string, recordId: string): Promise<string> {
   if (!UUID_RE.test(recordId)) throw notFound('Deleted record');
-  const r = await sql<{ id: string }>`SELECT id FROM recycle_bin WHERE object = ${object} AND record_id = ${recordId} AND root_id = record_id`.execute(ctx.trx ?? ctx.platform.db);
+  // The same entries the user's recycle bin lists: any other answers like a record never deleted.
+  const r = await sql<{ id: string }>`SELECT b.id FROM recycle_bin b WHERE b.object = ${object} AND b.record_id = ${recordId} AND b.root_id = b.record_id ${mineOnly(ctx)}`.execute(ctx.trx ?? ctx.platform.db);
   if (!r.rows[0]) throw notFound(`Deleted ${object} ${recordId}`);
   return r.rows[0].id;
 }
@@ -118,10 +154,14 @@ export async function restoreRecord(args: { ctx: RecordContext; entryId: string 
   return inTransaction(args.ctx, async (ctx) => {
     const group = await loadGroup(ctx, args.entryId);
     const registry = ctx.platform.registry;
+    // Like the delete, the restore asks for the root's object only: what was deleted along with it
+    // comes back along with it, whatever its object (naming that object could reveal it).
+    const root = group.find((e) => e.record_id === e.root_id)!;
+    const rootObject = registry.getObject(root.object);
+    if (rootObject) assertObjectPermission(ctx.actor, rootObject, 'delete');
     for (const e of group) {
       const object = registry.getObject(e.object);
-      if (!object) throw new AppError('conflict', `The object '${e.object}' no longer exists; restore it first`);
-      assertObjectPermission(ctx.actor, object, 'delete');
+      if (!object) throw new AppError('conflict', e === root ? `The object '${e.object}' no longer exists; restore it first` : 'A record deleted along with this one belongs to an object that no longer exists; an administrator must restore that object first');
       await sql`SAVEPOINT rec_restore`.execute(ctx.trx);
       try {
         await sql`UPDATE ${sql.table(object.table)} SET deleted_at = NULL, version = version + 1, updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId} WHERE id = ${e.record_id}`.execute(ctx.trx);
@@ -141,10 +181,15 @@ export async function restoreRecord(args: { ctx: RecordContext; entryId: string 
       }
       // Loaded without visibility: a cascaded child may belong to someone else.
       const row = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(object.table)} WHERE id = ${e.record_id}`.execute(ctx.trx);
-      if (row.rows[0]) queueAfterCommit(ctx, object, 'restore', rowToRecord(object.fields, row.rows[0]), {});
+      if (row.rows[0]) {
+        const record = rowToRecord(object.fields, row.rows[0], object);
+        // Rules that keep derived figures (a quote's totals, a deal's amount) run in the restore's
+        // transaction and may refuse it, as on any other write.
+        for (const hook of ctx.platform.hooks.for('afterSave', object.apiName, 'restore')) await hook({ ctx, object, operation: 'restore', record, changes: {} });
+        queueAfterCommit(ctx, object, 'restore', record, {});
+      }
     }
     await sql`DELETE FROM recycle_bin WHERE id = ANY(${group.map((e) => e.id)}::uuid[])`.execute(ctx.trx);
-    const root = group.find((e) => e.record_id === e.root_id)!;
     return { object: root.object, id: root.record_id, restored: group.length };
   });
 }
@@ -168,12 +213,14 @@ export async function purgeRecord(args: { ctx: RecordContext; entryId: string })
         await sql`ROLLBACK TO SAVEPOINT rec_purge`.execute(ctx.trx);
         const t = translateDatabaseError(error);
         if (t?.code === 'referenced') {
-          throw new AppError('referenced', `${e.name ?? e.record_id} is still referenced by deleted records elsewhere in the recycle bin; purge those first`);
+          // Only the root is named: what was deleted along with it may be records the user cannot see.
+          const what = e.record_id === e.root_id ? (e.name ?? 'This record') : 'A record deleted along with this one';
+          throw new AppError('referenced', `${what} is still referenced by deleted records elsewhere in the recycle bin; purge those first`);
         }
         throw t ?? error;
       }
       if (purged) {
-        const record = rowToRecord(object.fields, purged);
+        const record = rowToRecord(object.fields, purged, object);
         for (const hook of ctx.platform.hooks.for('afterPurge', object.apiName, 'delete')) await hook({ ctx, object, record });
       }
     }
@@ -195,7 +242,7 @@ export interface BinItem {
 /** The recycle bin, newest first, keyset paginated on (deleted_at, id). */
 export async function listRecycleBin(args: { ctx: RecordContext; object?: string; limit: number; after?: { deletedAt: string; id: string } }): Promise<BinItem[]> {
   const { ctx } = args;
-  const mine = ctx.actor.isAdmin ? sql`` : sql`AND b.deleted_by = ${ctx.actor.userId}`;
+  const mine = mineOnly(ctx);
   const obj = args.object ? sql`AND b.object = ${args.object}` : sql``;
   const after = args.after ? sql`AND (b.deleted_at, b.id) < (${args.after.deletedAt}::timestamptz, ${args.after.id}::uuid)` : sql``;
   const r = await sql<BinEntry & { dependents: string }>`SELECT b.*, (SELECT count(*) FROM recycle_bin c WHERE c.root_object = b.object AND c.root_id = b.record_id) - 1 AS dependents

@@ -36,3 +36,16 @@ export async function recordChange(args: { ctx: TxContext; object: ObjectDefinit
     VALUES (${uuidv7()}, ${`${object.apiName}.${PAST[operation]}`}, ${object.apiName}, ${recordId}::uuid, ${JSON.stringify(changes)}::jsonb,
       ${JSON.stringify({ userId: actorId, via, tokenId: ctx.actor.tokenId ?? null })}::jsonb)`.execute(ctx.trx);
 }
+
+/**
+ * A domain event a command emits besides the record changes (`quote.accepted`), into the same
+ * outbox in the caller's transaction: webhooks and other consumers get it exactly when the
+ * command's writes commit. `type` is `<object>.<what happened>`; `data` travels as its changes.
+ */
+export async function recordEvent(args: { ctx: TxContext; type: string; object: ObjectDefinition; recordId: string; data: Record<string, unknown> }): Promise<void> {
+  const { ctx } = args;
+  const changes = Object.fromEntries(Object.entries(args.data).map(([k, v]) => [k, { old: null, new: v }]));
+  await sql`INSERT INTO outbox_event (id, type, object, record_id, changes, actor)
+    VALUES (${uuidv7()}, ${args.type}, ${args.object.apiName}, ${args.recordId}::uuid, ${JSON.stringify(changes)}::jsonb,
+      ${JSON.stringify({ userId: ctx.actor.userId, via: ctx.actor.via, tokenId: ctx.actor.tokenId ?? null })}::jsonb)`.execute(ctx.trx);
+}

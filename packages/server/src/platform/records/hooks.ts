@@ -39,7 +39,19 @@ export interface AfterMergeArgs {
   duplicateIds: string[];
 }
 
+export interface BeforeLockArgs {
+  ctx: TxContext;
+  object: ObjectDefinition;
+  id: string;
+}
+
 interface HookMap {
+  /**
+   * Before a record is locked for a write (update, delete, a command's load): for rules that
+   * serialise on a parent, so every writer takes the parent's lock first and the child's after —
+   * one order, no deadlocks (a quote line's write locks its quote first).
+   */
+  beforeLock: (args: BeforeLockArgs) => Promise<void> | void;
   beforeSave: (args: BeforeSaveArgs) => Promise<void> | void;
   /** Inside the transaction, after the write: for follow-on writes that must commit with it. */
   afterSave: (args: AfterSaveArgs) => Promise<void> | void;
@@ -70,7 +82,7 @@ interface Registered<S extends HookStage> {
  * goes through the record service, so a rule registered here holds everywhere.
  */
 export class HookRegistry {
-  readonly #hooks: { [S in HookStage]: Registered<S>[] } = { beforeSave: [], afterSave: [], beforeDelete: [], afterCommit: [], afterMerge: [], afterPurge: [] };
+  readonly #hooks: { [S in HookStage]: Registered<S>[] } = { beforeLock: [], beforeSave: [], afterSave: [], beforeDelete: [], afterCommit: [], afterMerge: [], afterPurge: [] };
 
   register<S extends HookStage>(stage: S, hook: Registered<S>): void {
     (this.#hooks[stage] as Registered<S>[]).push(hook);

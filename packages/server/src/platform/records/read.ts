@@ -1,13 +1,14 @@
 import { sql, type RawBuilder } from 'kysely';
 import { badRequest, notFound, validationFailed } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
-import { assertObjectPermission, pathVisibility, readableFields, unreadablePath, visibilityCondition } from '../access/policy.ts';
+import { assertObjectPermission, pathVisibility, readableFields, unreadablePath, visibilityCondition, permissionsFor } from '../access/policy.ts';
 import { compileCondition, parseCondition } from '../query/index.ts';
 import type { RecordContext } from './context.ts';
 import type { ApiRecord } from './hooks.ts';
 import { rowToRecord, recordName } from './serialize.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { UUID_RE } from './values.ts';
+import { fromDb, UUID_RE } from './values.ts';
+import { compileComputedField } from '../formula/computed.ts';
 
 export const MAX_PAGE_SIZE = 200;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -30,8 +31,17 @@ export function selectFields(ctx: RecordContext, object: ObjectDefinition, reque
   return readable.filter((f) => wanted.has(f.apiName));
 }
 
-function columnsOf(fields: FieldDefinition[], alias = 't0'): RawBuilder<unknown> {
-  return sql.join(fields.map((f) => sql.ref(`${alias}.${f.column}`)));
+/**
+ * What a field reads as in SQL over the row `t0`: its column, or a formula / roll-up field's
+ * expression (computed when read, with the caller's visibility of related records).
+ */
+function fieldValue(ctx: RecordContext, object: ObjectDefinition, f: FieldDefinition): RawBuilder<unknown> {
+  if (!f.formula && !f.rollup) return sql.ref(`t0.${f.column}`);
+  return compileComputedField({ object, field: f, alias: 't0', context: conditionContext(ctx), visibility: pathVisibility(ctx.actor) });
+}
+
+function columnsOf(ctx: RecordContext, object: ObjectDefinition, fields: FieldDefinition[]): RawBuilder<unknown> {
+  return sql.join(fields.map((f) => (f.formula || f.rollup ? sql`${fieldValue(ctx, object, f)} AS ${sql.id(f.column)}` : sql.ref(`t0.${f.column}`))));
 }
 
 /** Loads one live record, or throws not_found (also when it exists but the actor may not see it). */
@@ -41,11 +51,11 @@ export async function getRecord(args: { ctx: RecordContext; object: ObjectDefini
   if (!UUID_RE.test(id)) throw notFound(`${object.label} ${id.slice(0, 40)}`);
   const fields = selectFields(ctx, object, args.fields);
   const visible = visibilityCondition(ctx.actor, object, 't0');
-  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(fields)} FROM ${sql.table(object.table)} AS t0
+  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(ctx, object, fields)} FROM ${sql.table(object.table)} AS t0
     WHERE t0.id = ${id} ${args.includeDeleted ? sql`` : sql`AND t0.deleted_at IS NULL`} ${visible ? sql`AND ${visible}` : sql``}`.execute(executor(ctx));
   const row = r.rows[0];
   if (!row) throw notFound(`${object.label} ${id}`);
-  return rowToRecord(fields, row);
+  return rowToRecord(fields, row, object);
 }
 
 interface SortKey {
@@ -78,15 +88,15 @@ export function parseSort(object: ObjectDefinition, fieldsOf: (name: string) => 
 const NOT_NULL = new Set(['id', 'created_at', 'updated_at', 'version']);
 
 /** Rows strictly after the cursor in ORDER BY keys; NULLs sort last ascending and first descending (PostgreSQL's default). */
-function afterCursor(keys: SortKey[], values: unknown[]): RawBuilder<boolean> {
+function afterCursor(keys: SortKey[], values: unknown[], valueOf: (f: FieldDefinition) => RawBuilder<unknown>): RawBuilder<boolean> {
   const ors: RawBuilder<boolean>[] = [];
   for (let i = 0; i < keys.length; i++) {
     const parts: RawBuilder<unknown>[] = [];
     for (let j = 0; j < i; j++) {
-      const col = sql.ref(`t0.${keys[j]!.field.column}`);
+      const col = valueOf(keys[j]!.field);
       parts.push(values[j] === null ? sql`${col} IS NULL` : sql`${col} = ${values[j]}`);
     }
-    const col = sql.ref(`t0.${keys[i]!.field.column}`);
+    const col = valueOf(keys[i]!.field);
     const v = values[i];
     let after: RawBuilder<unknown> | null;
     const nullable = !NOT_NULL.has(keys[i]!.field.column);
@@ -102,6 +112,20 @@ function afterCursor(keys: SortKey[], values: unknown[]): RawBuilder<boolean> {
 function cursorValue(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
   return v ?? null;
+}
+
+/**
+ * Adds the formula and roll-up values the caller may read to a record just written (the write
+ * answers what a read would; computed fields have no column to return). One query, none when
+ * the object has no computed fields.
+ */
+export async function withComputedValues(ctx: RecordContext, object: ObjectDefinition, record: ApiRecord): Promise<ApiRecord> {
+  const computed = readableFields(ctx.actor, object).filter((f) => f.formula || f.rollup);
+  if (!computed.length || typeof record.id !== 'string') return record;
+  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(ctx, object, computed)} FROM ${sql.table(object.table)} AS t0 WHERE t0.id = ${record.id}`.execute(executor(ctx));
+  const row = r.rows[0];
+  if (row) for (const f of computed) record[f.apiName] = fromDb(f, row[f.column]);
+  return record;
 }
 
 export interface ListArgs {
@@ -125,6 +149,43 @@ export function conditionContext(ctx: RecordContext) {
   return { now: new Date(), timeZone: ctx.actor.timeZone };
 }
 
+/** What a list reads (alias t0): not deleted, visible to the actor, the caller's condition and filter. Exported for
+ * module aggregates (the board's stage totals) so they count exactly what the list shows. */
+export function listConditions(ctx: RecordContext, object: ObjectDefinition, filter: unknown, where?: RawBuilder<boolean>): RawBuilder<unknown>[] {
+  const conditions: RawBuilder<unknown>[] = [sql`t0.deleted_at IS NULL`];
+  const visible = visibilityCondition(ctx.actor, object, 't0');
+  if (visible) conditions.push(visible);
+  if (where) conditions.push(where);
+  if (filter !== undefined && filter !== null) {
+    const parsed = parseCondition({ input: filter, object, registry: ctx.platform.registry });
+    const hidden = unreadablePath(ctx.actor, ctx.platform.registry, object, parsed);
+    if (hidden) throw validationFailed([{ field: 'filter', code: 'invalid_filter', message: `filter: unknown field '${hidden}' on ${object.apiName}` }]);
+    conditions.push(compileCondition({ condition: parsed, alias: 't0', context: conditionContext(ctx), visibility: pathVisibility(ctx.actor) }));
+  }
+  return conditions;
+}
+
+/** Counted exactly up to this many; above it the planner's estimate is given (exact: false). */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+/**
+ * How many records a list would show — the same conditions as listRecords, so access applies.
+ * Exact while cheap (a bounded scan of at most EXACT_COUNT_LIMIT + 1 rows); above that the
+ * planner's row estimate, which the app shows as "about N".
+ */
+export async function countRecords(args: { ctx: RecordContext; object: ObjectDefinition; filter?: unknown; where?: RawBuilder<boolean> }): Promise<{ count: number; exact: boolean }> {
+  const { ctx, object } = args;
+  assertObjectPermission(ctx.actor, object, 'read');
+  const where = sql.join(listConditions(ctx, object, args.filter, args.where), sql` AND `);
+  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${sql.table(object.table)} AS t0 WHERE ${where} LIMIT ${EXACT_COUNT_LIMIT + 1}) s`.execute(executor(ctx));
+  const n = Number(r.rows[0]?.n ?? 0);
+  if (n <= EXACT_COUNT_LIMIT) return { count: n, exact: true };
+  const plan = await sql<{ 'QUERY PLAN': unknown }>`EXPLAIN (FORMAT JSON) SELECT 1 FROM ${sql.table(object.table)} AS t0 WHERE ${where}`.execute(executor(ctx));
+  const raw = plan.rows[0]?.['QUERY PLAN'];
+  const parsed = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Array<{ Plan: { 'Plan Rows': number } }>;
+  return { count: Math.max(EXACT_COUNT_LIMIT + 1, Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0)), exact: false };
+}
+
 export async function listRecords(args: ListArgs): Promise<ListResult> {
   const { ctx, object } = args;
   assertObjectPermission(ctx.actor, object, 'read');
@@ -135,29 +196,21 @@ export async function listRecords(args: ListArgs): Promise<ListResult> {
   const fields = selectFields(ctx, object, args.fields);
   const readable = new Map(readableFields(ctx.actor, object).map((f) => [f.apiName, f]));
   const keys = parseSort(object, (n) => readable.get(n), args.sort);
-  const conditions: RawBuilder<unknown>[] = [sql`t0.deleted_at IS NULL`];
-  const visible = visibilityCondition(ctx.actor, object, 't0');
-  if (visible) conditions.push(visible);
-  if (args.where) conditions.push(args.where);
-  if (args.filter !== undefined && args.filter !== null) {
-    const parsed = parseCondition({ input: args.filter, object, registry: ctx.platform.registry });
-    const hidden = unreadablePath(ctx.actor, ctx.platform.registry, object, parsed);
-    if (hidden) throw validationFailed([{ field: 'filter', code: 'invalid_filter', message: `filter: unknown field '${hidden}' on ${object.apiName}` }]);
-    conditions.push(compileCondition({ condition: parsed, alias: 't0', context: conditionContext(ctx), visibility: pathVisibility(ctx.actor) }));
-  }
+  const conditions = listConditions(ctx, object, args.filter, args.where);
   const queryKey = JSON.stringify([object.apiName, keys.map((k) => [k.field.apiName, k.desc]), args.filter ?? null]);
-  if (args.cursor) conditions.push(afterCursor(keys, decodeCursor(ctx.platform.signingKey, args.cursor, queryKey, keys.length)));
+  const valueOf = (f: FieldDefinition) => fieldValue(ctx, object, f);
+  if (args.cursor) conditions.push(afterCursor(keys, decodeCursor(ctx.platform.signingKey, args.cursor, queryKey, keys.length), valueOf));
   // Sort columns are selected too so the cursor can be built from the last row.
   const selected = [...fields, ...keys.map((k) => k.field).filter((f) => !fields.includes(f))];
-  const order = sql.join(keys.map((k) => sql`${sql.ref(`t0.${k.field.column}`)} ${k.desc ? sql`DESC NULLS FIRST` : sql`ASC NULLS LAST`}`));
-  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(selected)} FROM ${sql.table(object.table)} AS t0
+  const order = sql.join(keys.map((k) => sql`${valueOf(k.field)} ${k.desc ? sql`DESC NULLS FIRST` : sql`ASC NULLS LAST`}`));
+  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(ctx, object, selected)} FROM ${sql.table(object.table)} AS t0
     WHERE ${sql.join(conditions, sql` AND `)} ORDER BY ${order} LIMIT ${limit + 1}`.execute(executor(ctx));
   const rows = r.rows;
   const hasMore = rows.length > limit;
   const page = hasMore ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
   return {
-    data: page.map((row) => rowToRecord(fields, row)),
+    data: page.map((row) => rowToRecord(fields, row, object)),
     nextCursor: hasMore && last ? encodeCursor(ctx.platform.signingKey, keys.map((k) => cursorValue(last[k.field.column])), queryKey) : null,
   };
 }
@@ -182,7 +235,8 @@ export async function resolveDisplayNames(ctx: RecordContext, object: ObjectDefi
   const out: Record<string, Record<string, string>> = {};
   for (const [target, ids] of byTarget) {
     const t = registry.getObject(target);
-    if (!t) continue;
+    // Names only of objects the caller's profile may read, and of records they can see.
+    if (!t || !permissionsFor(ctx.actor, t).read) continue;
     const nameField = registry.getField(t, t.nameField)!;
     const visible = visibilityCondition(ctx.actor, t, 't0');
     const r = await sql<{ id: string; name: unknown }>`SELECT t0.id, ${sql.ref(`t0.${nameField.column}`)} AS name FROM ${sql.table(t.table)} AS t0

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { validationFailed, type FieldError, ruleViolation } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
-import { isFieldReadable, isFieldWritable, visibilityCondition } from '../access/policy.ts';
-import type { RecordContext } from './context.ts';
+import { isFieldReadable, isFieldWritable, visibilityCondition, permissionsFor } from '../access/policy.ts';
+import { asSystem, type RecordContext } from './context.ts';
 import { coerceValue, isEmpty } from './values.ts';
 import { evaluateRules } from './rules.ts';
 
@@ -43,8 +43,10 @@ export function validateInput(args: { ctx: RecordContext; object: ObjectDefiniti
 }
 
 /** Required fields and lookups (the referenced record must exist and be live), then validation rules. */
-export async function validateRecord(args: { ctx: RecordContext; object: ObjectDefinition; merged: Record<string, unknown>; changed: Set<string>; pathPrefix?: string }): Promise<void> {
-  const { ctx, object, merged, changed } = args;
+export async function validateRecord(args: { ctx: RecordContext; object: ObjectDefinition; merged: Record<string, unknown>; changed: Set<string>; pathPrefix?: string; lookupsChecked?: Map<string, unknown> }): Promise<void> {
+  const { ctx, object, merged } = args;
+  // Lookups the pipeline checked before the hooks ran need no second query unless a hook changed them.
+  const changed = new Set([...args.changed].filter((k) => !args.lookupsChecked?.has(k) || args.lookupsChecked.get(k) !== merged[k]));
   const prefix = args.pathPrefix ?? '';
   const errors: FieldError[] = [];
   for (const f of object.fields) {
@@ -53,13 +55,22 @@ export async function validateRecord(args: { ctx: RecordContext; object: ObjectD
     }
   }
   if (errors.length) throw validationFailed(errors);
-  await checkLookups({ ctx, object, merged, changed, prefix });
+  // Lookups the user sent were checked against their visibility before the hooks ran; what the
+  // hooks set themselves (a default pipeline) is the rule's decision: it must exist, whoever sees it.
+  await checkLookups({ ctx: args.lookupsChecked ? asSystem(ctx) : ctx, object, merged, changed, prefix });
   await evaluateRules({ ctx, object, record: merged, pathPrefix: prefix }).then((ruleErrors) => {
     if (ruleErrors.length) throw ruleViolation(ruleErrors);
   });
 }
 
-async function checkLookups(args: { ctx: RecordContext; object: ObjectDefinition; merged: Record<string, unknown>; changed: Set<string>; prefix: string }) {
+/**
+ * Every lookup written must point to a live record the actor can see, of an object their profile
+ * may read; anything else answers exactly like a missing record (400 invalid_reference naming only
+ * the field and the id sent), so a reference reveals nothing. The record pipeline runs this before
+ * any module hook reads the target, so no rule can name an invisible record (issue 18, item 5).
+ * Answers the values it checked.
+ */
+export async function checkLookups(args: { ctx: RecordContext; object: ObjectDefinition; merged: Record<string, unknown>; changed: Set<string>; prefix: string }): Promise<Map<string, unknown>> {
   const { ctx, object, merged, changed, prefix } = args;
   const errors: FieldError[] = [];
   const byTarget = new Map<string, Array<{ field: FieldDefinition; id: string }>>();
@@ -72,9 +83,15 @@ async function checkLookups(args: { ctx: RecordContext; object: ObjectDefinition
     if (!byTarget.has(f.lookup.object)) byTarget.set(f.lookup.object, []);
     byTarget.get(f.lookup.object)!.push({ field: f, id });
   }
+  const checked = new Map<string, unknown>();
   for (const [target, refs] of byTarget) {
     const t = ctx.platform.registry.getObject(target);
     if (!t) continue;
+    for (const ref of refs) checked.set(ref.field.apiName, ref.id);
+    if (!permissionsFor(ctx.actor, t).read) {
+      for (const ref of refs) errors.push({ field: prefix + ref.field.apiName, code: 'invalid_reference', message: `No ${t.label.toLowerCase()} with id ${ref.id}` });
+      continue;
+    }
     const ids = [...new Set(refs.map((r) => r.id))];
     // A record the actor cannot see cannot be referenced either (it would reveal that it exists).
     const visible = t.apiName === 'user' ? undefined : visibilityCondition(ctx.actor, t, 't0', 'read');
@@ -85,4 +102,5 @@ async function checkLookups(args: { ctx: RecordContext; object: ObjectDefinition
     }
   }
   if (errors.length) throw validationFailed(errors);
+  return checked;
 }

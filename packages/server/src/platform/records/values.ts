@@ -7,7 +7,7 @@ import type { FieldError } from '../errors.ts';
  * where users expect leniency: numeric strings, URLs without a scheme, e-mail case.
  */
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EMAIL_RE = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:]+\.[^\s@"<>(),;:]{2,}$/;
+export const EMAIL_RE = /^[^\s@"<>(),;:]+@[^\s@"<>(),;:]+\.[^\s@"<>(),;:]{2,}$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 const PHONE_RE = /^[+()0-9 .\-\/x#*]{3,40}$/i;
@@ -135,8 +135,17 @@ export function fromDb(field: FieldDefinition, value: unknown): unknown {
     case 'percent':
     case 'currency':
       return Number(value);
-    case 'datetime':
-      return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+    case 'datetime': {
+      // PostgreSQL's ±infinity (an open task's timeline key: upcoming with no end) has no ISO form:
+      // it is answered as the last / first instant an ISO timestamp can name, which sorts the same.
+      const d = value instanceof Date ? value : new Date(String(value));
+      if (Number.isNaN(d.getTime())) {
+        const text = String(value).toLowerCase();
+        if (value === Infinity || text === 'infinity' || text === '+infinity') return '9999-12-31T23:59:59.999Z';
+        if (value === -Infinity || text === '-infinity') return '0001-01-01T00:00:00.000Z';
+      }
+      return d.toISOString();
+    }
     case 'date':
       return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
     default:

@@ -7,8 +7,9 @@ import { inTransaction, type RecordContext, type TxContext } from './context.ts'
 import type { ApiRecord } from './hooks.ts';
 import { recordChange, type Changes } from './history.ts';
 import { rowToRecord } from './serialize.ts';
-import { validateInput, validateRecord } from './validate.ts';
+import { checkLookups, validateInput, validateRecord } from './validate.ts';
 import { toDb, UUID_RE } from './values.ts';
+import { withComputedValues } from './read.ts';
 
 export interface WriteOptions {
   /** Skip duplicate detection (the caller saw the candidates and confirmed). */
@@ -23,8 +24,10 @@ export interface WriteOptions {
   continueOnError?: boolean;
   /**
    * Values of read-only fields that the calling command, not the client, determines (an upload
-   * sets an attachment's detected type, size and storage key). They bypass the read-only check
-   * of the input; beforeSave hooks see them in data and in options.
+   * sets an attachment's detected type, size and storage key; lead conversion sets converted_*;
+   * the stalled-deals job sets stalled). They bypass the read-only check of the input; beforeSave
+   * hooks see them in data and in options, and a rule that only Meridian may write an object or a
+   * state (stage history, a converted lead) asks whether options.systemValues is present.
    */
   systemValues?: Record<string, unknown>;
 }
@@ -64,8 +67,9 @@ export async function createRecord(args: { ctx: RecordContext; object: ObjectDef
     }
     if (!('owner' in data) && ctx.actor.userId && object.apiName !== 'user') data.owner = ctx.actor.userId;
     const merged: Record<string, unknown> = { ...data };
+    const lookupsChecked = await checkLookups({ ctx, object, merged, changed: new Set(Object.keys(data)), prefix: options.pathPrefix ?? '' });
     await runBeforeSave({ ctx, object, operation: 'create', data, merged, options });
-    await validateRecord({ ctx, object, merged, changed: new Set(Object.keys(data)), pathPrefix: options.pathPrefix });
+    await validateRecord({ ctx, object, merged, changed: new Set(Object.keys(data)), pathPrefix: options.pathPrefix, lookupsChecked });
     const id = uuidv7();
     const columns: string[] = ['id', 'created_by', 'updated_by'];
     const values: unknown[] = [id, ctx.actor.userId, ctx.actor.userId];
@@ -79,7 +83,7 @@ export async function createRecord(args: { ctx: RecordContext; object: ObjectDef
       }
     }
     const row = await insertRow(ctx, object, columns, values, options);
-    const record = rowToRecord(object.fields, row);
+    const record = rowToRecord(object.fields, row, object);
     const changes: Changes = {};
     for (const f of object.fields) {
       if (!f.readOnly || f.type === 'autonumber' || f.generated) {
@@ -90,7 +94,7 @@ export async function createRecord(args: { ctx: RecordContext; object: ObjectDef
     await recordChange({ ctx, object, operation: 'create', recordId: id, changes });
     for (const hook of ctx.platform.hooks.for('afterSave', object.apiName, 'create')) await hook({ ctx, object, operation: 'create', record, changes });
     queueAfterCommit(ctx, object, 'create', record, changes);
-    return record;
+    return withComputedValues(ctx, object, record);
   });
 }
 
@@ -124,6 +128,7 @@ function prefixError(error: unknown, prefix: string | undefined): unknown {
 /** Locks and loads a live, visible record inside the transaction. */
 export async function loadForUpdate(ctx: TxContext, object: ObjectDefinition, id: string, options: { includeDeleted?: boolean; mode?: 'read' | 'edit' } = {}): Promise<ApiRecord> {
   if (!UUID_RE.test(id)) throw notFound(`${object.label} ${id.slice(0, 40)}`);
+  for (const hook of ctx.platform.hooks.for('beforeLock', object.apiName, 'update')) await hook({ ctx, object, id });
   const mode = options.mode ?? 'edit';
   const visible = visibilityCondition(ctx.actor, object, 't0', mode);
   const r = await sql<Record<string, unknown>>`SELECT * FROM ${sql.table(object.table)} AS t0 WHERE t0.id = ${id}
@@ -138,7 +143,7 @@ export async function loadForUpdate(ctx: TxContext, object: ObjectDefinition, id
     }
     throw notFound(`${object.label} ${id}`);
   }
-  return rowToRecord(object.fields, row);
+  return rowToRecord(object.fields, row, object);
 }
 
 export function assertVersion(object: ObjectDefinition, current: ApiRecord, expected: number | undefined) {
@@ -164,13 +169,15 @@ export async function updateRecord(args: { ctx: RecordContext; object: ObjectDef
       expected ??= input.version;
     }
     const data = validateInput({ ctx, object, input: args.input, ignore: ['version', 'id'], pathPrefix: options.pathPrefix });
+    if (options.systemValues) Object.assign(data, options.systemValues);
     const previous = await loadForUpdate(ctx, object, args.id);
     assertVersion(object, previous, expected);
     const merged: Record<string, unknown> = { ...previous, ...data };
+    const lookupsChecked = await checkLookups({ ctx, object, merged, changed: new Set(Object.keys(data).filter((k) => !sameValue(previous[k], data[k]))), prefix: options.pathPrefix ?? '' });
     await runBeforeSave({ ctx, object, operation: 'update', data, merged, previous, options });
     const changed = Object.keys(data).filter((k) => !sameValue(previous[k], data[k]));
-    if (!changed.length) return previous;
-    await validateRecord({ ctx, object, merged, changed: new Set(changed), pathPrefix: options.pathPrefix });
+    if (!changed.length) return withComputedValues(ctx, object, previous);
+    await validateRecord({ ctx, object, merged, changed: new Set(changed), pathPrefix: options.pathPrefix, lookupsChecked });
     const sets = changed.map((k) => {
       const f = ctx.platform.registry.getField(object, k)!;
       return sql`${sql.id(f.column)} = ${toDb(f, data[k])}`;
@@ -180,7 +187,7 @@ export async function updateRecord(args: { ctx: RecordContext; object: ObjectDef
         updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId} WHERE id = ${args.id} RETURNING *`.execute(ctx.trx);
       return r.rows[0]!;
     });
-    const record = rowToRecord(object.fields, row);
+    const record = rowToRecord(object.fields, row, object);
     const changes: Changes = {};
     for (const f of object.fields) {
       if (['version', 'updated_at', 'updated_by'].includes(f.apiName)) continue;
@@ -189,7 +196,7 @@ export async function updateRecord(args: { ctx: RecordContext; object: ObjectDef
     await recordChange({ ctx, object, operation: 'update', recordId: args.id, changes });
     for (const hook of ctx.platform.hooks.for('afterSave', object.apiName, 'update')) await hook({ ctx, object, operation: 'update', record, previous, changes });
     queueAfterCommit(ctx, object, 'update', record, changes, previous);
-    return record;
+    return withComputedValues(ctx, object, record);
   });
 }
 

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Checkbox, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { useApiForm } from '../../lib/useApiForm';
+import { FormSummary } from '../../components/FormSummary';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { adminApi, type FieldAccess, type PermissionKey, type Profile, type ProfilePermissions } from '../../api/admin';
 import { ApiError, errorMessage } from '../../api/client';
@@ -41,8 +43,6 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile; onSaved: () => 
   const { objects, byName } = useMetadata();
   const [perms, setPerms] = useState<ProfilePermissions>(profile.permissions ?? {});
   const [fieldObject, setFieldObject] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => setPerms(profile.permissions ?? {}), [profile]);
   const readOnly = profile.isAdmin;
   const effective = (o: string, k: PermissionKey) => readOnly || (perms.objects?.[o]?.[k] ?? perms.default?.[k] ?? false);
@@ -57,25 +57,20 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile; onSaved: () => 
     else forObject[f] = v as FieldAccess;
     return { ...p, fields: { ...p.fields, [o]: forObject } };
   });
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await adminApi.saveProfile({ permissions: perms }, profile.name);
+  // The matrix is one form: errors name cells (objects.lead.delete), so they go to the summary.
+  const form = useApiForm({
+    submit: () => adminApi.saveProfile({ permissions: perms }, profile.name),
+    onSuccess: () => {
       notifications.show({ color: 'green', message: `Profile ${profile.label} saved` });
       onSaved();
-    } catch (e) {
-      setError(e instanceof ApiError && e.fieldErrors()[0] ? `${e.fieldErrors()[0]!.field}: ${e.fieldErrors()[0]!.message}` : errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   const list = [...objects].filter((o) => o.apiName !== 'user').sort((a, b) => a.label.localeCompare(b.label));
   const fo = fieldObject ? byName(fieldObject) : undefined;
   return (
     <Stack>
       {readOnly && <Alert color="blue">The administrator profile always has every permission.</Alert>}
-      {error && <Alert color="red" role="alert" title="Not saved">{error}</Alert>}
+      <FormSummary summary={form.summary && `Not saved: ${form.summary}`} errors={{}} />
       <Paper withBorder component="section" aria-labelledby="perm-title" p="md">
         <Title order={2} size="h4" id="perm-title" mb="sm">Object permissions</Title>
         <div className="list-table-wrap">
@@ -117,35 +112,30 @@ function ProfileEditor({ profile, onSaved }: { profile: Profile; onSaved: () => 
           </Table>
         )}
       </Paper>
-      {!readOnly && <Group justify="flex-end"><Button onClick={() => void save()} loading={busy}>Save profile</Button></Group>}
+      {!readOnly && <Group justify="flex-end"><Button onClick={() => form.onSubmit()} loading={form.pending}>Save profile</Button></Group>}
     </Stack>
   );
 }
 
 function NewProfileModal({ onClose, onSaved }: { onClose: () => void; onSaved: (p: Profile) => void }) {
   const [label, setLabel] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      onSaved(await adminApi.saveProfile({ name: slug(label), label, permissions: { default: { read: true } } }));
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useApiForm({
+    fields: ['label'],
+    // The API name is made from the label, so its errors are the label's.
+    fieldOf: (path) => (path === 'name' ? 'label' : path),
+    submit: () => adminApi.saveProfile({ name: slug(label), label, permissions: { default: { read: true } } }),
+    onSuccess: onSaved,
+  });
   return (
     <Modal opened onClose={onClose} title="New profile" centered>
-      <form onSubmit={submit} noValidate>
+      <form ref={form.formRef} onSubmit={form.onSubmit} noValidate>
         <Stack>
-          <TextInput label="Label" required value={label} onChange={(e) => setLabel(e.currentTarget.value)} error={error} description={label ? `API name: ${slug(label)}` : undefined} />
+          <FormSummary summary={form.summary} errors={form.errors} />
+          <TextInput label="Label" required value={label} onChange={(e) => setLabel(e.currentTarget.value)} error={form.errors.label} description={label ? `API name: ${slug(label)}` : undefined} />
           <Text size="xs" c="dimmed">A new profile may read every object; grant more in the matrix.</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={busy}>Create profile</Button>
+            <Button type="submit" loading={form.pending}>Create profile</Button>
           </Group>
         </Stack>
       </form>

@@ -1,9 +1,12 @@
 import { useState } from 'react';
 import { Button, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { FormModal } from '../../components/FormModal';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { adminApi, type Role } from '../../api/admin';
-import { ApiError, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
+import { FormSummary } from '../../components/FormSummary';
+import { useApiForm } from '../../lib/useApiForm';
 import { ErrorState, Loading } from '../../components/PageState';
 
 const slug = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').replace(/^(\d)/, 'r_$1');
@@ -87,38 +90,22 @@ function RoleModal({ role, roles, onClose, onSaved }: { role: Role | null; roles
   const [name, setName] = useState(role?.name ?? '');
   const [nameTouched, setNameTouched] = useState(!!role);
   const [parent, setParent] = useState<string | null>(role?.parent ?? null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    try {
-      await adminApi.saveRole(role ? { label, parent } : { name, label, parent }, role?.name);
-      onSaved();
-    } catch (err) {
-      const fe: Record<string, string> = {};
-      if (err instanceof ApiError) for (const f of err.fieldErrors()) fe[f.field || 'form'] = f.message;
-      if (!Object.keys(fe).length) fe.form = errorMessage(err);
-      setErrors(fe);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const form = useApiForm({ fields: ['label', 'name', 'parent'], submit: () => adminApi.saveRole(role ? { label, parent } : { name, label, parent }, role?.name), onSuccess: onSaved });
+  const errors = form.errors;
   return (
-    <Modal opened onClose={onClose} title={role ? `Edit role ${role.label}` : 'New role'} centered>
-      <form onSubmit={submit} noValidate>
+    <FormModal dirty={label !== (role?.label ?? '') || parent !== (role?.parent ?? null) || (!role && name !== '')} opened onClose={onClose} title={role ? `Edit role ${role.label}` : 'New role'} centered>
+      <form ref={form.formRef} onSubmit={form.onSubmit} noValidate>
         <Stack>
-          {errors.form && <Text c="red" size="sm" role="alert">{errors.form}</Text>}
+          <FormSummary summary={form.summary} errors={errors} />
           <TextInput label="Label" required value={label} error={errors.label} onChange={(e) => { const v = e.currentTarget.value; setLabel(v); if (!nameTouched) setName(slug(v)); }} />
           <TextInput label="API name" required disabled={!!role} value={name} error={errors.name} onChange={(e) => { setName(e.currentTarget.value); setNameTouched(true); }} />
           <Select label="Reports to" clearable placeholder="Top of the hierarchy" data={roles.filter((r) => r.name !== role?.name).map((r) => ({ value: r.name, label: r.label }))} value={parent} onChange={setParent} error={errors.parent} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={busy}>{role ? 'Save role' : 'Create role'}</Button>
+            <Button type="submit" loading={form.pending}>{role ? 'Save role' : 'Create role'}</Button>
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,12 +1,15 @@
 import { useState } from 'react';
 import { Badge, Button, Group, Modal, Paper, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { FormModal } from '../../components/FormModal';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { adminApi } from '../../api/admin';
-import { ApiError, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
 import type { RecordData } from '../../api/types';
 import { ErrorState, Loading } from '../../components/PageState';
 import { AnchorLink } from '../../components/links';
+import { FormSummary } from '../../components/FormSummary';
+import { useApiForm } from '../../lib/useApiForm';
 
 /** Users: create (with profile and role), deactivate / reactivate, reset a password. */
 export function UsersPage() {
@@ -80,40 +83,27 @@ export function UsersPage() {
   );
 }
 
-function fieldErrorsOf(err: unknown) {
-  const fe: Record<string, string> = {};
-  if (err instanceof ApiError) for (const f of err.fieldErrors()) fe[f.field || 'form'] = f.message;
-  if (!Object.keys(fe).length) fe.form = errorMessage(err);
-  return fe;
-}
-
 function NewUserModal({ profiles, roles, onClose, onSaved }: { profiles: { value: string; label: string }[]; roles: { value: string; label: string }[]; onClose: () => void; onSaved: () => void }) {
   const [v, setV] = useState({ first_name: '', last_name: '', email: '', password: '' });
   const [profile, setProfile] = useState<string | null>('standard');
   const [role, setRole] = useState<string | null>(null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement>) => { const x = e.currentTarget.value; setV((o) => ({ ...o, [k]: x })); };
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    try {
-      await adminApi.createUser({ ...v, first_name: v.first_name || undefined, profile: profile ?? 'standard', ...(role ? { role } : {}) });
+  const form = useApiForm({
+    fields: ['first_name', 'last_name', 'email', 'password', 'profile', 'role'],
+    fieldOf: (path) => ({ firstName: 'first_name', lastName: 'last_name' })[path] ?? path,
+    submit: () => adminApi.createUser({ ...v, first_name: v.first_name || undefined, profile: profile ?? 'standard', ...(role ? { role } : {}) }),
+    onSuccess: () => {
       notifications.show({ color: 'green', message: `User ${v.email} created` });
       onSaved();
-    } catch (err) {
-      setErrors(fieldErrorsOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const err = (k: string) => errors[k] ?? errors[k.replace('_n', 'N')];
+    },
+  });
+  const errors = form.errors;
+  const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement>) => { const x = e.currentTarget.value; setV((o) => ({ ...o, [k]: x })); form.clearError(k); };
+  const err = (k: string) => errors[k];
   return (
-    <Modal opened onClose={onClose} title="New user" centered>
-      <form onSubmit={submit} noValidate>
+    <FormModal opened onClose={onClose} title="New user" centered dirty={Object.values(v).some(Boolean) || role !== null || profile !== 'standard'}>
+      <form ref={form.formRef} onSubmit={form.onSubmit} noValidate>
         <Stack>
-          {errors.form && <Text c="red" size="sm" role="alert">{errors.form}</Text>}
+          <FormSummary summary={form.summary} errors={errors} />
           <Group grow align="flex-start">
             <TextInput label="First name" value={v.first_name} onChange={set('first_name')} error={err('first_name')} />
             <TextInput label="Last name" required value={v.last_name} onChange={set('last_name')} error={err('last_name')} />
@@ -126,39 +116,35 @@ function NewUserModal({ profiles, roles, onClose, onSaved }: { profiles: { value
           </Group>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={busy}>Create user</Button>
+            <Button type="submit" loading={form.pending}>Create user</Button>
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </FormModal>
   );
 }
 
 function PasswordModal({ user, name, onClose }: { user: RecordData; name: string; onClose: () => void }) {
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await adminApi.setPassword(user.id, password);
+  // Every error about this form is about the password: it is its only field.
+  const form = useApiForm({
+    fields: ['password'],
+    fieldOf: () => 'password',
+    submit: () => adminApi.setPassword(user.id, password),
+    onSuccess: () => {
       notifications.show({ color: 'green', message: `Password of ${name} reset` });
       onClose();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
   return (
     <Modal opened onClose={onClose} title={`Reset password of ${name}`} centered>
-      <form onSubmit={submit} noValidate>
+      <form ref={form.formRef} onSubmit={form.onSubmit} noValidate>
         <Stack>
-          <PasswordInput label="New password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={error} />
+          <FormSummary summary={form.summary} errors={{}} />
+          <PasswordInput label="New password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={form.errors.password} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={busy}>Set password</Button>
+            <Button type="submit" loading={form.pending}>Set password</Button>
           </Group>
         </Stack>
       </form>

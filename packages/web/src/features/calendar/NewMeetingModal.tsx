@@ -1,16 +1,18 @@
-import { useRef, useState, type FormEvent } from 'react';
-import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
+import { useRef, useState } from 'react';
+import { Alert, Button, Group, Stack } from '@mantine/core';
+import { FormModal, useReportDirty } from '../../components/FormModal';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { agendaKey } from '../../api/agenda';
-import { ApiError, errorMessage } from '../../api/client';
+import { FormSummary } from '../../components/FormSummary';
+import { useApiForm } from '../../lib/useApiForm';
 import { fieldOf, useMetadata } from '../../api/metadata';
 import { createRecord } from '../../api/records';
 import { FieldInput } from '../../components/FieldInput';
 import { useCalendarSettings } from './settings';
 
-/** The quick form's fields; everything else is on the meeting's own page. */
-const FIELDS = ['subject', 'start_at', 'end_at', 'location'] as const;
+/** The quick form's fields — what, when, where and what it is about; the rest is on the meeting's page. */
+const FIELDS = ['subject', 'start_at', 'end_at', 'location', 'account', 'contact', 'opportunity'] as const;
 type Values = Record<(typeof FIELDS)[number], string | null>;
 
 /**
@@ -20,9 +22,9 @@ type Values = Record<(typeof FIELDS)[number], string | null>;
  */
 export function NewMeetingModal({ start, onClose }: { start: { startAt: string; endAt: string } | null; onClose: () => void }) {
   return (
-    <Modal opened={start !== null} onClose={onClose} title="New meeting">
+    <FormModal opened={start !== null} onClose={onClose} title="New meeting">
       {start && <MeetingForm key={start.startAt} startAt={start.startAt} endAt={start.endAt} onClose={onClose} />}
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -31,41 +33,31 @@ function MeetingForm({ startAt, endAt, onClose }: { startAt: string; endAt: stri
   const { timeZone } = useCalendarSettings();
   const qc = useQueryClient();
   const meeting = byName('meeting');
-  const [values, setValues] = useState<Values>({ subject: '', start_at: startAt, end_at: endAt, location: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [values, setValues] = useState<Values>({ subject: '', start_at: startAt, end_at: endAt, location: '', account: null, contact: null, opportunity: null });
   const idempotencyKey = useRef(crypto.randomUUID());
-
-  if (!meeting) return <Alert color="red">Meetings are not available to you.</Alert>;
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setFormError(null);
-    try {
+  useReportDirty(!!(values.subject || values.location || values.account || values.contact || values.opportunity) || values.start_at !== startAt || values.end_at !== endAt);
+  const form = useApiForm({
+    fields: FIELDS,
+    submit: async () => {
       const body: Record<string, unknown> = { time_zone: timeZone };
       for (const f of FIELDS) if (values[f]) body[f] = values[f];
-      await createRecord('meeting', body, { idempotencyKey: idempotencyKey.current });
+      return createRecord('meeting', body, { idempotencyKey: idempotencyKey.current });
+    },
+    onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: agendaKey });
       void qc.invalidateQueries({ queryKey: ['records', 'meeting'] });
       notifications.show({ color: 'green', message: `Meeting “${values.subject}” created` });
       onClose();
-    } catch (error) {
-      const fe: Record<string, string> = {};
-      if (error instanceof ApiError) for (const x of error.fieldErrors()) if ((FIELDS as readonly string[]).includes(x.field)) fe[x.field] = x.message;
-      if (Object.keys(fe).length) setErrors(fe);
-      else setFormError(errorMessage(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const errors = form.errors;
+
+  if (!meeting) return <Alert color="red">Meetings are not available to you.</Alert>;
 
   return (
-    <form onSubmit={(e) => void submit(e)}>
+    <form ref={form.formRef} onSubmit={form.onSubmit}>
       <Stack gap="sm">
-        {formError && <Alert color="red" role="alert">{formError}</Alert>}
+        <FormSummary summary={form.summary} errors={errors} />
         {FIELDS.map((name, i) => {
           const field = fieldOf(meeting, name);
           if (!field) return null;
@@ -82,7 +74,7 @@ function MeetingForm({ startAt, endAt, onClose }: { startAt: string; endAt: stri
         })}
         <Group justify="flex-end" gap="xs">
           <Button variant="default" onClick={onClose}>Cancel</Button>
-          <Button type="submit" loading={busy}>Create meeting</Button>
+          <Button type="submit" loading={form.pending}>Create meeting</Button>
         </Group>
       </Stack>
     </form>

@@ -11,8 +11,10 @@ import { useCalendarSettings } from '../calendar/settings';
 import { defaultSlot } from '../calendar/slots';
 import { GoTo, RecentlyViewed } from './Shortcuts';
 import { OverdueTasks } from './OverdueTasks';
+import { homePanelsList } from '../../lib/extensions';
 import { TaskRow } from './TaskRow';
 import { TodaySchedule } from './TodaySchedule';
+import { DemoOffer } from '../demo/DemoOffer';
 import './home.css';
 
 /** The look-ahead covers the week after today; one agenda request serves it and today. */
@@ -58,6 +60,7 @@ export function HomePage() {
           <ButtonLink size="sm" variant="subtle" to="/calendar">Calendar</ButtonLink>
         </Group>
       </Group>
+      <DemoOffer />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="md">
@@ -88,6 +91,7 @@ export function HomePage() {
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack gap="md">
             <OverdueTasks today={today} />
+            {homePanelsList().map((Panel, i) => <Panel key={i} />)}
             <Paper withBorder p="md" component="section" aria-labelledby="week-title">
               <Title order={2} size="h4" id="week-title" mb={4}>Next {LOOK_AHEAD_DAYS} days</Title>
               {agenda.data && (

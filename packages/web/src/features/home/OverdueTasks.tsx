@@ -1,7 +1,7 @@
 import { Badge, Group, Paper, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { queryRecords } from '../../api/records';
-import type { Condition } from '../../api/types';
+import type { Condition, DisplayMap, RecordData } from '../../api/types';
 import { AnchorLink } from '../../components/links';
 import { ErrorState, Loading } from '../../components/PageState';
 import { daysBetween, formatPlain, type PlainDate } from '../calendar/dates';
@@ -29,13 +29,23 @@ export function overdueFilter(userId: string): Condition {
   };
 }
 
+/** The record a task is about, as the agenda names it: the deal, else the account, contact or lead the reader may see. */
+function regardingOf(task: RecordData, display: DisplayMap | undefined) {
+  for (const object of ['opportunity', 'account', 'contact', 'lead']) {
+    const id = task[object];
+    const name = typeof id === 'string' ? display?.[object]?.[id] : undefined;
+    if (typeof id === 'string' && name) return { object, id, name };
+  }
+  return null;
+}
+
 export function OverdueTasks({ today }: { today: PlainDate }) {
   const { locale, userId } = useCalendarSettings();
   const filter = overdueFilter(userId);
   const q = useQuery({
     // Under ['records', 'task'] so every task change (lists, completion) refreshes it.
     queryKey: ['records', 'task', 'overdue', userId, today],
-    queryFn: ({ signal }) => queryRecords('task', { filter, sort: 'due_date', fields: ['subject', 'due_date', 'status'], limit: LIMIT, display: false }, signal),
+    queryFn: ({ signal }) => queryRecords('task', { filter, sort: 'due_date', fields: ['subject', 'due_date', 'status', 'opportunity', 'account', 'contact', 'lead'], limit: LIMIT, display: true }, signal),
     enabled: Boolean(userId),
   });
   const tasks = q.data?.data ?? [];
@@ -67,7 +77,7 @@ export function OverdueTasks({ today }: { today: PlainDate }) {
           return (
             <TaskRow
               key={t.id}
-              task={{ id: t.id, subject: String(t.subject ?? ''), status: String(t.status ?? ''), recurring: false, occurrence: due }}
+              task={{ id: t.id, subject: String(t.subject ?? ''), status: String(t.status ?? ''), recurring: false, occurrence: due, regarding: regardingOf(t, q.data?.display) }}
               meta={
                 <Text size="xs" c="red.9">
                   Due {formatPlain(due, locale, { month: 'short', day: 'numeric' })} · {late === 1 ? '1 day' : `${late} days`} late

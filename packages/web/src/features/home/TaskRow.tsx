@@ -29,6 +29,11 @@ export function TaskRow({ task, meta }: { task: TaskRef; meta?: ReactNode }) {
           </AnchorLink>
           {task.recurring && <RepeatMark />}
         </Group>
+        {task.regarding && (
+          <AnchorLink size="xs" c="gray.7" to="/o/$object/$id" params={{ object: task.regarding.object, id: task.regarding.id }} search={{ tab: undefined }} className="task-regarding">
+            {task.regarding.name}
+          </AnchorLink>
+        )}
         {meta}
       </div>
     </div>

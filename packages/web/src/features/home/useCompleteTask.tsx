@@ -13,6 +13,8 @@ export interface TaskRef {
   recurring: boolean;
   /** The due date of this occurrence (identifies it in a repeating task). */
   occurrence: string;
+  /** The record the task is about (shown under its subject). */
+  regarding?: { object: string; id: string; name: string } | null;
 }
 
 /**

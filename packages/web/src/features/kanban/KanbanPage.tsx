@@ -1,17 +1,18 @@
 import { useState } from 'react';
 import { ActionIcon, Badge, Button, Group, Loader, Menu, Paper, Select, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useInfiniteQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { errorMessage } from '../../api/client';
-import { activeValues, isSystemField, useMetadata } from '../../api/metadata';
-import { queryRecords, updateRecord } from '../../api/records';
+import { activeValues, defaultColumns, fieldOf, isSystemField, useMetadata } from '../../api/metadata';
+import { countRecords, queryRecords, updateRecord } from '../../api/records';
 import type { Condition, DisplayMap, FieldDef, ListResult, ObjectDef, RecordData } from '../../api/types';
 import { FieldValue } from '../../components/FieldValue';
+import { formatNumber } from '../../lib/format';
 import { Loading } from '../../components/PageState';
 import { NotFound } from '../../components/NotFound';
 import { AnchorLink, ButtonLink } from '../../components/links';
-import { CLOSED_STAGES, CloseOpportunityDialog } from '../sales/CloseOpportunityDialog';
+import { boardExtensionsFor, type ColumnSummary } from '../../lib/extensions';
 
 const NONE = '__none__';
 
@@ -43,17 +44,30 @@ function Board({ object, field }: { object: ObjectDef; field: FieldDef }) {
   const [over, setOver] = useState<string | null>(null);
   const picklists = object.fields.filter((f) => f.type === 'picklist' && !isSystemField(f));
   const columns: ColumnDef[] = [...activeValues(field).map((v) => ({ value: v.value, label: v.label })), ...(field.required ? [] : [{ value: NONE, label: 'No value' }])];
-  const cardFields = object.fields.filter((f) => f.apiName !== object.nameField && f.apiName !== field.apiName && !isSystemField(f) && ['currency', 'date', 'lookup', 'number', 'percent'].includes(f.type)).slice(0, 3);
+  // A card shows the list's default columns (the object's definition: a deal's close date, owner
+  // and amount), less the name and the grouping field.
+  const cardFields = defaultColumns(object).filter((c) => c !== object.nameField && c !== field.apiName).map((c) => fieldOf(object, c)).filter((f) => f !== undefined).slice(0, 4);
   const fields = ['id', 'version', object.nameField, field.apiName, ...cardFields.map((f) => f.apiName), ...(object.fields.some((f) => f.apiName === 'currency') ? ['currency'] : [])];
   const keyOf = (value: string) => ['records', object.apiName, 'board', field.apiName, value, fields];
 
-  const [closing, setClosing] = useState<{ record: RecordData; from: string; to: string } | null>(null);
+  // A feature may take a move over (closing a deal asks for its outcome): lib/extensions.ts.
+  const extensions = boardExtensionsFor(object.apiName);
+  const takes = extensions.map((e) => e.useTakesMove(field));
+  const [pending, setPending] = useState<{ move: { record: RecordData; from: string; to: string }; by: number } | null>(null);
+  // Column headers: counts (and totals) from the server, over all records, not the cards loaded.
+  const summaries = extensions.map((e) => e.useColumnSummaries?.(field));
+  const hasSummaries = extensions.some((e) => e.useColumnSummaries);
+  const summary = summaries.find((s) => s !== undefined);
+  const refreshHeaders = () => {
+    void qc.invalidateQueries({ queryKey: ['records', object.apiName, 'board-summary'] });
+    void qc.invalidateQueries({ queryKey: ['records', object.apiName, 'board-count'] });
+  };
 
   const move = async (record: RecordData, from: string, to: string) => {
     if (from === to) return;
-    // Closing a deal asks for the outcome's details (won amount, lost reason) instead of a plain PATCH.
-    if (object.apiName === 'opportunity' && field.apiName === 'stage' && CLOSED_STAGES[to]) {
-      setClosing({ record, from, to });
+    const by = takes.findIndex((t) => t({ record, from, to }));
+    if (by >= 0) {
+      setPending({ move: { record, from, to }, by });
       return;
     }
     const fromKey = keyOf(from);
@@ -67,6 +81,7 @@ function Board({ object, field }: { object: ObjectDef; field: FieldDef }) {
       qc.setQueryData<InfiniteData<ListResult>>(toKey, (old) => old && { ...old, pages: old.pages.map((p) => ({ ...p, data: p.data.map((r) => (r.id === saved.id ? { ...r, ...saved } : r)) })) });
       void qc.invalidateQueries({ queryKey: ['record', object.apiName, record.id] });
       void qc.invalidateQueries({ queryKey: ['records', object.apiName, 'list'] });
+      refreshHeaders();
     } catch (e) {
       // Refused: the card snaps back, and the reason is shown.
       qc.setQueryData<InfiniteData<ListResult>>(toKey, (old) => old && { ...old, pages: old.pages.map((p) => ({ ...p, data: p.data.filter((r) => r.id !== record.id) })) });
@@ -108,6 +123,8 @@ function Board({ object, field }: { object: ObjectDef; field: FieldDef }) {
             fields={fields}
             cardFields={cardFields}
             queryKey={keyOf(c.value)}
+            summary={summary?.get(c.value) ?? (summary ? { count: 0 } : undefined)}
+            countFromServer={!hasSummaries}
             over={over === c.value}
             onDragEnter={() => dragging && setOver(c.value)}
             onDrop={() => {
@@ -124,24 +141,18 @@ function Board({ object, field }: { object: ObjectDef; field: FieldDef }) {
           />
         ))}
       </div>
-      {object.apiName === 'opportunity' && (
-        <CloseOpportunityDialog
-          record={closing?.record ?? null}
-          outcome={closing ? CLOSED_STAGES[closing.to] : undefined}
-          opened={closing !== null}
-          onClose={() => setClosing(null)}
-          onClosed={(saved) => {
-            if (closing) {
-              void qc.invalidateQueries({ queryKey: keyOf(closing.from) });
-              void qc.invalidateQueries({ queryKey: keyOf(String(saved[field.apiName] ?? closing.to)) });
-            }
-            void qc.invalidateQueries({ queryKey: ['record', object.apiName, saved.id] });
-            void qc.invalidateQueries({ queryKey: ['records', object.apiName, 'list'] });
-            notifications.show({ color: 'green', message: `${String(saved[object.nameField] ?? '')} closed` });
-            setClosing(null);
-          }}
-        />
-      )}
+      {extensions.map((e, i) => (
+        <e.MoveDialog key={i} object={object} field={field} move={pending?.by === i ? pending.move : null} onCancel={() => setPending(null)} onDone={(saved) => {
+          if (pending) {
+            void qc.invalidateQueries({ queryKey: keyOf(pending.move.from) });
+            void qc.invalidateQueries({ queryKey: keyOf(String(saved[field.apiName] ?? pending.move.to)) });
+          }
+          void qc.invalidateQueries({ queryKey: ['record', object.apiName, saved.id] });
+          void qc.invalidateQueries({ queryKey: ['records', object.apiName, 'list'] });
+          refreshHeaders();
+          setPending(null);
+        }} />
+      ))}
     </Stack>
   );
 }
@@ -154,6 +165,9 @@ interface ColumnProps {
   fields: string[];
   cardFields: FieldDef[];
   queryKey: unknown[];
+  /** From a board extension (deal totals); when absent and countFromServer, the generic count. */
+  summary: ColumnSummary | undefined;
+  countFromServer: boolean;
   over: boolean;
   onDragEnter: () => void;
   onDrop: () => void;
@@ -162,7 +176,7 @@ interface ColumnProps {
   onMove: (r: RecordData, to: string) => void;
 }
 
-function BoardColumn({ object, field, column, columns, fields, cardFields, queryKey, over, onDragEnter, onDrop, onDragStart, onDragEnd, onMove }: ColumnProps) {
+function BoardColumn({ object, field, column, columns, fields, cardFields, queryKey, summary, countFromServer, over, onDragEnter, onDrop, onDragStart, onDragEnd, onMove }: ColumnProps) {
   const filter: Condition = column.value === NONE ? { field: field.apiName, op: 'isNull', value: true } : { field: field.apiName, op: 'eq', value: column.value };
   const q = useInfiniteQuery({
     queryKey,
@@ -171,6 +185,12 @@ function BoardColumn({ object, field, column, columns, fields, cardFields, query
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const rows = (q.data?.pages ?? []).flatMap((p) => p.data);
+  const counted = useQuery({
+    queryKey: ['records', object.apiName, 'board-count', field.apiName, column.value],
+    queryFn: () => countRecords(object.apiName, filter),
+    enabled: countFromServer,
+  });
+  const count = summary?.count ?? (counted.data ? `${counted.data.exact ? '' : '~'}${formatNumber(counted.data.count)}` : `${rows.length}${q.hasNextPage ? '+' : ''}`);
   // Names of lookups from every column: a card moved here keeps its account's name.
   const qc = useQueryClient();
   const display: DisplayMap = {};
@@ -195,10 +215,13 @@ function BoardColumn({ object, field, column, columns, fields, cardFields, query
         onDrop();
       }}
     >
-      <Group justify="space-between" mb="xs" px={4}>
-        <Title order={2} size="h6" id={headingId}>{column.label}</Title>
-        <Badge variant="white" color="dark" size="sm">{rows.length}{q.hasNextPage ? '+' : ''}</Badge>
-      </Group>
+      <div className="kanban-column-header" data-testid="column-header">
+        <Group justify="space-between" wrap="nowrap" px={4}>
+          <Title order={2} size="h6" id={headingId}>{column.label}</Title>
+          <Badge variant="white" color="dark" size="sm" aria-label={`${count} ${object.pluralLabel.toLowerCase()}`}>{typeof count === 'number' ? formatNumber(count) : count}</Badge>
+        </Group>
+        {summary?.detail && <Text size="xs" c="dimmed" px={4}>{summary.detail}</Text>}
+      </div>
       <Stack gap={6} role="list" aria-labelledby={headingId}>
         {q.isLoading && <Loader size="sm" aria-label={`Loading ${column.label}`} />}
         {rows.map((r) => (
@@ -242,8 +265,9 @@ function BoardColumn({ object, field, column, columns, fields, cardFields, query
             ))}
           </Paper>
         ))}
-        {q.hasNextPage && <Button size="compact-sm" variant="subtle" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>Load more</Button>}
       </Stack>
+      {/* Outside the list: a list holds only its items. */}
+      {q.hasNextPage && <Button mt={6} size="compact-sm" variant="subtle" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>Load more</Button>}
     </section>
   );
 }

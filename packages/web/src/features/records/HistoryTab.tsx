@@ -4,6 +4,8 @@ import { fieldOf } from '../../api/metadata';
 import { getHistory, queryRecords } from '../../api/records';
 import type { HistoryEntry, ObjectDef } from '../../api/types';
 import { formatDateTime, formatValue } from '../../lib/format';
+import { lookupTarget } from '../../api/metadata';
+import { useReferenceNames } from './useReferenceNames';
 
 /** Field history, newest first, one row per changed field. */
 export function HistoryTab({ object, id }: { object: ObjectDef; id: string }) {
@@ -21,6 +23,11 @@ export function HistoryTab({ object, id }: { object: ObjectDef; id: string }) {
     queryFn: () => queryRecords('user', { filter: { field: 'id', op: 'in', value: actorIds }, fields: ['id', 'full_name'], limit: 200, display: false }),
   });
   const actorName = (id: string | null) => (id ? String(actors.data?.data.find((u) => u.id === id)?.full_name ?? 'someone') : 'Meridian');
+  const refs = entries.flatMap((h) => {
+    const field = h.field ? fieldOf(object, h.field) : undefined;
+    return [{ field, value: h.oldValue }, { field, value: h.newValue }];
+  });
+  const names = useReferenceNames(refs);
 
   if (q.isLoading) return <Text c="dimmed">Loading history…</Text>;
   if (!entries.length) return <Text c="dimmed">No changes recorded yet.</Text>;
@@ -28,6 +35,11 @@ export function HistoryTab({ object, id }: { object: ObjectDef; id: string }) {
   const value = (h: HistoryEntry, v: unknown) => {
     const f = h.field ? fieldOf(object, h.field) : undefined;
     if (v === null || v === undefined || v === '') return '—';
+    if (f && lookupTarget(f)) {
+      // Never a raw id: the name, or a plain word while names load or when the reader cannot see the record.
+      const name = names.display[lookupTarget(f)!]?.[String(v)];
+      return name || (names.ready ? 'a deleted or hidden record' : '…');
+    }
     return f ? formatValue(f, v) : typeof v === 'string' ? v : JSON.stringify(v);
   };
 

@@ -1,5 +1,6 @@
-import { useRef, useState } from 'react';
-import { Loader, Text, Tooltip } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { ActionIcon, Group, Loader, Text, Tooltip } from '@mantine/core';
+import { AnchorLink } from '../../components/links';
 import { ApiError, errorMessage } from '../../api/client';
 import { isEditable, lookupTarget } from '../../api/metadata';
 import { getRecord, updateRecord } from '../../api/records';
@@ -24,6 +25,15 @@ export function InlineCell({ object, field, row, display, onSaved, recordName }:
   const original = row[field.apiName];
   // Escape, or a save already under way, must not be followed by the blur's save.
   const settled = useRef(false);
+  // After Escape (or a save from the keyboard) the focus goes back to the cell, not the page.
+  const cellButton = useRef<HTMLButtonElement>(null);
+  const [refocus, setRefocus] = useState(false);
+  useEffect(() => {
+    if (!editing && refocus) {
+      cellButton.current?.focus();
+      setRefocus(false);
+    }
+  }, [editing, refocus]);
 
   if (!isEditable(field)) return <FieldValue field={field} value={original} record={row} display={display} />;
 
@@ -50,8 +60,25 @@ export function InlineCell({ object, field, row, display, onSaved, recordName }:
 
   if (!editing) {
     const text = formatValue(field, original, row, display);
+    const target = lookupTarget(field);
+    if (target && typeof original === 'string' && original) {
+      // A linked record's name opens it; the pencil (or Enter on it) edits the link.
+      return (
+        <Group gap={4} wrap="nowrap">
+          <AnchorLink size="sm" to="/o/$object/$id" params={{ object: target, id: original }} search={{ tab: undefined }} lineClamp={1}>{text}</AnchorLink>
+          <ActionIcon ref={cellButton} size="sm" variant="subtle" color="gray" aria-label={`${field.label} of ${recordName}: ${text}. Edit`}
+            onClick={() => {
+              setDraft(original);
+              setError(null);
+              settled.current = false;
+              setEditing(true);
+            }}>✎</ActionIcon>
+        </Group>
+      );
+    }
     return (
       <button
+        ref={cellButton}
         type="button"
         className="cell-edit-button"
         aria-label={`${field.label} of ${recordName}: ${text || 'empty'}. Edit`}
@@ -89,6 +116,7 @@ export function InlineCell({ object, field, row, display, onSaved, recordName }:
           if (e.key === 'Escape') {
             e.preventDefault();
             settled.current = true;
+            setRefocus(true);
             setEditing(false);
           } else if (e.key === 'Enter' && field.type !== 'long_text' && !saveOnChange) {
             e.preventDefault();

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Badge, Button, Collapse, Group, Loader, Modal, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Collapse, Group, Loader, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import type { RowSelectionState } from '@tanstack/react-table';
 import { errorMessage } from '../../api/client';
 import { defaultColumns, useMetadata } from '../../api/metadata';
-import { deleteRecord } from '../../api/records';
+import { countRecords, deleteRecord } from '../../api/records';
 import type { Condition, ObjectDef, RecordData } from '../../api/types';
 import { viewsApi, type SavedView } from '../../api/views';
 import { FilterBuilder } from '../../components/FilterBuilder';
@@ -21,13 +21,20 @@ import { usePatchRowInCache, useRecordList } from './useRecordList';
 import { ViewControls } from './ViewControls';
 import { ButtonLink } from '../../components/links';
 
-export function ListPage({ object, viewId, filter: filterParam }: { object: string; viewId?: string; filter?: string }) {
+export function ListPage({ object, viewId, filter: filterParam, sort: sortParam, q: qParam }: { object: string; viewId?: string; filter?: string; sort?: string; q?: string }) {
   const { byName, isLoading, error } = useMetadata();
   const def = byName(object);
   if (isLoading) return <Loading />;
   if (error) return <ErrorState error={error} />;
   if (!def) return <NotFound what="object" />;
-  return <ObjectList object={def} viewId={viewId} filterParam={filterParam} />;
+  return <ObjectList object={def} viewId={viewId} url={{ filter: filterParam, sort: sortParam, q: qParam }} />;
+}
+
+/** What the URL carries for a list besides the view. */
+interface ListUrl {
+  filter?: string;
+  sort?: string;
+  q?: string;
 }
 
 function parseFilter(s: string | undefined): Condition | null {
@@ -39,22 +46,29 @@ function parseFilter(s: string | undefined): Condition | null {
   }
 }
 
-function ObjectList({ object, viewId, filterParam }: { object: ObjectDef; viewId?: string; filterParam?: string }) {
+function ObjectList({ object, viewId, url }: { object: ObjectDef; viewId?: string; url: ListUrl }) {
   const me = useMe().data!;
   const views = useQuery({ queryKey: ['views', me.id, object.apiName], queryFn: () => viewsApi.list(object.apiName) });
   if (views.isLoading) return <Loading />;
-  return <ObjectListBody object={object} views={views.data ?? []} viewId={viewId} filterParam={filterParam} />;
+  return <ObjectListBody object={object} views={views.data ?? []} viewId={viewId} url={url} />;
 }
 
-function ObjectListBody({ object, views, viewId, filterParam }: { object: ObjectDef; views: SavedView[]; viewId?: string; filterParam?: string }) {
+function ObjectListBody({ object, views, viewId, url }: { object: ObjectDef; views: SavedView[]; viewId?: string; url: ListUrl }) {
+  const filterParam = url.filter;
   const me = useMe().data!;
   const navigate = useNavigate();
   const qc = useQueryClient();
   const current = views.find((v) => v.id === viewId) ?? null;
 
   const [columns, setColumns] = useState<string[]>(() => (current?.columns.length ? current.columns : defaultColumns(object)));
-  const [sort, setSort] = useState(() => current?.sort ?? '');
-  const [filter, setFilter] = useState<Condition | null>(() => current?.filter ?? parseFilter(filterParam));
+  const [sort, setSort] = useState(() => url.sort ?? current?.sort ?? '');
+  const [search, setSearch] = useState(url.q ?? '');
+  const [debouncedSearch, setDebouncedSearch] = useState(search);
+  useEffect(() => {
+    const t = setTimeout(() => setDebouncedSearch(search.trim()), 300);
+    return () => clearTimeout(t);
+  }, [search]);
+  const [filter, setFilter] = useState<Condition | null>(() => parseFilter(filterParam) ?? current?.filter ?? null);
   const [showFilter, setShowFilter] = useState(() => !!filterParam);
   const [selection, setSelection] = useState<RowSelectionState>({});
   const [bulkEdit, setBulkEdit] = useState(false);
@@ -79,7 +93,45 @@ function ObjectListBody({ object, views, viewId, filterParam }: { object: Object
     setSelection({});
   }, [current, object]);
 
-  const list = useRecordList(object, { filter: debouncedFilter, sort, columns });
+  // Filter, sort and search live in the URL too: written back as they change (replace, so Back
+  // leaves the list), and read again when the URL changes from outside.
+  const written = useRef(JSON.stringify([filterParam ?? null, url.sort ?? null, url.q ?? null]));
+  useEffect(() => {
+    const base = current ?? { filter: null, sort: '' };
+    const own = JSON.stringify([debouncedFilter ?? null, sort]) !== JSON.stringify([base.filter ?? null, base.sort]);
+    const next = { filter: own && debouncedFilter ? JSON.stringify(debouncedFilter) : undefined, sort: own && sort ? sort : undefined, q: debouncedSearch || undefined };
+    const key = JSON.stringify([next.filter ?? null, next.sort ?? null, next.q ?? null]);
+    if (key === written.current) return;
+    written.current = key;
+    navigate({ to: '/o/$object', params: { object: object.apiName }, search: { view: current?.id, ...next }, replace: true });
+  }, [debouncedFilter, sort, debouncedSearch, current, navigate, object.apiName]);
+  useEffect(() => {
+    const key = JSON.stringify([filterParam ?? null, url.sort ?? null, url.q ?? null]);
+    if (key === written.current) return;
+    written.current = key;
+    // Nothing in the URL: the view's own filter and sort (or none).
+    const f = parseFilter(filterParam) ?? current?.filter ?? null;
+    setFilter(f);
+    setDebouncedFilter(f);
+    if (filterParam) setShowFilter(true);
+    setSort(url.sort ?? current?.sort ?? '');
+    setSearch(url.q ?? '');
+    setDebouncedSearch(url.q ?? '');
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filterParam, url.sort, url.q]);
+
+  // The search box narrows the list by the record's name, on top of the filter.
+  const effectiveFilter = useMemo<Condition | null>(() => {
+    if (!debouncedSearch) return debouncedFilter;
+    const byName: Condition = { field: object.nameField, op: 'contains', value: debouncedSearch };
+    return debouncedFilter ? { and: [debouncedFilter, byName] } : byName;
+  }, [debouncedFilter, debouncedSearch, object.nameField]);
+  const list = useRecordList(object, { filter: effectiveFilter, sort, columns });
+  const count = useQuery({
+    queryKey: ['records', object.apiName, 'count', effectiveFilter],
+    queryFn: () => countRecords(object.apiName, effectiveFilter ?? undefined),
+    staleTime: 30_000,
+  });
   const patchRow = usePatchRowInCache();
   const onRowSaved = useCallback(
     (r: RecordData, refetch: boolean) => {
@@ -151,7 +203,14 @@ function ObjectListBody({ object, views, viewId, filterParam }: { object: Object
   return (
     <Stack gap="sm">
       <Group justify="space-between" wrap="wrap" gap="xs">
-        <Title order={1}>{current ? current.name : object.pluralLabel}</Title>
+        <Group gap="sm" align="baseline">
+          <Title order={1}>{current ? current.name : object.pluralLabel}</Title>
+          {count.data && (
+            <Text c="gray.7" data-testid="list-count" aria-live="polite">
+              {count.data.exact ? '' : 'about '}{count.data.count.toLocaleString()} {count.data.count === 1 ? object.label.toLowerCase() : object.pluralLabel.toLowerCase()}
+            </Text>
+          )}
+        </Group>
         <Group gap="xs" wrap="wrap">
           {hasPicklist && (
             <ButtonLink variant="default"  to="/o/$object/board" params={{ object: object.apiName }} search={{ field: undefined }}>
@@ -162,6 +221,7 @@ function ObjectListBody({ object, views, viewId, filterParam }: { object: Object
         </Group>
       </Group>
       <Group gap="xs" wrap="wrap">
+        <TextInput aria-label={`Search in ${object.pluralLabel.toLowerCase()}`} placeholder={`Search ${object.pluralLabel.toLowerCase()}…`} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={220} type="search" />
         <ViewControls
           views={views}
           current={current}
@@ -182,7 +242,7 @@ function ObjectListBody({ object, views, viewId, filterParam }: { object: Object
           Filter{filterCount ? <Badge ml={6} size="sm" circle>{filterCount}</Badge> : null}
         </Button>
         <ColumnChooser object={object} columns={columns} onChange={setColumns} />
-        <ExportCsv object={object} filter={debouncedFilter} sort={sort} columns={columns} />
+        <ExportCsv object={object} filter={effectiveFilter} sort={sort} columns={columns} />
       </Group>
       <Collapse expanded={showFilter} id="list-filter">
         <Paper withBorder p="sm">
@@ -206,7 +266,17 @@ function ObjectListBody({ object, views, viewId, filterParam }: { object: Object
       ) : (
         <>
           <RecordTable object={object} rows={list.rows} display={list.display} columns={columns} sort={sort} onSort={setSort} selection={selection} onSelectionChange={setSelection} onRowSaved={onRowSaved} />
-          {list.rows.length === 0 && <Text c="dimmed" ta="center" p="lg">No {object.pluralLabel.toLowerCase()} match.</Text>}
+          {list.rows.length === 0 && (
+            <Stack align="center" gap="xs" p="lg">
+              <Text c="gray.7">{filter || debouncedSearch ? `No ${object.pluralLabel.toLowerCase()} match.` : `No ${object.pluralLabel.toLowerCase()} yet.`}</Text>
+              <Group gap="xs">
+                {(filter || debouncedSearch) && (
+                  <Button variant="default" onClick={() => { setFilter(null); setDebouncedFilter(null); setSearch(''); setDebouncedSearch(''); }}>Clear filters</Button>
+                )}
+                <ButtonLink variant="light" to="/o/$object/new" params={{ object: object.apiName }}>Add a new {object.label.toLowerCase()}</ButtonLink>
+              </Group>
+            </Stack>
+          )}
         </>
       )}
       <div ref={sentinel} />

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Badge, Button, Grid, Group, Modal, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Box, Alert, Badge, Button, Grid, Group, Modal, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
@@ -15,14 +15,13 @@ import { pushRecent, removeRecent } from '../../lib/recent';
 import { sectionsOf } from '../../lib/sections';
 import { EditableField } from './EditableField';
 import { HistoryTab } from './HistoryTab';
-import { RelatedList, relatedListsOf } from './RelatedList';
-import { AccountRollup, AccountTree, TeamPanel } from '../sales/AccountPanels';
-import { ConvertLeadDialog } from '../sales/ConvertLeadDialog';
-import { CopyBookingLink } from '../booking/CopyBookingLink';
-import { CLOSED_STAGES, CloseOpportunityDialog } from '../sales/CloseOpportunityDialog';
-import { MERGEABLE } from '../../api/sales';
-import { AnchorLink, ButtonLink } from '../../components/links';
+import { relatedListsOf } from './RelatedList';
+import { RelatedTab, relatedTotal } from './RelatedTab';
+import { getRelatedCounts } from '../../api/records';
+import { ButtonLink } from '../../components/links';
+import { recordExtensionsFor, type RecordSlotProps } from '../../lib/extensions';
 import { TimelinePanel } from '../timeline/TimelinePanel';
+import { QuickActions } from '../timeline/QuickActions';
 import { timelineKey } from '../../api/activities';
 
 export function RecordPage({ object, id, tab }: { object: string; id: string; tab?: string }) {
@@ -42,9 +41,8 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const [converting, setConverting] = useState(false);
-  const [closing, setClosing] = useState(false);
   const related = useMemo(() => relatedListsOf(object, objects), [object, objects]);
+  const relatedCounts = useQuery({ queryKey: ['records', object.apiName, id, 'related-counts'], queryFn: () => getRelatedCounts(object.apiName, id), enabled: related.length > 0 });
 
   const record = q.data;
   const name = record ? String(record[object.nameField] ?? record.id) : '';
@@ -100,13 +98,15 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
     }
   };
 
-  const isLead = object.apiName === 'lead';
-  const converted = isLead && (record.status === 'converted' || !!record.converted_at);
-  const isOpp = object.apiName === 'opportunity';
-  const oppClosed = isOpp && typeof record.stage === 'string' && record.stage in CLOSED_STAGES;
-  const convertedLinks = converted
-    ? ([['account', 'converted_account', 'Account'], ['contact', 'converted_contact', 'Contact'], ['opportunity', 'converted_opportunity', 'Opportunity']] as const).filter(([, f]) => typeof record[f] === 'string')
-    : [];
+  // What features add to this object's page (lib/extensions.ts); the page names no object.
+  const extensions = recordExtensionsFor(object.apiName);
+  const slot: RecordSlotProps = { object, record, id, name, display, onSaved };
+  const readOnly = extensions.some((e) => e.readOnly?.(record));
+  const render = (part: 'Actions' | 'Header' | 'Summary' | 'Main' | 'Side') =>
+    extensions.map((e, i) => {
+      const Part = e[part];
+      return Part ? <Part key={`${part}-${i}`} {...slot} /> : null;
+    });
 
   const currentTab = tab ?? 'details';
   const setTab = (t: string | null) => navigate({ to: '/o/$object/$id', params: { object: object.apiName, id }, search: { tab: t === 'details' ? undefined : t ?? undefined }, replace: true });
@@ -122,13 +122,11 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
             <Title order={1}>{name}</Title>
           </Stack>
           <Group gap="xs">
-            {isLead && !converted && <Button onClick={() => setConverting(true)}>Convert</Button>}
-            {object.apiName === 'booking_link' && typeof record.slug === 'string' && <CopyBookingLink slug={record.slug} />}
-            {isOpp && !oppClosed && <Button onClick={() => setClosing(true)}>Close deal</Button>}
-            {MERGEABLE.includes(object.apiName) && !converted && (
+            {render('Actions')}
+            {object.mergeable && !readOnly && (
               <ButtonLink variant="default" to="/merge/$object" params={{ object: object.apiName }} search={{ ids: id }}>Merge</ButtonLink>
             )}
-            {!converted && <Button variant="default" onClick={() => setEditing((e) => !e)}>{editing ? 'Stop editing' : 'Edit'}</Button>}
+            {!readOnly && <Button variant="default" onClick={() => setEditing((e) => !e)}>{editing ? 'Stop editing' : 'Edit'}</Button>}
             <Button variant="light" color="red" onClick={() => setConfirmDelete(true)}>Delete</Button>
           </Group>
         </Group>
@@ -142,26 +140,18 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
             ))}
           </Group>
         )}
-        {converted && (
-          <Alert color="blue" mt="sm" title="Converted lead" role="status">
-            <Text size="sm">This lead was converted{record.converted_at ? ` on ${String(record.converted_at).slice(0, 10)}` : ''} and is read-only.</Text>
-            <Group gap="md" mt={4}>
-              {convertedLinks.map(([obj, f, label]) => (
-                <AnchorLink key={f} size="sm" to="/o/$object/$id" params={{ object: obj, id: String(record[f]) }} search={{ tab: undefined }}>
-                  {label}: {display[obj]?.[String(record[f])] ?? 'open'}
-                </AnchorLink>
-              ))}
-            </Group>
-          </Alert>
-        )}
+        {render('Header')}
+        {/* On a phone the activity column comes far below: its actions start the page instead. */}
+        <Box hiddenFrom="md" mt="sm"><QuickActions object={object.apiName} id={id} recordName={name} /></Box>
       </Paper>
-      {object.apiName === 'account' && <AccountRollup id={id} />}
+      {render('Summary')}
       <Grid>
-        <Grid.Col span={{ base: 12, md: 7, lg: 8 }}>
-          <Tabs value={currentTab} onChange={setTab} keepMounted={false}>
+        <Grid.Col span={{ base: 12, md: 7, lg: 8 }} miw={0}>
+          {render('Main')}
+          <Tabs value={currentTab} onChange={setTab} keepMounted={false} mt={extensions.some((e) => e.Main) ? 'md' : undefined}>
             <Tabs.List>
               <Tabs.Tab value="details">Details</Tabs.Tab>
-              <Tabs.Tab value="related">Related ({related.length})</Tabs.Tab>
+              <Tabs.Tab value="related">Related{relatedTotal(relatedCounts.data)}</Tabs.Tab>
               <Tabs.Tab value="history">History</Tabs.Tab>
             </Tabs.List>
             <Tabs.Panel value="details" pt="md">
@@ -175,7 +165,7 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
                     <Paper withBorder p="md" key={s.title} component="section" aria-labelledby={`section-${s.title}`}>
                       <Title order={2} size="h4" mb="sm" id={`section-${s.title}`}>{s.title}</Title>
                       <div className="field-grid">
-                        {s.fields.map((f) => converted ? (
+                        {s.fields.map((f) => readOnly ? (
                           <div key={f.apiName} data-field={f.apiName}>
                             <Text size="xs" c="dimmed">{f.label}</Text>
                             <FieldValue field={f} value={record[f.apiName]} record={record} display={display} />
@@ -190,10 +180,7 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
               )}
             </Tabs.Panel>
             <Tabs.Panel value="related" pt="md">
-              <Stack>
-                {related.length === 0 && <Text c="dimmed">No other object points to {object.pluralLabel.toLowerCase()}.</Text>}
-                {related.map((r) => <RelatedList key={`${r.object.apiName}.${r.field.apiName}`} parent={object} parentId={id} parentName={name} child={r.object} field={r.field} />)}
-              </Stack>
+              <RelatedTab parent={object} parentId={id} parentName={name} related={related} counts={relatedCounts} />
             </Tabs.Panel>
             <Tabs.Panel value="history" pt="md">
               <HistoryTab object={object} id={id} />
@@ -201,35 +188,13 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
           </Tabs>
         </Grid.Col>
         {/* The activity column: beside the tabs on wide screens, under them on phones. */}
-        <Grid.Col span={{ base: 12, md: 5, lg: 4 }}>
+        <Grid.Col span={{ base: 12, md: 5, lg: 4 }} miw={0}>
           <Stack>
             <TimelinePanel object={object} id={id} recordName={name} />
-            {object.apiName === 'account' && (
-              <>
-                <AccountTree id={id} />
-                <TeamPanel object="account" id={id} />
-              </>
-            )}
+            {render('Side')}
           </Stack>
         </Grid.Col>
       </Grid>
-      {isLead && !converted && (
-        <ConvertLeadDialog lead={record} opened={converting} onClose={() => setConverting(false)} onConverted={(r) => {
-          setConverting(false);
-          void qc.invalidateQueries({ queryKey: key });
-          void qc.invalidateQueries({ queryKey: ['records'] });
-          notifications.show({ color: 'green', message: `${name} converted` });
-          if (r.opportunity) navigate({ to: '/o/$object/$id', params: { object: 'opportunity', id: r.opportunity.id }, search: { tab: undefined } });
-          else navigate({ to: '/o/$object/$id', params: { object: 'account', id: r.account.id }, search: { tab: undefined } });
-        }} />
-      )}
-      {isOpp && (
-        <CloseOpportunityDialog record={record} opened={closing} onClose={() => setClosing(false)} onClosed={(r) => {
-          setClosing(false);
-          onSaved(r);
-          notifications.show({ color: 'green', message: `${name} closed` });
-        }} />
-      )}
       <Modal opened={confirmDelete} onClose={() => setConfirmDelete(false)} title={`Delete ${name}?`} centered>
         <Stack>
           {deleteError && <Alert color="red" role="alert">{deleteError}</Alert>}

@@ -1,10 +1,11 @@
-import { useMemo } from 'react';
+import { useMemo, type CSSProperties } from 'react';
 import { Checkbox, Table } from '@mantine/core';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowSelectionState } from '@tanstack/react-table';
-import type { DisplayMap, ObjectDef, RecordData } from '../../api/types';
+import type { DisplayMap, FieldDef, ObjectDef, RecordData } from '../../api/types';
 import { fieldOf } from '../../api/metadata';
 import { InlineCell } from './InlineCell';
 import { AnchorLink } from '../../components/links';
+import { useRovingRows } from '../../lib/useRovingRows';
 
 interface Props {
   object: ObjectDef;
@@ -71,6 +72,8 @@ export function RecordTable({ object, rows, display, columns, sort, onSort, sele
     manualSorting: true,
   });
 
+  const roving = useRovingRows();
+
   return (
     <div className="list-table-wrap">
       <Table className="list-table" striped highlightOnHover verticalSpacing="xs" stickyHeader aria-label={`${object.pluralLabel} list`}>
@@ -81,7 +84,7 @@ export function RecordTable({ object, rows, display, columns, sort, onSort, sele
                 if (h.column.id === '_select') return <Table.Th key={h.id} w={40}>{flexRender(h.column.columnDef.header, h.getContext())}</Table.Th>;
                 const dir = sort === h.column.id ? 'ascending' : sort === `-${h.column.id}` ? 'descending' : 'none';
                 return (
-                  <Table.Th key={h.id} aria-sort={dir} style={{ whiteSpace: 'nowrap' }}>
+                  <Table.Th key={h.id} aria-sort={dir} style={headerStyle(fieldOf(object, h.column.id), object)}>
                     <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, h.column.id))}>
                       {flexRender(h.column.columnDef.header, h.getContext())}
                       <span aria-hidden>{dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : ''}</span>
@@ -92,7 +95,8 @@ export function RecordTable({ object, rows, display, columns, sort, onSort, sele
             </Table.Tr>
           ))}
         </Table.Thead>
-        <Table.Tbody>
+        {/* One tab stop for all rows; arrows move inside (lib/useRovingRows.ts). */}
+        <Table.Tbody ref={roving.ref} onKeyDown={roving.onKeyDown} onFocus={roving.onFocus}>
           {table.getRowModel().rows.map((row) => (
             <Table.Tr key={row.id} data-record-id={row.id} data-selected={row.getIsSelected() || undefined}>
               {row.getVisibleCells().map((cell) => (
@@ -104,4 +108,17 @@ export function RecordTable({ object, rows, display, columns, sort, onSort, sele
       </Table>
     </div>
   );
+}
+
+/** Minimum column widths by field type: short for flags, numbers and dates, wider for names and text. */
+const WIDTH: Partial<Record<string, number>> = {
+  boolean: 80, number: 100, percent: 90, currency: 130, date: 115, datetime: 170, picklist: 130, multi_picklist: 160,
+  user: 160, lookup: 180, phone: 140, email: 200, url: 180, text: 180, autonumber: 110,
+};
+
+/** Long labels wrap rather than widen a column of short values ("Reminder (minutes before)"). */
+function headerStyle(field: FieldDef | undefined, object: ObjectDef): CSSProperties {
+  if (!field) return { whiteSpace: 'nowrap' };
+  const minWidth = field.apiName === object.nameField ? 220 : (WIDTH[field.type] ?? 140);
+  return { minWidth, whiteSpace: field.label.length > 16 ? 'normal' : 'nowrap' };
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Button, Group, Modal, Paper, Table, Text, Title } from '@mantine/core';
+import { FormModal } from '../../components/FormModal';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { defaultColumns, fieldOf } from '../../api/metadata';
 import { queryRecords } from '../../api/records';
@@ -62,7 +63,7 @@ export function RelatedList({ parent, parentId, parentName, child, field }: { pa
           </Table>
         </div>
       )}
-      <Modal opened={creating} onClose={() => setCreating(false)} title={`New ${child.label.toLowerCase()}`} size="lg">
+      <FormModal opened={creating} onClose={() => setCreating(false)} title={`New ${child.label.toLowerCase()}`} size="lg">
         {creating && (
           <RecordForm
             object={child}
@@ -73,10 +74,11 @@ export function RelatedList({ parent, parentId, parentName, child, field }: { pa
             onSaved={() => {
               setCreating(false);
               void qc.invalidateQueries({ queryKey: ['records', child.apiName] });
+              void qc.invalidateQueries({ queryKey: ['records', parent.apiName, parentId, 'related-counts'] });
             }}
           />
         )}
-      </Modal>
+      </FormModal>
     </Paper>
   );
 }

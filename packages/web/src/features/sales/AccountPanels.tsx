@@ -9,7 +9,9 @@ import { formatCurrency, formatNumber } from '../../lib/format';
 import { AnchorLink } from '../../components/links';
 import { Loading } from '../../components/PageState';
 
-const money = (m: Money[]) => (m.length ? m.map((x) => formatCurrency(x.amount, x.currency)).join(' + ') : formatCurrency(0));
+const HIDDEN = '—';
+const money = (m: Money[] | null) => (m === null ? HIDDEN : m.length ? m.map((x) => formatCurrency(x.amount, x.currency)).join(' + ') : formatCurrency(0));
+const count = (n: number | null) => (n === null ? HIDDEN : formatNumber(n));
 
 /** Roll-ups over the account's subtree as stat cards. */
 export function AccountRollup({ id }: { id: string }) {
@@ -18,9 +20,9 @@ export function AccountRollup({ id }: { id: string }) {
   if (q.error || !q.data) return <Alert color="red" role="alert">{errorMessage(q.error)}</Alert>;
   const r = q.data;
   const cards = [
-    { label: 'Open pipeline', value: money(r.openPipeline), note: `${r.openOpportunities} open, weighted ${money(r.weightedPipeline)}` },
-    { label: 'Won revenue', value: money(r.won), note: `${r.wonOpportunities} won` },
-    { label: 'Contacts', value: formatNumber(r.contacts), note: 'In this account and below' },
+    { label: 'Open pipeline', value: money(r.openPipeline), note: `${count(r.openOpportunities)} open, weighted ${money(r.weightedPipeline)}` },
+    { label: 'Won revenue', value: money(r.won), note: `${count(r.wonOpportunities)} won` },
+    { label: 'Contacts', value: count(r.contacts), note: 'In this account and below' },
     { label: 'Accounts in subtree', value: formatNumber(r.accounts), note: 'This account included' },
   ];
   return (
@@ -39,10 +41,13 @@ export function AccountRollup({ id }: { id: string }) {
   );
 }
 
-/** The account hierarchy below (and including) this account, expandable, each node a link. */
+/**
+ * The account hierarchy below (and including) this account, each node a link. It opens with this
+ * account and its direct children; deeper levels open on demand, so a large group stays readable.
+ */
 export function AccountTree({ id }: { id: string }) {
   const q = useQuery({ queryKey: ['account-tree', id], queryFn: () => salesApi.tree(id) });
-  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const nodes = q.data?.nodes ?? [];
   const children = useMemo(() => {
     const m = new Map<string | null, TreeNode[]>();
@@ -55,7 +60,7 @@ export function AccountTree({ id }: { id: string }) {
   if (q.isLoading) return <Loading label="Loading account tree" />;
   if (q.error) return <Alert color="red" role="alert">{errorMessage(q.error)}</Alert>;
 
-  const toggle = (nid: string) => setCollapsed((s) => {
+  const toggle = (nid: string) => setExpanded((s) => {
     const next = new Set(s);
     if (next.has(nid)) next.delete(nid);
     else next.add(nid);
@@ -65,7 +70,7 @@ export function AccountTree({ id }: { id: string }) {
     <ul aria-label={level === 1 ? 'Account hierarchy' : undefined} className="account-tree">
       {list.map((n) => {
         const kids = children.get(n.id) ?? [];
-        const open = !collapsed.has(n.id);
+        const open = n.depth === 0 || expanded.has(n.id);
         return (
           <li key={n.id} data-depth={n.depth}>
             <Group gap={4} wrap="nowrap">
@@ -134,7 +139,7 @@ export function TeamPanel({ object, id }: { object: string; id: string }) {
               {team.data!.map((m) => (
                 <Table.Tr key={m.userId}>
                   <Table.Td>{nameOf(m.userId)}</Table.Td>
-                  <Table.Td>{m.teamRole.replace(/_/g, ' ')}</Table.Td>
+                  <Table.Td>{m.teamRole ? m.teamRole.replace(/_/g, ' ') : '—'}</Table.Td>
                   <Table.Td>{m.access}</Table.Td>
                   <Table.Td><ActionIcon variant="subtle" color="red" aria-label={`Remove ${nameOf(m.userId)} from the team`} onClick={() => void remove(m.userId)}>×</ActionIcon></Table.Td>
                 </Table.Tr>

@@ -4,11 +4,9 @@ import { ApiError, errorMessage } from '../../api/client';
 import { fieldOf, useMetadata } from '../../api/metadata';
 import { salesApi, type CloseInput } from '../../api/sales';
 import type { RecordData } from '../../api/types';
+import { formatCurrency, recordCurrency } from '../../lib/format';
 
 export type Outcome = CloseInput['outcome'];
-
-/** Stage values of the default pipeline's terminal stages, for the board. */
-export const CLOSED_STAGES: Record<string, Outcome> = { closed_won: 'won', partially_won: 'partially_won', closed_lost: 'lost' };
 
 /**
  * Won / partially won / lost: POST /opportunity/{id}/close. Stage-rule refusals (422) are listed
@@ -82,7 +80,7 @@ export function CloseOpportunityDialog({ record, outcome: initial, opened, onClo
             />
           </div>
           {outcome === 'partially_won' && (
-            <NumberInput label="Won amount" required value={wonAmount} onChange={setWonAmount} min={0} description={record?.amount != null ? `Of ${String(record.amount)}` : undefined} />
+            <NumberInput label="Won amount" required value={wonAmount} onChange={setWonAmount} min={0} description={record?.amount != null ? `Of ${formatCurrency(Number(record.amount), recordCurrency(record))}` : undefined} />
           )}
           {outcome === 'lost' && (
             <>

@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Button, Checkbox, Group, List, Loader, Modal, NumberInput, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Loader, Modal, NumberInput, Radio, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { ApiError, errorMessage } from '../../api/client';
+import { useApiForm } from '../../lib/useApiForm';
+import { FormSummary } from '../../components/FormSummary';
 import { salesApi, type ConvertMatch, type ConvertResult } from '../../api/sales';
 import type { RecordData } from '../../api/types';
 
@@ -19,10 +21,36 @@ export function ConvertLeadDialog({ lead, opened, onClose, onConverted }: { lead
   const [oppName, setOppName] = useState('');
   const [closeDate, setCloseDate] = useState('');
   const [amount, setAmount] = useState<number | string>('');
-  const [errors, setErrors] = useState<string[]>([]);
   const [duplicate, setDuplicate] = useState(false);
-  const [busy, setBusy] = useState(false);
+  // "Convert anyway" after a duplicate warning: read by the submit it starts.
+  const anyway = useRef(false);
   const key = useRef(crypto.randomUUID());
+  // Opportunity fields are named opportunity.close_date…; the account and contact choices by their ids.
+  const FIELD: Record<string, string> = { 'opportunity.name': 'oppName', 'opportunity.close_date': 'closeDate', 'opportunity.amount': 'amount' };
+  const form = useApiForm({
+    fields: ['oppName', 'closeDate', 'amount'],
+    fieldOf: (path) => FIELD[path] ?? path,
+    submit: () => {
+      const opportunity: { name?: string; close_date?: string; amount?: number } = {};
+      if (oppName.trim()) opportunity.name = oppName.trim();
+      if (closeDate) opportunity.close_date = closeDate;
+      if (amount !== '') opportunity.amount = Number(amount);
+      return salesApi.convert(lead.id, {
+        accountId: account === NEW ? null : account,
+        contactId: contact === NEW ? null : contact,
+        createOpportunity: withOpp,
+        ...(withOpp ? { opportunity } : {}),
+        ...(anyway.current ? { allowDuplicate: true } : {}),
+      }, anyway.current ? crypto.randomUUID() : key.current);
+    },
+    onSuccess: onConverted,
+    onError: (err) => {
+      // A refused conversion wrote nothing: the next try is a new request.
+      key.current = crypto.randomUUID();
+      setDuplicate(err instanceof ApiError && err.code === 'duplicate');
+      return false;
+    },
+  });
 
   useEffect(() => {
     const p = preview.data;
@@ -34,32 +62,11 @@ export function ConvertLeadDialog({ lead, opened, onClose, onConverted }: { lead
     setAmount(p.newOpportunity.amount ?? '');
   }, [preview.data]);
 
-  const submit = async (e: React.FormEvent, allowDuplicate = false) => {
+  const submit = (e: React.FormEvent | React.MouseEvent, allowDuplicate = false) => {
     e.preventDefault();
-    setBusy(true);
-    setErrors([]);
+    anyway.current = allowDuplicate;
     setDuplicate(false);
-    try {
-      const opportunity: { name?: string; close_date?: string; amount?: number } = {};
-      if (oppName.trim()) opportunity.name = oppName.trim();
-      if (closeDate) opportunity.close_date = closeDate;
-      if (amount !== '') opportunity.amount = Number(amount);
-      const result = await salesApi.convert(lead.id, {
-        accountId: account === NEW ? null : account,
-        contactId: contact === NEW ? null : contact,
-        createOpportunity: withOpp,
-        ...(withOpp ? { opportunity } : {}),
-        ...(allowDuplicate ? { allowDuplicate: true } : {}),
-      }, allowDuplicate ? crypto.randomUUID() : key.current);
-      onConverted(result);
-    } catch (err) {
-      key.current = crypto.randomUUID();
-      if (err instanceof ApiError && err.code === 'duplicate') setDuplicate(true);
-      if (err instanceof ApiError && err.fieldErrors().length) setErrors(err.fieldErrors().map((f) => (f.field ? `${f.field}: ${f.message}` : f.message)));
-      else setErrors([errorMessage(err)]);
-    } finally {
-      setBusy(false);
-    }
+    form.onSubmit();
   };
 
   const choices = (name: string, label: string, items: ConvertMatch[], value: string, set: (v: string) => void, newLabel: string) => (
@@ -79,13 +86,15 @@ export function ConvertLeadDialog({ lead, opened, onClose, onConverted }: { lead
       {preview.isLoading && <Loader aria-label="Loading conversion preview" />}
       {preview.error && <Alert color="red" role="alert">{errorMessage(preview.error)}</Alert>}
       {p && (
-        <form onSubmit={(e) => void submit(e)} noValidate>
+        <form ref={form.formRef} onSubmit={submit} noValidate>
           <Stack>
-            {errors.length > 0 && (
-              <Alert color={duplicate ? 'yellow' : 'red'} title={duplicate ? 'Possible duplicate' : 'The lead was not converted'} role="alert">
-                {errors.length === 1 ? errors[0] : <List size="sm">{errors.map((m) => <List.Item key={m}>{m}</List.Item>)}</List>}
-                {duplicate && <Group mt="xs"><Button size="xs" variant="default" onClick={(e) => void submit(e, true)}>Convert anyway</Button></Group>}
+            {duplicate ? (
+              <Alert color="yellow" title="Possible duplicate" role="alert">
+                {form.summary}
+                <Group mt="xs"><Button size="xs" variant="default" onClick={(e) => submit(e, true)}>Convert anyway</Button></Group>
               </Alert>
+            ) : (
+              <FormSummary summary={form.summary} errors={form.errors} />
             )}
             <section aria-label="Account">
               {choices('convert-account', 'Account', p.accounts, account, setAccount, `Create new account ${String(p.newAccount.name ?? '')}`.trim())}
@@ -98,16 +107,16 @@ export function ConvertLeadDialog({ lead, opened, onClose, onConverted }: { lead
               <Checkbox label="Create an opportunity" checked={withOpp} onChange={(e) => setWithOpp(e.currentTarget.checked)} />
               {withOpp && (
                 <Group grow mt="xs" align="flex-start">
-                  <TextInput label="Opportunity name" value={oppName} onChange={(e) => setOppName(e.currentTarget.value)} />
-                  <TextInput label="Close date" type="date" value={closeDate} onChange={(e) => setCloseDate(e.currentTarget.value)} />
-                  <NumberInput label="Amount" value={amount} onChange={setAmount} min={0} />
+                  <TextInput label="Opportunity name" value={oppName} onChange={(e) => setOppName(e.currentTarget.value)} error={form.errors.oppName} />
+                  <TextInput label="Close date" type="date" value={closeDate} onChange={(e) => setCloseDate(e.currentTarget.value)} error={form.errors.closeDate} />
+                  <NumberInput label="Amount" value={amount} onChange={setAmount} min={0} error={form.errors.amount} />
                 </Group>
               )}
             </section>
             <Text size="xs" c="dimmed">The lead's tasks and notes move to the new records. A converted lead becomes read-only.</Text>
             <Group justify="flex-end">
-              <Button variant="default" onClick={onClose} disabled={busy}>Cancel</Button>
-              <Button type="submit" loading={busy}>Convert</Button>
+              <Button variant="default" onClick={onClose} disabled={form.pending}>Cancel</Button>
+              <Button type="submit" loading={form.pending}>Convert</Button>
             </Group>
           </Stack>
         </form>

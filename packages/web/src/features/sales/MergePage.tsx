@@ -6,7 +6,7 @@ import { useNavigate } from '@tanstack/react-router';
 import { errorMessage } from '../../api/client';
 import { isEditable, isSystemField, useMetadata } from '../../api/metadata';
 import { getRecord } from '../../api/records';
-import { MERGEABLE, salesApi } from '../../api/sales';
+import { salesApi } from '../../api/sales';
 import type { ObjectDef, RecordData } from '../../api/types';
 import { FieldValue } from '../../components/FieldValue';
 import { Loading } from '../../components/PageState';
@@ -17,7 +17,7 @@ export function MergePage({ object, ids }: { object: string; ids: string[] }) {
   const { byName, isLoading } = useMetadata();
   const def = byName(object);
   if (isLoading) return <Loading />;
-  if (!def || !MERGEABLE.includes(object)) return <NotFound what="object" />;
+  if (!def || !def.mergeable) return <NotFound what="object" />;
   return <MergeView object={def} initialIds={ids} />;
 }
 

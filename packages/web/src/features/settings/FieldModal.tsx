@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Group, Modal, NumberInput, Select, Stack, TextInput, Textarea } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, NumberInput, Select, Stack, TextInput, Textarea } from '@mantine/core';
+import { FormModal, useReportDirty } from '../../components/FormModal';
 import { notifications } from '@mantine/notifications';
-import { ApiError, errorMessage } from '../../api/client';
+import { FormSummary } from '../../components/FormSummary';
+import { useApiForm } from '../../lib/useApiForm';
 import { metadataApi, useInvalidateMetadata, useMetadata, type NewField } from '../../api/metadata';
 import { CREATABLE_FIELD_TYPES, type FieldDef, type FieldType, type ObjectDef } from '../../api/types';
 import { FieldInput } from '../../components/FieldInput';
@@ -17,9 +19,9 @@ export const TYPE_LABELS: Record<FieldType, string> = {
 /** Create a field of any type, or edit one (label, help, required, unique, default, picklist values). */
 export function FieldModal({ object, field, opened, onClose }: { object: ObjectDef; field?: FieldDef; opened: boolean; onClose: () => void }) {
   return (
-    <Modal opened={opened} onClose={onClose} title={field ? `Edit field ${field.label}` : `New field on ${object.label}`} size="lg">
+    <FormModal opened={opened} onClose={onClose} title={field ? `Edit field ${field.label}` : `New field on ${object.label}`} size="lg">
       {opened && <FieldForm object={object} field={field} onClose={onClose} />}
-    </Modal>
+    </FormModal>
   );
 }
 
@@ -39,50 +41,38 @@ function FieldForm({ object, field, onClose }: { object: ObjectDef; field?: Fiel
   const [onDelete, setOnDelete] = useState<string>(field?.lookup?.onDelete ?? 'restrict');
   const [prefix, setPrefix] = useState(field?.autonumber?.prefix ?? '');
   const [digits, setDigits] = useState<number>(field?.autonumber?.digits ?? 6);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
+  useReportDirty(label !== (field?.label ?? '') || helpText !== (field?.helpText ?? '') || required !== (field?.required ?? false) || type !== (field?.type ?? 'text') || values.some((v) => !v.saved));
   const isPicklist = type === 'picklist' || type === 'multi_picklist';
   const canDefault = !['lookup', 'user', 'autonumber', 'id'].includes(type);
   const canUnique = !['boolean', 'long_text', 'multi_picklist', 'autonumber'].includes(type);
 
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    e.stopPropagation();
-    setBusy(true);
-    setErrors({});
-    setError(null);
+  const save = async () => {
     const input: NewField = { apiName, label, type, required, ...(canUnique ? { unique } : {}), ...(helpText ? { helpText } : {}) };
     if (isPicklist) input.picklist = { values: values.map((v) => ({ value: v.value, label: v.label, ...(v.saved ? { active: v.active !== false } : {}) })) };
     if (type === 'lookup') input.lookup = { object: lookupObject ?? '', onDelete };
     if (type === 'autonumber') (input as NewField & { autonumber: unknown }).autonumber = { prefix, digits };
     if (canDefault && defaultValue !== null && defaultValue !== '' && !(Array.isArray(defaultValue) && !defaultValue.length)) input.defaultValue = defaultValue;
-    try {
-      if (field) {
-        const empty = defaultValue === null || defaultValue === '' || (Array.isArray(defaultValue) && !defaultValue.length);
-        const patch: Partial<NewField> = { label, required, helpText: helpText || null };
-        if (canUnique && !field.standard) patch.unique = unique;
-        if (isPicklist) patch.picklist = input.picklist;
-        if (canDefault && !(empty && (field.defaultValue === null || field.defaultValue === undefined))) patch.defaultValue = empty ? null : defaultValue;
-        await metadataApi.updateField(object.apiName, field.apiName, patch);
-      } else await metadataApi.createField(object.apiName, input);
+    if (field) {
+      const empty = defaultValue === null || defaultValue === '' || (Array.isArray(defaultValue) && !defaultValue.length);
+      const patch: Partial<NewField> = { label, required, helpText: helpText || null };
+      if (canUnique && !field.standard) patch.unique = unique;
+      if (isPicklist) patch.picklist = input.picklist;
+      if (canDefault && !(empty && (field.defaultValue === null || field.defaultValue === undefined))) patch.defaultValue = empty ? null : defaultValue;
+      await metadataApi.updateField(object.apiName, field.apiName, patch);
+    } else await metadataApi.createField(object.apiName, input);
+  };
+  const form = useApiForm({
+    fields: ['apiName', 'label', 'picklist', 'lookup.object', 'lookup.onDelete', 'defaultValue', 'unique', 'helpText', 'autonumber.prefix', 'autonumber.digits'],
+    fieldOf: (path) => (path.startsWith('picklist') ? 'picklist' : path),
+    submit: save,
+    onSuccess: async () => {
       await invalidate();
       notifications.show({ color: 'green', message: `Field ${label} ${field ? 'saved' : 'created'}` });
       onClose();
-    } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors().some((f) => f.field)) {
-        const map: Record<string, string> = {};
-        for (const fe of err.fieldErrors()) map[fe.field.startsWith('picklist') ? 'picklist' : fe.field] = fe.message;
-        setErrors(map);
-        const shown = ['apiName', 'label', 'picklist', 'lookup.object', 'lookup.onDelete', 'defaultValue', 'unique', 'helpText', 'autonumber.prefix', 'autonumber.digits'];
-        const rest = Object.entries(map).filter(([k]) => !shown.includes(k));
-        if (rest.length) setError(rest.map(([k, m]) => `${k}: ${m}`).join('; '));
-      } else setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const errors = form.errors;
 
   const previewField: FieldDef = {
     apiName: 'defaultValue', label: 'Default value', type, required: false, unique: false, defaultValue: null, helpText: null,
@@ -91,9 +81,9 @@ function FieldForm({ object, field, onClose }: { object: ObjectDef; field?: Fiel
   };
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form ref={form.formRef} onSubmit={(e) => { e.stopPropagation(); form.onSubmit(e); }} noValidate>
       <Stack>
-        {error && <Alert color="red" role="alert">{error}</Alert>}
+        <FormSummary summary={form.summary} errors={errors} />
         <TextInput
           label="Label"
           required
@@ -148,7 +138,7 @@ function FieldForm({ object, field, onClose }: { object: ObjectDef; field?: Fiel
         <Textarea label="Help text" value={helpText} onChange={(e) => setHelpText(e.currentTarget.value)} error={errors.helpText} autosize minRows={2} />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>Cancel</Button>
-          <Button type="submit" loading={busy}>{field ? 'Save field' : 'Create field'}</Button>
+          <Button type="submit" loading={form.pending}>{field ? 'Save field' : 'Create field'}</Button>
         </Group>
       </Stack>
     </form>

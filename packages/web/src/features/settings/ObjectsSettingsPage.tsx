@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, Group, Modal, Paper, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, Paper, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { FormModal } from '../../components/FormModal';
 import { notifications } from '@mantine/notifications';
 import { useNavigate } from '@tanstack/react-router';
-import { ApiError, errorMessage } from '../../api/client';
+import { FormSummary } from '../../components/FormSummary';
+import { useApiForm } from '../../lib/useApiForm';
 import { metadataApi, useInvalidateMetadata, useMetadata } from '../../api/metadata';
 import { Loading } from '../../components/PageState';
 import { AdminOnly, toApiName } from './AdminOnly';
@@ -65,36 +67,25 @@ function NewObjectModal({ opened, onClose }: { opened: boolean; onClose: () => v
   const [apiTouched, setApiTouched] = useState(false);
   const [pluralTouched, setPluralTouched] = useState(false);
   const [description, setDescription] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const invalidate = useInvalidateMetadata();
   const navigate = useNavigate();
-
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setError(null);
-    try {
-      const o = await metadataApi.createObject({ apiName, label, pluralLabel, ...(description ? { description } : {}) });
+  const form = useApiForm({
+    fields: ['label', 'pluralLabel', 'apiName', 'description'],
+    submit: () => metadataApi.createObject({ apiName, label, pluralLabel, ...(description ? { description } : {}) }),
+    onSuccess: async (o) => {
       await invalidate();
       notifications.show({ color: 'green', message: `Object ${o.label} created` });
       onClose();
       navigate({ to: '/settings/objects/$object', params: { object: o.apiName } });
-    } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors().some((f) => f.field)) setErrors(Object.fromEntries(err.fieldErrors().map((f) => [f.field, f.message])));
-      else setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const errors = form.errors;
 
   return (
-    <Modal opened={opened} onClose={onClose} title="New custom object">
-      <form onSubmit={submit}>
+    <FormModal opened={opened} onClose={onClose} title="New custom object" dirty={!!(label || pluralLabel || apiName || description)}>
+      <form ref={form.formRef} onSubmit={form.onSubmit}>
         <Stack>
-          {error && <Alert color="red" role="alert">{error}</Alert>}
+          <FormSummary summary={form.summary} errors={errors} />
           <TextInput
             label="Label"
             required
@@ -114,10 +105,10 @@ function NewObjectModal({ opened, onClose }: { opened: boolean; onClose: () => v
           <Text size="sm" c="dimmed">A text field “{label || 'Object'} name” is created as the record name.</Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={busy}>Create object</Button>
+            <Button type="submit" loading={form.pending}>Create object</Button>
           </Group>
         </Stack>
       </form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { Alert, Badge, Button, Group, Modal, Paper, Select, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { ApiError, errorMessage } from '../../api/client';
+import { useApiForm } from '../../lib/useApiForm';
+import { FormSummary } from '../../components/FormSummary';
 import { isEditable, metadataApi, useInvalidateMetadata } from '../../api/metadata';
 import type { Condition, ObjectDef, ValidationRule } from '../../api/types';
 import { FilterBuilder } from '../../components/FilterBuilder';
@@ -64,40 +66,32 @@ function RuleForm({ object, rule, onClose }: { object: ObjectDef; rule?: Validat
   const [field, setField] = useState<string | null>(rule?.field ?? null);
   const [active, setActive] = useState(rule?.active ?? true);
   const [condition, setCondition] = useState<Condition | null>(rule?.condition ?? null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    if (!condition) {
-      setError('Add at least one condition.');
-      return;
-    }
-    setBusy(true);
-    setErrors({});
-    setError(null);
-    try {
-      if (rule) await metadataApi.updateRule(object.apiName, rule.id, { name, message, condition, field: field ?? null, active });
-      else await metadataApi.createRule(object.apiName, { name, message, condition, ...(field ? { field } : {}) });
+  const [missing, setMissing] = useState(false);
+  const form = useApiForm({
+    fields: ['name', 'message', 'field'],
+    submit: async () => {
+      if (rule) await metadataApi.updateRule(object.apiName, rule.id, { name, message, condition: condition!, field: field ?? null, active });
+      else await metadataApi.createRule(object.apiName, { name, message, condition: condition!, ...(field ? { field } : {}) });
+    },
+    onSuccess: async () => {
       await invalidate();
       onClose();
-    } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors().length) {
-        const map: Record<string, string> = {};
-        for (const fe of err.fieldErrors()) map[fe.field.startsWith('condition') ? 'condition' : fe.field] = fe.message;
-        setErrors(map);
-        if (map.condition || map['']) setError(map.condition ?? map['']!);
-      } else setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    },
+  });
+  const errors = form.errors;
+  const submit = (e: React.FormEvent) => {
+    e.preventDefault();
+    // A rule needs a condition: said here, before asking the server.
+    setMissing(!condition);
+    if (condition) form.onSubmit();
   };
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form ref={form.formRef} onSubmit={submit} noValidate>
       <Stack>
-        {error && <Alert color="red" role="alert">{error}</Alert>}
+        {missing && <Alert color="red" role="alert">Add at least one condition.</Alert>}
+        {/* The condition's own errors (condition.and[0].value…) have no single field: the summary says them. */}
+        <FormSummary summary={form.summary} errors={errors} />
         <TextInput label="Rule name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} data-autofocus />
         <div>
           <Text size="sm" fw={500}>A record can be saved only when</Text>
@@ -110,7 +104,7 @@ function RuleForm({ object, rule, onClose }: { object: ObjectDef; rule?: Validat
         {rule && <Switch label="Active" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>Cancel</Button>
-          <Button type="submit" loading={busy}>Save rule</Button>
+          <Button type="submit" loading={form.pending}>Save rule</Button>
         </Group>
       </Stack>
     </form>

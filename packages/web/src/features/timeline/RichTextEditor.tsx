@@ -61,7 +61,10 @@ export default function RichTextEditor({ value, onChange, labelId, errorId, inva
     <div className="rich-text" data-invalid={invalid || undefined}>
       <Group gap={4} className="rich-text-toolbar" role="toolbar" aria-label="Formatting">
         {tools.map((t) => (
-          <ActionIcon key={t.label} variant={t.active ? 'filled' : 'default'} aria-label={t.label} title={t.label} aria-pressed={!!t.active} onClick={t.run}>
+          // mousedown would move focus out of the editor and back (asynchronously, on click): the
+          // first keystroke after a toolbar click could land before the focus returns. Keeping the
+          // focus in the editor keeps its selection; keyboard users still press the button.
+          <ActionIcon key={t.label} variant={t.active ? 'filled' : 'default'} aria-label={t.label} title={t.label} aria-pressed={!!t.active} onMouseDown={(e) => e.preventDefault()} onClick={t.run}>
             <span aria-hidden>{t.glyph}</span>
           </ActionIcon>
         ))}

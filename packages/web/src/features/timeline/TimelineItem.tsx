@@ -1,4 +1,5 @@
-import { Anchor, Badge, Checkbox, Group, Text } from '@mantine/core';
+import { useState } from 'react';
+import { Anchor, Badge, Checkbox, Group, Text, UnstyledButton } from '@mantine/core';
 import { attachmentContentUrl, type TimelineItem as Item } from '../../api/activities';
 import { fieldOf, picklistLabel, useMetadata } from '../../api/metadata';
 import type { ObjectDef } from '../../api/types';
@@ -66,6 +67,7 @@ export function TimelineItem({ item, object, names, overdue, onToggleTask, busy 
               {overdue && <Badge size="xs" variant="light" color="red">Overdue</Badge>}
             </Group>
           )}
+          {item.text && <ItemText text={item.text} />}
           <Text size="xs" c="dimmed">
             {item.kind === 'task' && dayOnly ? 'Due ' : ''}
             <time dateTime={item.at} title={formatFull(item.at, dayOnly)}>{when}</time>
@@ -74,5 +76,23 @@ export function TimelineItem({ item, object, names, overdue, onToggleTask, busy 
         </div>
       </Group>
     </li>
+  );
+}
+
+/** A long text: it shows three lines and expands in place. */
+const LONG = 240;
+
+function ItemText({ text }: { text: string }) {
+  const [open, setOpen] = useState(false);
+  const long = text.length > LONG || text.split('\n').length > 3;
+  return (
+    <div className="timeline-text-wrap">
+      <Text size="sm" className="timeline-text" data-open={open || !long || undefined}>{text}</Text>
+      {long && (
+        <UnstyledButton className="timeline-more" onClick={() => setOpen(!open)} aria-expanded={open}>
+          {open ? 'Show less' : 'Show more'}
+        </UnstyledButton>
+      )}
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Box, Alert, Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { activitiesApi, timelineKey, type TimelineItem as Item } from '../../api/activities';
@@ -72,7 +72,8 @@ export function TimelinePanel({ object, id, recordName }: { object: ObjectDef; i
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="activity-title" className="timeline-panel">
       <Title order={2} size="h4" id="activity-title" mb="sm">Activity</Title>
-      <QuickActions object={object.apiName} id={id} recordName={recordName} />
+      {/* On a phone the record page puts these at its top instead (RecordPage). */}
+      <Box visibleFrom="md"><QuickActions object={object.apiName} id={id} recordName={recordName} /></Box>
       {q.isLoading && <Text size="sm" c="dimmed" mt="md">Loading activity…</Text>}
       {q.error && <Alert color="red" role="alert" mt="md">{errorMessage(q.error)}</Alert>}
       {q.data && items.length === 0 && (

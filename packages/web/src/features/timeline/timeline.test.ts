@@ -10,7 +10,7 @@ const field = (apiName: string, label: string, type: FieldDef['type'], values?: 
   lookup: null, autonumber: null, standard: true, readOnly: false, searchable: false, externalId: false,
 });
 const opportunity: ObjectDef = {
-  apiName: 'opportunity', label: 'Opportunity', pluralLabel: 'Opportunities', description: null, standard: true, nameField: 'name', navOrder: 1, validationRules: [],
+  apiName: 'opportunity', label: 'Opportunity', pluralLabel: 'Opportunities', description: null, standard: true, nameField: 'name', navOrder: 1, inNavigation: true, mergeable: false, listColumns: ['name'], validationRules: [],
   fields: [field('stage', 'Stage', 'picklist', [['prospecting', 'Prospecting'], ['proposal', 'Proposal']]), field('owner', 'Owner', 'user')],
 };
 const names = (id: string | null | undefined) => ({ u1: 'Ada Admin', u2: 'Grace Hopper' })[id ?? ''] as string | undefined;

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
-import { ApiError, errorMessage } from '../../api/client';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { mapFormErrors } from '../../lib/formErrors';
 import { timelineKey } from '../../api/activities';
 import type { RecordData } from '../../api/types';
 
@@ -16,15 +16,16 @@ export interface QuickActionProps {
 
 /**
  * The save cycle every quick action shares: one idempotency key per form (a double click or a
- * retry writes once), server field errors placed at their field (`values.subject` → `subject`),
- * the rest above the form; on success the timeline refreshes and a toast confirms.
+ * retry writes once), a TanStack mutation, server field errors placed at their field by the
+ * shared mapping (lib/formErrors.ts; `values.subject` → `subject`), the rest above the form; on
+ * success the timeline refreshes and a toast confirms.
  */
 export function useQuickSubmit({ object, id, onClose }: Pick<QuickActionProps, 'object' | 'id' | 'onClose'>) {
   const qc = useQueryClient();
   const key = useRef(crypto.randomUUID());
-  const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const mutation = useMutation({ mutationFn: (run: (idempotencyKey: string) => Promise<RecordData>) => run(key.current) });
 
   const reset = () => {
     setErrors({});
@@ -33,32 +34,22 @@ export function useQuickSubmit({ object, id, onClose }: Pick<QuickActionProps, '
   };
 
   const submit = async (fields: string[], run: (idempotencyKey: string) => Promise<RecordData>, success: string) => {
-    setBusy(true);
     setErrors({});
     setFormError(null);
     try {
-      await run(key.current);
-      void qc.invalidateQueries({ queryKey: timelineKey(object, id) });
-      notifications.show({ color: 'green', message: success });
-      reset();
-      onClose();
-      return true;
+      await mutation.mutateAsync(run);
     } catch (error) {
-      const atFields: Record<string, string> = {};
-      const rest: string[] = [];
-      for (const e of error instanceof ApiError ? error.fieldErrors() : []) {
-        const name = e.field.replace(/^values\./, '');
-        if (fields.includes(name)) atFields[name] = e.message;
-        else rest.push(e.field ? `${name}: ${e.message}` : e.message);
-      }
-      setErrors(atFields);
-      if (rest.length) setFormError(rest.join(' '));
-      else if (!Object.keys(atFields).length) setFormError(errorMessage(error));
+      const mapped = mapFormErrors(error, { fields, fieldOf: (path) => path.replace(/^values\./, '').split(/[.[]/)[0] ?? '' });
+      setErrors(mapped.fields);
+      setFormError(mapped.summary);
       return false;
-    } finally {
-      setBusy(false);
     }
+    void qc.invalidateQueries({ queryKey: timelineKey(object, id) });
+    notifications.show({ color: 'green', message: success });
+    reset();
+    onClose();
+    return true;
   };
 
-  return { busy, errors, formError, submit, reset };
+  return { busy: mutation.isPending, errors, formError, submit, reset };
 }

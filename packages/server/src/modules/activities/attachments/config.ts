@@ -1,6 +1,8 @@
 import path from 'node:path';
 import type { Config } from '../../../platform/config.ts';
 import type { Platform } from '../../../platform/kernel.ts';
+import type { SettingValues } from '../../../platform/settings.ts';
+import { activitySettings } from '../settings.ts';
 import { clamavScanner } from './clamav.ts';
 import { parseAllowedTypes } from './policy.ts';
 import type { UploadScanner } from './scan.ts';
@@ -20,35 +22,29 @@ export interface AttachmentSettings {
   spoolDir: string;
 }
 
-export const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+type Values = SettingValues<typeof activitySettings.specs>;
 
 /**
- * Attachment settings from the environment. Kept out of platform/config.ts: only this feature
- * reads them. Files go to `<dataDir>/files` unless an S3 endpoint or bucket is configured.
+ * Attachment settings from the module's settings (activities/settings.ts). Files go to
+ * `<dataDir>/files` unless an S3 endpoint or bucket is configured.
  */
-export function loadAttachmentSettings(config: Pick<Config, 'dataDir'>, env: NodeJS.ProcessEnv = process.env): AttachmentSettings {
-  const maxBytes = env.MERIDIAN_UPLOAD_MAX_BYTES ? Number(env.MERIDIAN_UPLOAD_MAX_BYTES) : DEFAULT_MAX_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new Error(`MERIDIAN_UPLOAD_MAX_BYTES must be a positive number of bytes, got ${env.MERIDIAN_UPLOAD_MAX_BYTES}`);
+export function loadAttachmentSettings(config: Pick<Config, 'dataDir'>, values: Values): AttachmentSettings {
   return {
-    store: storeFrom(config, env),
-    maxBytes,
-    allowedTypes: parseAllowedTypes(env.MERIDIAN_UPLOAD_ALLOWED_TYPES),
-    scanner: env.MERIDIAN_CLAMAV_URL ? clamavScanner(env.MERIDIAN_CLAMAV_URL) : undefined,
-    spoolDir: path.resolve(env.MERIDIAN_UPLOAD_TMP_DIR || path.join(config.dataDir, 'tmp')),
+    store: storeFrom(config, values),
+    maxBytes: values.uploadMaxBytes,
+    allowedTypes: parseAllowedTypes(values.uploadAllowedTypes),
+    scanner: values.clamavUrl ? clamavScanner(values.clamavUrl) : undefined,
+    spoolDir: path.resolve(values.uploadTmpDir || path.join(config.dataDir, 'tmp')),
   };
 }
 
-function storeFrom(config: Pick<Config, 'dataDir'>, env: NodeJS.ProcessEnv): FileStore {
-  if (!env.MERIDIAN_FILES_S3_ENDPOINT && !env.MERIDIAN_FILES_S3_BUCKET) return new DiskStore(path.join(config.dataDir, 'files'));
-  const missing = ['MERIDIAN_FILES_S3_ENDPOINT', 'MERIDIAN_FILES_S3_BUCKET', 'MERIDIAN_FILES_S3_ACCESS_KEY_ID', 'MERIDIAN_FILES_S3_SECRET_ACCESS_KEY'].filter((k) => !env[k]);
+function storeFrom(config: Pick<Config, 'dataDir'>, v: Values): FileStore {
+  if (!v.s3Endpoint && !v.s3Bucket) return new DiskStore(path.join(config.dataDir, 'files'));
+  const missing = Object.entries({ MERIDIAN_FILES_S3_ENDPOINT: v.s3Endpoint, MERIDIAN_FILES_S3_BUCKET: v.s3Bucket, MERIDIAN_FILES_S3_ACCESS_KEY_ID: v.s3AccessKeyId, MERIDIAN_FILES_S3_SECRET_ACCESS_KEY: v.s3SecretAccessKey })
+    .filter(([, value]) => !value)
+    .map(([k]) => k);
   if (missing.length) throw new Error(`S3 file storage needs ${missing.join(', ')}`);
-  return new S3Store({
-    endpoint: env.MERIDIAN_FILES_S3_ENDPOINT!,
-    bucket: env.MERIDIAN_FILES_S3_BUCKET!,
-    region: env.MERIDIAN_FILES_S3_REGION || 'us-east-1',
-    accessKeyId: env.MERIDIAN_FILES_S3_ACCESS_KEY_ID!,
-    secretAccessKey: env.MERIDIAN_FILES_S3_SECRET_ACCESS_KEY!,
-  });
+  return new S3Store({ endpoint: v.s3Endpoint!, bucket: v.s3Bucket!, region: v.s3Region, accessKeyId: v.s3AccessKeyId!, secretAccessKey: v.s3SecretAccessKey! });
 }
 
 // Per platform rather than module-level, so tests can boot several platforms side by side.
@@ -57,7 +53,7 @@ const settingsOf = new WeakMap<Platform, AttachmentSettings>();
 export function attachmentSettings(platform: Platform): AttachmentSettings {
   let s = settingsOf.get(platform);
   if (!s) {
-    s = loadAttachmentSettings(platform.config);
+    s = loadAttachmentSettings(platform.config, activitySettings.of(platform));
     settingsOf.set(platform, s);
   }
   return s;

@@ -1,13 +1,13 @@
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import nodemailer from 'nodemailer';
-import { uuidv7 } from 'uuidv7';
 import type { Platform } from '../../../platform/kernel.ts';
 import { expandDates, expandInstants, parseExceptions } from '../domain/recurrence.ts';
 import { OPEN_TASK_STATUSES } from '../objects.ts';
 import { settingsOfUsers } from '../notifications/settings.ts';
 import { recordUrl } from '../notifications/mail.ts';
-import { NOTIFICATION_CHANNEL } from '../notifications/hub.ts';
+import { markNotificationEmailed, notifyUser, pingNotificationStreams } from '../../../platform/notifications/store.ts';
+import { activitySettings } from '../settings.ts';
 
 /** A reminder whose time passed longer ago than this (e.g. the worker was down) is not sent late. */
 const GRACE_MS = 60 * 60_000;
@@ -24,15 +24,10 @@ export interface ReminderSettings {
   expiryNoticeDays?: number;
 }
 
-export function reminderSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ReminderSettings {
-  const hours = Number(env.MERIDIAN_TASK_ESCALATION_HOURS ?? 24);
-  const notice = Number(env.MERIDIAN_DOCUMENT_NOTICE_DAYS ?? 30);
-  return {
-    ...(env.MERIDIAN_SMTP_URL ? { smtpUrl: env.MERIDIAN_SMTP_URL } : {}),
-    from: env.MERIDIAN_SMTP_FROM || 'Meridian <meridian@localhost>',
-    escalationHours: Number.isFinite(hours) && hours >= 0 ? hours : 24,
-    expiryNoticeDays: Number.isFinite(notice) && notice >= 0 ? notice : 30,
-  };
+/** The platform's mail settings with the module's own (activities/settings.ts). */
+export function reminderSettings(platform: Platform): ReminderSettings {
+  const { escalationHours, expiryNoticeDays } = activitySettings.of(platform);
+  return { ...(platform.config.smtpUrl ? { smtpUrl: platform.config.smtpUrl } : {}), from: platform.config.smtpFrom, escalationHours, expiryNoticeDays };
 }
 
 interface Due {
@@ -63,7 +58,7 @@ interface UserInfo {
  */
 export async function sendDueReminders(platform: Platform, options: { now?: Date; settings?: ReminderSettings } = {}): Promise<{ created: number; emailed: number }> {
   const now = options.now ?? new Date();
-  const settings = options.settings ?? reminderSettingsFromEnv();
+  const settings = options.settings ?? reminderSettings(platform);
   const table = (o: string) => sql.table(platform.registry.requireObject(o).table);
   const users = new Map<string, UserInfo>();
   const userRows = await sql<UserInfo>`SELECT id, email, time_zone, manager_id, full_name FROM obj_user WHERE deleted_at IS NULL AND active IS NOT FALSE`.execute(platform.db);
@@ -106,7 +101,7 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
           OR t.due_date BETWEEN ${utcDay(-1)}::date AND ${utcDay(0)}::date + (t.reminder_minutes::int / 1440 + 2)))
         OR (u.manager_id IS NOT NULL AND (t.recurrence_rule IS NOT NULL
           OR (t.due_date BETWEEN ${utcDay(-60)}::date AND ${utcDay(0)}::date
-            AND NOT EXISTS (SELECT 1 FROM activity_notification n WHERE n.user_id = u.manager_id AND n.kind = 'escalation'
+            AND NOT EXISTS (SELECT 1 FROM user_notification n WHERE n.user_id = u.manager_id AND n.kind = 'escalation'
               AND n.object = 'task' AND n.record_id = t.id AND n.occurrence = t.due_date::text))))
       )`.execute(platform.db);
   for (const t of tasks.rows) {
@@ -161,7 +156,7 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
       SELECT a.id, a.owner_id, a.file_name, a.expires_on::text AS expires_on FROM ${table('attachment')} a
       WHERE a.deleted_at IS NULL AND a.owner_id IS NOT NULL AND a.expires_on IS NOT NULL
         AND a.expires_on BETWEEN ${today.minus({ days: 7 }).toISODate()}::date AND ${today.plus({ days: noticeDays + 1 }).toISODate()}::date
-        AND NOT EXISTS (SELECT 1 FROM activity_notification n WHERE n.user_id = a.owner_id AND n.kind = 'expiry'
+        AND NOT EXISTS (SELECT 1 FROM user_notification n WHERE n.user_id = a.owner_id AND n.kind = 'expiry'
           AND n.object = 'attachment' AND n.record_id = a.id AND n.occurrence = a.expires_on::text)`.execute(platform.db);
     for (const d of docs.rows) {
       const zone = users.get(d.owner_id)?.time_zone || 'UTC';
@@ -182,17 +177,14 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
       const choice = channels.get(d.userId)!;
       // With in-app notifications off the row is still written, already read: the unique key keeps
       // the e-mail from repeating, and the list keeps a trace of what was sent, without a badge.
-      const r = await sql<{ id: string }>`INSERT INTO activity_notification (id, user_id, kind, object, record_id, occurrence, title, body, read_at)
-        VALUES (${uuidv7()}, ${d.userId}::uuid, ${d.kind}, ${d.object}, ${d.recordId}::uuid, ${d.occurrence}, ${d.title}, ${d.body}, ${choice.inApp ? sql`NULL` : sql`now()`})
-        ON CONFLICT (user_id, kind, object, record_id, occurrence) DO NOTHING RETURNING id`.execute(platform.db);
-      const id = r.rows[0]?.id;
+      const id = await notifyUser(platform.db, { userId: d.userId, kind: d.kind, object: d.object, recordId: d.recordId, occurrence: d.occurrence, title: d.title, body: d.body, read: !choice.inApp });
       if (!id) continue;
       created++;
       const to = users.get(d.userId)?.email;
       if (!transport || !to || !choice.email) continue;
       try {
         await transport.sendMail({ from: settings.from, to, subject: d.title, text: `${d.body}\n\n${recordUrl(platform, d.object, d.recordId)}\n` });
-        await sql`UPDATE activity_notification SET emailed_at = now() WHERE id = ${id}::uuid`.execute(platform.db);
+        await markNotificationEmailed(platform.db, id);
         emailed++;
       } catch (error) {
         // The in-app notification stands; the e-mail is not retried (the next run skips it).
@@ -202,7 +194,6 @@ export async function sendDueReminders(platform: Platform, options: { now?: Date
   } finally {
     transport?.close();
   }
-  // Wakes the live streams' pollers early (notifications/hub.ts); they would find the rows anyway.
-  if (created) await sql`SELECT pg_notify(${NOTIFICATION_CHANNEL}, '')`.execute(platform.db);
+  if (created) await pingNotificationStreams(platform.db);
   return { created, emailed };
 }

@@ -6,7 +6,7 @@ import { buildActor, type UserRow } from '../../../platform/auth/sessions.ts';
 import { permissionsFor, visibilityCondition } from '../../../platform/access/policy.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { getAgenda, type Occurrence } from '../queries/agenda.ts';
-import { reminderSettingsFromEnv, type ReminderSettings } from '../commands/sendReminders.ts';
+import { reminderSettings, type ReminderSettings } from '../commands/sendReminders.ts';
 import { OPEN_TASK_STATUSES } from '../objects.ts';
 import { tableOf } from '../context.ts';
 import { recordUrl } from './mail.ts';
@@ -33,7 +33,7 @@ interface Overdue {
  */
 export async function sendDailyDigests(platform: Platform, options: { now?: Date; settings?: ReminderSettings } = {}): Promise<{ sent: number; empty: number }> {
   const now = options.now ?? new Date();
-  const settings = options.settings ?? reminderSettingsFromEnv();
+  const settings = options.settings ?? reminderSettings(platform);
   if (!settings.smtpUrl) return { sent: 0, empty: 0 };
   const users = await sql<DigestUser>`SELECT u.id, u.email, u.profile, u.role, u.active, u.time_zone, u.locale, u.full_name, s.digest_hour
     FROM activity_notification_settings s JOIN obj_user u ON u.id = s.user_id

@@ -5,6 +5,8 @@ import { isFieldReadable, permissionsFor, visibilityCondition } from '../../../p
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { expandDates, expandInstants, parseExceptions } from '../domain/recurrence.ts';
 import { tableOf } from '../context.ts';
+import { resolveDisplayNames } from '../../../platform/records/read.ts';
+import type { FieldDefinition, ObjectDefinition } from '../../../platform/metadata/types.ts';
 
 export const AGENDA_MAX_DAYS = 366;
 
@@ -25,6 +27,32 @@ export interface Occurrence {
   dueDate?: string;
   /** Meetings: where (so a day view needs no second request). */
   location?: string | null;
+  /** The record it is about — the deal, else the account, contact or lead — when the reader may see it. */
+  regarding?: { object: string; id: string; name: string } | null;
+}
+
+/** Which related record names an activity in lists: the most specific first. */
+const REGARDING_ORDER = ['opportunity', 'account', 'contact', 'lead'] as const;
+
+/** The regarding lookups of an activity object that the reader may see, as SQL columns and field names. */
+function regardingColumns(ctx: RecordContext, def: ObjectDefinition) {
+  const fields = REGARDING_ORDER.map((name) => def.fields.find((f) => f.apiName === name)).filter((f): f is FieldDefinition => !!f && isFieldReadable(ctx.actor, def, f));
+  return {
+    fields,
+    sql: fields.length ? sql`, ${sql.join(fields.map((f) => sql`${sql.ref(`a.${f.column}`)}::text AS ${sql.ref(`r_${f.apiName}`)}`))}` : sql``,
+  };
+}
+
+/** Names the regarding record of each row, through the record service's display names (visibility applies). */
+async function nameRegarding(ctx: RecordContext, def: ObjectDefinition, fields: FieldDefinition[], rows: Array<Record<string, unknown> & { id: string }>) {
+  const records: Array<Record<string, unknown> & { id: string }> = rows.map((r) => ({ id: r.id, ...Object.fromEntries(fields.map((f) => [f.apiName, r[`r_${f.apiName}`] ?? null])) }));
+  const names = await resolveDisplayNames(ctx, def, records);
+  const out = new Map<string, Occurrence['regarding']>();
+  for (const r of records) {
+    const f = fields.find((x) => typeof r[x.apiName] === 'string' && names[x.lookup!.object]?.[r[x.apiName] as string]);
+    out.set(r.id, f ? { object: f.lookup!.object, id: r[f.apiName] as string, name: names[f.lookup!.object]![r[f.apiName] as string]! } : null);
+  }
+  return out;
 }
 
 interface EventRow {
@@ -86,7 +114,8 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
     // Three disjoint parts, each on its own partial index (startup.ts): recurring series (expanded
     // below), one-off items of at most a day, found by their start in [from − 1 day, to), and the
     // rare longer ones. A single "ends after from" condition would read every future item.
-    const cols = sql`a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions, ${withLocation ? sql`a.location` : sql`NULL`} AS location`;
+    const about = regardingColumns(ctx, def);
+    const cols = sql`a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions, ${withLocation ? sql`a.location` : sql`NULL`} AS location${about.sql}`;
     const base = sql`FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}${vis ? sql` AND ${vis}` : sql``}`;
     const r = await sql<EventRow>`SELECT ${cols} ${base} AND a.recurrence_rule IS NOT NULL
       UNION ALL
@@ -94,6 +123,7 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
         AND a.start_at >= ${from}::timestamptz - interval '1 day' AND COALESCE(a.end_at, a.start_at) >= ${from}
       UNION ALL
       SELECT ${cols} ${base} AND a.recurrence_rule IS NULL AND a.end_at - a.start_at > interval '1 day' AND a.end_at >= ${from}`.execute(db);
+    const regarding = await nameRegarding(ctx, def, about.fields, r.rows as never);
     for (const row of r.rows) {
       const start = new Date(row.start_at);
       const duration = row.end_at ? new Date(row.end_at).getTime() - start.getTime() : null;
@@ -103,7 +133,7 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
       for (const s of starts) {
         const end = duration === null ? null : new Date(s.getTime() + duration);
         if ((end ?? s) < from && s < from) continue;
-        out.push({ object, id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: iso(s), start: iso(s), end: end && iso(end), localStart: local(s), localEnd: end && local(end), ...(withLocation ? { location: row.location } : {}) });
+        out.push({ object, id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: iso(s), start: iso(s), end: end && iso(end), localStart: local(s), localEnd: end && local(end), ...(withLocation ? { location: row.location } : {}), regarding: regarding.get(row.id) ?? null });
       }
     }
   }
@@ -113,16 +143,18 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
     // [from, to): the last day is the one before `to` unless `to` is later than its midnight.
     const toDate = DateTime.fromJSDate(new Date(to.getTime() - 1), { zone: tz }).toISODate()!;
     const vis = visibilityCondition(ctx.actor, taskDef, 'a');
-    const r = await sql<TaskRow>`SELECT a.id, a.subject, a.status, a.due_date::text AS due_date, a.recurrence_rule, a.recurrence_exceptions
+    const about = regardingColumns(ctx, taskDef);
+    const r = await sql<TaskRow>`SELECT a.id, a.subject, a.status, a.due_date::text AS due_date, a.recurrence_rule, a.recurrence_exceptions${about.sql}
       FROM ${tableOf(ctx, 'task')} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.due_date <= ${toDate}::date
         AND a.recurrence_rule IS NOT NULL${vis ? sql` AND ${vis}` : sql``}
       UNION ALL
-      SELECT a.id, a.subject, a.status, a.due_date::text AS due_date, a.recurrence_rule, a.recurrence_exceptions
+      SELECT a.id, a.subject, a.status, a.due_date::text AS due_date, a.recurrence_rule, a.recurrence_exceptions${about.sql}
       FROM ${tableOf(ctx, 'task')} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.due_date <= ${toDate}::date
         AND a.recurrence_rule IS NULL AND a.due_date >= ${fromDate}::date${vis ? sql` AND ${vis}` : sql``}`.execute(db);
+    const regarding = await nameRegarding(ctx, taskDef, about.fields, r.rows as never);
     for (const row of r.rows) {
       const dates = row.recurrence_rule ? expandDates({ rule: row.recurrence_rule, start: row.due_date, from: fromDate, to: toDate, exceptions: parseExceptions(row.recurrence_exceptions) }) : [row.due_date];
-      for (const d of dates) out.push({ object: 'task', id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: d, dueDate: d });
+      for (const d of dates) out.push({ object: 'task', id: row.id, subject: row.subject, status: row.status, recurring: Boolean(row.recurrence_rule), occurrence: d, dueDate: d, regarding: regarding.get(row.id) ?? null });
     }
   }
   // Sort keys computed once per item: a luxon parse inside the comparator ran n·log n times.

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Platform } from '../../../platform/kernel.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
-import { permissionsFor, visibilityCondition } from '../../../platform/access/policy.ts';
+import { permissionsFor, visibilityCondition, isFieldReadable } from '../../../platform/access/policy.ts';
 import { dateStamp, escapeText, fold, localStamp, utcStamp, vtimezone } from '../domain/ical.ts';
 import { parseExceptions } from '../domain/recurrence.ts';
 import { tableOf } from '../context.ts';
@@ -80,6 +80,10 @@ export async function buildCalendarFeed(ctx: RecordContext): Promise<string> {
     const def = ctx.platform.registry.requireObject(object);
     if (!permissionsFor(ctx.actor, def).read) continue;
     const vis = visibilityCondition(ctx.actor, def, 'a');
+    // Field-level security applies to the feed as to every read (the agenda hides the same fields).
+    const seen = (field: string) => { const f = def.fields.find((x) => x.apiName === field); return !f || isFieldReadable(ctx.actor, def, f); };
+    const showDescription = seen('description');
+    const showLocation = seen('location');
     const r = await sql<EventRow>`SELECT a.* FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL
       AND (a.recurrence_rule IS NOT NULL OR a.start_at >= ${since})${vis ? sql` AND ${vis}` : sql``} ORDER BY a.start_at, a.id LIMIT 5000`.execute(db);
     for (const e of r.rows) {
@@ -89,8 +93,8 @@ export async function buildCalendarFeed(ctx: RecordContext): Promise<string> {
       const lines = ['BEGIN:VEVENT', `UID:${e.id}@meridian`, `DTSTAMP:${stamp}`, `DTSTART${at(start)}`];
       if (e.end_at) lines.push(`DTEND${at(new Date(e.end_at))}`);
       lines.push(`SUMMARY:${escapeText((object === 'call' ? 'Call: ' : '') + e.subject)}`);
-      if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
-      if (e.location) lines.push(`LOCATION:${escapeText(e.location)}`);
+      if (e.description && showDescription) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
+      if (e.location && showLocation) lines.push(`LOCATION:${escapeText(e.location)}`);
       lines.push(`STATUS:${e.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'}`);
       if (e.recurrence_rule) {
         lines.push(`RRULE:${e.recurrence_rule}`);
@@ -114,7 +118,7 @@ export async function buildCalendarFeed(ctx: RecordContext): Promise<string> {
       ORDER BY a.due_date, a.id LIMIT 5000`.execute(db);
     for (const t of r.rows) {
       const lines = ['BEGIN:VTODO', `UID:${t.id}@meridian`, `DTSTAMP:${stamp}`, `DTSTART;VALUE=DATE:${dateStamp(t.due_date)}`, `DUE;VALUE=DATE:${dateStamp(t.due_date)}`, `SUMMARY:${escapeText(t.subject)}`];
-      if (t.description) lines.push(`DESCRIPTION:${escapeText(t.description)}`);
+      if (t.description && taskDef.fields.some((f) => f.apiName === 'description' && isFieldReadable(ctx.actor, taskDef, f))) lines.push(`DESCRIPTION:${escapeText(t.description)}`);
       lines.push(`STATUS:${TODO_STATUS[t.status] ?? 'NEEDS-ACTION'}`, `PRIORITY:${t.priority === 'high' ? 1 : t.priority === 'low' ? 9 : 5}`);
       if (t.recurrence_rule) {
         lines.push(`RRULE:${t.recurrence_rule}`);

@@ -7,6 +7,7 @@ import { getRecord } from '../../../platform/records/read.ts';
 import { ACTIVITY_OBJECTS, type ActivityObject } from '../objects.ts';
 import { tableOf } from '../context.ts';
 import { todayIn } from '../../../platform/dates.ts';
+import sanitizeHtml from 'sanitize-html';
 
 export const TIMELINE_MAX = 200;
 /** Field changes of note shown on a timeline, besides the creation of the record. */
@@ -22,6 +23,8 @@ export interface TimelineItem {
   title: string | null;
   status: string | null;
   owner: string | null;
+  /** Plain text of a note, call, meeting, task or e-mail (its body or description), up to TEXT_MAX characters; null when empty or hidden from the reader. */
+  text?: string | null;
   /** For kind 'change': the operation, field and values from record history. */
   change?: { operation: string; field: string | null; old: unknown; new: unknown; actor: string | null };
 }
@@ -33,6 +36,7 @@ interface Row {
   at: Date | string;
   title: string | null;
   status: string | null;
+  body: string | null;
   owner_id: string | null;
   overdue: boolean | null;
   operation: string | null;
@@ -85,9 +89,10 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
     if (!def || !permissionsFor(ctx.actor, def).read) continue;
     const vis = visibilityCondition(ctx.actor, def, 'a');
     const { title, status } = activityColumns(kind);
+    const body = bodyColumn(ctx, kind);
     const overdue = kind === 'task' ? sql`(a.due_date < ${today}::date AND l.upcoming_until > ${now}::timestamptz)` : sql`false`;
     const select = (bucket: number) => sql`SELECT ${kind}::text AS kind, l.activity_id AS item_id, ${bucket}::int AS bucket, l.sort_at AS at, ${title}::text AS title, ${status}::text AS status,
-        a.owner_id::text AS owner_id, ${overdue} AS overdue, NULL::text AS operation, NULL::text AS field, NULL::jsonb AS old_value, NULL::jsonb AS new_value
+        ${body} AS body, a.owner_id::text AS owner_id, ${overdue} AS overdue, NULL::text AS operation, NULL::text AS field, NULL::jsonb AS old_value, NULL::jsonb AS new_value
       FROM ${tableOf(ctx, 'activity_link')} l JOIN ${tableOf(ctx, kind)} a ON a.id = l.activity_id::uuid
       WHERE l.record_object = ${object.apiName} AND l.record_id = ${recordId} AND l.activity_object = ${kind}
         AND l.deleted_at IS NULL AND a.deleted_at IS NULL AND l.sort_at IS NOT NULL${vis ? sql` AND ${vis}` : sql``}`;
@@ -113,7 +118,7 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
     return def && isFieldReadable(ctx.actor, object, def);
   });
   history.push(sql`(SELECT 'change' AS kind, h.id::text AS item_id, 1 AS bucket, h.occurred_at AS at, NULL::text AS title, NULL::text AS status,
-      h.actor_id::text AS owner_id, false AS overdue, h.operation, h.field, h.old_value, h.new_value
+      NULL::text AS body, h.actor_id::text AS owner_id, false AS overdue, h.operation, h.field, h.old_value, h.new_value
     FROM record_history h
     WHERE h.object = ${object.apiName} AND h.record_id = ${recordId}::uuid
       AND ((h.field IS NULL AND h.operation <> 'update')${fields.length ? sql` OR (h.operation = 'update' AND h.field IN (${sql.join(fields)}))` : sql``})
@@ -156,9 +161,34 @@ function activityColumns(kind: ActivityObject): { title: RawBuilder<unknown>; st
   }
 }
 
+/** How much of a body the timeline carries; the record page has the rest. */
+export const TEXT_MAX = 2000;
+
+/** The body or description of an activity, when the reader may see that field; notes hold HTML. */
+function bodyColumn(ctx: RecordContext, kind: ActivityObject): RawBuilder<unknown> {
+  const field = kind === 'note' || kind === 'email_log' ? 'body' : kind === 'attachment' ? null : 'description';
+  const object = ctx.platform.registry.getObject(kind);
+  const def = field && object ? ctx.platform.registry.getField(object, field) : undefined;
+  if (!def || !isFieldReadable(ctx.actor, object!, def)) return sql`NULL::text`;
+  // Notes are sanitised HTML: read a little more, the tags are dropped below.
+  return sql`left(${sql.ref(`a.${def.column}`)}, ${kind === 'note' ? TEXT_MAX * 3 : TEXT_MAX})`;
+}
+
+/** Plain text for the timeline: tags of a note's HTML dropped, entities decoded, whitespace kept readable. */
+export function timelineText(kind: string, body: string | null): string | null {
+  if (!body) return null;
+  let text = body;
+  if (kind === 'note') {
+    text = sanitizeHtml(body.replace(/<\/(p|li|h[1-6]|blockquote|pre)>|<br\s*\/?>/gi, '$&\n'), { allowedTags: [], allowedAttributes: {} })
+      .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  }
+  text = text.replace(/\r\n?/g, '\n').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return text ? text.slice(0, TEXT_MAX) : null;
+}
+
 function toItem(row: Row): TimelineItem {
   const at = row.at instanceof Date ? row.at.toISOString() : new Date(row.at).toISOString();
-  const item: TimelineItem = { kind: row.kind as TimelineItem['kind'], id: row.item_id, at, upcoming: Number(row.bucket) === 0, overdue: row.overdue === true, title: row.title, status: row.status, owner: row.owner_id };
+  const item: TimelineItem = { kind: row.kind as TimelineItem['kind'], id: row.item_id, at, upcoming: Number(row.bucket) === 0, overdue: row.overdue === true, title: row.title, status: row.status, owner: row.owner_id, text: timelineText(row.kind, row.body) };
   if (row.kind === 'change') {
     item.owner = null;
     item.change = { operation: row.operation!, field: row.field, old: row.old_value ?? null, new: row.new_value ?? null, actor: row.owner_id };

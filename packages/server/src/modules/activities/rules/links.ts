@@ -4,10 +4,11 @@ import { validationFailed, type FieldError } from '../../../platform/errors.ts';
 import { visibilityCondition } from '../../../platform/access/policy.ts';
 import type { TxContext } from '../../../platform/records/context.ts';
 import type { AfterSaveArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
+import { recordChange, type Changes } from '../../../platform/records/history.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';
 import { ACTIVITY_OBJECTS, REGARDING, type ActivityObject } from '../objects.ts';
 import { sortKeysOf } from './linkSortKeys.ts';
-import { tableOf } from '../context.ts';
+import { objectOf, tableOf } from '../context.ts';
 
 /**
  * activity_link rows are checked like lookups: the activity and the record must exist, be live
@@ -52,11 +53,25 @@ export async function linkActivity(ctx: TxContext, activity: { object: string; i
   const keys = (ACTIVITY_OBJECTS as readonly string[]).includes(activity.object)
     ? sortKeysOf(ctx, activity.object as ActivityObject, activity.id)
     : sql`SELECT NULL::timestamptz AS sort_at, NULL::timestamptz AS upcoming_until`;
-  await sql`INSERT INTO ${tableOf(ctx, 'activity_link')} (id, owner_id, created_by, updated_by, activity_object, activity_id, record_object, record_id, sort_at, upcoming_until)
+  const inserted = await sql<{ id: string; record_object: string; record_id: string }>`INSERT INTO ${tableOf(ctx, 'activity_link')} (id, owner_id, created_by, updated_by, activity_object, activity_id, record_object, record_id, sort_at, upcoming_until)
     SELECT r.id, ${activity.owner}::uuid, ${ctx.actor.userId}::uuid, ${ctx.actor.userId}::uuid, ${activity.object}, ${activity.id}, r.record_object, r.record_id, k.sort_at, k.upcoming_until
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, record_object text, record_id text) LEFT JOIN (${keys}) k ON true
     WHERE NOT EXISTS (SELECT 1 FROM ${tableOf(ctx, 'activity_link')} l WHERE l.activity_id = ${activity.id} AND l.record_object = r.record_object
-      AND l.record_id = r.record_id AND l.deleted_at IS NULL)`.execute(ctx.trx);
+      AND l.record_id = r.record_id AND l.deleted_at IS NULL)
+    RETURNING id, record_object, record_id`.execute(ctx.trx);
+  // One set-based insert (the links are born with their keys), but each link is a record like any
+  // other: its creation goes to history and the outbox (activity_link.created), in this transaction.
+  const link = objectOf(ctx, 'activity_link');
+  for (const row of inserted.rows) {
+    const changes: Changes = {
+      activity_object: { old: null, new: activity.object },
+      activity_id: { old: null, new: activity.id },
+      record_object: { old: null, new: row.record_object },
+      record_id: { old: null, new: row.record_id },
+      ...(activity.owner ? { owner: { old: null, new: activity.owner } } : {}),
+    };
+    await recordChange({ ctx, object: link, operation: 'create', recordId: row.id, changes });
+  }
 }
 
 /** The typed lookups (account, contact, lead, opportunity) of an activity are mirrored as links. */

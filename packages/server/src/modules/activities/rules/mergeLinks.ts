@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { deleteRecord } from '../../../platform/records/delete.ts';
-import { recordChange } from '../../../platform/records/history.ts';
+import { repointField } from '../../../platform/records/repoint.ts';
 import type { AfterMergeArgs } from '../../../platform/records/hooks.ts';
-import type { TxContext } from '../../../platform/records/context.ts';
+import { asSystem, type TxContext } from '../../../platform/records/context.ts';
 import { ACTIVITY_OBJECTS, type ActivityObject } from '../objects.ts';
 import { refreshLinkSortKeys } from './linkSortKeys.ts';
 import { objectOf, tableOf } from '../context.ts';
@@ -31,20 +31,13 @@ async function repointEnd(ctx: TxContext, end: (typeof ENDS)[number], object: st
   const link = objectOf(ctx, 'activity_link');
   const t = tableOf(ctx, 'activity_link');
   const [objectCol, idCol] = [sql.ref(end.object), sql.ref(end.id)];
-  const moved = await sql<{ id: string; old: string }>`WITH old AS (
-      SELECT id, ${idCol} AS old FROM ${t} WHERE ${objectCol} = ${object} AND ${idCol} = ANY(${duplicateIds}::text[]) FOR UPDATE
-    )
-    UPDATE ${t} SET ${idCol} = ${masterId}, version = version + 1, updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId}
-    FROM old WHERE ${t}.id = old.id RETURNING ${t}.id AS id, old.old AS old`.execute(ctx.trx);
-  if (!moved.rows.length) return;
-  for (const row of moved.rows) {
-    await recordChange({ ctx, object: link, operation: 'update', recordId: row.id, changes: { [end.id]: { old: row.old, new: masterId } } });
-  }
+  const field = link.fields.find((f) => f.apiName === end.id)!;
+  const moved = await repointField({ ctx, object: link, field, fromIds: duplicateIds, toId: masterId, where: sql`${objectCol} = ${object}` });
+  if (!moved.length) return;
   const extra = await sql<{ id: string }>`SELECT id FROM (
       SELECT id, row_number() OVER (PARTITION BY ${sql.join(end.other.map((c) => sql.ref(c)))} ORDER BY created_at, id) AS n FROM ${t}
       WHERE deleted_at IS NULL AND ${objectCol} = ${object} AND ${idCol} = ${masterId}
     ) x WHERE n > 1`.execute(ctx.trx);
   // The merge decided this, not the user's rights on activity links: the delete runs unrestricted, attributed to the user.
-  const system = { ...ctx, actor: { ...ctx.actor, isAdmin: true, access: undefined } };
-  for (const row of extra.rows) await deleteRecord({ ctx: system, object: link, id: row.id });
+  for (const row of extra.rows) await deleteRecord({ ctx: asSystem(ctx), object: link, id: row.id });
 }

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { DateTime } from 'luxon';
 import type { Platform } from '../../../platform/kernel.ts';
-import { reminderSettingsFromEnv } from '../commands/sendReminders.ts';
+import { reminderSettings } from '../commands/sendReminders.ts';
 import { escapeText, fold, utcStamp } from '../domain/ical.ts';
 import { recordUrl } from '../notifications/mail.ts';
 import type { BookingInput } from './input.ts';
@@ -45,7 +45,7 @@ function when(link: PublicLink, booked: Booked): string {
  * (MERIDIAN_SMTP_URL). The visitor's message carries no host data beyond the name on the page.
  */
 export async function sendBookingMails(platform: Platform, link: PublicLink, input: BookingInput, booked: Booked): Promise<void> {
-  const settings = reminderSettingsFromEnv();
+  const settings = reminderSettings(platform);
   if (!settings.smtpUrl) return;
   const transport = nodemailer.createTransport(settings.smtpUrl);
   const ics = { filename: 'booking.ics', content: bookingIcs(platform, link, input, booked), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' };

@@ -4,11 +4,9 @@ import { AppError } from '../../../platform/errors.ts';
  * A fixed-window counter per client IP for the public booking POST (anyone on the internet can
  * call it, and each call may create a contact and e-mail a stranger). In this process's memory,
  * like the platform's other limits; the map is pruned as it goes so it cannot grow unbounded.
- *
- *   MERIDIAN_BOOKING_RATE_LIMIT   bookings per IP and hour (default 10; 0 = no limit)
+ * `max` is the module setting MERIDIAN_BOOKING_RATE_LIMIT (bookings per IP and hour; 0 = no limit).
  */
-export function bookingRateLimiter(env: NodeJS.ProcessEnv = process.env, windowMs = 3_600_000) {
-  const max = Number(env.MERIDIAN_BOOKING_RATE_LIMIT ?? 10);
+export function bookingRateLimiter(max: number, windowMs = 3_600_000) {
   const hits = new Map<string, { count: number; resetAt: number }>();
   return (ip: string, now = Date.now()): { retryAfterSeconds: number } | undefined => {
     if (!Number.isInteger(max) || max <= 0) return undefined;

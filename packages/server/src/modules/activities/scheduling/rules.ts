@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { IANAZone } from 'luxon';
-import { validationFailed, type FieldError } from '../../../platform/errors.ts';
+import { ruleViolation, validationFailed, type FieldError } from '../../../platform/errors.ts';
 import type { BeforeSaveArgs, HookRegistry } from '../../../platform/records/hooks.ts';
 import { getRecord } from '../../../platform/records/read.ts';
 import { DEFAULT_AVAILABILITY, formatAvailability, parseAvailability } from './availability.ts';
@@ -66,6 +66,20 @@ export async function validateBookingLink(args: BeforeSaveArgs): Promise<void> {
   if (errors.length) throw validationFailed(errors);
 }
 
+/**
+ * A scheduling link books into its owner's calendar and publishes their free time: only the owner
+ * (or an administrator, or Meridian itself) may create one for a user or hand it to another user
+ * (issue 18, item 10). Otherwise rep A could publish rep B's busy times and let strangers book B.
+ */
+export function refuseLinksForOthers({ ctx, operation, data, previous }: BeforeSaveArgs): void {
+  if (ctx.actor.isAdmin || !ctx.actor.userId) return;
+  const owner = operation === 'create' ? (data.owner ?? ctx.actor.userId) : 'owner' in data ? data.owner : previous?.owner;
+  if (owner !== ctx.actor.userId) {
+    throw ruleViolation([{ field: 'owner', code: 'not_yours', message: 'A scheduling link books into its owner\'s calendar: you can only create or keep links for yourself' }]);
+  }
+}
+
 export function registerSchedulingHooks(hooks: HookRegistry): void {
+  hooks.register('beforeSave', { name: 'activities.bookingLinkOwner', object: 'booking_link', operations: ['create', 'update'], run: refuseLinksForOthers });
   hooks.register('beforeSave', { name: 'activities.bookingLink', object: 'booking_link', operations: ['create', 'update'], run: validateBookingLink });
 }

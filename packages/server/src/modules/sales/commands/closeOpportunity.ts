@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import { AppError, ruleViolation, validationFailed, type FieldError } from '../../../platform/errors.ts';
-import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
+import { asSystem, inTransaction, type RecordContext } from '../../../platform/records/context.ts';
+import { listRecords } from '../../../platform/records/read.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { createRecord, loadForUpdate, updateRecord } from '../../../platform/records/write.ts';
 import { objectOf, today } from '../context.ts';
@@ -28,8 +28,6 @@ export function parseCloseInput(body: unknown): CloseInput {
   const input = (body ?? {}) as Record<string, unknown>;
   if (typeof input !== 'object' || Array.isArray(input)) throw validationFailed([{ field: '', code: 'type', message: 'Send {outcome, …}' }]);
   const errors: FieldError[] = [];
-  const known = ['outcome', 'wonAmount', 'lostReason', 'lostReasonDetail', 'createProject', 'project'];
-  for (const k of Object.keys(input)) if (!known.includes(k)) errors.push({ field: k.slice(0, 64), code: 'unknown_property', message: `Unknown property; use ${known.join(', ')}` });
   if (!['won', 'partially_won', 'lost'].includes(input.outcome as string)) errors.push({ field: 'outcome', code: 'invalid_choice', message: "Must be 'won', 'partially_won' or 'lost'" });
   if (input.createProject !== undefined && typeof input.createProject !== 'boolean') errors.push({ field: 'createProject', code: 'type', message: 'Must be true or false' });
   if (input.createProject && input.outcome === 'lost') errors.push({ field: 'createProject', code: 'invalid', message: 'Only won deals become projects' });
@@ -79,9 +77,10 @@ export async function closeOpportunity(args: { ctx: RecordContext; id: string; i
     let reviewTask: CloseResult['reviewTask'] = null;
     const task = ctx.platform.registry.getObject('task');
     if (target.is_lost && task) {
-      // The lost-review hook created it in this transaction: the newest task on the deal (uuidv7 ids grow).
-      const r = await sql<{ id: string; owner_id: string | null }>`SELECT id, owner_id FROM ${sql.table(task.table)} WHERE opportunity_id = ${args.id} AND deleted_at IS NULL ORDER BY id DESC LIMIT 1`.execute(ctx.trx);
-      if (r.rows[0]) reviewTask = { id: r.rows[0].id, owner: r.rows[0].owner_id };
+      // The lost-review hook created it in this transaction: the newest task on the deal (uuidv7 ids
+      // grow), read through the record service — the task table is the activities module's.
+      const { data } = await listRecords({ ctx: asSystem(ctx), object: task, filter: { field: 'opportunity', op: 'eq', value: args.id }, sort: '-id', fields: ['id', 'owner'], limit: 1 });
+      if (data[0]) reviewTask = { id: data[0].id, owner: (data[0].owner as string | null) ?? null };
     }
     return { opportunity, project, reviewTask };
   });

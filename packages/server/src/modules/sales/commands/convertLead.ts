@@ -2,10 +2,12 @@ import { sql } from 'kysely';
 import { AppError, ruleViolation, validationFailed, type FieldError } from '../../../platform/errors.ts';
 import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
-import { getRecord } from '../../../platform/records/read.ts';
+import { getRecord, listRecords } from '../../../platform/records/read.ts';
 import { createRecord, loadForUpdate, updateRecord } from '../../../platform/records/write.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';
-import { asSystemWrite, objectOf, onBehalf, today } from '../context.ts';
+import { isFieldWritable } from '../../../platform/access/policy.ts';
+import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
+import { objectOf, onBehalf, today } from '../context.ts';
 import { autoAccount, autoContact, findConversionMatches } from '../queries/conversionMatches.ts';
 import { mapLeadFields } from './leadMapping.ts';
 
@@ -33,8 +35,6 @@ export function parseConvertInput(body: unknown): ConvertLeadInput {
   const input = (body ?? {}) as Record<string, unknown>;
   if (typeof input !== 'object' || Array.isArray(input)) throw validationFailed([{ field: '', code: 'type', message: 'Send a JSON object' }]);
   const errors: FieldError[] = [];
-  const known = ['accountId', 'contactId', 'createOpportunity', 'opportunity', 'allowDuplicate'];
-  for (const k of Object.keys(input)) if (!known.includes(k)) errors.push({ field: k.slice(0, 64), code: 'unknown_property', message: `Unknown property; use ${known.join(', ')}` });
   for (const k of ['accountId', 'contactId']) {
     if (input[k] !== undefined && input[k] !== null && (typeof input[k] !== 'string' || !UUID_RE.test(input[k] as string))) errors.push({ field: k, code: 'invalid_reference', message: 'Must be a record id' });
   }
@@ -78,7 +78,8 @@ export async function convertLead(args: { ctx: RecordContext; leadId: string; in
     else {
       const values = mapLeadFields({ lead, leadObject, target: accountObject, kind: 'account' });
       values.name ??= lead.full_name; // an individual becomes an account of their own
-      account = await createRecord({ ctx, object: accountObject, input: values, options: { ...options, pathPrefix: 'account.' } });
+      const c = carried(ctx, accountObject, values);
+      account = await createRecord({ ctx, object: accountObject, input: c.input, options: { ...options, ...c.options, pathPrefix: 'account.' } });
       accountCreated = true;
     }
 
@@ -90,34 +91,33 @@ export async function convertLead(args: { ctx: RecordContext; leadId: string; in
       contact = await linkContactToAccount(ctx, contact, account.id);
     } else {
       const values = { ...mapLeadFields({ lead, leadObject, target: contactObject, kind: 'contact' }), account: account.id };
-      contact = await createRecord({ ctx, object: contactObject, input: values, options: { ...options, pathPrefix: 'contact.' } });
+      const c = carried(ctx, contactObject, values);
+      contact = await createRecord({ ctx, object: contactObject, input: c.input, options: { ...options, ...c.options, pathPrefix: 'contact.' } });
       contactCreated = true;
     }
 
     let opportunity: ApiRecord | null = null;
     if (input.createOpportunity) {
       const opportunityObject = objectOf(ctx, 'opportunity');
+      const mapped = carried(ctx, opportunityObject, mapLeadFields({ lead, leadObject, target: opportunityObject, kind: 'opportunity' }));
       const values = {
         name: `${String(lead.company || lead.full_name)} – new deal`,
         close_date: today(ctx, 90),
-        ...mapLeadFields({ lead, leadObject, target: opportunityObject, kind: 'opportunity' }),
+        ...mapped.input,
         ...input.opportunity,
         account: account.id,
         lead: lead.id,
       };
-      opportunity = await createRecord({ ctx, object: opportunityObject, input: values, options: { pathPrefix: 'opportunity.' } });
+      opportunity = await createRecord({ ctx, object: opportunityObject, input: values, options: { pathPrefix: 'opportunity.', ...(mapped.options ?? {}) } });
     }
 
     const moved = await moveLeadActivities(ctx, lead.id, { account: account.id, contact: contact.id, opportunity: opportunity?.id ?? null });
     const converted = await updateRecord({
-      ctx: asSystemWrite(ctx, {
-        object: 'lead',
-        id: lead.id,
-        values: { status: 'converted', converted_at: new Date().toISOString(), converted_account: account.id, converted_contact: contact.id, converted_opportunity: opportunity?.id ?? null },
-      }),
+      ctx,
       object: leadObject,
       id: lead.id,
       input: {},
+      options: { systemValues: { status: 'converted', converted_at: new Date().toISOString(), converted_account: account.id, converted_contact: contact.id, converted_opportunity: opportunity?.id ?? null } },
     });
     return {
       lead: converted,
@@ -153,17 +153,41 @@ async function moveLeadActivities(ctx: TxContext, leadId: string, to: { account:
     const object = ctx.platform.registry.getObject(name);
     const leadField = object?.fields.find((f) => f.apiName === 'lead' && f.lookup?.object === 'lead');
     if (!object || !leadField) continue;
-    const r = await sql<Record<string, unknown> & { id: string }>`SELECT * FROM ${sql.table(object.table)} WHERE ${sql.ref(leadField.column)} = ${leadId} AND deleted_at IS NULL ORDER BY id`.execute(ctx.trx);
-    for (const row of r.rows) {
-      const input: Record<string, unknown> = { lead: null };
-      for (const [field, id] of Object.entries(to)) {
-        const f = object.fields.find((x) => x.apiName === field && x.lookup);
-        // Only fill links that are empty: a task already about another opportunity keeps it.
-        if (f && id && (row[f.column] === null || row[f.column] === undefined)) input[field] = id;
+    // Read through the record service (tasks and notes are the activities module's tables). Each
+    // moved row no longer matches the filter, so the first page is always the next one.
+    const links = Object.keys(to).filter((field) => object.fields.some((x) => x.apiName === field && x.lookup));
+    let count = 0;
+    for (;;) {
+      const { data } = await listRecords({ ctx: onBehalf(ctx), object, filter: { field: 'lead', op: 'eq', value: leadId }, sort: 'id', fields: ['id', ...links], limit: 200 });
+      for (const row of data) {
+        const input: Record<string, unknown> = { lead: null };
+        for (const field of links) {
+          const id = to[field as keyof typeof to];
+          // Only fill links that are empty: a task already about another opportunity keeps it.
+          if (id && (row[field] === null || row[field] === undefined)) input[field] = id;
+        }
+        await updateRecord({ ctx: onBehalf(ctx), object, id: row.id, input });
       }
-      await updateRecord({ ctx: onBehalf(ctx), object, id: row.id, input });
+      count += data.length;
+      if (data.length < 200) break;
     }
-    moved[name] = r.rows.length;
+    moved[name] = count;
   }
   return moved;
+}
+
+/**
+ * The lead's values carried to a new record. Those in fields the user may not write (hidden or
+ * read-only for their profile) are carried by the conversion itself (systemValues), so a user who
+ * cannot see a lead's annual revenue can still convert it, and the account gets it (issue 18, 9).
+ */
+function carried(ctx: TxContext, object: ObjectDefinition, values: Record<string, unknown>): { input: Record<string, unknown>; options?: { systemValues: Record<string, unknown> } } {
+  const input: Record<string, unknown> = {};
+  const systemValues: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    const f = object.fields.find((x) => x.apiName === k);
+    if (f && !isFieldWritable(ctx.actor, object, f)) systemValues[k] = v;
+    else input[k] = v;
+  }
+  return Object.keys(systemValues).length ? { input, options: { systemValues } } : { input };
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Platform } from '../../../platform/kernel.ts';
 import { systemActor, type RecordContext } from '../../../platform/records/context.ts';
 import { updateRecord } from '../../../platform/records/write.ts';
-import { asSystemWrite, objectOf, tableOf } from '../context.ts';
+import { objectOf, tableOf } from '../context.ts';
 import { defaultPipelineId, loadStages } from '../queries/pipelines.ts';
 import { isTerminal } from '../domain/stageMachine.ts';
 
@@ -32,7 +32,7 @@ export async function flagStalledOpportunities(args: { platform: Platform; now?:
         AND id > ${after} ORDER BY id LIMIT ${BATCH}`.execute(args.platform.db);
       for (const row of r.rows) {
         try {
-          await updateRecord({ ctx: asSystemWrite(ctx, { object: 'opportunity', id: row.id, values: { stalled: true } }), object: objectOf(ctx, 'opportunity'), id: row.id, input: {} });
+          await updateRecord({ ctx, object: objectOf(ctx, 'opportunity'), id: row.id, input: {}, options: { systemValues: { stalled: true } } });
           flagged++;
         } catch (error) {
           // One record a rule refuses (e.g. a stage removed from its pipeline) must not stop the rest.

@@ -5,6 +5,7 @@ import { assertObjectPermission, isFieldWritable } from '../../../platform/acces
 import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
 import { deleteRecord } from '../../../platform/records/delete.ts';
 import { recordChange } from '../../../platform/records/history.ts';
+import { repointReferences } from '../../../platform/records/repoint.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { getRecord } from '../../../platform/records/read.ts';
 import { loadForUpdate, updateRecord } from '../../../platform/records/write.ts';
@@ -33,7 +34,6 @@ export function parseMergeInput(body: unknown): MergeInput {
   const input = (body ?? {}) as Record<string, unknown>;
   const errors: FieldError[] = [];
   if (typeof input !== 'object' || Array.isArray(input)) throw validationFailed([{ field: '', code: 'type', message: 'Send {masterId, duplicateIds, fieldChoices}' }]);
-  for (const k of Object.keys(input)) if (!['masterId', 'duplicateIds', 'fieldChoices'].includes(k)) errors.push({ field: k.slice(0, 64), code: 'unknown_property', message: 'Unknown property' });
   const isId = (v: unknown) => typeof v === 'string' && UUID_RE.test(v);
   if (!isId(input.masterId)) errors.push({ field: 'masterId', code: 'invalid_reference', message: 'The id of the record to keep' });
   const dups = input.duplicateIds;
@@ -77,7 +77,7 @@ export async function mergeRecords(args: { ctx: RecordContext; object: ObjectDef
       const v = f.apiName in values ? values[f.apiName] : master[f.apiName];
       if (typeof v === 'string' && all.has(v)) values[f.apiName] = null;
     }
-    const repointed = await repointReferences(ctx, object, master.id, input.duplicateIds);
+    const repointed = await repointReferences({ ctx, object, fromIds: input.duplicateIds, toId: master.id, exclude: [master.id, ...input.duplicateIds] });
     for (const f of selfLookups(object)) {
       const parent = (f.apiName in values ? values[f.apiName] : master[f.apiName]) as string | null;
       if (parent && (await isAncestorOrSelf({ ctx, object: object.apiName, field: f.apiName, ancestor: master.id, of: parent }))) {
@@ -116,28 +116,6 @@ function chooseValues(ctx: TxContext, object: ObjectDefinition, master: ApiRecor
     if (donor) values[f.apiName] = donor[f.apiName];
   }
   return values;
-}
-
-/** Every lookup anywhere that points to a duplicate now points to the master (deleted records too, so a restore stays consistent). */
-async function repointReferences(ctx: TxContext, object: ObjectDefinition, masterId: string, duplicateIds: string[]): Promise<MergeResult['repointed']> {
-  const out: MergeResult['repointed'] = [];
-  const involved = [masterId, ...duplicateIds];
-  for (const ref of ctx.platform.registry.referencesTo(object.apiName)) {
-    const t = sql.table(ref.object.table);
-    const col = sql.ref(ref.field.column);
-    // In the object's own table the master and the duplicates are handled by the merge itself.
-    const skip = ref.object.apiName === object.apiName ? sql`AND NOT (id = ANY(${involved}::uuid[]))` : sql``;
-    const r = await sql<{ id: string; old: string }>`WITH old AS (
-        SELECT id, ${col} AS old FROM ${t} WHERE ${col} = ANY(${duplicateIds}::uuid[]) ${skip} FOR UPDATE
-      )
-      UPDATE ${t} SET ${col} = ${masterId}, version = version + 1, updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId}
-      FROM old WHERE ${t}.id = old.id RETURNING ${t}.id AS id, old.old AS old`.execute(ctx.trx);
-    for (const row of r.rows) {
-      await recordChange({ ctx, object: ref.object, operation: 'update', recordId: row.id, changes: { [ref.field.apiName]: { old: row.old, new: masterId } } });
-    }
-    if (r.rows.length) out.push({ object: ref.object.apiName, field: ref.field.apiName, count: r.rows.length });
-  }
-  return out;
 }
 
 /** After re-pointing, two junction rows may say the same thing (Jane, billing, Acme): keep the oldest. */

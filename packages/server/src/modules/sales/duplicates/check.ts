@@ -31,23 +31,33 @@ export async function refuseDuplicates({ ctx, object, operation, data, merged, p
   const all = DUPLICATE_RULES[object.apiName] ?? [];
   const rules = operation === 'create' ? all : all.filter((r) => r.fields.some((f) => changed(data, previous, f)));
   if (!rules.length) return;
-  const candidates = await hideInvisible(ctx, object, await findDuplicates({ ctx, object, rules, record: { ...merged, ...data }, excludeIds: previous ? [previous.id] : [] }));
-  if (!candidates.length) return;
+  const { visible: candidates, hidden } = await splitVisible(ctx, object, await findDuplicates({ ctx, object, rules, record: { ...merged, ...data }, excludeIds: previous ? [previous.id] : [] }));
+  if (!candidates.length && !hidden) return;
   const fieldOf = (rule: string) => rules.find((r) => r.name === rule)!.fields.find((f) => merged[f] ?? data[f]) ?? '';
-  const first = candidates[0]!;
-  throw new AppError('duplicate', `This ${object.label.toLowerCase()} looks like ${first.name ?? 'an existing one'} (${first.rule.replace(/_/g, ' ')}). Save with allowDuplicate=true if it is a different one.`, {
-    errors: [...new Set(candidates.map((c) => c.rule))].map((rule) => ({ field: fieldOf(rule), code: 'duplicate', message: `Matches an existing ${object.label.toLowerCase()} (${rule.replace(/_/g, ' ')})` })),
-    extra: { candidates },
+  const first = candidates[0];
+  const hiddenNote = hidden ? ` ${hidden === 1 ? 'A possible duplicate exists' : `${hidden} possible duplicates exist`} that you cannot see.` : '';
+  const detail = first
+    ? `This ${object.label.toLowerCase()} looks like ${first.name ?? 'an existing one'} (${first.rule.replace(/_/g, ' ')}).${hiddenNote} Save with allowDuplicate=true if it is a different one.`
+    : `A possible duplicate of this ${object.label.toLowerCase()} exists that you cannot see. Save with allowDuplicate=true if it is a different one, or ask an administrator.`;
+  throw new AppError('duplicate', detail, {
+    errors: first
+      ? [...new Set(candidates.map((c) => c.rule))].map((rule) => ({ field: fieldOf(rule), code: 'duplicate', message: `Matches an existing ${object.label.toLowerCase()} (${rule.replace(/_/g, ' ')})` }))
+      : [{ field: '', code: 'duplicate', message: 'Matches a record you cannot see' }],
+    extra: { candidates, hiddenMatches: hidden },
   });
 }
 
-/** Duplicates count whoever owns them, but names of records the user may not see are not shown. */
-async function hideInvisible(ctx: RecordContext, object: ObjectDefinition, candidates: Candidate[]): Promise<Candidate[]> {
+/**
+ * Duplicates count whoever owns them, but a record the user may not see is only counted: no id,
+ * name, rule or score (a score could be climbed towards the hidden name, issue 18 item 6).
+ */
+export async function splitVisible(ctx: RecordContext, object: ObjectDefinition, candidates: Candidate[]): Promise<{ visible: Candidate[]; hidden: number }> {
   const visible = visibilityCondition(ctx.actor, object, 't');
-  if (!visible || !candidates.length) return candidates;
+  if (!visible || !candidates.length) return { visible: candidates, hidden: 0 };
   const r = await sql<{ id: string }>`SELECT t.id FROM ${sql.table(object.table)} t WHERE t.id = ANY(${candidates.map((c) => c.id)}::uuid[]) AND ${visible}`.execute(ctx.trx ?? ctx.platform.db);
   const seen = new Set(r.rows.map((x) => x.id));
-  return candidates.map((c) => (seen.has(c.id) ? c : { ...c, name: null }));
+  const shown = candidates.filter((c) => seen.has(c.id));
+  return { visible: shown, hidden: candidates.length - shown.length };
 }
 
 export interface DuplicatePair {

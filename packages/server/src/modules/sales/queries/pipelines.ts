@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { db, splitList, tableOf } from '../context.ts';
 import { DEFAULT_STAGES, type Stage } from '../domain/stageMachine.ts';
+import { getRecord } from '../../../platform/records/read.ts';
 
 /** The default pipeline's id: the oldest live one marked default, else the oldest live one. */
 export async function defaultPipelineId(ctx: RecordContext): Promise<string | null> {
@@ -41,4 +42,24 @@ export async function loadStages(ctx: RecordContext, pipelineId: string | null |
     required_fields: splitList(row.required_fields),
     allowed_backward: splitList(row.allowed_backward),
   }));
+}
+
+/**
+ * The stages a deal moves through, for the app: the named pipeline's, else the default
+ * pipeline's, else the built-in ones; each with what closing there means. The pipeline must be
+ * one the caller can read.
+ */
+export async function listPipelineStages(args: { ctx: RecordContext; pipeline: string | null }) {
+  const { ctx } = args;
+  if (args.pipeline) await getRecord({ ctx, object: ctx.platform.registry.requireObject('pipeline'), id: args.pipeline, fields: ['id'] });
+  const pipeline = args.pipeline ?? (await defaultPipelineId(ctx));
+  const stages = await loadStages(ctx, pipeline);
+  return {
+    pipeline,
+    stages: stages.map((s) => ({
+      value: s.api_value, name: s.name, order: s.order, probability: s.probability,
+      outcome: s.is_partial ? 'partially_won' as const : s.is_won ? 'won' as const : s.is_lost ? 'lost' as const : 'open' as const,
+      allowedBackward: s.allowed_backward,
+    })),
+  };
 }

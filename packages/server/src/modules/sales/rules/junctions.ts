@@ -3,6 +3,7 @@ import { AppError, ruleViolation } from '../../../platform/errors.ts';
 import type { BeforeSaveArgs } from '../../../platform/records/hooks.ts';
 import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
+import { visibilityCondition } from '../../../platform/access/policy.ts';
 import { db, tableOf } from '../context.ts';
 
 /** Junction objects of this module and the lookups that make one row unique. Merges dedupe by these too. */
@@ -24,6 +25,21 @@ function roleLabel(object: ObjectDefinition, role: unknown): string {
 }
 
 /**
+ * The answer to a second row for the same people in the same role. The message names only what
+ * the caller sent; the existing row is a candidate only if they may see it — else it is just
+ * counted, like any duplicate they cannot see (issue 18, item 6).
+ */
+async function duplicateRow(ctx: RecordContext, object: ObjectDefinition, row: { id: string; name: string }): Promise<AppError> {
+  const visible = visibilityCondition(ctx.actor, object, 't0');
+  const seen = !visible || (await sql`SELECT 1 FROM ${sql.table(object.table)} AS t0 WHERE t0.id = ${row.id} AND ${visible}`.execute(db(ctx))).rows.length > 0;
+  const what = object.apiName === 'account_team_member' ? 'This user already has this role on the account' : 'This contact already has this role at the account';
+  return new AppError('duplicate', seen ? `${what}.` : `${what} (recorded by someone else; you cannot see it).`, {
+    errors: [{ field: 'role', code: 'duplicate', message: 'Already recorded' }],
+    extra: { candidates: seen ? [{ id: row.id, name: row.name, rule: 'same_role', score: 1 }] : [], hiddenMatches: seen ? 0 : 1 },
+  });
+}
+
+/**
  * Junction rows (account team, account contact roles): a readable name ("Jane Doe – Backup PM
  * at Acme"), no second row for the same people in the same role, and a backup PM is not the
  * account's main PM.
@@ -42,12 +58,7 @@ export async function applyJunctionRules({ ctx, object, operation, data, merged,
   const where = keys.map((k) => sql`${sql.ref(object.fields.find((f) => f.apiName === k)!.column)} = ${next[k] as string}`);
   const same = await sql<{ id: string; name: string }>`SELECT id, name FROM ${sql.table(object.table)} WHERE ${sql.join(where, sql` AND `)}
     AND deleted_at IS NULL ${previous ? sql`AND id <> ${previous.id}` : sql``} LIMIT 1`.execute(db(ctx));
-  if (same.rows[0]) {
-    throw new AppError('duplicate', `${same.rows[0].name || 'This role'} already exists`, {
-      errors: [{ field: 'role', code: 'duplicate', message: 'Already recorded' }],
-      extra: { candidates: [{ id: same.rows[0].id, name: same.rows[0].name, rule: 'same_role', score: 1 }] },
-    });
-  }
+  if (same.rows[0]) throw await duplicateRow(ctx, object, same.rows[0]);
   const person = await nameOf(ctx, personObject, next[personField]);
   const account = await nameOf(ctx, 'account', next.account);
   data.name = `${person} – ${roleLabel(object, next.role)} at ${account}`.slice(0, 1000);

@@ -1,14 +1,14 @@
 import { ruleViolation } from '../../../platform/errors.ts';
 import type { BeforeSaveArgs } from '../../../platform/records/hooks.ts';
-import { isBlank, systemWriteFor } from '../context.ts';
+import { isBlank } from '../context.ts';
 
 /**
  * Lead rules (SAL-5): a disqualified lead says why; a converted lead is read-only, and only the
- * conversion command (a system write, see context.ts) may mark a lead converted.
+ * conversion command may mark a lead converted: it sets the converted_* fields as its own values
+ * (WriteOptions.systemValues), which clients cannot send.
  */
-export function applyLeadRules({ ctx, operation, data, merged, previous }: BeforeSaveArgs): void {
-  const system = systemWriteFor(ctx, 'lead', previous?.id as string | undefined);
-  if (!system) {
+export function applyLeadRules({ operation, data, merged, previous, options }: BeforeSaveArgs): void {
+  if (!options.systemValues) {
     if (previous?.status === 'converted') {
       const when = typeof previous.converted_at === 'string' ? ` on ${previous.converted_at.slice(0, 10)}` : '';
       throw ruleViolation([{ field: '', code: 'converted_read_only', message: `This lead was converted${when} and can no longer be changed; edit the contact, account or opportunity instead` }]);

@@ -3,10 +3,11 @@ import { ruleViolation, type FieldError } from '../../../platform/errors.ts';
 import type { AfterSaveArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
 import { createRecord } from '../../../platform/records/write.ts';
 import type { TxContext } from '../../../platform/records/context.ts';
-import { asSystemWrite, db, isBlank, objectOf, onBehalf, tableOf, today } from '../context.ts';
+import { db, isBlank, objectOf, onBehalf, tableOf, today } from '../context.ts';
 import { checkTransition, isTerminal, missingRequiredFields } from '../domain/stageMachine.ts';
 import { defaultPipelineId, loadStages } from '../queries/pipelines.ts';
 import { changed } from './changed.ts';
+import { visibilityCondition } from '../../../platform/access/policy.ts';
 
 /**
  * The pipeline rules of an opportunity write (SAL-9, SAL-10), for every entry point — the
@@ -42,6 +43,13 @@ export async function applyStageRules(args: BeforeSaveArgs): Promise<void> {
     }
     if (!changed(data, previous, 'forecast_category')) data.forecast_category = to.forecast_category;
     if (isTerminal(to)) data.closed_at = today(ctx);
+    // A deal closes when it is closed (close dialog, board or PATCH alike): a close date still in
+    // the future (the planned one) becomes today in the user's time zone, so won and lost reports
+    // count it in the period it closed — unless this write sets the date itself.
+    if (isTerminal(to) && operation === 'update' && !changed(data, previous, 'close_date')) {
+      const closeDate = next().close_date;
+      if (typeof closeDate !== 'string' || closeDate > today(ctx)) data.close_date = today(ctx);
+    }
     else if (previous?.closed_at) data.closed_at = null;
     // A fully won deal is won for its amount unless the rep says otherwise.
     if (to.is_won && !to.is_partial && isBlank(next().won_amount) && !isBlank(next().amount)) data.won_amount = next().amount;
@@ -73,32 +81,46 @@ function checkOutcome(record: Record<string, unknown>, stage: { is_partial: bool
   if (errors.length) throw ruleViolation(errors);
 }
 
+/**
+ * The account settings a rule looks at, and whether the caller may see the account. The record
+ * pipeline refuses a lookup to an invisible account before these rules run, so they meet one only
+ * on a record whose account was set by someone else; then they neither name it nor let its
+ * settings show through (issue 18, item 5).
+ */
+async function accountSettings(ctx: TxContext, id: string): Promise<{ name: string; visible: boolean; blacklisted: boolean; allowNegativeProfit: boolean } | undefined> {
+  const visible = visibilityCondition(ctx.actor, objectOf(ctx, 'account'), 'a') ?? sql`true`;
+  const r = await sql<{ name: string; visible: boolean | null; blacklisted: boolean | null; allow_negative_profit: boolean | null }>`SELECT a.name, coalesce(${visible}, false) AS visible, a.blacklisted, a.allow_negative_profit
+    FROM ${tableOf(ctx, 'account')} a WHERE a.id = ${id}`.execute(db(ctx));
+  const row = r.rows[0];
+  return row && { name: row.name, visible: row.visible === true, blacklisted: row.blacklisted === true, allowNegativeProfit: row.allow_negative_profit === true };
+}
+
 /** SAL-3: no new opportunities for a blacklisted account (also when an opportunity is moved to one). */
 export async function refuseBlacklistedAccount({ ctx, operation, data, merged, previous }: BeforeSaveArgs): Promise<void> {
   if (operation === 'update' && !changed(data, previous, 'account')) return;
   const accountId = (operation === 'create' ? merged.account : data.account) as string | null | undefined;
   if (!accountId) return;
-  const r = await sql<{ name: string; blacklisted: boolean | null }>`SELECT name, blacklisted FROM ${tableOf(ctx, 'account')} WHERE id = ${accountId}`.execute(db(ctx));
-  const account = r.rows[0];
+  const account = await accountSettings(ctx, accountId);
   if (account?.blacklisted) {
-    throw ruleViolation([{ field: 'account', code: 'blacklisted', message: `${account.name} is blacklisted: no new opportunities can be opened for it` }]);
+    const which = account.visible ? account.name : 'The account';
+    throw ruleViolation([{ field: 'account', code: 'blacklisted', message: `${which} is blacklisted: no new opportunities can be opened for it` }]);
   }
 }
 
-/** SAL-15: negative gross profit only for accounts that allow it (opportunities and projects). */
+/**
+ * SAL-15: negative gross profit only for accounts that allow it (opportunities and projects). An
+ * account the caller cannot see counts as one that does not allow it: whether it does is not
+ * theirs to learn.
+ */
 export async function refuseNegativeProfit({ ctx, object, operation, data, merged, previous }: BeforeSaveArgs): Promise<void> {
   if (operation === 'update' && !changed(data, previous, 'gross_profit') && !changed(data, previous, 'account')) return;
   const next = { ...merged, ...data };
   const profit = next.gross_profit;
   if (typeof profit !== 'number' || profit >= 0) return;
-  const accountId = next.account as string | null;
-  const r = accountId
-    ? await sql<{ name: string; allow_negative_profit: boolean | null }>`SELECT name, allow_negative_profit FROM ${tableOf(ctx, 'account')} WHERE id = ${accountId}`.execute(db(ctx))
-    : { rows: [] };
-  const account = r.rows[0];
-  if (account?.allow_negative_profit) return;
+  const account = typeof next.account === 'string' ? await accountSettings(ctx, next.account) : undefined;
+  if (account?.visible && account.allowNegativeProfit) return;
   const what = object.pluralLabel.toLowerCase();
-  const message = account
+  const message = account?.visible
     ? `Gross profit cannot be negative: ${account.name} does not allow ${what} with negative profit (see the account's "Allow negative profit")`
     : `Gross profit cannot be negative unless the account allows negative profit`;
   throw ruleViolation([{ field: 'gross_profit', code: 'negative_profit', message }]);
@@ -112,19 +134,20 @@ export async function writeStageHistory({ ctx, operation, record, previous, chan
   const seconds = since ? Math.max(0, Math.round((Date.parse(changedAt) - Date.parse(since)) / 1000)) : null;
   const from = (previous?.stage as string | undefined) ?? null;
   await createRecord({
-    ctx: asSystemWrite(onBehalf(ctx), { object: 'opportunity_stage_history', values: {} }),
+    ctx: onBehalf(ctx),
     object: objectOf(ctx, 'opportunity_stage_history'),
     input: {
       name: `${from ?? 'new'} → ${String(record.stage)}`,
       opportunity: record.id,
       from_stage: from,
       to_stage: record.stage,
-      changed_at: changedAt,
       time_in_previous_stage_seconds: seconds,
-      changed_by: ctx.actor.userId,
+      skip_reason: (record.stage_skip_reason as string | null | undefined) ?? null,
       amount: record.amount ?? null,
       probability: record.probability ?? null,
     },
+    // The command's own values: stage history is written by Meridian only (refuseManualStageHistory).
+    options: { systemValues: { changed_at: changedAt, changed_by: ctx.actor.userId } },
   });
 }
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { ruleViolation, type FieldError } from '../../../platform/errors.ts';
 import type { AfterSaveArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
 import { updateRecord } from '../../../platform/records/write.ts';
-import { db, objectOf, onBehalf, splitList, systemWriteFor, tableOf } from '../context.ts';
+import { db, objectOf, onBehalf, splitList, tableOf } from '../context.ts';
 import { changed } from './changed.ts';
 
 /**
@@ -44,8 +44,9 @@ export async function keepOneDefaultPipeline({ ctx, object, record, changes }: A
 }
 
 /** Stage history is written by Meridian only (writeStageHistory), never by hand. */
-export function refuseManualStageHistory({ ctx, previous }: BeforeSaveArgs): void {
-  if (!systemWriteFor(ctx, 'opportunity_stage_history', previous?.id as string | undefined)) {
+export function refuseManualStageHistory({ options }: BeforeSaveArgs): void {
+  // writeStageHistory writes with systemValues (its own values); a client's write has none.
+  if (!options.systemValues) {
     throw ruleViolation([{ field: '', code: 'read_only', message: 'Stage history is recorded automatically when an opportunity changes stage' }]);
   }
 }

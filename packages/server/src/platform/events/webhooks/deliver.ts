@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Platform } from '../../kernel.ts';
 import type { WebhookSettings } from '../config.ts';
 import { Pump } from '../pump.ts';
-import { notifyUser, writeAudit } from '../audit.ts';
+import { writeAudit } from '../audit.ts';
+import { notifyUser, pingNotificationStreams } from '../../notifications/store.ts';
 import { decryptSecret, signingKeyOf, signPayload } from './secrets.ts';
 import { parseRetryAfter, retryDelay, RETRY_AFTER_STATUSES } from './retry.ts';
 
@@ -341,6 +342,8 @@ export async function disableSubscription(db: Kysely<any>, id: string, reason: '
         body: `The webhook to ${sub.url} was disabled: ${message} Fix the receiver, then re-activate it (PATCH active: true) and replay what it missed.`,
         data: { webhookId: id, reason },
       });
+      await pingNotificationStreams(trx); // delivered at commit, like the row
+
     }
     return true;
   });

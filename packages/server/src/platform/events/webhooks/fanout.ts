@@ -35,7 +35,7 @@ async function statesAfter(trx: Transaction<any>, platform: Platform, events: Ou
     const object = platform.registry.getObject(objectName);
     if (!object) continue;
     const r = await sql<Row>`SELECT * FROM ${sql.table(object.table)} WHERE id = ANY(${[...ids]}::uuid[])`.execute(trx);
-    for (const row of r.rows) current.set(String(row.id), { ...rowToRecord(object.fields, row), deleted_at: row.deleted_at ?? null });
+    for (const row of r.rows) current.set(String(row.id), { ...rowToRecord(object.fields, row, object), deleted_at: row.deleted_at ?? null });
   }
   const minSeq = events.reduce((m, e) => (BigInt(e.seq) < m ? BigInt(e.seq) : m), BigInt(events[0]!.seq));
   const ids = [...new Set(events.map((e) => e.recordId))];
@@ -98,7 +98,7 @@ export async function matchDeliveries(args: { trx: Transaction<any>; platform: P
     const object = platform.registry.getObject(objectName);
     if (!object) return [];
     const r = await sql<Row>`SELECT * FROM ${sql.table(object.table)} WHERE id = ANY(${ids}::uuid[])`.execute(trx);
-    return r.rows.map((row) => ({ ...rowToRecord(object.fields, row), deleted_at: row.deleted_at ?? null }));
+    return r.rows.map((row) => ({ ...rowToRecord(object.fields, row, object), deleted_at: row.deleted_at ?? null }));
   };
   const out: typeof matches = [];
   for (const m of matches) {

@@ -4,13 +4,13 @@ import { badRequest, validationFailed } from '../../errors.ts';
 import type { Platform } from '../../kernel.ts';
 import { bulkWrite } from '../../records/bulk.ts';
 import { deleteRecord, findBinEntry, restoreRecord } from '../../records/delete.ts';
-import { getRecord, listRecords, resolveDisplayNames } from '../../records/read.ts';
+import { countRecords, getRecord, listRecords, resolveDisplayNames } from '../../records/read.ts';
 import { createRecord, updateRecord } from '../../records/write.ts';
 import { recordContext } from '../context.ts';
 import { withIdempotency } from '../idempotency.ts';
 import { UUID_RE } from '../../records/values.ts';
 import type { ApiRecord } from '../../records/hooks.ts';
-import { readableFields } from '../../access/policy.ts';
+import { isFieldReadable, permissionsFor, readableFields } from '../../access/policy.ts';
 
 type Params = { object: string; id: string };
 type Query = Record<string, string | undefined>;
@@ -44,7 +44,7 @@ function flag(value: unknown): boolean {
 }
 
 /** If-Match: `3`, `"3"` or `W/"3"` → 3. */
-function parseIfMatch(request: FastifyRequest): number | undefined {
+export function parseIfMatch(request: FastifyRequest): number | undefined {
   const h = request.headers['if-match'];
   if (h === undefined) return undefined;
   const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(String(h).trim());
@@ -93,6 +93,35 @@ export function registerRecordRoutes(app: FastifyInstance, platform: Platform) {
     const unknown = Object.keys(body).filter((k) => !['filter', 'sort', 'fields', 'limit', 'cursor', 'display'].includes(k));
     if (unknown.length) throw validationFailed(unknown.map((k) => ({ field: k.slice(0, 64), code: 'unknown_property', message: `Unknown property '${k.slice(0, 64)}'` })));
     return list(request, body);
+  });
+
+  // How many records a list shows: exact while cheap, else the planner's estimate (exact: false).
+  app.post('/api/v1/:object/count', async (request) => {
+    const { object: name } = request.params as Params;
+    const object = await objectOf(name);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body)) throw validationFailed([{ field: '', code: 'type', message: 'Send {filter}' }]);
+    const unknown = Object.keys(body).filter((k) => k !== 'filter');
+    if (unknown.length) throw validationFailed(unknown.map((k) => ({ field: k.slice(0, 64), code: 'unknown_property', message: `Unknown property '${k.slice(0, 64)}'` })));
+    return countRecords({ ctx: recordContext(platform, request), object, filter: body.filter });
+  });
+
+  // The record's related lists with their sizes (the "Related" tab): every lookup of a readable
+  // object that points at this one, counted under the caller's access.
+  app.get('/api/v1/:object/:id/related-counts', async (request) => {
+    const { object: name, id } = request.params as Params & { id: string };
+    const object = await objectOf(name);
+    const ctx = recordContext(platform, request);
+    await getRecord({ ctx, object, id, fields: ['id'] });
+    const data: Array<{ object: string; field: string; count: number; exact: boolean }> = [];
+    for (const child of platform.registry.listObjects()) {
+      if (!permissionsFor(ctx.actor, child).read) continue;
+      for (const f of child.fields) {
+        if (f.type !== 'lookup' || f.lookup?.object !== object.apiName || !isFieldReadable(ctx.actor, child, f)) continue;
+        data.push({ object: child.apiName, field: f.apiName, ...(await countRecords({ ctx, object: child, filter: { field: f.apiName, op: 'eq', value: id } })) });
+      }
+    }
+    return { data };
   });
 
   app.post('/api/v1/:object', async (request, reply) => {

@@ -3,9 +3,21 @@ import { badRequest } from '../../errors.ts';
 import type { Platform } from '../../kernel.ts';
 import { listRecycleBin, purgeRecord, restoreRecord } from '../../records/delete.ts';
 import { recordContext } from '../context.ts';
+import { PathId, T, Uuid, routeSchema } from '../schema/common.ts';
+
+const IdParams = T.Object({ id: PathId });
+const tags = ['recycle-bin'];
 
 export function registerRecycleBinRoutes(app: FastifyInstance, platform: Platform) {
-  app.get('/api/v1/recycle-bin', async (request) => {
+  app.get('/api/v1/recycle-bin', {
+    schema: routeSchema({
+      tags,
+      operationId: 'listRecycleBin',
+      summary: 'Your deleted records (admins: everyone\'s), newest first, one entry per deleted group',
+      querystring: T.Object({ object: T.Optional(T.String({ maxLength: 63 })), limit: T.Optional(T.String({ maxLength: 4 })), cursor: T.Optional(T.String({ maxLength: 500 })) }),
+      response: { 200: T.Object({ data: T.Array(T.Object({ id: Uuid, object: T.String(), recordId: Uuid, name: T.Union([T.String(), T.Null()]), deletedAt: T.String({ format: 'date-time' }), deletedBy: T.Union([Uuid, T.Null()]), dependents: T.Integer({ description: 'Records deleted with it (restored or purged together)' }) })), nextCursor: T.Union([T.String(), T.Null()]) }) },
+    }),
+  }, async (request) => {
     const q = request.query as Record<string, string | undefined>;
     const limit = q.limit ? Number(q.limit) : 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw badRequest('limit must be between 1 and 200', [{ field: 'limit', code: 'out_of_range', message: 'Between 1 and 200' }]);
@@ -27,12 +39,16 @@ export function registerRecycleBinRoutes(app: FastifyInstance, platform: Platfor
     };
   });
 
-  app.post('/api/v1/recycle-bin/:id/restore', async (request) => {
+  app.post('/api/v1/recycle-bin/:id/restore', {
+    schema: routeSchema({ tags, operationId: 'restoreRecycleBinEntry', summary: 'Restore a deleted record with what was deleted along with it', params: IdParams, response: { 200: T.Object({ object: T.String(), id: T.String(), restored: T.Integer() }) } }),
+  }, async (request) => {
     const { id } = request.params as { id: string };
     return restoreRecord({ ctx: recordContext(platform, request), entryId: id });
   });
 
-  app.delete('/api/v1/recycle-bin/:id', async (request) => {
+  app.delete('/api/v1/recycle-bin/:id', {
+    schema: routeSchema({ tags, operationId: 'purgeRecycleBinEntry', summary: 'Purge a deleted record group for good', params: IdParams, response: { 200: T.Object({ purged: T.Integer() }) } }),
+  }, async (request) => {
     const { id } = request.params as { id: string };
     return purgeRecord({ ctx: recordContext(platform, request), entryId: id });
   });

@@ -1,0 +1,47 @@
+import { sql } from 'kysely';
+import type { TxContext } from '../../../platform/records/context.ts';
+
+/**
+ * Document numbers from a configurable series (MERIDIAN_QUOTE_NUMBER_FORMAT, e.g.
+ * `Q-{YYYY}-{#####}` → Q-2026-00042). The counter lives in `billing_number_series`, one row per
+ * series and period (the date part of the format), and is taken with one upsert in the caller's
+ * transaction: the row stays locked until the document commits, so concurrent creators queue
+ * (no duplicates) and a rolled-back creation gives its number back (no gaps).
+ */
+export interface NumberFormat {
+  /** Builds the number from the date and the counter. */
+  render(date: Date, counter: number): string;
+  /** The date part the counter restarts with ('' when the format has none). */
+  period(date: Date): string;
+}
+
+const TOKEN = /\{(YYYY|YY|MM|#+)\}/g;
+
+export function parseNumberFormat(format: string): NumberFormat {
+  const text = format.trim();
+  const counters = [...text.matchAll(TOKEN)].filter((m) => m[1]!.startsWith('#'));
+  if (counters.length !== 1) throw new Error(`must contain exactly one counter such as {#####}, got '${format}'`);
+  if (text.length > 60 || /[{}]/.test(text.replace(TOKEN, ''))) throw new Error(`only {YYYY}, {YY}, {MM} and one {#…} may appear in braces (at most 60 characters), got '${format}'`);
+  const parts = (date: Date) => ({ YYYY: String(date.getUTCFullYear()), YY: String(date.getUTCFullYear()).slice(2), MM: String(date.getUTCMonth() + 1).padStart(2, '0') });
+  return {
+    render(date, counter) {
+      const p = parts(date);
+      return text.replace(TOKEN, (_m, t: string) => (t.startsWith('#') ? String(counter).padStart(t.length, '0') : p[t as 'YYYY' | 'YY' | 'MM']));
+    },
+    period(date) {
+      const p = parts(date);
+      return [...text.matchAll(TOKEN)].map((m) => m[1]!).filter((t) => !t.startsWith('#')).map((t) => p[t as 'YYYY' | 'YY' | 'MM']).join('-');
+    },
+  };
+}
+
+/** The next number of a series, taken in the caller's transaction (see above). */
+export async function nextDocumentNumber(args: { ctx: TxContext; series: string; format: string; date?: Date }): Promise<string> {
+  const date = args.date ?? new Date();
+  const format = parseNumberFormat(args.format);
+  const period = format.period(date);
+  const r = await sql<{ last_value: string }>`INSERT INTO billing_number_series (series, period, last_value) VALUES (${args.series}, ${period}, 1)
+    ON CONFLICT (series, period) DO UPDATE SET last_value = billing_number_series.last_value + 1
+    RETURNING last_value::text AS last_value`.execute(args.ctx.trx);
+  return format.render(date, Number(r.rows[0]!.last_value));
+}

@@ -1,0 +1,15 @@
+import { registerBooking } from './features/booking/register';
+import { registerSales } from './features/sales/register';
+import { registerQuoteDocuments } from './features/quote-send/register';
+import { registerLineItems } from './features/line-items/register';
+
+/**
+ * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
+ * adds to the generic record page or board registers here, one line each. Called once at start.
+ */
+export function registerExtensions(): void {
+  registerSales();
+  registerBooking();
+  registerLineItems();
+  registerQuoteDocuments();
+}

@@ -1,0 +1,44 @@
+import { queryRecords } from '../../api/records';
+import type { RecordData } from '../../api/types';
+
+/** Which lines belong to a record: a deal's products, a quote's lines. */
+export interface LineKind {
+  /** The parent object and the line object pointing at it. */
+  parent: 'opportunity' | 'quote';
+  object: 'opportunity_line' | 'quote_line';
+  /** The line's lookup to its parent. */
+  field: string;
+  /** Lines carry discounts and optional/selected flags, and have an order. */
+  quoteLike: boolean;
+}
+
+export const OPPORTUNITY_LINES: LineKind = { parent: 'opportunity', object: 'opportunity_line', field: 'opportunity', quoteLike: false };
+export const QUOTE_LINES: LineKind = { parent: 'quote', object: 'quote_line', field: 'quote', quoteLike: true };
+
+export const linesKey = (kind: LineKind, parentId: string) => ['records', kind.object, 'lines', parentId];
+
+/** All lines of a parent, in order (quotes by position), with product names (display). */
+export async function fetchLines(kind: LineKind, parentId: string) {
+  const all: RecordData[] = [];
+  let display: Record<string, Record<string, string>> = {};
+  let cursor: string | undefined;
+  do {
+    const page = await queryRecords(kind.object, { filter: { field: kind.field, op: 'eq', value: parentId }, sort: kind.quoteLike ? 'position,created_at' : 'created_at', limit: 200, display: true, ...(cursor ? { cursor } : {}) });
+    all.push(...page.data);
+    display = { ...display, ...Object.fromEntries(Object.entries(page.display ?? {}).map(([o, m]) => [o, { ...display[o], ...m }])) };
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { lines: all, display };
+}
+
+/**
+ * New positions after moving one line up or down: the two lines swap places, and every line gets
+ * a distinct position (10, 20, …) so the order survives lines without one.
+ */
+export function reorder(lines: RecordData[], index: number, delta: -1 | 1): Array<{ id: string; position: number }> {
+  const to = index + delta;
+  if (to < 0 || to >= lines.length) return [];
+  const ids = lines.map((l) => l.id);
+  [ids[index], ids[to]] = [ids[to]!, ids[index]!];
+  return ids.map((id, i) => ({ id, position: (i + 1) * 10 })).filter(({ id, position }) => lines.find((l) => l.id === id)?.position !== position);
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The README's screenshots (screenshots/*.screens.ts): run on demand, not by `npm test`.
+export default defineConfig({
+  test: {
+    include: ['screenshots/**/*.screens.ts'],
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 700_000,
+    expect: { poll: { timeout: 15_000, interval: 100 } },
+  },
+});
