@@ -9,7 +9,7 @@ import type { RecordData } from '../../api/types';
 import { LookupSelect } from '../../components/LookupSelect';
 import { formatCurrency } from '../../lib/format';
 import type { RecordSlotProps } from '../../lib/extensions';
-import { fetchLines, linesKey, reorder, type LineKind } from './lines';
+import { fetchLines, linesKey, reorderTo, type LineKind } from './lines';
 import './line-items.css';
 
 const EDITABLE_QUOTE = ['draft', 'pending_approval', 'approved'];
@@ -17,7 +17,7 @@ const EDITABLE_QUOTE = ['draft', 'pending_approval', 'approved'];
 /**
  * The products of a deal or the lines of a quote, edited in place: add a product (priced by the
  * server from the account's book — hover the price for how), change quantity or discount, mark a
- * quote line optional, reorder with the arrows or Alt+↑/↓, remove. Every change is saved at once
+ * quote line optional, reorder by dragging the handle, with the arrows or Alt+↑/↓, remove. Every change is saved at once
  * and the totals shown are the server's. A quote that went out is read-only: revise it instead.
  */
 export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: LineKind }) {
@@ -30,6 +30,8 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
   const [product, setProduct] = useState<string | null>(null);
   const [quantity, setQuantity] = useState<number | string>(1);
   const [busy, setBusy] = useState(false);
+  // A drag in progress: the line picked up, and the row it would land on.
+  const [drag, setDrag] = useState<{ from: number; over: number | null } | null>(null);
   // After a move, the keyboard returns to the moved line's arrow once the list is re-rendered.
   const [refocus, setRefocus] = useState<{ id: string; dir: 'up' | 'down' } | null>(null);
   useEffect(() => {
@@ -74,14 +76,15 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
     }
   };
   const change = (line: RecordData, values: Record<string, unknown>) => run('The line was not changed', () => updateRecord(kind.object, line.id, values, line.version));
-  const move = (index: number, delta: -1 | 1) => {
-    const changes = reorder(lines, index, delta);
+  const moveTo = (from: number, to: number, refocusDir?: 'up' | 'down') => {
+    const changes = reorderTo(lines, from, to);
     if (!changes.length) return;
-    setRefocus({ id: lines[index]!.id, dir: delta < 0 ? 'up' : 'down' });
+    if (refocusDir) setRefocus({ id: lines[from]!.id, dir: refocusDir });
     void run('The lines were not reordered', async () => {
       for (const c of changes) await updateRecord(kind.object, c.id, { position: c.position });
     });
   };
+  const move = (index: number, delta: -1 | 1) => moveTo(index, index + delta, delta < 0 ? 'up' : 'down');
   const money = (v: unknown) => (typeof v === 'number' ? formatCurrency(v, currency) : '—');
   const productName = (l: RecordData) => q.data?.display?.product?.[String(l.product)] ?? String(l.name ?? '');
   const title = kind.quoteLike ? 'Lines' : 'Products';
@@ -114,6 +117,18 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
             <Table.Tbody>
               {lines.map((l, i) => (
                 <Table.Tr key={l.id} data-line={l.id}
+                  data-drop={drag && drag.over === i && drag.from !== i ? (drag.from < i ? 'after' : 'before') : undefined}
+                  onDragOver={(e) => {
+                    if (!drag) return;
+                    e.preventDefault();
+                    e.dataTransfer.dropEffect = 'move';
+                    if (drag.over !== i) setDrag({ ...drag, over: i });
+                  }}
+                  onDrop={(e) => {
+                    e.preventDefault();
+                    if (drag) moveTo(drag.from, i);
+                    setDrag(null);
+                  }}
                   onKeyDown={(e) => {
                     if (!kind.quoteLike || locked || !e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
                     e.preventDefault();
@@ -122,6 +137,14 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
                   {kind.quoteLike && !locked && (
                     <Table.Td>
                       <Group gap={2} wrap="nowrap">
+                        {/* The mouse's way; the arrows beside it are the keyboard's (hence hidden from assistive tech). */}
+                        <span className="line-drag" draggable={!busy} aria-hidden="true" title="Drag to reorder" data-drag={l.id}
+                          onDragStart={(e) => {
+                            e.dataTransfer.setData('text/plain', l.id);
+                            e.dataTransfer.effectAllowed = 'move';
+                            setDrag({ from: i, over: null });
+                          }}
+                          onDragEnd={() => setDrag(null)}>⠿</span>
                         <ActionIcon size="sm" variant="subtle" data-move="up" aria-label={`Move ${productName(l)} up`} disabled={i === 0 || busy} onClick={() => move(i, -1)}>↑</ActionIcon>
                         <ActionIcon size="sm" variant="subtle" data-move="down" aria-label={`Move ${productName(l)} down`} disabled={i === lines.length - 1 || busy} onClick={() => move(i, 1)}>↓</ActionIcon>
                       </Group>

@@ -32,13 +32,15 @@ export async function fetchLines(kind: LineKind, parentId: string) {
 }
 
 /**
- * New positions after moving one line up or down: the two lines swap places, and every line gets
- * a distinct position (10, 20, …) so the order survives lines without one.
+ * New positions after moving the line at `from` to index `to` (a drag, or one step with the
+ * keyboard): every line gets a distinct position (10, 20, …) so the order survives lines without
+ * one, and only the lines whose position changes are returned — the ones to save.
  */
-export function reorder(lines: RecordData[], index: number, delta: -1 | 1): Array<{ id: string; position: number }> {
-  const to = index + delta;
-  if (to < 0 || to >= lines.length) return [];
+export function reorderTo(lines: RecordData[], from: number, to: number): Array<{ id: string; position: number }> {
+  if (from === to || from < 0 || to < 0 || from >= lines.length || to >= lines.length) return [];
   const ids = lines.map((l) => l.id);
-  [ids[index], ids[to]] = [ids[to]!, ids[index]!];
-  return ids.map((id, i) => ({ id, position: (i + 1) * 10 })).filter(({ id, position }) => lines.find((l) => l.id === id)?.position !== position);
+  const [moved] = ids.splice(from, 1);
+  ids.splice(to, 0, moved!);
+  const before = new Map(lines.map((l) => [l.id, l.position]));
+  return ids.map((id, i) => ({ id, position: (i + 1) * 10 })).filter(({ id, position }) => before.get(id) !== position);
 }
