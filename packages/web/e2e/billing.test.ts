@@ -48,7 +48,7 @@ describe('billing', () => {
     const { page } = h;
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto('/o/product');
-    await page.getByRole('table', { name: 'Products list' }).getByRole('link', { name: 'Generator inspection' }).waitFor();
+    await page.getByRole('list', { name: 'Products list' }).getByRole('link', { name: 'Generator inspection' }).waitFor();
     await expectAccessible(page, 'phone product list');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);

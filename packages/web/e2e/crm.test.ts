@@ -383,7 +383,16 @@ describe('the metadata-driven CRM', () => {
     const { page } = h;
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto('/o/expedition');
-    await page.getByRole('table', { name: 'Expeditions list' }).getByRole('link', { name: 'Solar canopy' }).waitFor();
+    // A card per record: the name and the list's key fields, labelled, on the first screen.
+    const cards = page.getByRole('list', { name: 'Expeditions list' });
+    await cards.getByRole('link', { name: 'Solar canopy' }).waitFor();
+    expect(await page.getByRole('table', { name: 'Expeditions list' }).count()).toBe(0);
+    const card = cards.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Solar canopy', exact: true }) });
+    expect(await card.getByRole('term').allInnerTexts()).toEqual(expect.arrayContaining(['Budget']));
+    // Sorting has no headers to click on a phone: a select does it.
+    await page.getByRole('combobox', { name: 'Sort by' }).selectOption({ label: 'Budget ↓' });
+    await expect.poll(() => cards.getByRole('listitem').first().getByRole('link').first().innerText()).toBe('Warehouse retrofit');
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('-budget');
     // The navigation is off screen and out of the tab order until the burger opens it.
     expect(await page.getByRole('navigation', { name: 'Objects' }).count()).toBe(0);
     await expectAccessible(page, 'phone list');

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, Badge, Button, Collapse, Group, Loader, Modal, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -17,6 +18,7 @@ import { BulkEditModal } from './BulkEditModal';
 import { ColumnChooser } from './ColumnChooser';
 import { ExportCsv } from './ExportCsv';
 import { RecordTable } from './RecordTable';
+import { RecordCards } from './RecordCards';
 import { usePatchRowInCache, useRecordList } from './useRecordList';
 import { ViewControls } from './ViewControls';
 import { ButtonLink } from '../../components/links';
@@ -71,6 +73,8 @@ function ObjectListBody({ object, views, viewId, url }: { object: ObjectDef; vie
   const [filter, setFilter] = useState<Condition | null>(() => parseFilter(filterParam) ?? current?.filter ?? null);
   const [showFilter, setShowFilter] = useState(() => !!filterParam);
   const [selection, setSelection] = useState<RowSelectionState>({});
+  // At phone width the list is cards (key fields on the first screen), not a sideways table.
+  const phone = useMediaQuery('(max-width: 48em)', undefined, { getInitialValueInEffect: false });
   const [bulkEdit, setBulkEdit] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -265,7 +269,11 @@ function ObjectListBody({ object, views, viewId, url }: { object: ObjectDef; vie
         <Loading label={`Loading ${object.pluralLabel.toLowerCase()}`} />
       ) : (
         <>
-          <RecordTable object={object} rows={list.rows} display={list.display} columns={columns} sort={sort} onSort={setSort} selection={selection} onSelectionChange={setSelection} onRowSaved={onRowSaved} />
+          {phone ? (
+            <RecordCards object={object} rows={list.rows} display={list.display} columns={columns} sort={sort} onSort={setSort} selection={selection} onSelectionChange={setSelection} />
+          ) : (
+            <RecordTable object={object} rows={list.rows} display={list.display} columns={columns} sort={sort} onSort={setSort} selection={selection} onSelectionChange={setSelection} onRowSaved={onRowSaved} />
+          )}
           {list.rows.length === 0 && (
             <Stack align="center" gap="xs" p="lg">
               <Text c="gray.7">{filter || debouncedSearch ? `No ${object.pluralLabel.toLowerCase()} match.` : `No ${object.pluralLabel.toLowerCase()} yet.`}</Text>
