@@ -89,6 +89,9 @@ describe('sales', () => {
     // Without a reason the stage rule refuses, and says why.
     await dialog.getByRole('button', { name: 'Close as lost' }).click();
     await dialog.getByRole('alert').waitFor();
+    // …at the field it is about, which gets the focus.
+    await expect.poll(() => input(dialog, 'Lost reason').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => input(dialog, 'Lost reason').evaluate((el) => el === document.activeElement)).toBe(true);
     await input(dialog, 'Lost reason').click();
     await page.getByRole('option', { name: 'Competitor' }).click();
     await dialog.getByLabel('Details').fill('Went with Globex');

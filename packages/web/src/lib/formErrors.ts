@@ -16,6 +16,8 @@ export interface MapErrorsOptions {
    * (`first_name` is found as `firstName` when the form names it so).
    */
   fieldOf?: (path: string) => string;
+  /** How the summary names an error's field (e.g. its label); default: the server's path. */
+  labelOf?: (path: string) => string;
 }
 
 const firstSegment = (path: string) => path.split(/[.[]/)[0] ?? '';
@@ -36,7 +38,7 @@ export function mapFormErrors(error: unknown, options: MapErrorsOptions = {}): M
       const candidates = path ? [options.fieldOf?.(path), firstSegment(path), camel(firstSegment(path))].filter((x): x is string => !!x) : [];
       const name = candidates.find(shown);
       if (name && path) fields[name] ??= e.message;
-      else rest.push(path ? `${path}: ${e.message}` : e.message);
+      else rest.push(path ? `${options.labelOf?.(path) ?? path}: ${e.message}` : e.message);
     }
     if (!error.fieldErrors().length) rest.push(error.message);
   } else {

@@ -53,4 +53,10 @@ describe('form errors', () => {
     expect(mapFormErrors(new ApiError({ status: 409, code: 'conflict', detail: 'Changed by someone else' }))).toEqual({ fields: {}, summary: 'Changed by someone else' });
     expect(mapFormErrors(new Error('offline')).summary).toBe('offline');
   });
+  test('the summary names fields the form does not show by their labels', () => {
+    const mapped = mapFormErrors(problem([{ field: 'amount', code: 'required', message: 'Required at this stage' }, { field: 'lost_reason', code: 'required', message: 'Give a reason' }]), {
+      fields: ['lostReason'], labelOf: (path) => (path === 'amount' ? 'Amount' : path),
+    });
+    expect(mapped).toEqual({ fields: { lostReason: 'Give a reason' }, summary: 'Amount: Required at this stage' });
+  });
 });

@@ -1,16 +1,18 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Checkbox, Group, List, Modal, NumberInput, SegmentedControl, Select, Stack, Text, Textarea } from '@mantine/core';
-import { ApiError, errorMessage } from '../../api/client';
+import { Button, Checkbox, Group, Modal, NumberInput, SegmentedControl, Select, Stack, Text, Textarea } from '@mantine/core';
 import { fieldOf, useMetadata } from '../../api/metadata';
 import { salesApi, type CloseInput } from '../../api/sales';
 import type { RecordData } from '../../api/types';
 import { formatCurrency, recordCurrency } from '../../lib/format';
+import { useApiForm } from '../../lib/useApiForm';
+import { FormSummary } from '../../components/FormSummary';
 
 export type Outcome = CloseInput['outcome'];
 
 /**
- * Won / partially won / lost: POST /opportunity/{id}/close. Stage-rule refusals (422) are listed
- * in the dialog, so the user can fix the deal and try again.
+ * Won / partially won / lost: POST /opportunity/{id}/close. Stage-rule refusals (422) are shown
+ * at the dialog's fields or, for the deal's own fields, in its summary, so the user can fix the
+ * deal and try again.
  */
 export function CloseOpportunityDialog({ record, outcome: initial, opened, onClose, onClosed }: {
   record: RecordData | null;
@@ -27,21 +29,20 @@ export function CloseOpportunityDialog({ record, outcome: initial, opened, onClo
   const [lostReason, setLostReason] = useState<string | null>(null);
   const [detail, setDetail] = useState('');
   const [createProject, setCreateProject] = useState(false);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  // Stage rules refuse by the deal's fields (a lost reason, an amount): those the dialog shows are
+  // marked there, the others named by their labels in the summary.
+  const form = useApiForm({
+    fields: ['wonAmount', 'lostReason', 'lostReasonDetail'],
+    labelOf: (path) => (opp && fieldOf(opp, path.split(/[.[]/)[0]!)?.label) ?? path,
+    submit: () => salesApi.close(record!.id, closeInput()),
+    onSuccess: (r) => onClosed(r.opportunity),
+  });
 
   useEffect(() => {
-    if (opened) {
-      setOutcome(initial ?? 'won');
-      setErrors([]);
-    }
+    if (opened) setOutcome(initial ?? 'won');
   }, [opened, initial]);
 
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    if (!record) return;
-    setBusy(true);
-    setErrors([]);
+  const closeInput = (): CloseInput => {
     const input: CloseInput = { outcome };
     if (outcome === 'partially_won' && wonAmount !== '') input.wonAmount = Number(wonAmount);
     if (outcome === 'lost') {
@@ -49,26 +50,15 @@ export function CloseOpportunityDialog({ record, outcome: initial, opened, onClo
       if (detail.trim()) input.lostReasonDetail = detail.trim();
     }
     if (outcome !== 'lost' && createProject) input.createProject = true;
-    try {
-      const r = await salesApi.close(record.id, input);
-      onClosed(r.opportunity);
-    } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors().length) setErrors(err.fieldErrors().map((f) => (f.field ? `${fieldOf(opp!, f.field)?.label ?? f.field}: ${f.message}` : f.message)));
-      else setErrors([errorMessage(err)]);
-    } finally {
-      setBusy(false);
-    }
+    return input;
   };
+  const busy = form.pending;
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Close ${record ? String(record.name ?? '') : 'opportunity'}`} centered>
-      <form onSubmit={submit} noValidate>
+      <form ref={form.formRef} onSubmit={(e) => record && form.onSubmit(e)} noValidate>
         <Stack>
-          {errors.length > 0 && (
-            <Alert color="red" title="The opportunity was not closed" role="alert">
-              {errors.length === 1 ? errors[0] : <List size="sm">{errors.map((m) => <List.Item key={m}>{m}</List.Item>)}</List>}
-            </Alert>
-          )}
+          <FormSummary summary={form.summary} errors={form.errors} />
           <div>
             <Text size="sm" fw={500} id="close-outcome-label" mb={4}>Outcome</Text>
             <SegmentedControl
@@ -80,12 +70,12 @@ export function CloseOpportunityDialog({ record, outcome: initial, opened, onClo
             />
           </div>
           {outcome === 'partially_won' && (
-            <NumberInput label="Won amount" required value={wonAmount} onChange={setWonAmount} min={0} description={record?.amount != null ? `Of ${formatCurrency(Number(record.amount), recordCurrency(record))}` : undefined} />
+            <NumberInput label="Won amount" required value={wonAmount} error={form.errors.wonAmount} onChange={(v) => { setWonAmount(v); form.clearError('wonAmount'); }} min={0} description={record?.amount != null ? `Of ${formatCurrency(Number(record.amount), recordCurrency(record))}` : undefined} />
           )}
           {outcome === 'lost' && (
             <>
-              <Select label="Lost reason" required data={reasons.map((v) => ({ value: v.value, label: v.label }))} value={lostReason} onChange={setLostReason} comboboxProps={{ withinPortal: true }} />
-              <Textarea label="Details" value={detail} onChange={(e) => setDetail(e.currentTarget.value)} autosize minRows={2} />
+              <Select label="Lost reason" required data={reasons.map((v) => ({ value: v.value, label: v.label }))} value={lostReason} error={form.errors.lostReason} onChange={(v) => { setLostReason(v); form.clearError('lostReason'); }} comboboxProps={{ withinPortal: true }} />
+              <Textarea label="Details" value={detail} error={form.errors.lostReasonDetail} onChange={(e) => setDetail(e.currentTarget.value)} autosize minRows={2} />
             </>
           )}
           {outcome !== 'lost' && <Checkbox label="Create a project" checked={createProject} onChange={(e) => setCreateProject(e.currentTarget.checked)} />}
