@@ -2,7 +2,7 @@
 /**
  * Web benchmark: what a user sees in the browser, on a large PostgreSQL data set.
  *
- *   cd /work/main && npm exec -- node bench/web.ts [--contacts 1000000] [--reps 20] [--warmup 2] [--keep]
+ *   cd /work/main && npm exec -- node bench/web.ts [--contacts 1000000] [--opportunities 1000000] [--reps 20] [--warmup 2] [--keep]
  *
  * Creates a throwaway database on the local PostgreSQL server (BENCH_PG_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres; other hosts are refused), boots the platform on it,
@@ -17,7 +17,12 @@
  *   search            '/' focuses the header search box, a query is typed (60 ms between keys),
  *                     timed from the last keystroke's input event until the options of the final
  *                     query are in the DOM (the box waits 200 ms after the last key by design);
- *                     a different query each run, so neither the browser nor React Query caches.
+ *                     a different query each run, so neither the browser nor React Query caches;
+ *   board             page.goto('/o/opportunity/board') until a card and the stage totals (the
+ *                     server's count and amounts per stage, POST /sales/board-summary) are in the
+ *                     DOM, over N opportunities loaded with COPY (--opportunities, 0 skips);
+ *   record page       page.goto('/o/opportunity/{id}') until the deal's name is its <h1>, a
+ *                     different deal each run.
  * For the API calls behind each, the Resource Timing of the request (responseStart − requestStart:
  * time to first byte over loopback, i.e. the server's time) and Fastify's own reply time.
  * Not a test: run it by hand. Figures go to docs/performance.md.
@@ -43,6 +48,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Options {
   contacts: number;
+  opportunities: number;
   reps: number;
   warmup: number;
   keep: boolean;
@@ -53,7 +59,7 @@ interface Options {
 const HOME_HEADING = 'My day';
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { contacts: 1_000_000, reps: 20, warmup: 2, keep: false };
+  const o: Options = { contacts: 1_000_000, opportunities: 1_000_000, reps: 20, warmup: 2, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const num = () => {
@@ -62,12 +68,13 @@ function parseArgs(argv: string[]): Options {
       return Math.floor(v);
     };
     if (a === '--contacts') o.contacts = num();
+    else if (a === '--opportunities') o.opportunities = num();
     else if (a === '--reps') o.reps = Math.max(1, num());
     else if (a === '--warmup') o.warmup = num();
     else if (a === '--keep') o.keep = true;
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--help' || a === '-h') {
-      console.log('Usage: npm exec -- node bench/web.ts [--contacts N] [--reps R] [--warmup W] [--keep] [--json FILE]');
+      console.log('Usage: npm exec -- node bench/web.ts [--contacts N] [--opportunities N] [--reps R] [--warmup W] [--keep] [--json FILE]');
       process.exit(0);
     } else throw new Error(`Unknown argument ${a}`);
   }
@@ -99,11 +106,18 @@ function searchQueries(n: number): string[] {
 /** Notes (performance.now()) when the first data row of a list table, and search options, appear. */
 const INSTRUMENT = `(() => {
   const w = window;
-  w.__bench = { firstRow: null, searchDone: null, expectQ: null, lastInput: null };
+  w.__bench = { firstRow: null, searchDone: null, expectQ: null, lastInput: null, board: null, title: null };
+  const expectTitle = sessionStorage.getItem('benchTitle');
   const check = () => {
     const b = w.__bench;
     const now = performance.now();
     if (b.firstRow === null && document.querySelector('table.list-table tbody tr[data-record-id]')) b.firstRow = now;
+    // The board is ready when a card and a stage's totals line (from the board summary) are shown.
+    if (b.board === null && document.querySelector('.kanban-card') && document.querySelector('.kanban-column-header .mantine-Text-root')) b.board = now;
+    if (b.title === null && expectTitle) {
+      const h1 = document.querySelector('h1');
+      if (h1 && h1.textContent === expectTitle) b.title = now;
+    }
     if (b.expectQ !== null && b.searchDone === null) {
       const done = performance.getEntriesByType('resource').some((e) => e.name.includes('/api/v1/search?q=' + b.expectQ));
       const box = document.getElementById('global-search-results');
@@ -131,6 +145,47 @@ interface ApiTiming {
 function assertLocal(url: string) {
   const host = new URL(url).hostname;
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error(`The benchmark only runs against a local PostgreSQL (got host ${host})`);
+}
+
+const STAGES: Array<[stage: string, probability: number, weight: number]> = [
+  ['prospecting', 10, 20], ['qualification', 20, 18], ['needs_analysis', 30, 15], ['proposal', 50, 12], ['negotiation', 70, 8],
+  ['closed_won', 100, 12], ['partially_won', 100, 2], ['closed_lost', 0, 13],
+];
+
+/** N opportunities with COPY: stages weighted like a real pipeline, amounts 500–250,000 USD, close dates ±1 year. */
+async function copyOpportunities(args: { pool: pg.Pool; n: number; accountIds: string[]; ownerIds: string[] }) {
+  const client = await args.pool.connect();
+  try {
+    const columns = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'name', 'account_id', 'amount', 'currency', 'close_date', 'stage', 'probability', 'stage_changed_at'];
+    const copy = client.query(copyStreams.from(`COPY obj_opportunity (${columns.join(', ')}) FROM STDIN`));
+    const r = rng(7);
+    const stage = makeWeighted(STAGES.map(([s, , w]) => [s, w] as [string, number]));
+    const probability = new Map(STAGES.map(([s, p]) => [s, p]));
+    const now = Date.now();
+    const span = 3 * 365 * 86400_000;
+    const { n, accountIds, ownerIds } = args;
+    async function* rows() {
+      const batch = 2000;
+      for (let i = 0; i < n; i += batch) {
+        const rand = randomBytes(batch * 10);
+        const lines: string[] = [];
+        for (let j = 0; j < batch && i + j < n; j++) {
+          const k = i + j;
+          const ms = now - span + Math.floor(((k + r()) / n) * span);
+          const ts = new Date(ms).toISOString();
+          const owner = ownerIds[Math.floor(r() * ownerIds.length)]!;
+          const st = stage(r());
+          const close = new Date(now + Math.floor((r() * 2 - 1) * 365) * 86400_000).toISOString().slice(0, 10);
+          const amount = (500 + Math.floor(r() * 249_500)).toFixed(2);
+          lines.push([uuidv7At(ms, rand, j * 10), owner, ts, ts, owner, owner, `${COMPANY_A[k % COMPANY_A.length]} deal ${k + 1}`, accountIds[k % accountIds.length]!, amount, 'USD', close, st, String(probability.get(st)), ts].join('\t'));
+        }
+        yield lines.join('\n') + '\n';
+      }
+    }
+    await pipeline(Readable.from(rows()), copy);
+  } finally {
+    client.release();
+  }
 }
 
 async function main() {
@@ -259,6 +314,14 @@ async function main() {
     const size = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_contact')) AS s`)).rows[0]!.s;
     console.log(`loaded ${count} contacts with COPY in ${loadSeconds.toFixed(1)}s, table + indexes ${size}`);
 
+    if (opts.opportunities > 0) {
+      const t = performance.now();
+      await copyOpportunities({ pool: raw, n: opts.opportunities, accountIds, ownerIds });
+      await raw.query('ANALYZE obj_opportunity');
+      const oppSize = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_opportunity')) AS s`)).rows[0]!.s;
+      console.log(`loaded ${opts.opportunities} opportunities with COPY in ${((performance.now() - t) / 1000).toFixed(1)}s, table + indexes ${oppSize}`);
+    }
+
     // The real app with the web app at the same origin; Fastify's own reply time per API request.
     const serverTimes: Array<{ url: string; ms: number }> = [];
     app = await buildApp(platform, {
@@ -315,7 +378,7 @@ async function main() {
     const listCall = (t: ApiTiming[]) => t.find((x) => /\/api\/v1\/(contact\b|query)/.test(x.name) && !/metadata|views|layout/.test(x.name));
 
     type Sample = { ms: number; apiTtfb: number; apiTotal: number; server: number; name?: string };
-    const measurements: Record<string, Sample[]> = { 'list, full load': [], 'list, in-app': [], search: [] };
+    const measurements: Record<string, Sample[]> = { 'list, full load': [], 'list, in-app': [], search: [], ...(opts.opportunities > 0 ? { board: [], 'record page': [] } : {}) };
 
     // (1a) Full load of /o/contact: timed from navigation start inside the page.
     for (let i = 0; i < opts.warmup + opts.reps; i++) {
@@ -386,6 +449,41 @@ async function main() {
       console.log(`search           ${i < opts.warmup ? 'warm-up ' : `run ${i - opts.warmup + 1}`.padEnd(8)} "${q}": ${options} options ${fmt(s.ms)} ms after the last key (${calls.length} search call${calls.length === 1 ? '' : 's'}); /search ttfb ${fmt(s.apiTtfb, 1)} ms, server ${fmt(s.server, 1)} ms  [load ${os.loadavg()[0]!.toFixed(1)}]`);
     }
 
+    if (opts.opportunities > 0) {
+      // (3) The opportunity board with the server's count and totals per stage.
+      for (let i = 0; i < opts.warmup + opts.reps; i++) {
+        const since = serverTimes.length;
+        await page.goto('/o/opportunity/board', { waitUntil: 'commit' });
+        await page.waitForFunction(() => (window as unknown as { __bench: { board: number | null } }).__bench.board !== null, undefined, { timeout: 120_000 }).catch(() => {
+          throw new Error('bench/web.ts: the board showed no card with stage totals (.kanban-card, .kanban-column-header text) — the web app changed; update INSTRUMENT');
+        });
+        const ms = await page.evaluate(() => (window as unknown as { __bench: { board: number } }).__bench.board);
+        const call = (await apiTimings('/api/v1/sales/board-summary'))[0];
+        const srv = serverTime((u) => u.startsWith('/api/v1/sales/board-summary'), since);
+        const s: Sample = { ms, apiTtfb: call?.ttfb ?? NaN, apiTotal: call?.total ?? NaN, server: srv[0] ?? NaN };
+        if (i >= opts.warmup) measurements.board!.push(s);
+        console.log(`board            ${i < opts.warmup ? 'warm-up ' : `run ${i - opts.warmup + 1}`.padEnd(8)} cards and stage totals at ${fmt(s.ms)} ms; board-summary ttfb ${fmt(s.apiTtfb, 1)} ms, server ${fmt(s.server, 1)} ms  [load ${os.loadavg()[0]!.toFixed(1)}]`);
+      }
+      // (4) A deal's record page, a different deal each run (nothing cached).
+      const deals = (await raw.query<{ id: string; name: string }>(`SELECT id, name FROM obj_opportunity TABLESAMPLE SYSTEM (1) LIMIT ${opts.warmup + opts.reps}`)).rows;
+      for (let i = 0; i < deals.length; i++) {
+        const deal = deals[i]!;
+        await page.evaluate((title) => sessionStorage.setItem('benchTitle', title), deal.name);
+        const since = serverTimes.length;
+        await page.goto(`/o/opportunity/${deal.id}`, { waitUntil: 'commit' });
+        await page.waitForFunction(() => (window as unknown as { __bench: { title: number | null } }).__bench.title !== null, undefined, { timeout: 60_000 }).catch(() => {
+          throw new Error(`bench/web.ts: the record page showed no <h1> "${deal.name}" — the web app changed; update INSTRUMENT`);
+        });
+        const ms = await page.evaluate(() => (window as unknown as { __bench: { title: number } }).__bench.title);
+        const call = (await apiTimings(`/api/v1/opportunity/${deal.id}`)).find((x) => x.name.split('?')[0] === `/api/v1/opportunity/${deal.id}`);
+        const srv = serverTime((u) => u.split('?')[0] === `/api/v1/opportunity/${deal.id}`, since);
+        const s: Sample = { ms, apiTtfb: call?.ttfb ?? NaN, apiTotal: call?.total ?? NaN, server: srv[0] ?? NaN };
+        if (i >= opts.warmup) measurements['record page']!.push(s);
+        console.log(`record page      ${i < opts.warmup ? 'warm-up ' : `run ${i - opts.warmup + 1}`.padEnd(8)} name shown at ${fmt(s.ms)} ms; record API ttfb ${fmt(s.apiTtfb, 1)} ms, server ${fmt(s.server, 1)} ms  [load ${os.loadavg()[0]!.toFixed(1)}]`);
+      }
+      await page.evaluate(() => sessionStorage.removeItem('benchTitle'));
+    }
+
     // Where the search time goes: the contact query of GET /api/v1/search, captured from the pg
     // client during one in-process search, then explained under the same transaction setting.
     {
@@ -439,6 +537,12 @@ async function main() {
     const m = (name: string) => pct(measurements[name]!.map((x) => x.ms), 95);
     console.log(`aim: contact list visible within 1500 ms of navigation (p95): full load ${fmt(m('list, full load'))} ms — ${m('list, full load') <= 1500 ? 'MET' : 'MISSED'}; in-app ${fmt(m('list, in-app'))} ms — ${m('list, in-app') <= 1500 ? 'MET' : 'MISSED'}`);
     console.log(`aim: search results within 300 ms of the last keystroke (p95, incl. the 200 ms debounce): ${fmt(m('search'))} ms — ${m('search') <= 300 ? 'MET' : 'MISSED'}`);
+    if (opts.opportunities > 0) {
+      console.log(`aim: board with stage totals over ${opts.opportunities} opportunities within 1000 ms (p95): ${fmt(m('board'))} ms — ${m('board') <= 1000 ? 'MET' : 'MISSED'}`);
+      console.log(`record page (no aim set): p95 ${fmt(m('record page'))} ms`);
+    }
+    const searchServer = pct(measurements.search!.map((x) => x.server), 95);
+    console.log(`aim: /search server time p95 under 50 ms: ${fmt(searchServer, 1)} ms — ${searchServer <= 50 ? 'MET' : 'MISSED'}`);
     console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (shared machine: other processes skew the figures)`);
     if (pageErrors.length) console.log(`page errors:\n${pageErrors.join('\n')}`);
     if (opts.json) {
