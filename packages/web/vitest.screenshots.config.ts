@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     include: ['screenshots/**/*.screens.ts'],
     pool: 'forks',
-    testTimeout: 120_000,
+    testTimeout: 900_000,
     hookTimeout: 700_000,
     expect: { poll: { timeout: 15_000, interval: 100 } },
   },

@@ -11,7 +11,6 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
   await h.api('POST', '/admin/seed-demo');
-  await signIn(h.page);
 }, 120_000);
 afterAll(async () => h?.close());
 
@@ -19,6 +18,8 @@ test('home, list, record and board, as the README shows them', async () => {
   const { page } = h;
   // The demo loads in the background; wait for it (a state, not a fixed time).
   await expect.poll(async () => (await h.api('GET', '/admin/seed-demo')).state, { timeout: 600_000, interval: 1000 }).toBe('done');
+  // Signed in once the demo is in: loading it keeps the server busy (a sign-in during it can time out).
+  await signIn(page);
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto('/');
   await page.getByRole('heading', { name: 'My day', level: 1 }).waitFor();

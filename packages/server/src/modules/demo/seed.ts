@@ -57,6 +57,9 @@ export async function seedDemo(args: { platform: Platform; scale?: number; onPro
   if (existing.rows.length && scale === 1) throw new Error('The demo organisation is already loaded');
   const counts: Record<string, number> = { users: 0, accounts: 0, contacts: 0, leads: 0, opportunities: 0, tasks: 0 };
 
+  // The organisation's own people (the admin who loads the demo): they get some deals too, so
+  // their "My pipeline" on the home page is not empty.
+  const ownPeople = (await sql<{ id: string }>`SELECT id FROM obj_user WHERE deleted_at IS NULL AND active IS NOT FALSE ORDER BY created_at, id`.execute(platform.db)).rows.map((u) => u.id);
   log('Creating users…');
   const userIds: string[] = [];
   const people = [['Maya', 'Okafor', 'Sales Director'], ['Luis', 'Fernandez', 'Account Manager'], ['Priya', 'Raman', 'Account Manager'], ['Tom', 'Becker', 'Project Manager'], ['Sofia', 'Lind', 'Sales Rep'], ['Jamal', 'Carter', 'Support Agent']];
@@ -111,7 +114,10 @@ export async function seedDemo(args: { platform: Platform; scale?: number; onPro
           const stage = r.pick(STAGES);
           const closed = stage.startsWith('closed');
           const amount = r.int(20, 400) * 250;
-          const deal = await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(owner()) }, object: object('opportunity'), input: { name: `${r.pick(DEALS)} — ${g.name.split(' ')[0]}`, account: r.pick(tree), amount, gross_profit: Math.round(amount * (0.15 + r.next() * 0.3)), stage, probability: PROBABILITY[stage], close_date: isoDate(closed ? -r.int(1, 200) : r.int(5, 180)), type: r.pick(['new_business', 'existing_business', 'renewal', 'upsell']), lead_source: r.pick(SOURCES), ...(stage === 'closed_lost' ? { lost_reason: r.pick(['price', 'competitor', 'no_budget', 'timing']) } : {}) } });
+          // One deal in five goes to one of the organisation's own people (the draw stays the same).
+          const drawn = owner();
+          const dealOwner = ownPeople.length && counts.opportunities! % 5 === 4 ? ownPeople[Math.floor(counts.opportunities! / 5) % ownPeople.length]! : drawn;
+          const deal = await createRecord({ options: { allowDuplicate: true }, ctx: { ...ctx, actor: actorFor(dealOwner) }, object: object('opportunity'), input: { name: `${r.pick(DEALS)} — ${g.name.split(' ')[0]}`, account: r.pick(tree), amount, gross_profit: Math.round(amount * (0.15 + r.next() * 0.3)), stage, probability: PROBABILITY[stage], close_date: isoDate(closed ? -r.int(1, 200) : r.int(5, 180)), type: r.pick(['new_business', 'existing_business', 'renewal', 'upsell']), lead_source: r.pick(SOURCES), ...(stage === 'closed_lost' ? { lost_reason: r.pick(['price', 'competitor', 'no_budget', 'timing']) } : {}) } });
           counts.opportunities!++;
           if (!closed) openDeals.push({ id: deal.id, account: deal.account as string, name: String(deal.name) });
         }
