@@ -32,6 +32,9 @@ describe('global search', () => {
     expect(res.body.groups[0].records[0].name).toBe('Northwind Power Systems');
     const roofing = await search(admin, 'sumit rofing');
     expect(roofing.body.groups.flatMap((g: any) => g.records.map((r: any) => r.name))).toContain('Summit Roofing Group');
+    // A part of a word is no whole-word match: the trigram search behind it answers.
+    const part = await search(admin, 'northw', '&objects=account');
+    expect(part.body.groups[0].records[0].name).toBe('Northwind Power Systems');
   });
 
   it('uses the indexes on the searchable fields', async () => {

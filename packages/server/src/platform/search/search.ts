@@ -55,12 +55,18 @@ async function searchInTransaction(args: { ctx: RecordContext; query: unknown; p
     const snippetFields = searchableFields(visibleObject).filter((f) => f.apiName !== object.nameField).slice(0, 4);
     searched.set(object.apiName, { object, snippetFields });
     // Ranking every match of a common word ("smith" on a million contacts) costs seconds, so the
-    // best matches are chosen among the first CANDIDATES found through the indexes.
-    parts.push(sql`(WITH c AS MATERIALIZED (
-        SELECT t0.* FROM ${sql.table(object.table)} AS t0
-        WHERE t0.deleted_at IS NULL ${visible ? sql`AND ${visible}` : sql``}
-          AND (${searchVector(text)} @@ plainto_tsquery('simple', ${q}) OR ${q} <% ${text} OR ${text} LIKE ${like})
-        LIMIT ${CANDIDATES})
+    // best matches are chosen among the first CANDIDATES found through the indexes: whole-word
+    // matches first (the full-text index), and only when those are fewer than asked for, typos
+    // and parts of words (the trigram index — whose bitmap for a common word covers much of the
+    // table, so it is not built when the words alone answer). The second scan sits behind a
+    // one-time filter on the first's count, which PostgreSQL evaluates before starting it.
+    const base = sql`FROM ${sql.table(object.table)} AS t0 WHERE t0.deleted_at IS NULL ${visible ? sql`AND ${visible}` : sql``}`;
+    parts.push(sql`(WITH w AS MATERIALIZED (
+        SELECT t0.* ${base} AND ${searchVector(text)} @@ plainto_tsquery('simple', ${q}) LIMIT ${CANDIDATES}),
+      f AS MATERIALIZED (
+        SELECT t0.* ${base} AND (${q} <% ${text} OR ${text} LIKE ${like})
+          AND (SELECT count(*) FROM w) < ${limit} AND t0.id NOT IN (SELECT id FROM w) LIMIT ${CANDIDATES}),
+      c AS (SELECT * FROM w UNION ALL SELECT * FROM f)
       SELECT ${object.apiName}::text AS object, t0.id::text AS id, ${sql.ref(`t0.${nameField.column}`)}::text AS __name,
         ARRAY[${snippetFields.length ? sql.join(snippetFields.map((f) => sql`${sql.ref(`t0.${f.column}`)}::text`)) : sql``}]::text[] AS snippets,
         (ts_rank(${searchVector(text)}, plainto_tsquery('simple', ${q})) + word_similarity(${q}, ${text}))::float8 AS score
