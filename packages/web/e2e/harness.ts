@@ -45,7 +45,7 @@ export async function startHarness(options: { admin?: boolean; smtpUrl?: string 
   let token: string | null = null;
   if (options.admin !== false) token = (await server.createUser({ email: 'api-robot@example.com', password: 'robot-password-123', profile: 'admin', lastName: 'Robot' })).token;
   const browser = await launchBrowser();
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC', acceptDownloads: true, reducedMotion: 'reduce' });
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC', acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];

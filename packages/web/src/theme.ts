@@ -8,9 +8,6 @@ export const theme = createTheme({
   // Shade 7 keeps white text on primary buttons above 4.5:1 contrast.
   primaryShade: 7,
   defaultRadius: 'sm',
-  // Dialogs, menus and popovers open without animation for people who ask their system for less
-  // motion (prefers-reduced-motion); the browser tests run so too, so no step races a transition.
-  respectReducedMotion: true,
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
   components: {
     // Mantine's close buttons are icon-only: give them a name for screen readers.
