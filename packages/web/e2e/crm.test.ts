@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectAccessible, input, screenshot, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
+import { dialogOpened, expectAccessible, input, screenshot, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /**
  * The vertical slice, in the order a new administrator would go: build a custom object, enter
@@ -335,8 +335,10 @@ describe('the metadata-driven CRM', () => {
     await page.goto('/settings/objects/expedition');
     await page.getByRole('button', { name: 'New rule' }).click();
     const d = page.getByRole('dialog', { name: 'New validation rule' });
+    await dialogOpened(d);
     await d.getByLabel(/^Rule name/).fill('budget_positive');
     await d.getByRole('button', { name: 'Add condition' }).click();
+    await d.getByTestId('filter-rule').waitFor();
     await input(d, 'Field of condition 1').click();
     await page.getByRole('option', { name: 'Budget', exact: true }).click();
     await input(d, 'Operator of condition 1').click();

@@ -130,3 +130,16 @@ export function screenshotOnFailure(get: () => Harness | undefined) {
 export function input(scope: Page | Locator, name: string) {
   return scope.getByRole('combobox', { name, exact: true }).or(scope.getByRole('textbox', { name, exact: true })).first();
 }
+
+/**
+ * Waits until a dialog has finished opening: Mantine animates it in (opacity and scale), and a
+ * click computed while it still moves can land beside its target on a loaded machine.
+ */
+export async function dialogOpened(dialog: Locator) {
+  await expect
+    .poll(() => dialog.evaluate((el) => {
+      const s = getComputedStyle(el);
+      return s.opacity === '1' && (s.transform === 'none' || s.transform === 'matrix(1, 0, 0, 1, 0, 0)');
+    }))
+    .toBe(true);
+}
