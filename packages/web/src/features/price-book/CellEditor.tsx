@@ -90,11 +90,20 @@ export function CellEditor({ row, column, field, display, typed, places, error, 
       onCancel();
     } else if (e.key === 'Enter' && !e.nativeEvent.isComposing) {
       e.preventDefault();
+      if (picks && !inflight.current) pickFirstMatch(e.target as HTMLElement);
       commit(e.shiftKey ? 'up' : 'down');
     } else if (e.key === 'Tab') {
       e.preventDefault();
       commit(e.shiftKey ? 'left' : 'right');
     }
+  };
+  // Typed and Enter before the list highlighted a match (a fast typist): the first match is the pick.
+  const currentName = column.key === 'product' ? row.product : column.key === 'product_spec' ? row.spec : column.key === 'unit_of_measure' ? row.unit : String(original ?? '');
+  const pickFirstMatch = (target: HTMLElement) => {
+    const typedText = target instanceof HTMLInputElement ? target.value.trim() : '';
+    const list = target.getAttribute('aria-controls');
+    if (!typedText || typedText === currentName || !list) return;
+    document.getElementById(list)?.querySelector<HTMLElement>('[data-combobox-option]:not([data-combobox-disabled])')?.click();
   };
   const onBlur = () => {
     if (!settled.current) commit(null);

@@ -184,7 +184,7 @@ export function PriceGrid({ rows, columns, display, fields, bookName, bookCurren
 
   return (
     <>
-      <Text id="price-grid-keys" size="xs" c="gray.7" mb={4}>
+      <Text id="price-grid-keys" size="xs" c="gray.7" mb={4} visibleFrom="sm">
         {readOnly ? 'Arrows move between the cells.' : 'Arrows move · Enter, F2 or typing edits · Enter saves and goes down, Tab saves and goes right · Esc cancels · Delete empties an optional cell · Ctrl+Z brings back a removed entry'}
       </Text>
       <div className="list-table-wrap price-grid-wrap">
