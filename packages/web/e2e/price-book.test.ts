@@ -162,6 +162,20 @@ describe('the price book grid', () => {
     await screenshot(page, 'price-book-grid');
   });
 
+  test('a column of prices pasted from a spreadsheet fills down from the focused cell', async () => {
+    const { page } = h;
+    const start = cell('Battery pack', 'unit_price');
+    await start.click();
+    await start.evaluate((el) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '475.00\r\n$640\r\n');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await page.getByText('Pasted 2 cells.').waitFor();
+    await expect.poll(() => cell('Battery pack', 'unit_price').innerText()).toBe('$475.00');
+    expect((await entry('Commissioning')).unit_price).toBe(640);
+  });
+
   test('on a phone the grid scrolls inside its frame with the product in view', async () => {
     const { page } = h;
     await page.setViewportSize({ width: 390, height: 844 });
@@ -195,12 +209,12 @@ describe('the price book grid', () => {
       await page.getByText('You can see these prices but not change them').waitFor();
       expect(await page.getByRole('form', { name: 'Add a price' }).count()).toBe(0);
       expect(await page.getByRole('button', { name: /^Remove / }).count()).toBe(0);
-      await expect.poll(() => cellOf.innerText()).toBe('$450.00');
+      await expect.poll(() => cellOf.innerText()).toBe('$475.00');
       // Enter no longer opens an editor.
       await cellOf.focus();
       await page.keyboard.press('Enter');
       expect(await cellOf.getByRole('textbox').count()).toBe(0);
-      expect((await h.api('GET', `/price_book_entry?filter=${encodeURIComponent(JSON.stringify({ field: 'product', op: 'eq', value: products['Battery pack'] }))}`)).data[0].unit_price).toBe(450);
+      expect((await h.api('GET', `/price_book_entry?filter=${encodeURIComponent(JSON.stringify({ field: 'product', op: 'eq', value: products['Battery pack'] }))}`)).data[0].unit_price).toBe(475);
     } finally {
       await context.close();
     }

@@ -1,9 +1,10 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ActionIcon, Checkbox, Table, Text } from '@mantine/core';
 import type { DisplayMap, FieldDef } from '../../api/types';
+import { localeSettings } from '../../lib/format';
 import { CellEditor } from './CellEditor';
-import { cellKey, cellText } from './cells';
-import { afterSave, cellIntent, isTypedEditor, navigate, type Column, type EntryRow, type Pos, type Then } from './grid';
+import { cellKey, cellText, copyText, pastedValue } from './cells';
+import { afterSave, cellIntent, isTypedEditor, navigate, pasteTargets, type Column, type EntryRow, type Pos, type Then } from './grid';
 import type { useEntryWrites } from './useEntryWrites';
 
 interface Props {
@@ -129,6 +130,33 @@ export function PriceGrid({ rows, columns, display, fields, bookName, bookCurren
     }
   };
 
+  // Ctrl+C copies the focused cell as plain text; Ctrl+V fills cells from it down and across, as a
+  // spreadsheet's range does (prices, quantities, dates, currency, active; not the lookups).
+  const onCopy = (e: React.ClipboardEvent) => {
+    const row = rows[pos.row];
+    if (!row || (e.target as HTMLElement).closest('[data-editor]')) return;
+    const column = columns[pos.col]!;
+    e.preventDefault();
+    e.clipboardData.setData('text/plain', copyText(column, row, bookCurrency, places(typeof row.record.currency === 'string' ? row.record.currency : bookCurrency)));
+  };
+  const onPaste = (e: React.ClipboardEvent) => {
+    if (readOnly || editing || !rows.length || (e.target as HTMLElement).closest('[data-editor]')) return;
+    e.preventDefault();
+    const cells: Array<{ row: EntryRow; column: Column; value: unknown }> = [];
+    let invalid = 0;
+    for (const target of pasteTargets(e.clipboardData.getData('text/plain'), pos, size)) {
+      const row = rows[target.row]!;
+      const column = columns[target.col]!;
+      const v = pastedValue(column, target.text, localeSettings().locale);
+      if (v === 'skip') continue;
+      if (v === 'invalid') {
+        invalid += 1;
+        writes.setError(cellKey(row.record.id, column.key), `“${target.text.slice(0, 40)}” does not fit ${column.label.toLowerCase()}`);
+      } else cells.push({ row, column, value: v.value });
+    }
+    if (cells.length || invalid) void writes.paste(cells, invalid);
+  };
+
   // Focus that arrives by mouse or by an editor makes that cell the current one.
   const onFocus = (e: React.FocusEvent) => {
     const [id, col] = ((e.target as HTMLElement).closest('[data-cell]')?.getAttribute('data-cell') ?? '').split('|');
@@ -171,7 +199,7 @@ export function PriceGrid({ rows, columns, display, fields, bookName, bookCurren
             places={places(typeof row.record.currency === 'string' ? row.record.currency : bookCurrency)}
             error={error} saving={writes.saving === key}
             onCommit={(value, then) => commit(row, column, value, then)}
-            onCancel={() => { writes.clearError(key); close(true); }} />
+            onCancel={() => { writes.setError(key, null); close(true); }} />
         ) : (
           <>
             {text ? <span className="price-cell-text">{text}</span> : <><span aria-hidden="true" className="price-cell-empty">—</span><span className="sr-only">empty</span></>}
@@ -185,7 +213,7 @@ export function PriceGrid({ rows, columns, display, fields, bookName, bookCurren
   return (
     <>
       <Text id="price-grid-keys" size="xs" c="gray.7" mb={4} visibleFrom="sm">
-        {readOnly ? 'Arrows move between the cells.' : 'Arrows move · Enter, F2 or typing edits · Enter saves and goes down, Tab saves and goes right · Esc cancels · Delete empties an optional cell · Ctrl+Z brings back a removed entry'}
+        {readOnly ? 'Arrows move between the cells.' : 'Arrows move · Enter, F2 or typing edits · Enter saves and goes down, Tab right · Esc cancels · Delete empties · Ctrl+C/Ctrl+V copy and paste from a spreadsheet · Ctrl+Z undoes a removal'}
       </Text>
       <div className="list-table-wrap price-grid-wrap">
         <Table className="price-grid" role="grid" aria-label={`Prices of ${bookName}`} aria-describedby="price-grid-keys" aria-readonly={readOnly || undefined} data-selectable={!readOnly || undefined} verticalSpacing={4} ref={tableRef}>
@@ -198,7 +226,7 @@ export function PriceGrid({ rows, columns, display, fields, bookName, bookCurren
               ))}
             </Table.Tr>
           </Table.Thead>
-          <Table.Tbody onKeyDown={onKeyDown} onFocus={onFocus}>
+          <Table.Tbody onKeyDown={onKeyDown} onFocus={onFocus} onCopy={onCopy} onPaste={onPaste}>
             {rows.map((row, r) => (
               <Table.Tr key={row.record.id} data-entry={row.record.id} data-inactive={row.record.active === false || undefined} data-added={row.record.id === added || undefined}>
                 {columns.map((column, c) => cell(row, column, r, c))}

@@ -42,6 +42,8 @@ export function useEntriesCache(bookId: string) {
       change((old) => ({ ...old, records: old.records.filter((r) => r.id !== id) }));
     },
     reload: () => qc.invalidateQueries({ queryKey: key }),
+    /** The entry as last stored here (a row rendered before the last save has an older version). */
+    get: (id: string) => qc.getQueryData<Entries>(key)?.records.find((r) => r.id === id),
   };
 }
 

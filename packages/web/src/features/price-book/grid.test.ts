@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { RecordData } from '../../api/types';
-import { afterSave, cellIntent, countText, entryRows, gridColumns, isTypedEditor, matchesSearch, navigate } from './grid';
+import { copyText, pastedValue } from './cells';
+import { afterSave, cellIntent, countText, entryRows, gridColumns, isTypedEditor, matchesSearch, navigate, pasteTargets } from './grid';
 import { adjustByPercent, decimalText, fixedText, isNegative, parseDecimalInput } from './money';
 
 describe('price grid navigation', () => {
@@ -39,6 +40,27 @@ describe('price grid navigation', () => {
 
   test('a read-only grid has neither selection nor remove columns', () => {
     expect(gridColumns(true).map((c) => c.key)).toEqual(['product', 'product_spec', 'unit_of_measure', 'min_quantity', 'unit_price', 'currency', 'valid_from', 'valid_to', 'active']);
+  });
+
+  test('a pasted block fills down and across from the focused cell, within the grid', () => {
+    expect(pasteTargets('12.50\r\n13\r\n', { row: 1, col: 5 }, size)).toEqual([{ row: 1, col: 5, text: '12.50' }, { row: 2, col: 5, text: '13' }]);
+    expect(pasteTargets('1\t2\n3\t4\n5\t6', { row: 1, col: 9 }, size)).toEqual([
+      { row: 1, col: 9, text: '1' }, { row: 1, col: 10, text: '2' }, { row: 2, col: 9, text: '3' }, { row: 2, col: 10, text: '4' },
+    ]);
+  });
+
+  test('pasted text becomes what each column takes', () => {
+    const col = (key: string) => gridColumns(false).find((c) => c.key === key)!;
+    expect(pastedValue(col('unit_price'), '$1,250.00', 'en-US')).toEqual({ value: '1250.00' });
+    expect(pastedValue(col('unit_price'), '1.250,5 €', 'de-DE')).toEqual({ value: '1250.5' });
+    expect(pastedValue(col('unit_price'), 'soon', 'en-US')).toBe('invalid');
+    expect(pastedValue(col('min_quantity'), '', 'en-US')).toEqual({ value: null });
+    expect(pastedValue(col('valid_from'), '2027-01-01', 'en-US')).toEqual({ value: '2027-01-01' });
+    expect(pastedValue(col('valid_from'), '1/1/2027', 'en-US')).toBe('invalid');
+    expect(pastedValue(col('currency'), 'eur', 'en-US')).toEqual({ value: 'EUR' });
+    expect(pastedValue(col('active'), 'No', 'en-US')).toEqual({ value: false });
+    expect(pastedValue(col('product'), 'Generator', 'en-US')).toBe('skip');
+    expect(pastedValue(col('select'), 'x', 'en-US')).toBe('skip');
   });
 
   test('keys on a focused cell: Enter and F2 edit, a character starts typing, Delete empties', () => {
@@ -80,6 +102,15 @@ describe('price grid rows', () => {
     expect(ids('svc-comm')).toEqual(['d']);
     expect(ids('')).toHaveLength(6);
     expect(ids('nothing')).toEqual([]);
+  });
+
+  test('a copied cell is plain text a spreadsheet reads', () => {
+    const col = (key: string) => gridColumns(false).find((c) => c.key === key)!;
+    const row = { ...rows[0]!, record: { ...rows[0]!.record, unit_price: 8400, valid_from: '2027-01-01' } };
+    expect(copyText(col('unit_price'), row, 'USD', 2)).toBe('8400.00');
+    expect(copyText(col('min_quantity'), row, 'USD', 2)).toBe('0');
+    expect(copyText(col('valid_from'), row, 'USD', 2)).toBe('2027-01-01');
+    expect(copyText(col('product'), row, 'USD', 2)).toBe('Commissioning');
   });
 
   test('the count says how many are shown of how many', () => {

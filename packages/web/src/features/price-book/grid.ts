@@ -101,6 +101,21 @@ export function cellIntent(e: { key: string; ctrlKey?: boolean; metaKey?: boolea
   return null;
 }
 
+/** One cell of a pasted block and its text. */
+export interface PastedCell extends Pos {
+  text: string;
+}
+
+/**
+ * The cells a pasted block fills from the focused cell: lines go down the rows, tabs across the
+ * columns (as spreadsheets copy a range); what would fall outside the grid is left out.
+ */
+export function pasteTargets(text: string, from: Pos, size: Size): PastedCell[] {
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
+  return lines.flatMap((line, i) => line.split('\t').map((cell, j) => ({ row: from.row + i, col: from.col + j, text: cell.trim() })))
+    .filter((c) => c.row < size.rows && c.col < size.cols);
+}
+
 /** An entry with the names it is shown, sorted and searched by. */
 export interface EntryRow {
   record: RecordData;

@@ -31,13 +31,14 @@ export function useEntryWrites(bookId: string, labels: Record<string, string>, o
 
   const save = async (row: EntryRow, column: Column, value: unknown): Promise<SaveOutcome> => {
     const key = cellKey(row.record.id, column.key);
-    if (same(value, row.record[column.key])) {
+    const current = cache.get(row.record.id) ?? row.record;
+    if (same(value, current[column.key])) {
       setError(key, null);
       return 'saved';
     }
     setSaving(key);
     try {
-      const saved = await updateRecord(ENTRY, row.record.id, { [column.key]: value }, row.record.version);
+      const saved = await updateRecord(ENTRY, row.record.id, { [column.key]: value }, current.version);
       // A new product, spec or unit needs its name: the entry is read back with them.
       if (column.editor === 'lookup') {
         const fresh = await fetchEntry(saved.id);
@@ -103,10 +104,25 @@ export function useEntryWrites(bookId: string, labels: Record<string, string>, o
     return true;
   };
 
+  /** Cells pasted from a spreadsheet: saved one after the other; each refusal stays at its cell. */
+  const paste = async (cells: Array<{ row: EntryRow; column: Column; value: unknown }>, invalid: number) => {
+    let refused = invalid;
+    for (const c of cells) {
+      const outcome = await save(c.row, c.column, c.value);
+      if (outcome === 'denied') return;
+      if (outcome !== 'saved') refused += 1;
+    }
+    const total = cells.length + invalid;
+    notifications.show({
+      color: refused ? 'orange' : 'green',
+      message: refused ? `Pasted ${total - refused} of ${total} cells; the others are marked with the reason.` : `Pasted ${total} ${total === 1 ? 'cell' : 'cells'}.`,
+    });
+  };
+
   /** Ctrl+Z in the grid: the last removal comes back. */
   const undoLastRemoval = () => {
     if (lastRemoved.current) void undo(lastRemoved.current);
   };
 
-  return { errors, saving, save, remove, undoLastRemoval, clearError: (key: string) => setError(key, null) };
+  return { errors, saving, save, paste, remove, undoLastRemoval, setError };
 }
