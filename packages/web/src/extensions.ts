@@ -2,6 +2,7 @@ import { registerBooking } from './features/booking/register';
 import { registerSales } from './features/sales/register';
 import { registerQuoteDocuments } from './features/quote-send/register';
 import { registerLineItems } from './features/line-items/register';
+import { registerPriceBook } from './features/price-book/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -12,4 +13,5 @@ export function registerExtensions(): void {
   registerBooking();
   registerLineItems();
   registerQuoteDocuments();
+  registerPriceBook();
 }

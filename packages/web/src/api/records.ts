@@ -1,5 +1,5 @@
 import { api, requestFull } from './client';
-import type { BulkResult, Condition, HistoryEntry, ListResult, RecordData } from './types';
+import type { BulkResult, Condition, DisplayMap, HistoryEntry, ListResult, RecordData } from './types';
 
 export interface ListQuery {
   filter?: Condition | null;
@@ -20,6 +20,27 @@ export function queryRecords(object: string, q: ListQuery, signal?: AbortSignal)
   if (q.fields?.length) body.fields = q.fields;
   if (q.cursor) body.cursor = q.cursor;
   return api.post<ListResult>(`/${enc(object)}/query`, body, { signal });
+}
+
+/** Every page of a query (keyset pages of 200), with the display names of all pages merged. */
+export async function queryAllRecords(object: string, q: Omit<ListQuery, 'cursor' | 'limit' | 'display'>, signal?: AbortSignal): Promise<{ data: RecordData[]; display: DisplayMap }> {
+  const data: RecordData[] = [];
+  let display: DisplayMap = {};
+  let cursor: string | null = null;
+  do {
+    const page: ListResult = await queryRecords(object, { ...q, limit: 200, display: true, cursor }, signal);
+    data.push(...page.data);
+    display = mergeDisplay(display, page.display);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { data, display };
+}
+
+/** Two maps of display names as one (the second's names win). */
+export function mergeDisplay(a: DisplayMap, b: DisplayMap | undefined): DisplayMap {
+  const out: DisplayMap = { ...a };
+  for (const [object, names] of Object.entries(b ?? {})) out[object] = { ...out[object], ...names };
+  return out;
 }
 
 export async function getRecord(object: string, id: string): Promise<RecordData & { _display?: Record<string, Record<string, string>> }> {

@@ -1,4 +1,4 @@
-import { queryRecords } from '../../api/records';
+import { queryAllRecords } from '../../api/records';
 import type { RecordData } from '../../api/types';
 
 /** Which lines belong to a record: a deal's products, a quote's lines. */
@@ -19,16 +19,8 @@ export const linesKey = (kind: LineKind, parentId: string) => ['records', kind.o
 
 /** All lines of a parent, in order (quotes by position), with product names (display). */
 export async function fetchLines(kind: LineKind, parentId: string) {
-  const all: RecordData[] = [];
-  let display: Record<string, Record<string, string>> = {};
-  let cursor: string | undefined;
-  do {
-    const page = await queryRecords(kind.object, { filter: { field: kind.field, op: 'eq', value: parentId }, sort: kind.quoteLike ? 'position,created_at' : 'created_at', limit: 200, display: true, ...(cursor ? { cursor } : {}) });
-    all.push(...page.data);
-    display = { ...display, ...Object.fromEntries(Object.entries(page.display ?? {}).map(([o, m]) => [o, { ...display[o], ...m }])) };
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return { lines: all, display };
+  const { data, display } = await queryAllRecords(kind.object, { filter: { field: kind.field, op: 'eq', value: parentId }, sort: kind.quoteLike ? 'position,created_at' : 'created_at' });
+  return { lines: data, display };
 }
 
 /**
