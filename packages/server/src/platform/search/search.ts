@@ -18,8 +18,9 @@ export interface SearchGroup {
 
 /**
  * Searches every object the actor may read: full-text word matches rank first, then trigram
- * word similarity catches typos ("nortwind" finds "Northwind"). One indexed query per object,
- * each with the record visibility compiled in; hidden fields are neither searched nor shown.
+ * word similarity catches typos ("nortwind" finds "Northwind"). One statement for all objects,
+ * an indexed query per object with the record visibility compiled in; hidden fields are neither
+ * searched nor shown.
  */
 export async function searchRecords(args: { ctx: RecordContext; query: unknown; perObject?: number; objects?: string[] }): Promise<SearchGroup[]> {
   return inTransaction(args.ctx, async (ctx) => {
