@@ -35,6 +35,11 @@ export function RecordCards({ object, rows, display, columns, sort, onSort, sele
       { value: `-${f.apiName}`, label: `${f.label} ↓` },
     ]),
   ];
+  // A view may sort by a field it does not show: keep that order choosable too.
+  if (sort && !sortOptions.some((o) => o.value === sort)) {
+    const f = fieldOf(object, sort.replace(/^-/, ''));
+    sortOptions.push({ value: sort, label: `${f?.label ?? sort} ${sort.startsWith('-') ? '↓' : '↑'}` });
+  }
   return (
     <div>
       <NativeSelect aria-label="Sort by" data={sortOptions} value={sort} onChange={(e) => onSort(e.currentTarget.value)} mb="xs" size="sm" />
