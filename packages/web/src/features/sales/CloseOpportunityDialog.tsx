@@ -56,7 +56,7 @@ export function CloseOpportunityDialog({ record, outcome: initial, opened, onClo
 
   return (
     <Modal opened={opened} onClose={onClose} title={`Close ${record ? String(record.name ?? '') : 'opportunity'}`} centered>
-      <form ref={form.formRef} onSubmit={(e) => record && form.onSubmit(e)} noValidate>
+      <form ref={form.formRef} onSubmit={(e) => { e.preventDefault(); if (record) form.onSubmit(); }} noValidate>
         <Stack>
           <FormSummary summary={form.summary} errors={form.errors} />
           <div>
