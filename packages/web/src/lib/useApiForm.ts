@@ -59,6 +59,11 @@ export function useApiForm<TResult>(options: ApiFormOptions<TResult>) {
     summary,
     pending: mutation.isPending,
     mutation,
+    /** Forgets a refused attempt (a dialog opened again starts clean). */
+    reset: () => {
+      setErrors({});
+      setSummary(null);
+    },
     /** Clears the error of a field once the user changes it. */
     clearError: (name: string) => setErrors((e) => (name in e ? Object.fromEntries(Object.entries(e).filter(([k]) => k !== name)) : e)),
     onSubmit: (event?: FormEvent) => {

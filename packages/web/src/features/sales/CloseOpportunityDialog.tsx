@@ -38,8 +38,12 @@ export function CloseOpportunityDialog({ record, outcome: initial, opened, onClo
     onSuccess: (r) => onClosed(r.opportunity),
   });
 
+  const { reset } = form;
   useEffect(() => {
-    if (opened) setOutcome(initial ?? 'won');
+    if (!opened) return;
+    setOutcome(initial ?? 'won');
+    reset();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reset is a new function each render
   }, [opened, initial]);
 
   const closeInput = (): CloseInput => {
