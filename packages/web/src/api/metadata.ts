@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import type { Condition, FieldDef, FieldType, ObjectDef, PicklistValue, ValidationRule } from './types';
+import type { Condition, FieldDef, FieldType, ObjectDef, PicklistValue, RecordData, ValidationRule } from './types';
 
 export const metadataKey = ['metadata', 'objects'] as const;
 
@@ -25,6 +25,11 @@ export function useInvalidateMetadata() {
 }
 
 export const SYSTEM_FIELDS = ['id', 'owner', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version'];
+
+/** A record's name as lists, cards and boards show it: its name field, else its id. */
+export function recordTitle(object: ObjectDef, record: RecordData): string {
+  return String(record[object.nameField] ?? record.id);
+}
 
 export function isSystemField(f: FieldDef) {
   return SYSTEM_FIELDS.includes(f.apiName);

@@ -1,12 +1,12 @@
 import { Anchor, Badge, Group, Text } from '@mantine/core';
 import type { DisplayMap, FieldDef } from '../api/types';
 import { lookupTarget, picklistLabel } from '../api/metadata';
-import { formatValue } from '../lib/format';
+import { formatValue, isEmptyValue } from '../lib/format';
 import { AnchorLink } from './links';
 
 /** A field's value for reading: formatted in the user's locale, lookups as links. */
 export function FieldValue({ field, value, record, display }: { field: FieldDef; value: unknown; record?: Record<string, unknown>; display?: DisplayMap }) {
-  if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) {
+  if (isEmptyValue(value)) {
     return <Text span c="dimmed" size="sm" aria-label="empty">—</Text>;
   }
   const target = lookupTarget(field);

@@ -68,6 +68,11 @@ export function recordCurrency(record: Record<string, unknown> | undefined): str
   return typeof c === 'string' && /^[A-Z]{3}$/.test(c) ? c : 'USD';
 }
 
+/** No value to show: null, undefined, an empty string or an empty list (multi-picklists). */
+export function isEmptyValue(value: unknown): boolean {
+  return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
 /** Plain text for a field value: lists, CSV export, titles. */
 export function formatValue(field: FieldDef, value: unknown, record?: RecordData | Record<string, unknown>, display?: DisplayMap): string {
   if (value === null || value === undefined || value === '') return '';

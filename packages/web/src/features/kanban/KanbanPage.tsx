@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useQuery, useQueryClient, type InfiniteData } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { errorMessage } from '../../api/client';
-import { activeValues, defaultColumns, fieldOf, isSystemField, useMetadata } from '../../api/metadata';
+import { activeValues, defaultColumns, fieldOf, isSystemField, useMetadata, recordTitle } from '../../api/metadata';
 import { countRecords, queryRecords, updateRecord } from '../../api/records';
 import type { Condition, DisplayMap, FieldDef, ListResult, ObjectDef, RecordData } from '../../api/types';
 import { FieldValue } from '../../components/FieldValue';
@@ -243,7 +243,7 @@ function BoardColumn({ object, field, column, columns, fields, cardFields, query
           >
             <Group justify="space-between" wrap="nowrap" align="flex-start" gap={4}>
               <AnchorLink to="/o/$object/$id" params={{ object: object.apiName, id: r.id }} search={{ tab: undefined }} size="sm" fw={600} draggable={false}>
-                {String(r[object.nameField] ?? r.id)}
+                {recordTitle(object, r)}
               </AnchorLink>
               <Menu withinPortal position="bottom-end">
                 <Menu.Target>

@@ -7,7 +7,7 @@ import { fieldOf, useMetadata } from '../../api/metadata';
 import { createRecord, deleteRecord, getRecord, updateRecord } from '../../api/records';
 import type { RecordData } from '../../api/types';
 import { LookupSelect } from '../../components/LookupSelect';
-import { formatCurrency } from '../../lib/format';
+import { formatCurrency, recordCurrency } from '../../lib/format';
 import type { RecordSlotProps } from '../../lib/extensions';
 import { fetchLines, linesKey, reorderTo, type LineKind } from './lines';
 import './line-items.css';
@@ -42,7 +42,7 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
       setRefocus(null);
     }
   });
-  const currency = typeof record.currency === 'string' && /^[A-Z]{3}$/.test(record.currency) ? record.currency : 'USD';
+  const currency = recordCurrency(record);
   const locked = kind.quoteLike && !EDITABLE_QUOTE.includes(String(record.status ?? 'draft'));
   if (!lineDef) return null;
   const lines = q.data?.lines ?? [];

@@ -1,9 +1,10 @@
 import { Checkbox, Group, NativeSelect, Text } from '@mantine/core';
 import type { RowSelectionState } from '@tanstack/react-table';
 import type { DisplayMap, FieldDef, ObjectDef, RecordData } from '../../api/types';
-import { fieldOf } from '../../api/metadata';
+import { fieldOf, recordTitle } from '../../api/metadata';
 import { FieldValue } from '../../components/FieldValue';
 import { AnchorLink } from '../../components/links';
+import { isEmptyValue } from '../../lib/format';
 
 /** How many fields besides the name a card shows: the first of the list's columns that have a value. */
 const CARD_FIELDS = 4;
@@ -27,7 +28,7 @@ interface Props {
 export function RecordCards({ object, rows, display, columns, sort, onSort, selection, onSelectionChange }: Props) {
   const columnFields = columns.map((c) => fieldOf(object, c)).filter((f): f is FieldDef => f !== undefined);
   const fields = columnFields.filter((f) => f.apiName !== object.nameField);
-  const nameOf = (r: RecordData) => String(r[object.nameField] ?? r.id);
+  const nameOf = (r: RecordData) => recordTitle(object, r);
   const sortOptions = [
     { value: '', label: 'Default order' },
     ...columnFields.flatMap((f) => [
@@ -45,7 +46,7 @@ export function RecordCards({ object, rows, display, columns, sort, onSort, sele
       <NativeSelect aria-label="Sort by" data={sortOptions} value={sort} onChange={(e) => onSort(e.currentTarget.value)} mb="xs" size="sm" />
       <ul className="record-cards" aria-label={`${object.pluralLabel} list`}>
         {rows.map((r) => {
-          const shown = fields.filter((f) => !isEmpty(r[f.apiName])).slice(0, CARD_FIELDS);
+          const shown = fields.filter((f) => !isEmptyValue(r[f.apiName])).slice(0, CARD_FIELDS);
           return (
             <li key={r.id} className="record-card" data-record-id={r.id} data-selected={selection[r.id] || undefined}>
               <Group wrap="nowrap" align="flex-start" gap="sm">
@@ -76,8 +77,4 @@ export function RecordCards({ object, rows, display, columns, sort, onSort, sele
       </ul>
     </div>
   );
-}
-
-function isEmpty(v: unknown): boolean {
-  return v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 }

@@ -2,7 +2,7 @@ import { useMemo, type CSSProperties } from 'react';
 import { Checkbox, Table } from '@mantine/core';
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type RowSelectionState } from '@tanstack/react-table';
 import type { DisplayMap, FieldDef, ObjectDef, RecordData } from '../../api/types';
-import { fieldOf } from '../../api/metadata';
+import { fieldOf, recordTitle } from '../../api/metadata';
 import { InlineCell } from './InlineCell';
 import { AnchorLink } from '../../components/links';
 import { useRovingRows } from '../../lib/useRovingRows';
@@ -28,7 +28,7 @@ function nextSort(current: string, field: string) {
 
 /** The list grid: TanStack Table over metadata columns, sortable headers, selectable rows, inline cells. */
 export function RecordTable({ object, rows, display, columns, sort, onSort, selection, onSelectionChange, onRowSaved }: Props) {
-  const nameOf = (r: RecordData) => String(r[object.nameField] ?? r.id);
+  const nameOf = (r: RecordData) => recordTitle(object, r);
   const defs = useMemo<ColumnDef<RecordData>[]>(() => {
     const select: ColumnDef<RecordData> = {
       id: '_select',

@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { errorMessage } from '../../api/client';
-import { isEditable, isSystemField, useMetadata } from '../../api/metadata';
+import { isEditable, isSystemField, useMetadata, recordTitle } from '../../api/metadata';
 import { getRecord } from '../../api/records';
 import { salesApi } from '../../api/sales';
 import type { ObjectDef, RecordData } from '../../api/types';
@@ -12,6 +12,7 @@ import { FieldValue } from '../../components/FieldValue';
 import { Loading } from '../../components/PageState';
 import { NotFound } from '../../components/NotFound';
 import { AnchorLink } from '../../components/links';
+import { isEmptyValue } from '../../lib/format';
 
 export function MergePage({ object, ids }: { object: string; ids: string[] }) {
   const { byName, isLoading } = useMetadata();
@@ -37,15 +38,14 @@ function MergeView({ object, initialIds }: { object: ObjectDef; initialIds: stri
   const records = useQueries({ queries: ids.map((id) => ({ queryKey: ['record', object.apiName, id], queryFn: () => getRecord(object.apiName, id) })) });
   const loaded = records.map((r) => r.data).filter((r): r is RecordData & { _display?: Record<string, Record<string, string>> } => !!r);
   const label = object.label.toLowerCase();
-  const nameOf = (r: RecordData) => String(r[object.nameField] ?? r.id);
+  const nameOf = (r: RecordData) => recordTitle(object, r);
   const fields = useMemo(() => object.fields.filter((f) => isEditable(f) && !isSystemField(f)), [object]);
   const masterId = master && ids.includes(master) ? master : ids[0] ?? null;
-  const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
   // By default the master's value wins; where the master is empty, the first record with a value.
   const chosen = (field: string) => {
     if (choices[field]) return choices[field]!;
     const m = loaded.find((r) => r.id === masterId);
-    if (m && isEmpty(m[field])) return loaded.find((r) => !isEmpty(r[field]))?.id ?? masterId ?? '';
+    if (m && isEmptyValue(m[field])) return loaded.find((r) => !isEmptyValue(r[field]))?.id ?? masterId ?? '';
     return masterId ?? '';
   };
   const differs = (field: string) => new Set(loaded.map((r) => JSON.stringify(r[field] ?? null))).size > 1;
