@@ -1,5 +1,5 @@
 import { defineObject, field } from '../../../platform/metadata/define.ts';
-import { CURRENCY_CODES } from '../money/index.ts';
+import { amountField, currencyValues, pricedLineFields, productLineFields } from '../documents/fields.ts';
 
 /**
  * Quotes (SAL-12) and opportunity products (SAL-8). Amounts are `number` fields (numeric columns)
@@ -7,20 +7,7 @@ import { CURRENCY_CODES } from '../money/index.ts';
  * read-only: the hooks compute it with the money kernel on every save and never take it from
  * input. Status moves only through the named commands (commands/*.ts).
  */
-const currencyValues = CURRENCY_CODES.map((c) => ({ value: c, label: c }));
-const amount = (apiName: string, label: string, helpText?: string) => field(apiName, label, 'number', { readOnly: true, ...(helpText ? { helpText } : {}) });
-
-/** What an opportunity product and a quote line share: the product, how much, and at what price. */
-function productLineFields() {
-  return [
-    field('product', 'Product', 'lookup', { lookup: 'product', onDelete: 'restrict', required: true }),
-    field('product_spec', 'Spec', 'lookup', { lookup: 'product_spec', onDelete: 'restrict' }),
-    field('unit_of_measure', 'Unit of measure', 'lookup', { lookup: 'unit_of_measure', onDelete: 'restrict', helpText: "Defaults to the product's unit." }),
-    field('description', 'Description', 'long_text'),
-    field('quantity', 'Quantity', 'number', { required: true, defaultValue: 1 }),
-    field('unit_price', 'Unit price', 'number', { helpText: "Empty: the account's price from its price book." }),
-  ];
-}
+const amount = amountField;
 
 export const QUOTE_STATUSES = ['draft', 'pending_approval', 'approved', 'sent', 'viewed', 'accepted', 'declined', 'expired', 'superseded'] as const;
 export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
@@ -123,21 +110,10 @@ export const quoteLine = defineObject({
     field('quote', 'Quote', 'lookup', { lookup: 'quote', onDelete: 'cascade', required: true }),
     field('position', 'Position', 'number', { helpText: 'Order on the quote; empty: after the last line.' }),
     ...productLineFields(),
-    field('list_price', 'List price', 'number', { readOnly: true }),
-    field('price_explanation', 'Price explanation', 'long_text', { readOnly: true }),
-    field('discount_percent', 'Discount %', 'percent'),
-    field('discount_amount', 'Discount amount', 'number', { helpText: 'Or an amount off the line (not both).' }),
-    field('optional', 'Optional', 'boolean', { defaultValue: false, helpText: 'The customer chooses whether to take it.' }),
-    field('selected', 'Selected', 'boolean', { helpText: 'Counted in the totals. Empty: yes, unless the line is optional — the customer chooses optional lines when accepting.' }),
-    field('cost', 'Unit cost', 'number', { readOnly: true }),
-    field('taxes', 'Taxes', 'long_text', { readOnly: true, helpText: 'The taxes determined for the line (JSON: id, name, rate, compound).' }),
-    amount('gross', 'Gross'),
-    amount('line_discount', 'Line discount'),
-    amount('net', 'Net'),
-    amount('document_discount', 'Share of the document discount'),
-    amount('taxable', 'Taxable'),
-    amount('tax_total', 'Tax'),
-    amount('total', 'Total'),
+    ...pricedLineFields([
+      field('optional', 'Optional', 'boolean', { defaultValue: false, helpText: 'The customer chooses whether to take it.' }),
+      field('selected', 'Selected', 'boolean', { helpText: 'Counted in the totals. Empty: yes, unless the line is optional — the customer chooses optional lines when accepting.' }),
+    ]),
   ],
 });
 
