@@ -14,7 +14,15 @@ const FOOTER = 40;
  * Pages are buffered so the footers can be written once the page count is known. The same view
  * gives the same bytes (the creation date is the quote's last change, fonts are subset the same way).
  */
-export async function drawQuotePdf(view: QuoteDocumentView): Promise<Buffer> {
+export function drawQuotePdf(view: QuoteDocumentView): Promise<Buffer> {
+  return drawDocumentPdf(view, drawSignature);
+}
+
+/** What a document prints after its totals and terms: a quote's signature block, an invoice's payment instructions. */
+export type DocumentClosing = (doc: Doc, view: QuoteDocumentView, top: number, layout: { ensureRoom: typeof ensureRoom; width: number }) => void;
+
+/** Any priced document drawn like a quote (letterhead, parties, lines, totals, terms, footers), closed by its own block. */
+export async function drawDocumentPdf(view: QuoteDocumentView, closing: DocumentClosing): Promise<Buffer> {
   const doc = new PDFDocument({
     size: view.paper,
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER },
@@ -37,7 +45,7 @@ export async function drawQuotePdf(view: QuoteDocumentView): Promise<Buffer> {
   y = drawLinesTable(doc, view, y + 16);
   y = drawTotals(doc, view, y + 12);
   y = drawTerms(doc, view, y + 18);
-  drawSignature(doc, view, y + 18);
+  closing(doc, view, y + 18, { ensureRoom, width: width(doc) });
   drawFooters(doc, view);
   doc.end();
   return done;

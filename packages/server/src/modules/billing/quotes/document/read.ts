@@ -5,7 +5,9 @@ import type { ApiRecord } from '../../../../platform/records/hooks.ts';
 import { listRecords, MAX_PAGE_SIZE } from '../../../../platform/records/read.ts';
 import { isBlank, readRecord, roundingPolicy } from '../../context.ts';
 import { billingSettings } from '../../settings.ts';
-import { readQuoteLines } from '../commands/create.ts';
+import { readDocumentLines } from '../../documents/create.ts';
+import type { DocumentKind } from '../../documents/kind.ts';
+import { QUOTE } from '../recalculate.ts';
 import type { QuoteDocumentInput } from './build.ts';
 
 /**
@@ -14,9 +16,14 @@ import type { QuoteDocumentInput } from './build.ts';
  * who prepared it. Related records the actor cannot see are left out rather than refusing the
  * whole document (the quote's own fields are what it is about).
  */
-export async function readQuoteDocumentInput(ctx: RecordContext, id: string): Promise<QuoteDocumentInput> {
-  const quote = await readRecord(ctx, 'quote', id);
-  const lines = await readQuoteLines(ctx, quote.id);
+export function readQuoteDocumentInput(ctx: RecordContext, id: string): Promise<QuoteDocumentInput> {
+  return readDocumentInput(ctx, QUOTE, id);
+}
+
+/** The same for any priced document (an invoice's PDF reads its header and lines this way); `quote` holds the header. */
+export async function readDocumentInput(ctx: RecordContext, kind: DocumentKind, id: string): Promise<QuoteDocumentInput> {
+  const quote = await readRecord(ctx, kind.header, id);
+  const lines = await readDocumentLines(ctx, kind, quote.id);
   const optional = (object: string, ref: unknown, fields?: string[]) => (isBlank(ref) ? Promise.resolve(null) : readRecord(ctx, object, String(ref), fields).catch(() => null));
   const account = await optional('account', quote.account);
   const contact = await optional('contact', quote.contact);

@@ -1,0 +1,56 @@
+import { AppError } from '../../../platform/errors.ts';
+import type { RecordContext, TxContext } from '../../../platform/records/context.ts';
+import type { ApiRecord } from '../../../platform/records/hooks.ts';
+import { createRecord, type WriteOptions } from '../../../platform/records/write.ts';
+import { listRecords, MAX_PAGE_SIZE } from '../../../platform/records/read.ts';
+import { isBlank } from '../context.ts';
+import { withPriceMemo } from '../queries/priceMemo.ts';
+import { primePrices } from '../queries/resolvePrice.ts';
+import type { DocumentKind } from './kind.ts';
+import { withDeferredTotals } from './batch.ts';
+
+/** A document's lines in order, through the record service (the reader's access applies). */
+export async function readDocumentLines(ctx: RecordContext, kind: DocumentKind, id: string): Promise<ApiRecord[]> {
+  const object = ctx.platform.registry.requireObject(kind.line);
+  const all: ApiRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listRecords({ ctx, object, filter: { field: kind.parent, op: 'eq', value: id }, sort: 'position', limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    all.push(...page.data);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
+/** Rules name the record's own fields; in a composite request they are named under their place in the body. */
+export function prefixErrors(error: unknown, prefix: string): unknown {
+  if (!(error instanceof AppError)) return error;
+  return new AppError(error.code, error.message, { errors: error.errors.map((e) => ({ ...e, field: e.field.startsWith(prefix) ? e.field : prefix + e.field })), extra: error.extra });
+}
+
+/**
+ * Writes a document's lines in the caller's transaction, each through the record pipeline,
+ * priced with one memo (the account, book, units, taxes and products read once for the document)
+ * and totalled once at the end. A refused line is named `lines[i].field`. `systemValues` of a
+ * line (copied prices, taxes) go through as the command's own values.
+ */
+export async function writeDocumentLines(args: {
+  ctx: TxContext; kind: DocumentKind; header: ApiRecord;
+  lines: Array<{ input: Record<string, unknown>; systemValues?: Record<string, unknown> }>;
+}): Promise<void> {
+  const { ctx, kind, header, lines } = args;
+  const lineObject = ctx.platform.registry.requireObject(kind.line);
+  await withDeferredTotals(ctx, kind, header.id, () => withPriceMemo(ctx, async (memo) => {
+    await primePrices(ctx, memo, lines.filter((l) => !l.systemValues && typeof l.input.product === 'string').map(({ input: l }) => ({
+      account: String(header.account), product: String(l.product), quantity: String(l.quantity ?? 1), currency: String(header.currency),
+      ...(isBlank(l.product_spec) ? {} : { spec: String(l.product_spec) }), ...(isBlank(l.unit_of_measure) ? {} : { uom: String(l.unit_of_measure) }),
+      ...(isBlank(header.price_date) ? {} : { date: String(header.price_date) }),
+    })));
+    for (const [i, line] of lines.entries()) {
+      const options: WriteOptions = { pathPrefix: `lines[${i}].`, ...(line.systemValues ? { systemValues: line.systemValues } : {}) };
+      await createRecord({ ctx, object: lineObject, input: { ...line.input, [kind.parent]: header.id }, options }).catch((error: unknown) => {
+        throw prefixErrors(error, `lines[${i}].`);
+      });
+    }
+  }));
+}

@@ -1,0 +1,60 @@
+import type { ApiRecord } from '../../../platform/records/hooks.ts';
+import type { TxContext } from '../../../platform/records/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { storedDocumentLines } from '../../billing/index.ts';
+import { ORDER } from '../kind.ts';
+import { commandTo } from '../status.ts';
+import type { OrderStatus } from '../objects.ts';
+import { now, orderEvent, runOrderCommand, setOrderValues, type OrderCommandArgs } from './common.ts';
+
+/** Moves the order and writes `order.status_changed` plus the status's own event, in one transaction. */
+async function move(ctx: TxContext, order: ApiRecord, to: OrderStatus, values: Record<string, unknown> = {}): Promise<ApiRecord> {
+  const moved = await setOrderValues(ctx, order.id, { status: to, ...values });
+  await orderEvent(ctx, 'order.status_changed', moved, { from: order.status, to });
+  if (to !== 'in_production') await orderEvent(ctx, `order.${to}`, moved);
+  return moved;
+}
+
+/** Confirms a received order: it must have lines and no holds (release them first). `order.confirmed` sends the job ticket. */
+export function confirmOrder(args: OrderCommandArgs): Promise<ApiRecord> {
+  return runOrderCommand({
+    ...args,
+    command: 'confirm',
+    async run(ctx, order) {
+      if (order.on_hold === true) {
+        throw new AppError('conflict', 'This order is on hold; release it first', { errors: [{ field: 'on_hold', code: 'order_held', message: 'Release the holds before confirming' }] });
+      }
+      if (!(await storedDocumentLines(ctx, ORDER, order.id)).length) {
+        throw new AppError('rule_violation', 'An order without lines cannot be confirmed', { errors: [{ field: 'lines', code: 'no_lines', message: 'Add at least one line' }] });
+      }
+      return move(ctx, order, 'confirmed', { confirmed_at: now() });
+    },
+  });
+}
+
+export function startProduction(args: OrderCommandArgs): Promise<ApiRecord> {
+  return runOrderCommand({ ...args, command: 'startProduction', run: (ctx, order) => move(ctx, order, 'in_production') });
+}
+
+/** Completes an order (production done or nothing to produce): `order.completed` is what invoicing listens to. */
+export function completeOrder(args: OrderCommandArgs): Promise<ApiRecord> {
+  return runOrderCommand({ ...args, command: 'complete', run: (ctx, order) => move(ctx, order, 'completed', { completed_at: now() }) });
+}
+
+export function cancelOrder(args: OrderCommandArgs & { reason?: string }): Promise<ApiRecord> {
+  return runOrderCommand({ ...args, command: 'cancel', run: (ctx, order) => move(ctx, order, 'cancelled', { cancelled_at: now(), cancel_reason: args.reason ?? null }) });
+}
+
+/** The production board's drag: the command that leads to the target status (409 when the order cannot go there from where it is). */
+export function moveOrder(args: OrderCommandArgs & { status: OrderStatus; reason?: string }): Promise<ApiRecord> {
+  const command = commandTo(args.status);
+  const { status: _status, ...rest } = args;
+  switch (command) {
+    case 'confirm': return confirmOrder(rest);
+    case 'startProduction': return startProduction(rest);
+    case 'complete': return completeOrder(rest);
+    case 'cancel': return cancelOrder(rest);
+    default:
+      throw new AppError('rule_violation', `An order cannot be moved back to ${args.status}`, { errors: [{ field: 'status', code: 'invalid_transition', message: `Orders cannot be moved back to ${args.status}` }] });
+  }
+}

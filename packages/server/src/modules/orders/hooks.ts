@@ -1,0 +1,16 @@
+import type { HookRegistry } from '../../platform/records/hooks.ts';
+import { deleteOrder, saveOrder } from './rules/order.ts';
+import { deleteOrderLine, lockOrderFirst, restoreOrder, restoreOrderLine, saveOrderLine } from './rules/orderLine.ts';
+
+const SAVE = ['create', 'update'] as const;
+
+/** The orders' rules on the record pipeline (every entry point: REST, bulk, imports, intake, commands). */
+export function registerOrderHooks(hooks: HookRegistry): void {
+  hooks.register('beforeSave', { name: 'orders.order', object: 'order', operations: [...SAVE], run: saveOrder });
+  hooks.register('beforeDelete', { name: 'orders.orderDelete', object: 'order', run: deleteOrder });
+  hooks.register('afterSave', { name: 'orders.orderRestore', object: 'order', operations: ['restore'], run: restoreOrder });
+  hooks.register('beforeLock', { name: 'orders.orderLineLock', object: 'order_line', run: lockOrderFirst });
+  hooks.register('beforeSave', { name: 'orders.orderLine', object: 'order_line', operations: [...SAVE], run: saveOrderLine });
+  hooks.register('beforeDelete', { name: 'orders.orderLineDelete', object: 'order_line', run: deleteOrderLine });
+  hooks.register('afterSave', { name: 'orders.orderLineRestore', object: 'order_line', operations: ['restore'], run: restoreOrderLine });
+}

@@ -1,0 +1,94 @@
+import type { BeforeDeleteArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
+import { asSystem } from '../../../platform/records/context.ts';
+import { AppError } from '../../../platform/errors.ts';
+import {
+  InputCheck, billingSettings, documentColumns, inDocumentCommand, isBlank, isCurrency, isRealDate, lockDocument, markDocumentDeleting, nextDocumentNumber,
+  readRecord, recalculateDocument, refuse, roundingText, storedDocumentLines, today,
+} from '../../billing/index.ts';
+import { orderSettings } from '../settings.ts';
+import { assertOrderCan } from '../status.ts';
+import { ORDER } from '../kind.ts';
+import type { OrderStatus } from '../objects.ts';
+
+const PRICING_FIELDS = ['account', 'currency', 'price_date'];
+const SHIPPING = ['shipping_street', 'shipping_city', 'shipping_state', 'shipping_postal_code', 'shipping_country'];
+
+function sets(data: Record<string, unknown>, previous: Record<string, unknown> | undefined, field: string): boolean {
+  return field in data && (!previous || JSON.stringify(previous[field] ?? null) !== JSON.stringify(data[field] ?? null));
+}
+
+/**
+ * An order's save. On create: the number from the order series, status received (a command may
+ * set another), source web or api by the channel, the opportunity's account, the currency (the
+ * account's, else the corporate one) and the price date. On every save: the order must be
+ * editable (received or confirmed) unless a command writes; pricing inputs cannot change under
+ * existing lines; one kind of document discount; totals recomputed from the lines.
+ */
+export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
+  const { ctx, operation, data, merged, previous, options } = args;
+  const command = operation === 'update' && inDocumentCommand(ctx, previous!.id);
+  if (operation === 'update' && !command) {
+    await lockDocument(ctx, ORDER, previous!.id);
+    assertOrderCan('edit', previous!.status as OrderStatus);
+  }
+  const sys = asSystem(ctx);
+  if (!isBlank(merged.opportunity) && (operation === 'create' || sets(data, previous, 'opportunity'))) {
+    const opportunity = await readRecord(sys, 'opportunity', String(merged.opportunity), ['account', 'currency']);
+    if (isBlank(merged.account)) data.account = merged.account = opportunity.account;
+    else if (!isBlank(opportunity.account) && merged.account !== opportunity.account) refuse('account', 'not_the_opportunity_account', "The order's account must be the opportunity's account");
+  }
+  if (operation === 'create') {
+    if (isBlank(merged.account)) refuse('account', 'required', 'Choose the account that orders');
+    const account = await readRecord(sys, 'account', String(merged.account), ['currency', ...SHIPPING]).catch(() => ({}) as Record<string, unknown>);
+    if (isBlank(merged.currency)) data.currency = merged.currency = isBlank(account.currency) ? billingSettings.of(ctx.platform).corporateCurrency : account.currency;
+    if (isBlank(merged.ship_to)) {
+      const address = SHIPPING.map((f) => account[f]).filter((v) => !isBlank(v)).join(', ');
+      if (address) data.ship_to = address;
+    }
+    if (isBlank(merged.price_date)) data.price_date = merged.price_date = today(ctx);
+    const system = options.systemValues ?? {};
+    if (isBlank(system.number)) data.number = merged.number = await nextDocumentNumber({ ctx, series: 'order', format: orderSettings.of(ctx.platform).orderNumberFormat });
+    if (isBlank(system.status)) data.status = 'received';
+    if (isBlank(system.on_hold)) data.on_hold = false;
+    if (isBlank(system.source)) data.source = ctx.actor.via === 'ui' ? 'web' : 'api';
+    data.name = merged.number;
+  }
+  if (!isCurrency(merged.currency)) refuse('currency', 'unknown_currency', `'${String(merged.currency).slice(0, 12)}' is not an ISO 4217 currency code`);
+  const check = new InputCheck();
+  if (!isBlank(merged.discount_percent)) check.decimal('discount_percent', merged.discount_percent, { min: 0, max: 100, places: 6 });
+  if (!isBlank(merged.discount_amount)) check.money('discount_amount', merged.discount_amount, String(merged.currency));
+  if (!isBlank(merged.discount_percent) && !isBlank(merged.discount_amount) && Number(merged.discount_percent) !== 0 && Number(merged.discount_amount) !== 0) {
+    check.fail('discount_amount', 'one_discount', 'Give the discount as a percentage or as an amount, not both');
+  }
+  if (!isBlank(merged.requested_date) && !isRealDate(String(merged.requested_date))) check.fail('requested_date', 'invalid_date', 'Must be a date (YYYY-MM-DD)');
+  check.throwIfAny();
+
+  if (operation === 'create') {
+    Object.assign(data, { subtotal: 0, discount_total: 0, taxable: 0, tax_total: 0, total: 0, rounding: roundingText(ctx) });
+    return;
+  }
+  const lines = await storedDocumentLines(ctx, ORDER, previous!.id);
+  if (lines.length && !command) {
+    for (const f of PRICING_FIELDS) {
+      if (sets(data, previous, f)) refuse(f, 'has_lines', 'The lines were priced for this account, currency and date; remove them before changing it');
+    }
+  }
+  const figures = await recalculateDocument({
+    ctx, kind: ORDER,
+    header: {
+      id: previous!.id, currency: String(merged.currency), tax_inclusive: merged.tax_inclusive === true,
+      discount_percent: isBlank(merged.discount_percent) ? null : String(merged.discount_percent),
+      discount_amount: isBlank(merged.discount_amount) ? null : String(merged.discount_amount),
+    },
+  });
+  Object.assign(data, documentColumns(figures), { rounding: roundingText(ctx) });
+}
+
+/** Only an order that never reached production can be deleted; after that it is cancelled instead, and stays as the record. */
+export function deleteOrder({ ctx, record }: BeforeDeleteArgs): void {
+  const status = record.status as OrderStatus;
+  if (status !== 'received') {
+    throw new AppError('conflict', 'Only a received order can be deleted; cancel it instead', { errors: [{ field: 'status', code: 'order_locked', message: `A ${status.replace('_', ' ')} order cannot be deleted; cancel it instead` }] });
+  }
+  markDocumentDeleting(ctx, record.id);
+}
