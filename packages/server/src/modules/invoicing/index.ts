@@ -1,0 +1,40 @@
+import { defineModule } from '../../platform/module.ts';
+import { accountFields, invoicingObjects } from './objects.ts';
+import { registerInvoicingHooks } from './hooks.ts';
+import { registerInvoicingRoutes } from './routes.ts';
+import { registerPayRoutes } from './pay/routes.ts';
+import { invoicingMigrations } from './startup.ts';
+import { invoicingSettings } from './settings.ts';
+import { invoicingFactories } from './factories.ts';
+
+/**
+ * Invoicing (docs/invoicing.md): invoices and credit notes on billing's priced-document layer —
+ * drafts, posting with gapless numbers per series and year, credit notes and voiding, the PDF
+ * with the pay link, and automatic e-mail per account.
+ */
+export const invoicingModule = defineModule({
+  name: 'invoicing',
+  objects: invoicingObjects,
+  fieldsFor: { account: accountFields },
+  hooks: registerInvoicingHooks,
+  routes: (app, platform) => {
+    registerInvoicingRoutes(app, platform);
+    registerPayRoutes(app, platform);
+  },
+  migrations: invoicingMigrations,
+  settings: invoicingSettings,
+  factories: invoicingFactories,
+  events: [
+    { type: 'invoice.posted', description: 'An invoice or credit note was posted (number, kind, account, currency, total, dates)' },
+    { type: 'invoice.credited', description: 'A credit note was posted against an invoice (its number and amount, the open amount left)' },
+    { type: 'invoice.voided', description: 'An invoice was voided (the credit note for what was open)' },
+  ],
+});
+
+export { INVOICE } from './kind.ts';
+export { INVOICE_STATUSES, type InvoiceStatus } from './objects.ts';
+export { createInvoice, type CreateInvoiceInput, type CopiedLine } from './commands/create.ts';
+export { postInvoice } from './commands/post.ts';
+export { creditInvoice, type CreditInput } from './commands/credit.ts';
+export { sendInvoice } from './commands/send.ts';
+export { renderInvoicePdf } from './document/render.ts';
