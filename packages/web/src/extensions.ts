@@ -3,6 +3,8 @@ import { registerSales } from './features/sales/register';
 import { registerQuoteDocuments } from './features/quote-send/register';
 import { registerLineItems } from './features/line-items/register';
 import { registerPriceBook } from './features/price-book/register';
+import { registerMeetings } from './features/calendar/register';
+import { registerOrders } from './features/orders/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -14,4 +16,6 @@ export function registerExtensions(): void {
   registerLineItems();
   registerQuoteDocuments();
   registerPriceBook();
+  registerMeetings();
+  registerOrders();
 }

@@ -10,6 +10,9 @@ export type ActivityType = 'task' | 'meeting' | 'call' | 'email_log' | 'note';
 
 export type FollowUpInput = BodyOf<'createFollowUp'>;
 
+/** POST /activities/meetings: a meeting with its invitees (colleagues, contacts) and the records it is about. */
+export type ScheduleMeetingInput = BodyOf<'scheduleMeeting'>;
+
 const enc = encodeURIComponent;
 const base = (object: string, id: string) => `/${enc(object)}/${enc(id)}`;
 const idempotent = (key?: string) => (key ? { headers: { 'idempotency-key': key } } : undefined);
@@ -26,6 +29,8 @@ export const activitiesApi = {
 
   followUp: (object: string, id: string, input: FollowUpInput, idempotencyKey?: string) =>
     api.post<RecordData>(`${base(object, id)}/follow-ups`, input, idempotent(idempotencyKey)),
+
+  scheduleMeeting: (input: ScheduleMeetingInput, idempotencyKey?: string) => api.post<RecordData>('/activities/meetings', input, idempotent(idempotencyKey)),
 
   setTaskStatus: (id: string, status: string) => api.patch<RecordData>(`/task/${enc(id)}`, { status }),
 };

@@ -8,5 +8,6 @@ export const activityFactories: Record<string, RecordFactory> = {
   email_log: ({ unique }) => ({ subject: `E-mail ${unique()}` }),
   note: ({ unique }) => ({ title: `Note ${unique()}`, body: '<p>A note</p>' }),
   activity_link: async ({ parent }) => ({ activity_object: 'task', activity_id: await parent('task'), record_object: 'account', record_id: await parent('account') }),
+  meeting_invitee: async ({ parent, userId }) => ({ meeting: await parent('meeting'), user: userId }),
   booking_link: ({ unique }) => ({ name: `Intro call ${unique()}`, duration_minutes: 30 }),
 };

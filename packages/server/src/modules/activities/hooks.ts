@@ -7,6 +7,7 @@ import { validateRecurrence } from './rules/recurrence.ts';
 import { repointActivityLinks } from './rules/mergeLinks.ts';
 import { registerAttachmentHooks } from './attachments/rules.ts';
 import { registerSchedulingHooks } from './scheduling/rules.ts';
+import { registerInviteeHooks } from './rules/invitees.ts';
 
 const SAVE = ['create', 'update'] as const;
 
@@ -49,4 +50,5 @@ export function registerActivityHooks(hooks: HookRegistry): void {
   hooks.register('afterMerge', { name: 'activities.mergeLinks', object: '*', run: repointActivityLinks });
   registerAttachmentHooks(hooks);
   registerSchedulingHooks(hooks);
+  registerInviteeHooks(hooks);
 }

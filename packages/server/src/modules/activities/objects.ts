@@ -163,8 +163,46 @@ export const activityLink = defineObject({
   ],
 });
 
+/** An invitee's answer, as in iCalendar's PARTSTAT (NEEDS-ACTION, ACCEPTED, DECLINED, TENTATIVE). */
+export const INVITEE_RESPONSES = ['needs_action', 'accepted', 'declined', 'tentative'] as const;
+
+/**
+ * Who is invited to a meeting: one row per person, a colleague (`user`) or a contact (`contact`),
+ * exactly one of the two (rules/invitees.ts), with their answer.
+ *
+ * Why an object of its own rather than activity_link: a link says what a meeting is *about* (it
+ * puts the meeting on that record's timeline — "related records"), an invitation says who
+ * *attends*, with an answer, and users are not records an activity is filed against. A junction
+ * object with real lookups, like account_team_member and account_contact_role, gets the record
+ * pipeline for free: lookup checks (a contact the writer cannot see is refused like a missing
+ * one), history, events, the recycle bin, and `cascade` so deleting the meeting (or the contact)
+ * takes its invitations along and a restore brings them back. An invited user may read the
+ * meeting through the platform's record team (a `read` member with team_role `invitee`).
+ */
+export const meetingInvitee = defineObject({
+  apiName: 'meeting_invitee',
+  label: 'Meeting invitee',
+  pluralLabel: 'Meeting invitees',
+  nameField: 'name',
+  navOrder: 48,
+  inNavigation: false,
+  description: 'People invited to a meeting: colleagues (user) or contacts, with their response.',
+  listColumns: ['meeting', 'response'],
+  fields: [
+    field('name', 'Name', 'text', { readOnly: true, searchable: true }),
+    field('meeting', 'Meeting', 'lookup', { lookup: 'meeting', onDelete: 'cascade', required: true }),
+    field('user', 'User', 'user', { helpText: 'A colleague; leave empty for a contact' }),
+    field('contact', 'Contact', 'lookup', { lookup: 'contact', onDelete: 'cascade', helpText: 'A contact; leave empty for a colleague' }),
+    field('response', 'Response', 'picklist', {
+      values: [{ value: 'needs_action', label: 'No answer yet' }, 'accepted', 'declined', 'tentative'],
+      defaultValue: 'needs_action',
+      required: true,
+    }),
+  ],
+});
+
 /** Objects the timeline and activity_link accept as activities, with the column that dates them. */
 export const ACTIVITY_OBJECTS = ['task', 'meeting', 'call', 'email_log', 'note', 'attachment'] as const;
 export type ActivityObject = (typeof ACTIVITY_OBJECTS)[number];
 
-export const activityObjects = [task, meeting, call, emailLog, note, attachment, activityLink, bookingLink];
+export const activityObjects = [task, meeting, call, emailLog, note, attachment, activityLink, meetingInvitee, bookingLink];

@@ -19,6 +19,7 @@ const tags = ['activities'];
 import { withIdempotency } from '../../platform/http/idempotency.ts';
 import { createFollowUp, parseFollowUpInput } from './commands/createFollowUp.ts';
 import { logActivity, parseLogActivityInput } from './commands/logActivity.ts';
+import { MAX_PARTS, parseScheduleMeetingInput, scheduleMeeting } from './commands/scheduleMeeting.ts';
 import { getTimeline, parseTimelineLimit } from './queries/timeline.ts';
 import { getAgenda, parseWindow } from './queries/agenda.ts';
 import { buildCalendarFeed, calendarFeedUrl, feedUser } from './queries/calendarFeed.ts';
@@ -103,6 +104,28 @@ export function registerActivityRoutes(app: FastifyInstance, platform: Platform)
     const p = request.params as P;
     const input = parseLogActivityInput(request.body);
     return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: (ctx) => logActivity({ ctx, object: p.object, id: p.id, input }) });
+  });
+
+  app.post('/api/v1/activities/meetings', {
+    schema: routeSchema({
+      tags,
+      operationId: 'scheduleMeeting',
+      summary: 'Create a meeting with its invitees (colleagues and contacts) and the records it is about, in one step',
+      body: T.Object({
+        values: T.Record(T.String(), T.Unknown(), { description: "The meeting's fields" }),
+        invitees: T.Optional(T.Array(T.Object({
+          user: T.Optional(T.String({ maxLength: 64, description: 'A colleague (user ID)' })),
+          contact: T.Optional(T.String({ maxLength: 64, description: 'A contact ID' })),
+          response: T.Optional(T.String({ maxLength: 20, description: 'needs_action (default), accepted, declined or tentative' })),
+        }, { additionalProperties: false }), { maxItems: MAX_PARTS })),
+        related: T.Optional(T.Array(T.Object({ object: T.String({ maxLength: 63 }), id: T.String({ maxLength: 64 }) }, { additionalProperties: false }), { maxItems: MAX_PARTS, description: 'Records the meeting is about: it appears on their timelines' })),
+      }, { additionalProperties: false }),
+      response: { 201: RecordSchema },
+    }),
+  }, async (request, reply) => {
+    await fresh();
+    const input = parseScheduleMeetingInput(request.body);
+    return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: (ctx) => scheduleMeeting({ ctx, input }) });
   });
 
   app.get('/api/v1/me/agenda', {

@@ -3,12 +3,14 @@ import { Button, Group } from '@mantine/core';
 import { AttachFileModal } from './AttachFileModal';
 import { FollowUpModal } from './FollowUpModal';
 import { LogCallModal } from './LogCallModal';
+import { MeetingModal } from './MeetingModal';
 import { NoteModal } from './NoteModal';
 import { TaskModal } from './TaskModal';
 import type { QuickActionProps } from './useQuickSubmit';
 
 const ACTIONS: Array<{ key: string; label: string; Modal: ComponentType<QuickActionProps> }> = [
   { key: 'call', label: 'Log a call', Modal: LogCallModal },
+  { key: 'meeting', label: 'New meeting', Modal: MeetingModal },
   { key: 'task', label: 'New task', Modal: TaskModal },
   { key: 'follow-up', label: 'Follow-up', Modal: FollowUpModal },
   { key: 'note', label: 'Note', Modal: NoteModal },

@@ -65,19 +65,29 @@ export async function logActivity(args: { ctx: RecordContext; object: string; id
   });
 }
 
-async function isLinked(ctx: TxContext, activityObject: string, activityId: string, recordObject: string, recordId: string): Promise<boolean> {
+export async function isLinked(ctx: TxContext, activityObject: string, activityId: string, recordObject: string, recordId: string): Promise<boolean> {
   const r = await sql`SELECT 1 FROM ${tableOf(ctx, 'activity_link')} WHERE activity_object = ${activityObject} AND activity_id = ${activityId}
     AND record_object = ${recordObject} AND record_id = ${recordId.toLowerCase()} AND deleted_at IS NULL LIMIT 1`.execute(ctx.trx);
   return r.rows.length > 0;
 }
 
 /** Field errors raised by hooks (sanitising, recurrence) name bare fields; point them into `values`. */
-async function underValues<T>(fn: () => Promise<T>): Promise<T> {
+const underValues = <T>(fn: () => Promise<T>): Promise<T> => underPath(VALUES, fn);
+
+/**
+ * Runs one write of a composite command and reports its field errors under `prefix`, the part of
+ * the body they came from (`values.subject`, `invitees[1].contact`); `rename` maps a record's
+ * field to the body's name for it (`record_id` → `id`).
+ */
+export async function underPath<T>(prefix: string, fn: () => Promise<T>, rename: Record<string, string> = {}): Promise<T> {
   try {
     return await fn();
   } catch (error) {
     if (!(error instanceof AppError) || !error.errors.length) throw error;
-    const errors = error.errors.map((e) => (e.field.startsWith(VALUES) ? e : { ...e, field: e.field ? VALUES + e.field : 'values' }));
+    const errors = error.errors.map((e) => {
+      const bare = e.field.startsWith(prefix) ? e.field.slice(prefix.length) : e.field;
+      return { ...e, field: bare ? prefix + (rename[bare] ?? bare) : prefix.replace(/\.$/, '') };
+    });
     throw new AppError(error.code, error.message, { errors, extra: error.extra });
   }
 }

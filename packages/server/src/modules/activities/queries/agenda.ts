@@ -76,6 +76,19 @@ interface TaskRow {
   recurrence_exceptions: string | null;
 }
 
+/**
+ * Ids of the meetings a user is invited to as a colleague (meeting_invitee.user) and did not
+ * decline; with a window, only those that may have an occurrence in it. Read by the agenda and
+ * the calendar feed, which otherwise list what the user owns; each id is an index probe.
+ */
+export async function invitedMeetingIds(ctx: RecordContext, userId: string, window?: { from: Date; to: Date }): Promise<string[]> {
+  const r = await sql<{ id: string }>`SELECT i.meeting_id AS id FROM ${tableOf(ctx, 'meeting_invitee')} i JOIN ${tableOf(ctx, 'meeting')} m ON m.id = i.meeting_id AND m.deleted_at IS NULL
+    WHERE i.user_id = ${userId}::uuid AND i.deleted_at IS NULL AND i.response <> 'declined'
+    ${window ? sql`AND m.start_at < ${window.to} AND (m.recurrence_rule IS NOT NULL OR COALESCE(m.end_at, m.start_at) >= ${window.from})` : sql``}
+    LIMIT 5000`.execute(ctx.trx ?? ctx.platform.db);
+  return r.rows.map((x) => x.id);
+}
+
 export function parseWindow(q: { from?: string; to?: string }, timeZone: string): { from: Date; to: Date } {
   const parse = (value: string | undefined, field: string) => {
     if (!value) throw badRequest(`${field} is required`, [{ field, code: 'required', message: 'An ISO date or date-time' }]);
@@ -104,9 +117,12 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
   const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
   const out: Occurrence[] = [];
   const db = ctx.trx ?? ctx.platform.db;
+  // Meetings the user is invited to (and did not decline) count as theirs, whoever owns them.
+  const invited = userId ? await invitedMeetingIds(ctx, userId, { from, to }) : [];
   for (const object of ['meeting', 'call'] as const) {
     const def = ctx.platform.registry.requireObject(object);
     if (!permissionsFor(ctx.actor, def).read) continue;
+    const mine = object === 'meeting' && invited.length ? sql`(a.owner_id = ${userId}::uuid OR a.id = ANY(${invited}::uuid[]))` : sql`a.owner_id = ${userId}::uuid`;
     const vis = visibilityCondition(ctx.actor, def, 'a');
     // Field-level security applies here as on every read: no location for those who may not see it.
     const locationField = object === 'meeting' ? def.fields.find((f) => f.apiName === 'location') : undefined;
@@ -116,7 +132,7 @@ export async function getAgenda(args: { ctx: RecordContext; from: Date; to: Date
     // rare longer ones. A single "ends after from" condition would read every future item.
     const about = regardingColumns(ctx, def);
     const cols = sql`a.id, a.subject, a.status, a.start_at, a.end_at, a.time_zone, a.recurrence_rule, a.recurrence_exceptions, ${withLocation ? sql`a.location` : sql`NULL`} AS location${about.sql}`;
-    const base = sql`FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL AND a.start_at < ${to}${vis ? sql` AND ${vis}` : sql``}`;
+    const base = sql`FROM ${tableOf(ctx, object)} a WHERE ${mine} AND a.deleted_at IS NULL AND a.start_at < ${to}${vis ? sql` AND ${vis}` : sql``}`;
     const r = await sql<EventRow>`SELECT ${cols} ${base} AND a.recurrence_rule IS NOT NULL
       UNION ALL
       SELECT ${cols} ${base} AND a.recurrence_rule IS NULL AND (a.end_at IS NULL OR a.end_at - a.start_at <= interval '1 day')

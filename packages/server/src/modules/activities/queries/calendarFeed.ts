@@ -7,6 +7,7 @@ import { permissionsFor, visibilityCondition, isFieldReadable } from '../../../p
 import { dateStamp, escapeText, fold, localStamp, utcStamp, vtimezone } from '../domain/ical.ts';
 import { parseExceptions } from '../domain/recurrence.ts';
 import { tableOf } from '../context.ts';
+import { invitedMeetingIds } from './agenda.ts';
 
 /**
  * The secret iCalendar feed of a user (ACT-4). The token is an HMAC of a random per-user nonce
@@ -76,6 +77,7 @@ export async function buildCalendarFeed(ctx: RecordContext): Promise<string> {
     zones.set(zone, { min: Math.min(z.min, y), max: Math.max(z.max, y) });
   };
   const stamp = utcStamp(now);
+  const invited = await invitedMeetingIds(ctx, userId);
   for (const object of ['meeting', 'call'] as const) {
     const def = ctx.platform.registry.requireObject(object);
     if (!permissionsFor(ctx.actor, def).read) continue;
@@ -84,8 +86,10 @@ export async function buildCalendarFeed(ctx: RecordContext): Promise<string> {
     const seen = (field: string) => { const f = def.fields.find((x) => x.apiName === field); return !f || isFieldReadable(ctx.actor, def, f); };
     const showDescription = seen('description');
     const showLocation = seen('location');
-    const r = await sql<EventRow>`SELECT a.* FROM ${tableOf(ctx, object)} a WHERE a.owner_id = ${userId}::uuid AND a.deleted_at IS NULL
+    const mine = object === 'meeting' && invited.length ? sql`(a.owner_id = ${userId}::uuid OR a.id = ANY(${invited}::uuid[]))` : sql`a.owner_id = ${userId}::uuid`;
+    const r = await sql<EventRow>`SELECT a.* FROM ${tableOf(ctx, object)} a WHERE ${mine} AND a.deleted_at IS NULL
       AND (a.recurrence_rule IS NOT NULL OR a.start_at >= ${since})${vis ? sql` AND ${vis}` : sql``} ORDER BY a.start_at, a.id LIMIT 5000`.execute(db);
+    const attendees = object === 'meeting' ? await attendeeLines(ctx, r.rows.map((e) => e.id)) : new Map<string, string[]>();
     for (const e of r.rows) {
       const start = new Date(e.start_at);
       const zone = e.time_zone && DateTime.local().setZone(e.time_zone).isValid && e.time_zone !== 'UTC' ? e.time_zone : null;
@@ -95,7 +99,7 @@ export async function buildCalendarFeed(ctx: RecordContext): Promise<string> {
       lines.push(`SUMMARY:${escapeText((object === 'call' ? 'Call: ' : '') + e.subject)}`);
       if (e.description && showDescription) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
       if (e.location && showLocation) lines.push(`LOCATION:${escapeText(e.location)}`);
-      lines.push(`STATUS:${e.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'}`);
+      lines.push(`STATUS:${e.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED'}`, ...(attendees.get(e.id) ?? []));
       if (e.recurrence_rule) {
         lines.push(`RRULE:${e.recurrence_rule}`);
         for (const x of parseExceptions(e.recurrence_exceptions)) lines.push(`EXDATE${at(new Date(x))}`);
@@ -133,4 +137,33 @@ export async function buildCalendarFeed(ctx: RecordContext): Promise<string> {
   for (const e of events) out.push(...e);
   out.push('END:VCALENDAR');
   return out.map(fold).join('\r\n') + '\r\n';
+}
+
+/** iCalendar's participation status of each meeting_invitee response. */
+const PARTSTAT: Record<string, string> = { needs_action: 'NEEDS-ACTION', accepted: 'ACCEPTED', declined: 'DECLINED', tentative: 'TENTATIVE' };
+
+/**
+ * ATTENDEE lines of the meetings' invitees the reader may see: colleagues with their e-mail, contacts
+ * with theirs when the reader may see the contact and its e-mail field (else a name only).
+ */
+async function attendeeLines(ctx: RecordContext, meetingIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const invitee = ctx.platform.registry.requireObject('meeting_invitee');
+  const contact = ctx.platform.registry.requireObject('contact');
+  if (!meetingIds.length || !permissionsFor(ctx.actor, invitee).read) return out;
+  const vis = visibilityCondition(ctx.actor, invitee, 'i');
+  const emailField = contact.fields.find((f) => f.apiName === 'email');
+  const contactEmail = permissionsFor(ctx.actor, contact).read && emailField && isFieldReadable(ctx.actor, contact, emailField);
+  const contactVis = visibilityCondition(ctx.actor, contact, 'c');
+  const r = await sql<{ meeting_id: string; name: string | null; response: string; email: string | null }>`
+    SELECT i.meeting_id, i.name, i.response, COALESCE(u.email, ${contactEmail ? sql`c.email` : sql`NULL`}) AS email
+    FROM ${sql.table(invitee.table)} i LEFT JOIN obj_user u ON u.id = i.user_id
+      LEFT JOIN ${sql.table(contact.table)} c ON c.id = i.contact_id AND c.deleted_at IS NULL${contactVis ? sql` AND ${contactVis}` : sql``}
+    WHERE i.meeting_id = ANY(${meetingIds}::uuid[]) AND i.deleted_at IS NULL${vis ? sql` AND ${vis}` : sql``} ORDER BY i.meeting_id, i.id`.execute(ctx.platform.db);
+  for (const a of r.rows) {
+    const cn = (a.name ?? '').replace(/[\r\n"]/g, ' ').trim();
+    const line = `ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=${PARTSTAT[a.response] ?? 'NEEDS-ACTION'}${cn ? `;CN="${cn}"` : ''}:${a.email ? `mailto:${a.email}` : 'invalid:nomail'}`;
+    out.set(a.meeting_id, [...(out.get(a.meeting_id) ?? []), line]);
+  }
+  return out;
 }
