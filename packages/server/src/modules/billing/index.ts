@@ -70,3 +70,7 @@ export { drawDocumentPdf, type DocumentClosing } from './quotes/document/draw.ts
 export { documentLocale, readDocumentInput } from './quotes/document/read.ts';
 export { documentFormat } from './quotes/document/format.ts';
 export { renderEmail } from './quotes/email/template.ts';
+export { documentFonts } from './quotes/document/fonts.ts';
+export { checkDocumentHeader, headerTotals } from './documents/header.ts';
+export { documentLineRules } from './documents/lineRules.ts';
+export { checkAddresses } from './quotes/email/send.ts';

@@ -1,10 +1,9 @@
-import { AppError, ruleViolation, type FieldError } from '../../../platform/errors.ts';
+import { AppError, ruleViolation } from '../../../platform/errors.ts';
 import { asSystem, inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
-import { EMAIL_RE } from '../../../platform/records/values.ts';
 import { createRecord } from '../../../platform/records/write.ts';
 import { canSendMail, sendMail } from '../../../platform/mail.ts';
-import { billingSettings, documentFormat, documentLocale, isBlank, readRecord, renderEmail } from '../../billing/index.ts';
+import { billingSettings, checkAddresses, documentFormat, documentLocale, isBlank, readRecord, renderEmail } from '../../billing/index.ts';
 import { renderInvoicePdf } from '../document/render.ts';
 import { ensurePayLink, payLinkUrl } from '../pay/links.ts';
 import { now, runInvoiceCommand, setInvoiceValues, type InvoiceCommandArgs } from './common.ts';
@@ -35,16 +34,6 @@ const TEMPLATE = {
     '{{ company }}',
   ].join('\n'),
 };
-
-function checkAddresses(field: string, list: string[]): string[] {
-  const errors: FieldError[] = [];
-  const clean = list.map((a) => a.trim());
-  clean.forEach((a, i) => {
-    if (!EMAIL_RE.test(a) || a.length > 254) errors.push({ field: `${field}[${i}]`, code: 'invalid_email', message: `'${a.slice(0, 80)}' is not a valid e-mail address` });
-  });
-  if (errors.length) throw ruleViolation(errors);
-  return clean;
-}
 
 /**
  * E-mails a posted invoice or credit note (issue 12 item 7) in one transaction: the recipients

@@ -1,8 +1,7 @@
 import type { BeforeDeleteArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
 import { asSystem } from '../../../platform/records/context.ts';
 import {
-  InputCheck, billingSettings, documentColumns, inDocumentCommand, isBlank, isCurrency, lockDocument, markDocumentDeleting,
-  readRecord, recalculateDocument, refuse, roundingText, storedDocumentLines, today,
+  billingSettings, checkDocumentHeader, headerTotals, inDocumentCommand, isBlank, lockDocument, markDocumentDeleting, readRecord, refuse, roundingText, storedDocumentLines, today,
 } from '../../billing/index.ts';
 import { assertCanRun } from '../status.ts';
 import { INVOICE } from '../kind.ts';
@@ -47,14 +46,7 @@ export async function saveInvoice(args: BeforeSaveArgs): Promise<void> {
     if (isBlank(system.status)) data.status = 'draft';
     if (isBlank(system.number)) data.name = 'Draft';
   }
-  if (!isCurrency(merged.currency)) refuse('currency', 'unknown_currency', `'${String(merged.currency).slice(0, 12)}' is not an ISO 4217 currency code`);
-  const check = new InputCheck();
-  if (!isBlank(merged.discount_percent)) check.decimal('discount_percent', merged.discount_percent, { min: 0, max: 100, places: 6 });
-  if (!isBlank(merged.discount_amount)) check.money('discount_amount', merged.discount_amount, String(merged.currency));
-  if (!isBlank(merged.discount_percent) && !isBlank(merged.discount_amount) && Number(merged.discount_percent) !== 0 && Number(merged.discount_amount) !== 0) {
-    check.fail('discount_amount', 'one_discount', 'Give the discount as a percentage or as an amount, not both');
-  }
-  check.throwIfAny();
+  checkDocumentHeader(merged);
 
   if (operation === 'create') {
     Object.assign(data, { subtotal: 0, discount_total: 0, taxable: 0, tax_total: 0, total: 0, rounding: roundingText(ctx) });
@@ -67,15 +59,7 @@ export async function saveInvoice(args: BeforeSaveArgs): Promise<void> {
       if (sets(data, previous, f)) refuse(f, 'has_lines', 'The lines were priced for this account, currency and date; remove them before changing it');
     }
   }
-  const figures = await recalculateDocument({
-    ctx, kind: INVOICE,
-    header: {
-      id: previous!.id, currency: String(merged.currency), tax_inclusive: merged.tax_inclusive === true,
-      discount_percent: isBlank(merged.discount_percent) ? null : String(merged.discount_percent),
-      discount_amount: isBlank(merged.discount_amount) ? null : String(merged.discount_amount),
-    },
-  });
-  Object.assign(data, documentColumns(figures), { rounding: roundingText(ctx) });
+  Object.assign(data, await headerTotals(ctx, INVOICE, previous!.id, merged));
 }
 
 /** Only a draft can be deleted; a posted invoice or credit note stays (void it with a credit note). */

@@ -54,7 +54,8 @@ function refuseField(field: string, code: string, message: string): never {
   throw ruleViolation([{ field, code, message }]);
 }
 
-function checkAddresses(field: string, list: string[]): string[] {
+/** E-mail addresses as given, each checked (422 naming `to[i]`). */
+export function checkAddresses(field: string, list: string[]): string[] {
   const errors: FieldError[] = [];
   const clean = list.map((a) => a.trim());
   clean.forEach((a, i) => {

@@ -1,9 +1,9 @@
 import type { BeforeSaveArgs } from '../../../../platform/records/hooks.ts';
 import { asSystem, isBlank, readRecord, refuse, today } from '../../context.ts';
 import { billingSettings } from '../../settings.ts';
-import { InputCheck, isCurrency } from '../../money/index.ts';
+import { checkDocumentHeader, headerTotals } from '../../documents/header.ts';
 import { nextDocumentNumber } from '../numbering.ts';
-import { lockQuote, quoteColumns, recalculateQuote, roundingText, storedLines } from '../recalculate.ts';
+import { QUOTE, lockQuote, roundingText, storedLines } from '../recalculate.ts';
 import { assertCanRun } from '../status.ts';
 import { inQuoteCommand } from '../scope.ts';
 import type { QuoteStatus } from '../objects.ts';
@@ -59,15 +59,8 @@ export async function saveQuote(args: BeforeSaveArgs): Promise<void> {
     }
     data.name = Number(merged.revision) > 1 ? `${String(merged.number)} v${String(merged.revision)}` : String(merged.number);
   }
-  if (!isCurrency(merged.currency)) refuse('currency', 'unknown_currency', `'${String(merged.currency).slice(0, 12)}' is not an ISO 4217 currency code`);
-  const check = new InputCheck();
-  if (!isBlank(merged.discount_percent)) check.decimal('discount_percent', merged.discount_percent, { min: 0, max: 100, places: 6 });
-  if (!isBlank(merged.discount_amount)) check.money('discount_amount', merged.discount_amount, String(merged.currency));
-  if (!isBlank(merged.discount_percent) && !isBlank(merged.discount_amount) && Number(merged.discount_percent) !== 0 && Number(merged.discount_amount) !== 0) {
-    check.fail('discount_amount', 'one_discount', 'Give the discount as a percentage or as an amount, not both');
-  }
-  if (!isBlank(merged.valid_until) && !isBlank(merged.price_date) && String(merged.valid_until) < String(merged.price_date)) check.fail('valid_until', 'before_price_date', 'Must be on or after the price date');
-  check.throwIfAny();
+  checkDocumentHeader(merged);
+  if (!isBlank(merged.valid_until) && !isBlank(merged.price_date) && String(merged.valid_until) < String(merged.price_date)) refuse('valid_until', 'before_price_date', 'Must be on or after the price date');
   if (!isBlank(merged.terms) && isBlank(merged.terms_text)) {
     const terms = await readRecord(sys, 'quote_terms', String(merged.terms), ['body']);
     data.terms_text = terms.body;
@@ -83,13 +76,5 @@ export async function saveQuote(args: BeforeSaveArgs): Promise<void> {
       if (sets(data, previous, f)) refuse(f, 'has_lines', 'The lines were priced for this account, currency and date; remove them before changing it');
     }
   }
-  const figures = await recalculateQuote({
-    ctx,
-    quote: {
-      id: previous!.id, currency: String(merged.currency), tax_inclusive: merged.tax_inclusive === true,
-      discount_percent: isBlank(merged.discount_percent) ? null : String(merged.discount_percent),
-      discount_amount: isBlank(merged.discount_amount) ? null : String(merged.discount_amount),
-    },
-  });
-  Object.assign(data, quoteColumns(figures, roundingText(ctx)));
+  Object.assign(data, await headerTotals(ctx, QUOTE, previous!.id, merged));
 }
