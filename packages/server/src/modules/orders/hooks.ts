@@ -1,5 +1,7 @@
 import type { HookRegistry } from '../../platform/records/hooks.ts';
 import { deleteOrder, saveOrder } from './rules/order.ts';
+import { nameTeamRule } from './rules/teamRule.ts';
+import { checkIntakeSource, intakeIsSystemOnly } from './rules/intake.ts';
 import { deleteOrderLine, lockOrderFirst, restoreOrder, restoreOrderLine, saveOrderLine } from './rules/orderLine.ts';
 
 const SAVE = ['create', 'update'] as const;
@@ -12,5 +14,8 @@ export function registerOrderHooks(hooks: HookRegistry): void {
   hooks.register('beforeLock', { name: 'orders.orderLineLock', object: 'order_line', run: lockOrderFirst });
   hooks.register('beforeSave', { name: 'orders.orderLine', object: 'order_line', operations: [...SAVE], run: saveOrderLine });
   hooks.register('beforeDelete', { name: 'orders.orderLineDelete', object: 'order_line', run: deleteOrderLine });
+  hooks.register('beforeSave', { name: 'orders.intakeSystemOnly', object: 'order_intake', operations: [...SAVE], run: intakeIsSystemOnly });
+  hooks.register('beforeSave', { name: 'orders.intakeSource', object: 'order_intake_source', operations: [...SAVE], run: checkIntakeSource });
+  hooks.register('beforeSave', { name: 'orders.teamRuleName', object: 'production_team_rule', operations: [...SAVE], run: nameTeamRule });
   hooks.register('afterSave', { name: 'orders.orderLineRestore', object: 'order_line', operations: ['restore'], run: restoreOrderLine });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/kernel.ts';
 import { recordContext } from '../../platform/http/context.ts';
-import { PathId, RecordSchema, T, routeSchema } from '../../platform/http/schema/common.ts';
+import { DataList, PathId, RecordSchema, T, routeSchema } from '../../platform/http/schema/common.ts';
 import { withIdempotency } from '../../platform/http/idempotency.ts';
 import { parseIfMatch } from '../../platform/http/routes/records.ts';
 import type { ApiRecord } from '../../platform/records/hooks.ts';
@@ -10,6 +10,8 @@ import { cancelOrder, completeOrder, confirmOrder, moveOrder, startProduction } 
 import { holdOrder, releaseOrder } from './commands/holds.ts';
 import type { OrderCommandArgs } from './commands/common.ts';
 import { ORDER_STATUSES, type OrderStatus } from './objects.ts';
+import { JobTicketSchema, orderJobTickets, renderJobTicket, reprintJobTicket } from './jobTicket/index.ts';
+import { registerOrderBoardRoutes } from './boardRoutes.ts';
 
 const tags = ['orders'];
 const IdParams = T.Object({ id: PathId });
@@ -25,6 +27,7 @@ type P = { id: string };
  */
 export function registerOrderRoutes(app: FastifyInstance, platform: Platform): void {
   const ctxOf = (request: FastifyRequest) => recordContext(platform, request);
+  registerOrderBoardRoutes(app, platform);
   const fresh = () => platform.registry.ensureFresh();
 
   app.post('/api/v1/orders', {
@@ -75,4 +78,24 @@ export function registerOrderRoutes(app: FastifyInstance, platform: Platform): v
     operationId: 'releaseOrder', summary: "Release a held order, saying why it may go ahead",
     body: T.Object({ comment: T.String({ minLength: 1, maxLength: 10_000 }) }, { additionalProperties: false }),
   }, (args, body) => releaseOrder({ ...args, comment: body.comment }));
+
+  // Job tickets (docs/orders.md, "Job tickets"): reprint through the order's production channel, the PDF, and what was sent.
+  command('job-ticket', { operationId: 'reprintOrderJobTicket', summary: "Send the order's job ticket again through its production channel (confirmed, in production or completed orders)" }, (args) => reprintJobTicket(args));
+  app.get('/api/v1/orders/:id/job-ticket.pdf', {
+    schema: routeSchema({
+      tags, operationId: 'getOrderJobTicketPdf', summary: "The order's job ticket as a PDF (docs/orders.md, \"Job tickets\")", params: IdParams,
+      response: { 200: T.Unsafe({ description: 'The job ticket as a PDF document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } }) },
+    }),
+  }, async (request, reply) => {
+    await fresh();
+    const { pdf, filename } = await renderJobTicket({ ctx: ctxOf(request), orderId: (request.params as P).id });
+    return reply.header('content-type', 'application/pdf').header('cache-control', 'private, no-store')
+      .header('content-disposition', `inline; filename="${filename}"`).send(pdf);
+  });
+  app.get('/api/v1/orders/:id/job-tickets', {
+    schema: routeSchema({ tags, operationId: 'listOrderJobTickets', summary: "The order's job tickets, newest first: channel, pending/sent/failed, attempts, the last error", params: IdParams, response: { 200: DataList(JobTicketSchema) } }),
+  }, async (request) => {
+    await fresh();
+    return { data: await orderJobTickets(ctxOf(request), (request.params as P).id) };
+  });
 }

@@ -80,6 +80,9 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0]!;
     if (!path.startsWith('/api/')) return;
+    // A route a module declares public (`config: { public: true }`: a shop's signed order intake)
+    // authenticates its callers itself and never reads a session or token.
+    if (request.routeOptions.config?.public === true) return;
     const auth = request.headers.authorization;
     if (auth) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth);

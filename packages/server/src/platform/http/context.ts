@@ -7,6 +7,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor?: Actor;
   }
+  interface FastifyContextConfig {
+    /** The route authenticates its callers itself (a signature): no session or token is read (http/app.ts). */
+    public?: boolean;
+  }
 }
 
 export function requireActor(request: FastifyRequest): Actor {

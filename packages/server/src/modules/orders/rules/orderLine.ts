@@ -13,6 +13,28 @@ export async function saveOrderLine(args: BeforeSaveArgs): Promise<void> {
   if (!inDocumentCommand(ctx, order.id)) assertOrderCan('edit', order.status as OrderStatus);
   if (!isBlank(merged.requested_date) && !isRealDate(String(merged.requested_date))) refuse('requested_date', 'invalid_date', 'Must be a date (YYYY-MM-DD)');
   await saveDocumentLine(args, ORDER, order);
+  if (isBlank(merged.team) && (args.operation === 'create' || 'product' in args.data || 'product_spec' in args.data)) {
+    const team = await teamFor(args, order.account_id);
+    if (team) args.data.team = team;
+  }
+}
+
+/**
+ * Seed 004 "Teams": the team whose rule fits the line — the account, the product's type and the
+ * spec, an empty rule field fitting anything — the most specific rule first (account, then spec,
+ * then type), ties by the oldest rule, so the same line always goes to the same team.
+ */
+async function teamFor({ ctx, merged }: BeforeSaveArgs, accountId: string): Promise<string | undefined> {
+  const r = await sql<{ team_id: string }>`SELECT r.team_id FROM ${tableOf(ctx, 'production_team_rule')} r
+      JOIN ${tableOf(ctx, 'production_team')} t ON t.id = r.team_id AND t.deleted_at IS NULL AND t.active IS NOT FALSE
+      JOIN ${tableOf(ctx, 'product')} p ON p.id = ${String(merged.product)}
+    WHERE r.deleted_at IS NULL
+      AND (r.account_id IS NULL OR r.account_id = ${accountId})
+      AND (r.product_type IS NULL OR r.product_type = p.type)
+      AND (r.product_spec_id IS NULL OR r.product_spec_id = ${isBlank(merged.product_spec) ? null : String(merged.product_spec)})
+    ORDER BY (r.account_id IS NOT NULL) DESC, (r.product_spec_id IS NOT NULL) DESC, (r.product_type IS NOT NULL) DESC, r.created_at, r.id
+    LIMIT 1`.execute(ctx.trx);
+  return r.rows[0]?.team_id;
 }
 
 /** A line deleted from an editable order re-totals it; lines of an order being deleted just go. */

@@ -1,0 +1,79 @@
+import { sql } from 'kysely';
+import type { TxContext } from '../../../platform/records/context.ts';
+import { isBlank, tableOf } from '../../billing/index.ts';
+import { companyNameSql, emailDomain, lowerSql, normalizeCompanyName, webDomainSql } from '../../sales/index.ts';
+import type { IntakeOrder } from '../intake/index.ts';
+import type { HoldReason } from './holds.ts';
+
+export interface AccountMatch {
+  account?: { id: string; invoicing_option: string | null; blacklisted: boolean | null; currency: string | null };
+  contactId?: string;
+  /** Why the account could not be decided (no account is set then: the intake is held without an order). */
+  problem?: HoldReason;
+}
+
+type AccountRow = NonNullable<AccountMatch['account']>;
+
+/**
+ * The ordering account, as seed 001 matches a shop's customer to the CRM: the account number,
+ * then the normalised company name (the duplicate rules' normaliser: "ACME, Inc." is "acme"),
+ * then the domain of the customer's e-mail against the accounts' websites. Each step decides only
+ * when exactly one account fits; two fits are ambiguous and held for a person to choose.
+ */
+export async function matchAccount(ctx: TxContext, order: IntakeOrder): Promise<AccountMatch> {
+  const accounts = tableOf(ctx, 'account');
+  const select = sql`SELECT id, invoicing_option, blacklisted, currency FROM ${accounts} WHERE deleted_at IS NULL`;
+  const steps: Array<{ what: string; value: string | undefined; rows: () => Promise<AccountRow[]> }> = [
+    {
+      what: 'account number', value: order.customer.accountNumber,
+      rows: async () => (await sql<AccountRow>`${select} AND account_number = ${order.customer.accountNumber} LIMIT 2`.execute(ctx.trx)).rows,
+    },
+    {
+      what: 'company name', value: order.customer.name && normalizeCompanyName(order.customer.name),
+      rows: async () => (await sql<AccountRow>`${select} AND ${companyNameSql(sql.ref('name'))} = ${normalizeCompanyName(order.customer.name)} LIMIT 2`.execute(ctx.trx)).rows,
+    },
+    {
+      what: 'e-mail domain', value: emailDomain(order.customer.email ?? order.contactEmail) || undefined,
+      rows: async () => (await sql<AccountRow>`${select} AND ${webDomainSql(sql.ref('website'))} = ${emailDomain(order.customer.email ?? order.contactEmail)} LIMIT 2`.execute(ctx.trx)).rows,
+    },
+  ];
+  for (const step of steps) {
+    if (isBlank(step.value)) continue;
+    const rows = await step.rows();
+    if (rows.length === 1) return { account: rows[0]!, ...(await matchContact(ctx, rows[0]!.id, order)) };
+    if (rows.length > 1) {
+      return { problem: { code: 'account_ambiguous', field: 'customer', by: 'intake', message: `More than one account has the ${step.what} '${String(step.value)}'; choose the right one` } };
+    }
+  }
+  const given = [order.customer.accountNumber, order.customer.name, order.customer.email ?? order.contactEmail].filter(Boolean).join(', ');
+  return { problem: { code: 'account_unknown', field: 'customer', by: 'intake', message: `No account matches the customer (${given || 'nothing given'})` } };
+}
+
+/** The account's contact with the order's e-mail, if there is one. */
+async function matchContact(ctx: TxContext, accountId: string, order: IntakeOrder): Promise<{ contactId?: string }> {
+  const email = order.contactEmail ?? order.customer.email;
+  if (isBlank(email)) return {};
+  const r = await sql<{ id: string }>`SELECT id FROM ${tableOf(ctx, 'contact')} WHERE deleted_at IS NULL AND account_id = ${accountId} AND ${lowerSql(sql.ref('email'))} = lower(${email}) LIMIT 1`.execute(ctx.trx);
+  return r.rows[0] ? { contactId: r.rows[0].id } : {};
+}
+
+/**
+ * Seed 001's "eligibility for monthly billing": a shop order on account goes ahead only for an
+ * account Meridian invoices (per PO or per month); a blacklisted account, or one set to manual
+ * invoicing, is held for customer service. (The credit limit joins this check in part 3.)
+ */
+export function eligibilityProblems(account: AccountRow): HoldReason[] {
+  if (account.blacklisted) return [{ code: 'account_blacklisted', field: 'account', by: 'intake', message: 'The account is blacklisted' }];
+  if (account.invoicing_option !== 'per_po' && account.invoicing_option !== 'per_month') {
+    return [{ code: 'not_billable_on_account', field: 'account', by: 'intake', message: `The account is not invoiced on account (invoicing option: ${account.invoicing_option ?? 'none'})` }];
+  }
+  return [];
+}
+
+/** Products by code (SKU), active ones only; matched without regard to case, as shops write them. */
+export async function productsBySku(ctx: TxContext, skus: string[]): Promise<Map<string, string>> {
+  if (!skus.length) return new Map();
+  const r = await sql<{ id: string; code: string }>`SELECT id, lower(code) AS code FROM ${tableOf(ctx, 'product')}
+    WHERE deleted_at IS NULL AND active IS NOT FALSE AND lower(code) IN (${sql.join(skus.map((s) => s.toLowerCase()))})`.execute(ctx.trx);
+  return new Map(r.rows.map((x) => [x.code, x.id]));
+}

@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Platform } from '../../../platform/kernel.ts';
+import { AppError, type FieldError } from '../../../platform/errors.ts';
+import { inTransaction, systemActor, type TxContext } from '../../../platform/records/context.ts';
+import { createRecord, updateRecord } from '../../../platform/records/write.ts';
+import { isBlank, tableOf } from '../../billing/index.ts';
+import { parseIntakeBody, verifySignature, type IntakeOrder, type IntakeProblem } from '../intake/index.ts';
+import { intakeSecrets } from './intakeSecret.ts';
+import { eligibilityProblems, matchAccount, productsBySku } from './matchIntake.ts';
+import { confirmOrder } from './changeStatus.ts';
+import { writeOrder } from './createOrder.ts';
+import type { HoldReason } from './holds.ts';
+import { notifyIntakeStaff } from './intakeMail.ts';
+
+export interface IntakeAnswer {
+  status: 202 | 422;
+  body: { intake: string; result: 'accepted' | 'held' | 'rejected'; order: string | null; orderNumber: string | null; orderStatus: string | null; replayed: boolean; reasons: Array<{ field: string; code: string; message: string }> };
+}
+
+interface SourceRow {
+  id: string;
+  name: string;
+  format: 'cxml' | 'ubl' | 'custom';
+  mapping: string | null;
+  staff_email: string | null;
+  max_body_kb: string | null;
+}
+
+const unauthorized = (reason: string) => new AppError('unauthenticated', 'The request is not signed with this source’s secret', { errors: [{ field: 'x-meridian-signature', code: `signature_${reason}`, message: `Signature ${reason}` }] });
+
+/**
+ * Receives one order from a shop (issue 12 item 2, seed 001): the signature is checked over the
+ * raw bytes before anything is read (401, nothing stored); the body is parsed with the source's
+ * format under its size and depth limits; a shop order id seen before answers its first result
+ * (the same bytes) or is refused (other bytes, 409). A readable, valid order is matched to an
+ * account and its products and stored: confirmed at once, or held with its reasons; a body that
+ * cannot become an order is logged as rejected and answered 422 with every reason. Every payload
+ * is kept (order_intake) as sent, and customer service is e-mailed about held and rejected ones.
+ * One transaction; the e-mail goes after commit.
+ */
+export async function receiveOrder(args: { platform: Platform; key: string; body: Buffer; contentType?: string; signature?: string | string[] }): Promise<IntakeAnswer> {
+  const ctx0 = { platform: args.platform, actor: systemActor('api') };
+  return inTransaction(ctx0, async (ctx) => {
+    const source = (await sql<SourceRow>`SELECT id, name, format, mapping, staff_email, max_body_kb::text AS max_body_kb FROM ${tableOf(ctx, 'order_intake_source')}
+      WHERE key = ${args.key} AND deleted_at IS NULL AND active IS NOT FALSE`.execute(ctx.trx)).rows[0];
+    // An unknown source answers as a bad signature does: the key alone tells a caller nothing.
+    if (!source) throw unauthorized('mismatch');
+    const secrets = await intakeSecrets(ctx, source.id);
+    const check = secrets.length ? verifySignature({ secret: secrets, header: args.signature, body: args.body }) : { ok: false as const, reason: 'mismatch' as const };
+    if (!check.ok) throw unauthorized(check.reason);
+
+    const sha256 = createHash('sha256').update(args.body).digest('hex');
+    let mapping: unknown;
+    try {
+      mapping = source.mapping ? JSON.parse(source.mapping) : undefined;
+    } catch {
+      mapping = {};
+    }
+    const parsed = parseIntakeBody({
+      body: args.body, format: source.format, mapping, limits: { maxBytes: Number(source.max_body_kb ?? 1024) * 1024 },
+      ...(args.contentType ? { contentType: args.contentType } : {}),
+    });
+    const externalId = parsed.order?.externalId;
+    if (externalId && !isBlank(externalId)) {
+      const seen = await previousIntake(ctx, source.id, externalId);
+      if (seen) {
+        if (seen.body_sha256 !== sha256) {
+          throw new AppError('conflict', `Order ${externalId} was received before with other content`, { errors: [{ field: 'externalId', code: 'duplicate_order_id', message: 'This shop order id was already received with a different body; send a new id for a new order' }] });
+        }
+        return answer(ctx, seen.id, true);
+      }
+    }
+    const payload = args.body.toString('utf8');
+    const intake = await createRecord({
+      ctx, object: ctx.platform.registry.requireObject('order_intake'), input: {},
+      options: { systemValues: { source: source.id, external_id: externalId ?? null, result: 'rejected', content_type: args.contentType?.slice(0, 200) ?? null, body_sha256: sha256, payload, name: `${source.name} · ${externalId ?? sha256.slice(0, 12)}` } },
+    });
+    await sql`UPDATE ${tableOf(ctx, 'order_intake_source')} SET last_received_at = now() WHERE id = ${source.id}`.execute(ctx.trx);
+
+    if (parsed.problems.length || !parsed.order) {
+      await setIntake(ctx, intake.id, { result: 'rejected', reasons: JSON.stringify(parsed.problems) });
+      ctx.uow.afterCommit(() => notifyIntakeStaff({ platform: ctx.platform, to: source.staff_email, source: source.name, result: 'rejected', externalId, reasons: parsed.problems, payload, contentType: args.contentType }));
+      return answer(ctx, intake.id, false);
+    }
+    const { holds, orderId } = await storeOrder(ctx, parsed.order, intake.id);
+    await setIntake(ctx, intake.id, { result: holds.length ? 'held' : 'accepted', reasons: holds.length ? JSON.stringify(holds) : null, order: orderId });
+    if (holds.length) ctx.uow.afterCommit(() => notifyIntakeStaff({ platform: ctx.platform, to: source.staff_email, source: source.name, result: 'held', externalId, reasons: holds, payload, contentType: args.contentType }));
+    return answer(ctx, intake.id, false);
+  });
+}
+
+async function previousIntake(ctx: TxContext, sourceId: string, externalId: string) {
+  const r = await sql<{ id: string; body_sha256: string }>`SELECT id, body_sha256 FROM ${tableOf(ctx, 'order_intake')}
+    WHERE source_id = ${sourceId} AND external_id = ${externalId} AND deleted_at IS NULL AND result IN ('accepted', 'held') LIMIT 1`.execute(ctx.trx);
+  return r.rows[0];
+}
+
+function setIntake(ctx: TxContext, id: string, values: Record<string, unknown>) {
+  return updateRecord({ ctx, object: ctx.platform.registry.requireObject('order_intake'), id, input: {}, options: { systemValues: values } });
+}
+
+async function answer(ctx: TxContext, intakeId: string, replayed: boolean): Promise<IntakeAnswer> {
+  const r = (await sql<{ result: IntakeAnswer['body']['result']; reasons: string | null; order_id: string | null; number: string | null; status: string | null }>`
+    SELECT i.result, i.reasons, i.order_id, o.number, o.status FROM ${tableOf(ctx, 'order_intake')} i LEFT JOIN ${tableOf(ctx, 'order')} o ON o.id = i.order_id WHERE i.id = ${intakeId}`.execute(ctx.trx)).rows[0]!;
+  const reasons = (r.reasons ? (JSON.parse(r.reasons) as Array<IntakeProblem | HoldReason>) : []).map((x) => ({ field: x.field ?? 'order', code: x.code, message: x.message }));
+  return {
+    status: r.result === 'rejected' ? 422 : 202,
+    body: { intake: intakeId, result: r.result, order: r.order_id, orderNumber: r.number, orderStatus: r.status, replayed, reasons },
+  };
+}
+
+/**
+ * The order from a valid intake: the matched account and contact, the lines whose SKU is a known
+ * product (unknown ones become hold reasons, never dropped: the payload keeps them), the shop's
+ * prices. Without an account no order can be priced: the intake is held alone, and a person
+ * fixes the account and sends it again or enters it. An order without holds is confirmed at once,
+ * which sends its job ticket.
+ */
+async function storeOrder(ctx: TxContext, order: IntakeOrder, intakeId: string): Promise<{ holds: HoldReason[]; orderId: string | null }> {
+  const match = await matchAccount(ctx, order);
+  if (!match.account) return { holds: [match.problem!], orderId: null };
+  const holds: HoldReason[] = [...eligibilityProblems(match.account)];
+  const products = await productsBySku(ctx, order.lines.map((l) => l.sku));
+  const lines: Array<{ index: number; input: Record<string, unknown> }> = [];
+  order.lines.forEach((l, index) => {
+    const product = products.get(l.sku.toLowerCase());
+    if (!product) {
+      holds.push({ code: 'unknown_sku', field: `lines[${index}].sku`, by: 'intake', message: `No active product has the code '${l.sku}' (quantity ${l.quantity}${l.description ? `, ${l.description}` : ''})` });
+      return;
+    }
+    lines.push({
+      index,
+      input: {
+        product, quantity: l.quantity, ...(l.unitPrice ? { unit_price: l.unitPrice } : {}), ...(l.description ? { description: l.description } : {}),
+        ...(l.requestedDate ? { requested_date: l.requestedDate } : {}),
+      },
+    });
+  });
+  if (order.currency && match.account.currency && order.currency !== match.account.currency) {
+    holds.push({ code: 'currency_mismatch', field: 'currency', by: 'intake', message: `The order is in ${order.currency}; the account buys in ${match.account.currency}` });
+  }
+  const header = {
+    account: match.account.id, contact: match.contactId ?? null, po_number: order.poNumber ?? null, requested_date: order.requestedDate ?? null,
+    currency: order.currency ?? match.account.currency ?? null, notes: order.notes ?? null,
+    ...(order.shipTo ? { ship_to: [order.shipTo.name, order.shipTo.street, order.shipTo.postalCode, order.shipTo.city, order.shipTo.region, order.shipTo.country].filter(Boolean).join(', ') } : {}),
+  };
+  // A line the pipeline refuses (a product not in the account's price book) is held with the
+  // pipeline's own reason and the order stored without it, under a savepoint per try.
+  for (let tries = 0; tries <= lines.length; tries++) {
+    await sql`SAVEPOINT intake_order`.execute(ctx.trx);
+    try {
+      const written = await writeOrder({
+        ctx, header,
+        systemValues: { source: 'shop', external_id: order.externalId, intake: intakeId, on_hold: holds.length > 0, hold_reasons: holds.length ? JSON.stringify(holds) : null },
+        lines: lines.map((l) => ({ input: l.input })),
+      });
+      await sql`RELEASE SAVEPOINT intake_order`.execute(ctx.trx);
+      if (!holds.length) await confirmOrder({ ctx, id: written.order.id });
+      return { holds, orderId: written.order.id };
+    } catch (error) {
+      await sql`ROLLBACK TO SAVEPOINT intake_order`.execute(ctx.trx);
+      const refused = error instanceof AppError ? error.errors.find((e: FieldError) => /^lines\[\d+\]\./.test(e.field)) : undefined;
+      if (!refused) throw error;
+      const at = Number(/^lines\[(\d+)\]/.exec(refused.field)![1]);
+      const line = lines[at]!;
+      holds.push({ code: refused.code, field: refused.field.replace(/^lines\[\d+\]/, `lines[${line.index}]`), by: 'intake', message: `${order.lines[line.index]!.sku}: ${refused.message}` });
+      lines.splice(at, 1);
+    }
+  }
+  throw new Error('unreachable: every line was refused and the order still failed');
+}
