@@ -19,6 +19,7 @@ const PublicInvoice = T.Object({
   lines: T.Array(T.Object({ name: T.String(), quantity: T.String(), unitPrice: T.String(), amount: T.String() })),
   payment: T.String(),
 });
+const Html = (description: string) => T.Unsafe({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 const NOT_YET = 'Online payment arrives with the customer portal. Until then, please pay as described on the invoice.';
 
 /** The invoice behind a pay link, formatted for the customer: what the page and the JSON show (a forged, unknown or revoked token is a 404, the same for all). */
@@ -82,7 +83,7 @@ export function registerPayRoutes(app: FastifyInstance, platform: Platform): voi
   });
 
   app.get('/pay/:token', {
-    schema: routeSchema({ tags, operationId: 'getPayPage', summary: 'Public: the page a pay link opens (HTML)', security: [], params: Token, response: { 200: T.Unsafe({ description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } }) } }),
+    schema: routeSchema({ tags, operationId: 'getPayPage', summary: 'Public: the page a pay link opens (HTML)', security: [], params: Token, response: { 200: Html('The invoice page'), 404: Html('The same page for every unknown, malformed or revoked link') } }),
   }, async (request, reply) => {
     const token = (request.params as Tk).token;
     reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer');
