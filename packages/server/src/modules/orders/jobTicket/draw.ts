@@ -66,7 +66,8 @@ function drawHeading(doc: Doc, view: JobTicketView): number {
   const blocks = [{ label: 'Ship to', text: view.shipTo }, { label: 'Notes', text: view.notes }].filter((b) => b.text);
   for (const block of blocks) {
     doc.font(BOLD).fontSize(9).text(block.label, left, y + 4, { width: 80 });
-    doc.font(REGULAR).fontSize(10).text(block.text, left + 84, y + 3, { width: contentWidth(doc) - 84 });
+    // Beside the QR code while level with it, across the page below it.
+    doc.font(REGULAR).fontSize(10).text(block.text, left + 84, y + 3, { width: (y < top + QR ? width : contentWidth(doc)) - 84 });
     y = doc.y + 1;
   }
   return Math.max(y, top + QR);
