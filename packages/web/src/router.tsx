@@ -24,6 +24,7 @@ import { SharingPage } from './features/admin/SharingPage';
 import { ErrorState } from './components/PageState';
 import { BookingPage } from './features/booking/BookingPage';
 import { OnlineQuotePage } from './features/online-quote/OnlineQuotePage';
+import { ProductionBoardPage } from './features/orders/ProductionBoard';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -120,6 +121,9 @@ export const boardRoute = createRoute({
   },
 });
 
+// The orders' production board (features/orders): a module page, before /o/… so nothing shadows it.
+const productionBoardRoute = createRoute({ getParentRoute: () => appRoute, path: '/orders/board', component: ProductionBoardPage });
+
 export const recordRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/o/$object/$id',
@@ -168,7 +172,7 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   bookingRoute,
   onlineQuoteRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -12,6 +12,7 @@ import { UserMenu } from './UserMenu';
 import { NotificationBell } from './NotificationBell';
 import { ErrorState, Loading } from './PageState';
 import { NavLinkLink, TextLink } from './links';
+import { navPagesList } from '../lib/extensions';
 
 /** The signed-in frame: header with search and user menu, navigation by object, the page. */
 export function AppLayout() {
@@ -73,6 +74,9 @@ function Shell() {
           <nav aria-label="My work">
             <NavLinkLink to="/" label="My day" active={location.pathname === '/'} />
             <NavLinkLink to="/calendar" label="Calendar" active={isActive('/calendar')} />
+            {navPagesList().filter((p) => objects.some((o) => o.apiName === p.object)).map((p) => (
+              <NavLinkLink key={p.path} to={p.path} label={p.label} active={isActive(p.path)} />
+            ))}
           </nav>
           <Divider my="xs" />
           <nav aria-label="Objects">

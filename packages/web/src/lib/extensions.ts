@@ -90,3 +90,35 @@ export function registerHomePanel(panel: ComponentType): void {
 export function homePanelsList(): ComponentType[] {
   return homePanels;
 }
+
+/** What a feature adds to an object's list page: buttons in its header (e.g. the production board). */
+export interface ListExtension {
+  Actions?: ComponentType<{ object: ObjectDef }>;
+}
+
+const listExtensions = new Map<string, ListExtension[]>();
+
+export function registerListExtension(object: string, extension: ListExtension): void {
+  listExtensions.set(object, [...(listExtensions.get(object) ?? []), extension]);
+}
+
+export function listExtensionsFor(object: string): ListExtension[] {
+  return listExtensions.get(object) ?? [];
+}
+
+/** A module's own page in the navigation's "My work" group, shown to those who can read `object`. */
+export interface NavPage {
+  path: string;
+  label: string;
+  object: string;
+}
+
+const navPages: NavPage[] = [];
+
+export function registerNavPage(page: NavPage): void {
+  navPages.push(page);
+}
+
+export function navPagesList(): NavPage[] {
+  return navPages;
+}

@@ -5,14 +5,12 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../api/client';
 import { fieldOf, useMetadata } from '../../api/metadata';
 import { createRecord, deleteRecord, getRecord, updateRecord } from '../../api/records';
-import type { RecordData } from '../../api/types';
+import type { DisplayMap, RecordData } from '../../api/types';
 import { LookupSelect } from '../../components/LookupSelect';
 import { formatCurrency, recordCurrency } from '../../lib/format';
 import type { RecordSlotProps } from '../../lib/extensions';
 import { fetchLines, linesKey, reorderTo, type LineKind } from './lines';
 import './line-items.css';
-
-const EDITABLE_QUOTE = ['draft', 'pending_approval', 'approved'];
 
 /**
  * The products of a deal or the lines of a quote, edited in place: add a product (priced by the
@@ -43,7 +41,8 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
     }
   });
   const currency = recordCurrency(record);
-  const locked = kind.quoteLike && !EDITABLE_QUOTE.includes(String(record.status ?? 'draft'));
+  const editable = kind.editableWhile;
+  const locked = !!editable && !editable.statuses.includes(String(record.status ?? editable.statuses[0]));
   if (!lineDef) return null;
   const lines = q.data?.lines ?? [];
   const productField = fieldOf(lineDef, 'product')!;
@@ -93,7 +92,7 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
     <Paper withBorder p="md" component="section" aria-label={title}>
       <Group justify="space-between" mb="xs">
         <Title order={2} size="h4">{title}</Title>
-        {locked && <Text size="sm" c="gray.7">Sent quotes are locked: revise to change them.</Text>}
+        {locked && <Text size="sm" c="gray.7">{editable?.lockedText}</Text>}
       </Group>
       {q.isError && <Alert color="red" role="alert">{errorMessage(q.error)}</Alert>}
       {q.isSuccess && lines.length === 0 && (
@@ -109,7 +108,7 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
                 <Table.Th ta="right">Quantity</Table.Th>
                 <Table.Th ta="right">Unit price</Table.Th>
                 {kind.quoteLike && <Table.Th ta="right">Discount %</Table.Th>}
-                {kind.quoteLike && <Table.Th>Optional</Table.Th>}
+                {kind.optional && <Table.Th>Optional</Table.Th>}
                 <Table.Th ta="right">Total</Table.Th>
                 {!locked && <Table.Th><span className="sr-only">Remove</span></Table.Th>}
               </Table.Tr>
@@ -150,7 +149,7 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
                       </Group>
                     </Table.Td>
                   )}
-                  <Table.Td>{productName(l)}</Table.Td>
+                  <Table.Td>{productName(l)}{kind.production && <LineProduction line={l} display={q.data?.display} />}</Table.Td>
                   <Table.Td ta="right">
                     {locked ? String(l.quantity) : (
                       <NumberInput key={`q-${l.id}-${String(l.version)}`} size="xs" w={90} ml="auto" aria-label={`Quantity of ${productName(l)}`} defaultValue={Number(l.quantity)} min={0} hideControls
@@ -172,7 +171,7 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
                       )}
                     </Table.Td>
                   )}
-                  {kind.quoteLike && (
+                  {kind.optional && (
                     <Table.Td>
                       <Checkbox aria-label={`${productName(l)} is optional`} checked={l.optional === true} disabled={locked || busy} onChange={(e) => void change(l, { optional: e.currentTarget.checked })} />
                     </Table.Td>
@@ -200,6 +199,17 @@ export function LineItemsPanel({ kind, ...slot }: RecordSlotProps & { kind: Line
       )}
       {kind.quoteLike && <QuoteTotals record={record} money={money} />}
     </Paper>
+  );
+}
+
+/** What production needs of an order line: its spec text and team, under the product. */
+function LineProduction({ line, display }: { line: RecordData; display: DisplayMap | undefined }) {
+  const team = line.team ? display?.production_team?.[String(line.team)] : undefined;
+  if (!line.specs && !team) return null;
+  return (
+    <Text size="xs" c="gray.7" style={{ whiteSpace: 'pre-line' }}>
+      {[team && `Team: ${team}`, typeof line.specs === 'string' ? line.specs : null].filter(Boolean).join(' · ')}
+    </Text>
   );
 }
 

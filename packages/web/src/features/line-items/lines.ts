@@ -4,16 +4,29 @@ import type { RecordData } from '../../api/types';
 /** Which lines belong to a record: a deal's products, a quote's lines. */
 export interface LineKind {
   /** The parent object and the line object pointing at it. */
-  parent: 'opportunity' | 'quote';
-  object: 'opportunity_line' | 'quote_line';
+  parent: 'opportunity' | 'quote' | 'order';
+  object: 'opportunity_line' | 'quote_line' | 'order_line';
   /** The line's lookup to its parent. */
   field: string;
   /** Lines carry discounts and optional/selected flags, and have an order. */
   quoteLike: boolean;
+  /** Lines can be marked optional (quotes). */
+  optional?: boolean;
+  /** The parent's statuses in which lines may change, and what the panel says otherwise. */
+  editableWhile?: { statuses: string[]; lockedText: string };
+  /** Production details (spec text, team) shown under the product (order lines). */
+  production?: boolean;
 }
 
 export const OPPORTUNITY_LINES: LineKind = { parent: 'opportunity', object: 'opportunity_line', field: 'opportunity', quoteLike: false };
-export const QUOTE_LINES: LineKind = { parent: 'quote', object: 'quote_line', field: 'quote', quoteLike: true };
+export const QUOTE_LINES: LineKind = {
+  parent: 'quote', object: 'quote_line', field: 'quote', quoteLike: true, optional: true,
+  editableWhile: { statuses: ['draft', 'pending_approval', 'approved'], lockedText: 'Sent quotes are locked: revise to change them.' },
+};
+export const ORDER_LINES: LineKind = {
+  parent: 'order', object: 'order_line', field: 'order', quoteLike: true, production: true,
+  editableWhile: { statuses: ['received', 'confirmed'], lockedText: 'Lines are locked once production starts.' },
+};
 
 export const linesKey = (kind: LineKind, parentId: string) => ['records', kind.object, 'lines', parentId];
 

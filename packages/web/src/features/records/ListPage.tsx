@@ -22,6 +22,7 @@ import { RecordCards } from './RecordCards';
 import { usePatchRowInCache, useRecordList } from './useRecordList';
 import { ViewControls } from './ViewControls';
 import { ButtonLink } from '../../components/links';
+import { listExtensionsFor } from '../../lib/extensions';
 
 export function ListPage({ object, viewId, filter: filterParam, sort: sortParam, q: qParam }: { object: string; viewId?: string; filter?: string; sort?: string; q?: string }) {
   const { byName, isLoading, error } = useMetadata();
@@ -221,6 +222,7 @@ function ObjectListBody({ object, views, viewId, url }: { object: ObjectDef; vie
               Board
             </ButtonLink>
           )}
+          {listExtensionsFor(object.apiName).map((e, i) => e.Actions && <e.Actions key={i} object={object} />)}
           <ButtonLink to="/o/$object/new" params={{ object: object.apiName }}>New {object.label.toLowerCase()}</ButtonLink>
         </Group>
       </Group>
