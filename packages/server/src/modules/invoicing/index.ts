@@ -1,5 +1,5 @@
 import { defineModule } from '../../platform/module.ts';
-import { accountFields, invoicingObjects } from './objects.ts';
+import { accountFields, invoicingObjects, orderFields } from './objects.ts';
 import { registerInvoicingHooks } from './hooks.ts';
 import { registerInvoicingRoutes } from './routes.ts';
 import { registerPayRoutes } from './pay/routes.ts';
@@ -15,7 +15,8 @@ import { invoicingFactories } from './factories.ts';
 export const invoicingModule = defineModule({
   name: 'invoicing',
   objects: invoicingObjects,
-  fieldsFor: { account: accountFields },
+  // Orders are listed before invoicing in the composition root: an invoice line names its order.
+  fieldsFor: { account: accountFields, order: orderFields },
   hooks: registerInvoicingHooks,
   routes: (app, platform) => {
     registerInvoicingRoutes(app, platform);
@@ -37,4 +38,5 @@ export { createInvoice, type CreateInvoiceInput, type CopiedLine } from './comma
 export { postInvoice } from './commands/post.ts';
 export { creditInvoice, type CreditInput } from './commands/credit.ts';
 export { sendInvoice } from './commands/send.ts';
+export { invoiceOrders } from './commands/invoiceOrders.ts';
 export { renderInvoicePdf } from './document/render.ts';

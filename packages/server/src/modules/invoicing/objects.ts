@@ -66,10 +66,17 @@ export const invoiceLine = defineObject({
     field('invoice', 'Invoice', 'lookup', { lookup: 'invoice', onDelete: 'cascade', required: true }),
     field('position', 'Position', 'number', { helpText: 'Order on the invoice; empty: after the last line.' }),
     ...productLineFields(),
+    field('order', 'Order', 'lookup', { lookup: 'order', onDelete: 'restrict', readOnly: true, helpText: 'The order the line was invoiced from.' }),
+    field('order_line', 'Order line', 'lookup', { lookup: 'order_line', onDelete: 'restrict', readOnly: true }),
     field('credited_line', 'Credits line', 'lookup', { lookup: 'invoice_line', onDelete: 'restrict', readOnly: true, helpText: "On a credit note: the invoice's line it credits." }),
     ...pricedLineFields(),
   ],
 });
+
+/** What invoicing adds to orders' order: the invoice it went on (an order is invoiced once). */
+export const orderFields: FieldDefinition[] = [
+  field('invoice', 'Invoice', 'lookup', { lookup: 'invoice', onDelete: 'clear', readOnly: true, helpText: 'The invoice this order went on; an order is invoiced once.' }),
+];
 
 /** Fields invoicing adds to sales' account. */
 export const accountFields: FieldDefinition[] = [

@@ -9,6 +9,7 @@ import { getRecord } from '../../platform/records/read.ts';
 import { inTransaction, type RecordContext } from '../../platform/records/context.ts';
 import { createInvoice, type CreateInvoiceInput } from './commands/create.ts';
 import { postInvoice } from './commands/post.ts';
+import { invoiceOrders, type InvoiceOrdersInput } from './commands/invoiceOrders.ts';
 import { creditInvoice, type CreditInput } from './commands/credit.ts';
 import { sendInvoice, type SendInvoiceInput } from './commands/send.ts';
 import { readInvoiceLines, type InvoiceCommandArgs } from './commands/common.ts';
@@ -44,6 +45,17 @@ export function registerInvoicingRoutes(app: FastifyInstance, platform: Platform
   }, async (request, reply) => {
     await fresh();
     return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: (ctx) => createInvoice({ ctx, input: request.body as CreateInvoiceInput }) });
+  });
+
+  app.post('/api/v1/invoices/from-orders', {
+    schema: routeSchema({
+      tags, operationId: 'invoiceOrders', summary: 'One draft invoice from completed orders of one account and currency, at the prices they were sold at; each order is invoiced once',
+      body: T.Object({ orderIds: T.Array(Uuid, { minItems: 1, maxItems: 200 }), invoice: T.Optional(Fields) }, { additionalProperties: false }),
+      response: { 201: InvoiceWithLines },
+    }),
+  }, async (request, reply) => {
+    await fresh();
+    return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: (ctx) => invoiceOrders({ ctx, input: request.body as InvoiceOrdersInput }) });
   });
 
   app.get('/api/v1/invoices/:id', {
