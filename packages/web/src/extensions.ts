@@ -5,6 +5,7 @@ import { registerLineItems } from './features/line-items/register';
 import { registerPriceBook } from './features/price-book/register';
 import { registerMeetings } from './features/calendar/register';
 import { registerOrders } from './features/orders/register';
+import { registerOrderIntake } from './features/order-intake/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -18,4 +19,5 @@ export function registerExtensions(): void {
   registerPriceBook();
   registerMeetings();
   registerOrders();
+  registerOrderIntake();
 }

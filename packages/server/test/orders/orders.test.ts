@@ -139,6 +139,14 @@ describe('an accepted quote', () => {
     });
     const lines = (await admin.request('GET', `/api/v1/orders/${order.id}`)).body.lines;
     expect(lines.map((l: any) => [l.product, l.quantity, l.unit_price, l.net])).toEqual([[ids.part, 7, 33.33, 233.31], [ids.kit, 2, 48, 96]]);
+    // Posted to the CRM: the order and the quote are on the opportunity's and the account's timelines.
+    for (const [object, id] of [['opportunity', opportunity.id], ['account', ids.plain]] as const) {
+      const timeline = (await admin.request('GET', `/api/v1/${object}/${id}/timeline`)).body.data;
+      expect(timeline).toEqual(expect.arrayContaining([
+        expect.objectContaining({ kind: 'order', id: order.id, title: order.number, status: 'confirmed' }),
+        expect.objectContaining({ kind: 'quote', id: quote.id, status: 'accepted' }),
+      ]));
+    }
     // Redelivery does nothing: still one order for the quote.
     await server.platform.db.transaction().execute((trx) =>
       ordersFromQuotes.handle({ platform: server.platform, trx, events: [{ type: 'quote.accepted', recordId: quote.id } as never], afterCommit: () => undefined }));

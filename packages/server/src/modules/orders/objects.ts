@@ -21,6 +21,7 @@ export const order = defineObject({
   navOrder: 67,
   description: 'What customers ordered — from accepted quotes, shops, the API or by hand — through production to completion.',
   listColumns: ['status', 'account', 'po_number', 'requested_date', 'total'],
+  timelineOn: ['account', 'contact', 'opportunity'],
   fields: [
     field('name', 'Order', 'text', { readOnly: true, searchable: true }),
     field('number', 'Number', 'text', { readOnly: true, searchable: true }),
@@ -121,7 +122,7 @@ export const orderIntakeSource = defineObject({
     field('staff_email', 'Staff e-mail', 'email', { required: true, helpText: 'Told why an order was held or refused, with the payload attached.' }),
     field('production_channel', 'Job tickets to', 'picklist', { values: [{ value: 'none', label: 'Nowhere' }, { value: 'email', label: 'E-mail' }, { value: 'webhook', label: 'Webhook event order.job_ticket' }, { value: 'printer', label: 'Network printer (IPP)' }], defaultValue: 'none' }),
     field('production_email', 'Production e-mail', 'email'),
-    field('printer_url', 'Printer URL', 'url', { helpText: 'ipp:// or http:// address of the production printer.' }),
+    field('printer_url', 'Printer URL', 'text', { helpText: 'The production printer: ipp://host/printers/name, ipps://, or http://host:631/….' }),
     field('max_body_kb', 'Largest payload (KB)', 'number', { defaultValue: 1024 }),
     field('active', 'Active', 'boolean', { defaultValue: true }),
     field('secret_hint', 'Secret', 'text', { readOnly: true, helpText: 'The start of the signing secret; the whole secret is shown once when it is made.' }),

@@ -94,6 +94,8 @@ export interface ObjectOptions {
   mergeable?: boolean;
   /** Default list columns after the name field; derived from the fields when absent. */
   listColumns?: string[];
+  /** Lookups whose records show this object's records on their timeline (ObjectDefinition.timelineOn). */
+  timelineOn?: string[];
   fields: FieldDefinition[];
 }
 
@@ -110,6 +112,7 @@ export function defineObject(options: ObjectOptions): ObjectDefinition {
     inNavigation: options.inNavigation ?? true,
     mergeable: options.mergeable ?? false,
     ...(options.listColumns ? { listColumns: options.listColumns } : {}),
+    ...(options.timelineOn ? { timelineOn: options.timelineOn } : {}),
     fields: [...options.fields, ...systemFields()],
     validationRules: [],
   };

@@ -101,6 +101,12 @@ export interface ObjectDefinition {
   validationRules: ValidationRule[];
   /** The list's default columns (after the name) when the user has no saved view; derived when absent (metadata/listColumns.ts). */
   listColumns?: string[];
+  /**
+   * Lookup fields whose records list this object's records on their timeline (an order on its
+   * account's, contact's and opportunity's): the timeline reads them through these lookups, with
+   * the reader's access, newest first among the record's history. Standard objects only.
+   */
+  timelineOn?: string[];
 }
 
 /** Read access to the resolved definitions; everything that needs metadata takes this. */

@@ -113,6 +113,7 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
         ORDER BY l.sort_at DESC, l.activity_id DESC LIMIT ${take})`);
     }
   }
+  history.push(...documentBranches({ ctx, recordObject: object.apiName, recordId, after, take }));
   const fields = TIMELINE_FIELDS.filter((f) => {
     const def = ctx.platform.registry.getField(object, f);
     return def && isFieldReadable(ctx.actor, object, def);
@@ -142,6 +143,37 @@ export async function getTimeline(args: { ctx: RecordContext; object: string; id
     data: rows.map(toItem),
     nextCursor: sorted.length > limit && last ? encodeCursor(ctx.platform.signingKey, [now, Number(last.bucket), new Date(ts(last)).toISOString(), last.item_id], queryKey) : null,
   };
+}
+
+/**
+ * Records of other objects that list themselves on this record's timeline through a lookup
+ * (`timelineOn`: a quote, an order or an invoice on its account, contact and opportunity), as
+ * history at their creation, each with its name and status, under the reader's access. Read
+ * through the lookup's index, newest first, about a page per lookup.
+ */
+function documentBranches(args: { ctx: RecordContext; recordObject: string; recordId: string; after: { bucket: number; at: string; id: string } | undefined; take: number }): RawBuilder<unknown>[] {
+  const { ctx, recordObject, recordId, take } = args;
+  const branches: RawBuilder<unknown>[] = [];
+  const after = args.after?.bucket === 1 ? args.after : undefined;
+  for (const def of ctx.platform.registry.listObjects()) {
+    if (!def.timelineOn?.length || !permissionsFor(ctx.actor, def).read) continue;
+    const name = ctx.platform.registry.getField(def, def.nameField);
+    const status = ctx.platform.registry.getField(def, 'status');
+    const vis = visibilityCondition(ctx.actor, def, 'd');
+    for (const apiName of def.timelineOn) {
+      const lookup = ctx.platform.registry.getField(def, apiName);
+      if (!lookup || lookup.type !== 'lookup' || lookup.lookup?.object !== recordObject || !isFieldReadable(ctx.actor, def, lookup)) continue;
+      branches.push(sql`(SELECT ${def.apiName}::text AS kind, d.id::text AS item_id, 1 AS bucket, d.created_at AS at,
+          ${name && isFieldReadable(ctx.actor, def, name) ? sql.ref(`d.${name.column}`) : sql`NULL`}::text AS title,
+          ${status && isFieldReadable(ctx.actor, def, status) ? sql.ref(`d.${status.column}`) : sql`NULL`}::text AS status,
+          NULL::text AS body, d.owner_id::text AS owner_id, false AS overdue, NULL::text AS operation, NULL::text AS field, NULL::jsonb AS old_value, NULL::jsonb AS new_value
+        FROM ${tableOf(ctx, def.apiName)} d
+        WHERE ${sql.ref(`d.${lookup.column}`)} = ${recordId}::uuid AND d.deleted_at IS NULL${vis ? sql` AND ${vis}` : sql``}
+          ${after ? sql`AND (d.created_at, d.id::text) < (${after.at}::timestamptz, ${after.id}::text)` : sql``}
+        ORDER BY d.created_at DESC, d.id DESC LIMIT ${take})`);
+    }
+  }
+  return branches;
 }
 
 function activityColumns(kind: ActivityObject): { title: RawBuilder<unknown>; status: RawBuilder<unknown> } {

@@ -55,6 +55,7 @@ export const quote = defineObject({
   nameField: 'name',
   navOrder: 64,
   description: 'Priced offers to a customer: numbered, versioned, approved when discounted beyond the limit, sent, accepted or declined.',
+  timelineOn: ['account', 'contact', 'opportunity'],
   fields: [
     field('name', 'Quote', 'text', { readOnly: true, searchable: true, helpText: 'The number, with the revision after the first (Q-2026-00042 v2).' }),
     field('number', 'Number', 'text', { readOnly: true, searchable: true }),

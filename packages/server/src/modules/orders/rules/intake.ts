@@ -2,6 +2,7 @@ import type { BeforeSaveArgs } from '../../../platform/records/hooks.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { isBlank, refuse } from '../../billing/index.ts';
 import { checkMapping } from '../intake/index.ts';
+import { printerAddress } from '../jobTicket/channels.ts';
 
 /** The intake log is written only by the intake itself: what a shop sent is evidence, not an editable record. */
 export function intakeIsSystemOnly({ options }: BeforeSaveArgs): void {
@@ -15,6 +16,13 @@ export function checkIntakeSource({ merged, data }: BeforeSaveArgs): void {
   if (!isBlank(merged.max_body_kb) && (Number(merged.max_body_kb) < 1 || Number(merged.max_body_kb) > 8192)) refuse('max_body_kb', 'out_of_range', 'Between 1 and 8192 KB');
   if (merged.production_channel === 'email' && isBlank(merged.production_email)) refuse('production_email', 'required', 'Give the address job tickets are e-mailed to');
   if (merged.production_channel === 'printer' && isBlank(merged.printer_url)) refuse('printer_url', 'required', "Give the printer's ipp:// address");
+  if (!isBlank(merged.printer_url)) {
+    try {
+      printerAddress(String(merged.printer_url));
+    } catch (error) {
+      refuse('printer_url', 'invalid_printer_address', (error as Error).message);
+    }
+  }
   if (merged.format !== 'custom') return;
   if (isBlank(merged.mapping)) refuse('mapping', 'required', 'An own format needs a mapping from its fields to the order');
   let mapping: unknown;
