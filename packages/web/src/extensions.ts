@@ -6,6 +6,7 @@ import { registerPriceBook } from './features/price-book/register';
 import { registerMeetings } from './features/calendar/register';
 import { registerOrders } from './features/orders/register';
 import { registerOrderIntake } from './features/order-intake/register';
+import { registerInvoices } from './features/invoices/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -20,4 +21,5 @@ export function registerExtensions(): void {
   registerMeetings();
   registerOrders();
   registerOrderIntake();
+  registerInvoices();
 }

@@ -4,8 +4,8 @@ import type { RecordData } from '../../api/types';
 /** Which lines belong to a record: a deal's products, a quote's lines. */
 export interface LineKind {
   /** The parent object and the line object pointing at it. */
-  parent: 'opportunity' | 'quote' | 'order';
-  object: 'opportunity_line' | 'quote_line' | 'order_line';
+  parent: 'opportunity' | 'quote' | 'order' | 'invoice';
+  object: 'opportunity_line' | 'quote_line' | 'order_line' | 'invoice_line';
   /** The line's lookup to its parent. */
   field: string;
   /** Lines carry discounts and optional/selected flags, and have an order. */
@@ -26,6 +26,11 @@ export const QUOTE_LINES: LineKind = {
 export const ORDER_LINES: LineKind = {
   parent: 'order', object: 'order_line', field: 'order', quoteLike: true, production: true,
   editableWhile: { statuses: ['received', 'confirmed'], lockedText: 'Lines are locked once production starts.' },
+};
+
+export const INVOICE_LINES: LineKind = {
+  parent: 'invoice', object: 'invoice_line', field: 'invoice', quoteLike: true,
+  editableWhile: { statuses: ['draft'], lockedText: 'Posted invoices are locked: correct them with a credit note.' },
 };
 
 export const linesKey = (kind: LineKind, parentId: string) => ['records', kind.object, 'lines', parentId];
