@@ -6,6 +6,7 @@ import { registerPayRoutes } from './pay/routes.ts';
 import { invoicingMigrations } from './startup.ts';
 import { invoicingSettings } from './settings.ts';
 import { invoicingFactories } from './factories.ts';
+import { RUN_INVOICES, invoiceRun, registerRunHooks, registerRunRoutes, runJobs, startRuns } from './runs/index.ts';
 
 /**
  * Invoicing (docs/invoicing.md): invoices and credit notes on billing's priced-document layer —
@@ -14,14 +15,21 @@ import { invoicingFactories } from './factories.ts';
  */
 export const invoicingModule = defineModule({
   name: 'invoicing',
-  objects: invoicingObjects,
+  objects: [...invoicingObjects, invoiceRun],
   // Orders are listed before invoicing in the composition root: an invoice line names its order.
   fieldsFor: { account: accountFields, order: orderFields },
-  hooks: registerInvoicingHooks,
+  hooks: (hooks) => {
+    registerInvoicingHooks(hooks);
+    registerRunHooks(hooks);
+  },
   routes: (app, platform) => {
     registerInvoicingRoutes(app, platform);
     registerPayRoutes(app, platform);
+    registerRunRoutes(app, platform);
   },
+  jobs: runJobs,
+  startup: startRuns,
+  capabilities: [{ name: RUN_INVOICES, label: 'Run invoicing', description: 'Start the monthly invoicing run by hand' }],
   migrations: invoicingMigrations,
   settings: invoicingSettings,
   factories: invoicingFactories,

@@ -1,0 +1,105 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getTestServer, type TestServer, type TestUser } from '../server.ts';
+import { buildAccount } from '../factories.ts';
+import { ok } from '../access/fixture.ts';
+import { startEventBackbone, type EventBackbone } from '../../src/platform/events/index.ts';
+import { fastSettings, waitFor } from '../events/helpers.ts';
+import { invoiceCatalogue } from './setup.ts';
+
+/**
+ * The invoicing options (issue 12 item 6, seed 004): per PO — a completed order is invoiced and
+ * posted at once; manual — a draft; per month — the run consolidates a month's orders per PO (or
+ * all of them when POs may be shared), never invoicing an order twice when run again or by two
+ * workers at once, leaving out orders completed after the month.
+ */
+let server: TestServer;
+let admin: TestUser;
+let ids: Record<string, string>;
+
+const completedOrder = async (account: string, po: string | null, quantity = 1) => {
+  const made = await admin.request('POST', '/api/v1/orders', { body: { order: { account, ...(po ? { po_number: po } : {}) }, lines: [{ product: ids.part, quantity }] } });
+  expect(made.status, made.text).toBe(201);
+  const id = made.body.order.id as string;
+  for (const c of ['confirm', 'complete']) ok(await admin.request('POST', `/api/v1/orders/${id}/${c}`, { body: {} }));
+  return id;
+};
+const order = async (id: string) => (await admin.request('GET', `/api/v1/order/${id}`)).body;
+const invoicesOf = async (account: string) =>
+  (await admin.request('GET', `/api/v1/invoice?filter=${encodeURIComponent(JSON.stringify({ field: 'account', op: 'eq', value: account }))}`)).body.data as any[];
+const thisMonth = () => new Date().toISOString().slice(0, 7);
+
+beforeAll(async () => {
+  server = await getTestServer();
+  admin = server.admin;
+  ids = await invoiceCatalogue(server);
+});
+afterAll(async () => server?.close());
+
+describe('when an order completes', () => {
+  let backbone: EventBackbone;
+  beforeAll(async () => {
+    backbone = await startEventBackbone(server.platform, { settings: fastSettings() });
+  });
+  afterAll(async () => backbone?.stop());
+
+  it('per PO: the order is invoiced and posted with its PO; manual: a draft; per month: nothing yet', async () => {
+    const perPo = (await buildAccount(admin, { name: 'Per PO Ltd', currency: 'USD', invoicing_option: 'per_po' })).id;
+    const manual = (await buildAccount(admin, { name: 'Manual Ltd', currency: 'USD', invoicing_option: 'manual' })).id;
+    const monthly = (await buildAccount(admin, { name: 'Monthly Ltd', currency: 'USD', invoicing_option: 'per_month' })).id;
+    const a = await completedOrder(perPo, 'PO-1', 2);
+    const b = await completedOrder(manual, 'PO-2');
+    const c = await completedOrder(monthly, 'PO-3');
+    const [posted] = await waitFor(async () => ((await invoicesOf(perPo)).length ? invoicesOf(perPo) : null), 'the per-PO invoice');
+    expect(posted).toMatchObject({ status: 'posted', po_number: 'PO-1', total: 25, open_amount: 25 });
+    expect(posted.number).toMatch(/^INV-\d{4}-\d{5}$/);
+    expect((await order(a)).invoice).toBe(posted.id);
+    const [draft] = await waitFor(async () => ((await invoicesOf(manual)).length ? invoicesOf(manual) : null), 'the manual draft');
+    expect(draft).toMatchObject({ status: 'draft', number: null });
+    expect((await order(b)).invoice).toBe(draft.id);
+    // The monthly account's event was handled (the others were), and it was left for the run.
+    expect(await invoicesOf(monthly)).toEqual([]);
+    expect((await order(c)).invoice).toBeNull();
+  });
+});
+
+describe('the monthly run', () => {
+  it('invoices each account per PO (or all at once when POs may be shared), posts them, and takes nothing twice', async () => {
+    const split = (await buildAccount(admin, { name: 'Split POs', currency: 'USD', invoicing_option: 'per_month', allow_shared_pos: false })).id;
+    const shared = (await buildAccount(admin, { name: 'Shared POs', currency: 'USD', invoicing_option: 'per_month', allow_shared_pos: true })).id;
+    const s1 = await completedOrder(split, 'P1');
+    const s2 = await completedOrder(split, 'P1', 3);
+    const s3 = await completedOrder(split, 'P2');
+    const h1 = await completedOrder(shared, 'A');
+    const h2 = await completedOrder(shared, 'B');
+    // Completed after the month: left for next month's run.
+    const late = await completedOrder(shared, 'C');
+    const table = sql.table(server.platform.registry.requireObject('order').table);
+    await sql`UPDATE ${table} SET completed_at = now() + interval '40 days' WHERE id = ${late}::uuid`.execute(server.platform.db);
+
+    const run = await admin.request('POST', '/api/v1/invoice-runs', { body: { period: thisMonth() } });
+    expect(run.status, run.text).toBe(200);
+    // Three invoices here, and one for the per-month order the first test left for the run.
+    expect(run.body).toMatchObject({ status: 'completed', period: thisMonth(), trigger: 'user', invoices: 4, orders: 6, failed_accounts: 0, accounts: 3 });
+    const splitInvoices = await invoicesOf(split);
+    expect(splitInvoices.map((i) => [i.po_number, i.status, i.total]).sort()).toEqual([['P1', 'posted', 50], ['P2', 'posted', 12.5]]);
+    const [one] = await invoicesOf(shared);
+    expect(one).toMatchObject({ status: 'posted', po_number: null, total: 25 });
+    for (const id of [s1, s2, s3, h1, h2]) expect((await order(id)).invoice).not.toBeNull();
+    expect((await order(late)).invoice).toBeNull();
+
+    // Again, and twice at once: nothing more is invoiced.
+    const again = await Promise.all([0, 1].map(() => admin.request('POST', '/api/v1/invoice-runs', { body: { period: thisMonth() } })));
+    for (const r of again) expect(r.body).toMatchObject({ status: 'completed', invoices: 0, orders: 0 });
+    expect((await invoicesOf(split)).length + (await invoicesOf(shared)).length).toBe(3);
+    const runs = (await admin.request('GET', '/api/v1/invoice_run')).body.data;
+    expect(runs).toHaveLength(3);
+  });
+
+  it('needs the permission, checks the month, and keeps its records read-only', async () => {
+    const rep = await server.createUser();
+    expect((await rep.request('POST', '/api/v1/invoice-runs', { body: {} })).status).toBe(403);
+    expect((await admin.request('POST', '/api/v1/invoice-runs', { body: { period: '2026-13' } })).status).toBe(400);
+    expect((await admin.request('POST', '/api/v1/invoice_run', { body: {} })).status).toBe(403);
+  });
+});
