@@ -2,8 +2,8 @@ import type { BeforeDeleteArgs, BeforeSaveArgs } from '../../../platform/records
 import { asSystem } from '../../../platform/records/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import {
-  InputCheck, billingSettings, documentColumns, inDocumentCommand, isBlank, isCurrency, isRealDate, lockDocument, markDocumentDeleting, nextDocumentNumber,
-  readRecord, recalculateDocument, refuse, roundingText, storedDocumentLines, today,
+  billingSettings, checkDocumentHeader, headerTotals, inDocumentCommand, isBlank, isRealDate, lockDocument, markDocumentDeleting, nextDocumentNumber,
+  readRecord, refuse, roundingText, storedDocumentLines, today,
 } from '../../billing/index.ts';
 import { orderSettings } from '../settings.ts';
 import { assertOrderCan } from '../status.ts';
@@ -53,15 +53,8 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
     if (isBlank(system.source)) data.source = ctx.actor.via === 'ui' ? 'web' : 'api';
     data.name = merged.number;
   }
-  if (!isCurrency(merged.currency)) refuse('currency', 'unknown_currency', `'${String(merged.currency).slice(0, 12)}' is not an ISO 4217 currency code`);
-  const check = new InputCheck();
-  if (!isBlank(merged.discount_percent)) check.decimal('discount_percent', merged.discount_percent, { min: 0, max: 100, places: 6 });
-  if (!isBlank(merged.discount_amount)) check.money('discount_amount', merged.discount_amount, String(merged.currency));
-  if (!isBlank(merged.discount_percent) && !isBlank(merged.discount_amount) && Number(merged.discount_percent) !== 0 && Number(merged.discount_amount) !== 0) {
-    check.fail('discount_amount', 'one_discount', 'Give the discount as a percentage or as an amount, not both');
-  }
-  if (!isBlank(merged.requested_date) && !isRealDate(String(merged.requested_date))) check.fail('requested_date', 'invalid_date', 'Must be a date (YYYY-MM-DD)');
-  check.throwIfAny();
+  checkDocumentHeader(merged);
+  if (!isBlank(merged.requested_date) && !isRealDate(String(merged.requested_date))) refuse('requested_date', 'invalid_date', 'Must be a date (YYYY-MM-DD)');
 
   if (operation === 'create') {
     Object.assign(data, { subtotal: 0, discount_total: 0, taxable: 0, tax_total: 0, total: 0, rounding: roundingText(ctx) });
@@ -73,15 +66,7 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
       if (sets(data, previous, f)) refuse(f, 'has_lines', 'The lines were priced for this account, currency and date; remove them before changing it');
     }
   }
-  const figures = await recalculateDocument({
-    ctx, kind: ORDER,
-    header: {
-      id: previous!.id, currency: String(merged.currency), tax_inclusive: merged.tax_inclusive === true,
-      discount_percent: isBlank(merged.discount_percent) ? null : String(merged.discount_percent),
-      discount_amount: isBlank(merged.discount_amount) ? null : String(merged.discount_amount),
-    },
-  });
-  Object.assign(data, documentColumns(figures), { rounding: roundingText(ctx) });
+  Object.assign(data, await headerTotals(ctx, ORDER, previous!.id, merged));
 }
 
 /** Only an order that never reached production can be deleted; after that it is cancelled instead, and stays as the record. */
