@@ -12,6 +12,8 @@ import { systemActor } from '../src/platform/records/context.ts';
 import type { Platform } from '../src/platform/kernel.ts';
 import { createTestDatabase } from './db.ts';
 import { sendDueReminders } from '../src/modules/activities/commands/sendReminders.ts';
+import { startEventBackbone } from '../src/platform/events/index.ts';
+import { loadEventSettings } from '../src/platform/events/config.ts';
 
 /**
  * Boots the real server with the built web app (packages/web/dist) on a free loopback port and a
@@ -37,6 +39,9 @@ export async function startE2EServer(options: { admin?: { email: string; passwor
   const platform = await bootPlatform({ config, modules, database: db.database, logger: createLogger('silent') });
   const app = await buildApp(platform, { logger: false, plugins: [registerWebApp], checkResponses: true });
   await app.listen({ port: 0, host: '127.0.0.1' });
+  // The outbox runs as under `meridian start`: an accepted quote becomes an order, a completed
+  // order is invoiced, webhooks are delivered — what a user sees follows in the browser.
+  const events = await startEventBackbone(platform, { settings: loadEventSettings({ MERIDIAN_EVENTS_POLL_MS: '50' }) });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 
   const makeUser: E2EServer['createUser'] = async (input) => {
@@ -62,6 +67,7 @@ export async function startE2EServer(options: { admin?: { email: string; passwor
     createUser: makeUser,
     sendDueReminders: () => sendDueReminders(platform, { settings: { escalationHours: 24 } }),
     async close() {
+      await events.stop();
       await app.close();
       await db.cleanup();
     },

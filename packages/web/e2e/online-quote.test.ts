@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { expectAccessible, screenshot, screenshotOnFailure, startHarness, type Harness } from './harness';
+import { expectAccessible, screenshot, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /**
  * The online quote (issue 11 item 10) as a customer on a phone in Germany sees it: the quote in
@@ -75,6 +75,18 @@ describe('online quote page', () => {
     expect((await h.api('GET', `/opportunity/${opportunityId}`)).stage).toBe('closed_won');
     const pdf = await page.request.get(`/api/v1/public/quotes/${token}/pdf`);
     expect([pdf.status(), pdf.headers()['content-type']]).toEqual([200, 'application/pdf']);
+  });
+
+  test('the rep finds the accepted quote as a confirmed order on the deal\'s timeline, at the accepted total', async () => {
+    await signIn(h.page);
+    await h.page.goto(`/o/opportunity/${opportunityId}`);
+    const item = h.page.locator('.timeline-item[data-kind="order"]');
+    await item.waitFor();
+    await item.getByRole('link').click();
+    await h.page.getByRole('heading', { name: /^SO-\d{4}-\d{5}$/ }).waitFor();
+    const order = (await h.api('GET', `/order?filter=${encodeURIComponent(JSON.stringify({ field: 'quote', op: 'eq', value: quoteId }))}`)).data[0];
+    expect(order).toMatchObject({ status: 'confirmed', source: 'quote', total: 1434.3, currency: 'EUR' });
+    await expectAccessible(h.page, 'order from an accepted quote');
   });
 
   test('a withdrawn link shows a page that reveals nothing', async () => {
