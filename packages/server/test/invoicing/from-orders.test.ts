@@ -78,4 +78,13 @@ describe('invoicing orders', () => {
     expect((await admin.request('GET', `/api/v1/order/${order.order.id}`)).body.invoice).toBeNull();
     expect((await fromOrders([order.order.id])).status).toBe(201);
   });
+
+  it('frees the orders when their posted invoice is voided', async () => {
+    const order = await completedOrder(ids.plain, [{ product: ids.part, quantity: 3 }]);
+    const made = await fromOrders([order.order.id]);
+    expect((await run(admin, made.body.invoice.id, 'post')).status).toBe(200);
+    expect((await run(admin, made.body.invoice.id, 'void', { reason: 'Wrong prices' })).status).toBe(200);
+    expect((await admin.request('GET', `/api/v1/order/${order.order.id}`)).body.invoice).toBeNull();
+    expect((await fromOrders([order.order.id])).status).toBe(201);
+  });
 });

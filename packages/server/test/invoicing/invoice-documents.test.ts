@@ -132,6 +132,9 @@ describe('sending by e-mail', () => {
     expect((await server.app.inject({ method: 'GET', url: new URL(link![0]).pathname })).statusCode).toBe(200);
     const log = await admin.request('GET', `/api/v1/email_log/${res.body.emailLog}`);
     expect(log.body).toMatchObject({ direction: 'outbound', account: ids.billed, contact: ids.contact, subject: mail.subject });
+    const timeline = await admin.request('GET', `/api/v1/invoice/${invoice.id}/timeline`);
+    expect(timeline.status, timeline.text).toBe(200);
+    expect(JSON.stringify(timeline.body)).toContain(res.body.emailLog);
   });
 
   it('refuses a draft (409), an account without an e-mail (422 to), and answers 503 without SMTP, changing nothing', async () => {

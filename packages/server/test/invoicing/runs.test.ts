@@ -60,6 +60,9 @@ describe('when an order completes', () => {
     // The monthly account's event was handled (the others were), and it was left for the run.
     expect(await invoicesOf(monthly)).toEqual([]);
     expect((await order(c)).invoice).toBeNull();
+    // The account page's figures: one open invoice of 25.00, not yet due; a forged account is 404.
+    expect((await admin.request('GET', `/api/v1/accounts/${perPo}/open-invoices`)).body).toEqual({ count: 1, overdue: 0, totals: [{ currency: 'USD', count: 1, open: 25, overdueCount: 0, overdue: 0 }] });
+    expect((await admin.request('GET', '/api/v1/accounts/0190aaaa-0000-7000-8000-000000000000/open-invoices')).status).toBe(404);
   });
 });
 

@@ -6,6 +6,7 @@ import { registerPayRoutes } from './pay/routes.ts';
 import { invoicingMigrations } from './startup.ts';
 import { invoicingSettings } from './settings.ts';
 import { invoicingFactories } from './factories.ts';
+import { registerInvoiceQueryRoutes } from './queries/routes.ts';
 import { RUN_INVOICES, invoiceRun, registerRunHooks, registerRunRoutes, runJobs, startRuns } from './runs/index.ts';
 
 /**
@@ -26,6 +27,7 @@ export const invoicingModule = defineModule({
     registerInvoicingRoutes(app, platform);
     registerPayRoutes(app, platform);
     registerRunRoutes(app, platform);
+    registerInvoiceQueryRoutes(app, platform);
   },
   jobs: runJobs,
   startup: startRuns,

@@ -3,7 +3,9 @@ import { ruleViolation, type FieldError } from '../../../platform/errors.ts';
 import { asSystem, type TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { recordEvent } from '../../../platform/records/history.ts';
-import { Decimal, isBlank, minorUnits, refuse, roundMoney, roundingPolicy, tableOf, toDecimal } from '../../billing/index.ts';
+import { listRecords, MAX_PAGE_SIZE } from '../../../platform/records/read.ts';
+import { updateRecord } from '../../../platform/records/write.ts';
+import { Decimal, asDocumentCommand, isBlank, minorUnits, refuse, roundMoney, roundingPolicy, tableOf, toDecimal } from '../../billing/index.ts';
 import { createInvoice, type CopiedLine } from './create.ts';
 import { postLocked } from './post.ts';
 import { readInvoiceLines, runInvoiceCommand, setInvoiceValues, type InvoiceCommandArgs } from './common.ts';
@@ -56,6 +58,7 @@ export async function creditInvoice(args: InvoiceCommandArgs & { input: CreditIn
       const chosen = args.voiding || args.input.full ? lines.filter((l) => left(l).gt(0)).map((l) => ({ line: l, quantity: left(l) })) : pickLines(args.input, lines, left);
       if (!chosen.length) {
         if (!args.voiding) refuse('lines', 'nothing_to_credit', 'Everything on this invoice has been credited already');
+        await releaseOrders(ctx, invoice.id);
         return { invoice: await setInvoiceValues(ctx, invoice.id, { status: 'void' }), creditNote: null, lines: [] };
       }
       const currency = String(invoice.currency);
@@ -99,6 +102,7 @@ export async function creditInvoice(args: InvoiceCommandArgs & { input: CreditIn
         open_amount: new Decimal(String(invoice.total)).minus(creditedTotal).toNumber(),
         ...(args.voiding ? { status: 'void' } : {}),
       });
+      if (args.voiding) await releaseOrders(ctx, invoice.id);
       await recordEvent({
         ctx, type: args.voiding ? 'invoice.voided' : 'invoice.credited', object: ctx.platform.registry.requireObject('invoice'), recordId: invoice.id,
         data: { number: invoice.number, credit_note: creditNote.id, credit_note_number: creditNote.number, amount: creditNote.total, open_amount: updated.open_amount },
@@ -106,6 +110,16 @@ export async function creditInvoice(args: InvoiceCommandArgs & { input: CreditIn
       return { invoice: updated, creditNote, lines: await readInvoiceLines(ctx, creditNote.id) };
     },
   });
+}
+
+/** A void invoice billed nothing: the orders it was made from can be invoiced again. */
+async function releaseOrders(ctx: TxContext, invoiceId: string): Promise<void> {
+  const object = ctx.platform.registry.requireObject('order');
+  const sys = asSystem(ctx);
+  const orders = await listRecords({ ctx: sys, object, fields: ['id'], filter: { field: 'invoice', op: 'eq', value: invoiceId }, limit: MAX_PAGE_SIZE });
+  for (const order of orders.data) {
+    await asDocumentCommand(ctx, order.id, () => updateRecord({ ctx: sys, object, id: order.id, input: {}, options: { systemValues: { invoice: null } } }));
+  }
 }
 
 /** At most one minor unit per line and tax (the rounding steps a piece can differ by). */

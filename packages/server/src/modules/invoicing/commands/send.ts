@@ -82,6 +82,8 @@ export async function sendInvoice(args: InvoiceCommandArgs & { input?: SendInvoi
           ...Object.fromEntries(['account', 'contact', 'opportunity'].filter((f) => !isBlank(invoice[f])).map((f) => [f, invoice[f]])),
         },
       });
+      // On the invoice's own timeline too (the logged e-mail's account/contact/opportunity put it on theirs).
+      await createRecord({ ctx: sys, object: ctx.platform.registry.requireObject('activity_link'), input: { activity_object: 'email_log', activity_id: log.id, record_object: 'invoice', record_id: invoice.id } });
       const updated = await setInvoiceValues(ctx, invoice.id, { sent_at: now(), send_error: null });
       try {
         await sendMail(ctx.platform, { from: ctx.platform.config.smtpFrom, to, cc, subject: rendered.subject, text: rendered.text, html: rendered.html, attachments: [{ filename, content: pdf, contentType: 'application/pdf' }] });
