@@ -10,6 +10,7 @@ describe('orders and the production board', () => {
   let h: Harness;
   let welded: { id: string; name: string };
   let held: { id: string; name: string };
+  let accountId: string;
 
   beforeAll(async () => {
     h = await startHarness();
@@ -21,6 +22,7 @@ describe('orders and the production board', () => {
     const account = await h.api('POST', '/account', { name: 'Harbor Works', currency: 'USD' });
     const create = async (po: string, line: Record<string, unknown>) =>
       (await h.api('POST', '/orders', { order: { account: account.id, currency: 'USD', po_number: po, requested_date: '2027-05-14' }, lines: [{ product: product.id, quantity: 3, ...line }] })).order;
+    accountId = account.id;
     welded = await create('PO-7781', { team: team.id, specs: 'Galvanised, M10 holes' });
     held = await create('PO-7790', {});
     await signIn(h.page);
@@ -159,5 +161,19 @@ describe('orders and the production board', () => {
     } finally {
       await page.setViewportSize({ width: 1280, height: 860 });
     }
+  });
+
+  test("the completed order was invoiced by itself (per PO), and the account's page shows what is open and owed", async () => {
+    const { page } = h;
+    // The account invoices per PO: completing the order posted its invoice through the outbox.
+    await expect.poll(async () => (await h.api('GET', `/order/${welded.id}`)).invoice ?? null).not.toBeNull();
+    await page.goto(`/o/account/${accountId}`);
+    const owed = page.locator('[data-stat="Open invoices"]');
+    await expect.poll(() => owed.innerText()).toContain('$360.00');
+    await owed.getByRole('link', { name: '1 open' }).waitFor();
+    await expect.poll(() => page.locator('[data-stat="Open orders"]').innerText()).toContain('0 open');
+    await expectAccessible(page, 'account with open invoices');
+    await owed.getByRole('link', { name: '1 open' }).click();
+    await page.getByRole('link', { name: /^INV-\d{4}-\d{5}$/ }).first().waitFor();
   });
 });

@@ -6,6 +6,7 @@ import { registerPriceBook } from './features/price-book/register';
 import { registerMeetings } from './features/calendar/register';
 import { registerOrders } from './features/orders/register';
 import { registerOrderIntake } from './features/order-intake/register';
+import { registerAccountDocuments } from './features/account-documents/register';
 import { registerInvoices } from './features/invoices/register';
 
 /**
@@ -21,5 +22,6 @@ export function registerExtensions(): void {
   registerMeetings();
   registerOrders();
   registerOrderIntake();
+  registerAccountDocuments();
   registerInvoices();
 }

@@ -103,6 +103,13 @@ describe('orders', () => {
     expect((await rep.request('DELETE', `/api/v1/order/${order.id}`)).status).toBe(204);
   });
 
+  it("counts an account's open orders for its page, only those the reader may list", async () => {
+    const res = await rep.request('GET', `/api/v1/accounts/${ids.plain}/open-orders`);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ count: 1, held: 0, totals: [{ currency: 'USD', count: 1, total: 33.33 }] });
+    expect((await sibling.request('GET', `/api/v1/accounts/${ids.plain}/open-orders`)).status).toBe(404);
+  });
+
   it("answers 404 for another team's order and for forged ids, and changes nothing", async () => {
     const { order } = await newOrder(rep, { account: ids.plain }, [{ product: ids.part, quantity: 1 }]);
     for (const command of ['confirm', 'complete', 'cancel']) expect((await run(sibling, order.id, command)).status).toBe(404);

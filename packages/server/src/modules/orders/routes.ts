@@ -10,6 +10,7 @@ import { cancelOrder, completeOrder, confirmOrder, moveOrder, startProduction } 
 import { holdOrder, releaseOrder } from './commands/holds.ts';
 import type { OrderCommandArgs } from './commands/common.ts';
 import { ORDER_STATUSES, type OrderStatus } from './objects.ts';
+import { openOrdersOf } from './queries/openOrders.ts';
 import { JobTicketSchema, orderJobTickets, renderJobTicket, reprintJobTicket } from './jobTicket/index.ts';
 import { registerOrderBoardRoutes } from './boardRoutes.ts';
 
@@ -60,6 +61,16 @@ export function registerOrderRoutes(app: FastifyInstance, platform: Platform): v
       });
     });
   };
+
+  app.get('/api/v1/accounts/:id/open-orders', {
+    schema: routeSchema({
+      tags, operationId: 'getAccountOpenOrders', summary: "An account's open orders: how many, how many held, totals per currency (what the reader may list)", params: IdParams,
+      response: { 200: T.Object({ count: T.Integer(), held: T.Integer(), totals: T.Array(T.Object({ currency: T.String(), count: T.Integer(), total: T.Number() })) }) },
+    }),
+  }, async (request) => {
+    await fresh();
+    return openOrdersOf({ ctx: ctxOf(request), account: (request.params as P).id });
+  });
 
   const Reason = T.Object({ reason: T.Optional(T.String({ maxLength: 10_000 })) }, { additionalProperties: false });
   command('confirm', { operationId: 'confirmOrder', summary: 'Confirm a received order (it must have lines and no holds); sends the job ticket' }, (args) => confirmOrder(args));
