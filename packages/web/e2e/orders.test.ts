@@ -176,4 +176,17 @@ describe('orders and the production board', () => {
     await owed.getByRole('link', { name: '1 open' }).click();
     await page.getByRole('link', { name: /^INV-\d{4}-\d{5}$/ }).first().waitFor();
   });
+
+  test('finance runs the monthly invoicing from the invoice runs list, reached from the invoices list', async () => {
+    const { page } = h;
+    await page.goto('/o/invoice');
+    await page.getByRole('link', { name: 'Invoice runs' }).click();
+    await page.getByRole('button', { name: 'Run invoicing…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Run the monthly invoicing' });
+    await dialog.getByLabel('Month').fill('2026-11');
+    await dialog.getByRole('button', { name: 'Run now' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('link', { name: 'Invoices for 2026-11' }).waitFor();
+    await expectAccessible(page, 'invoice runs');
+  });
 });

@@ -7,6 +7,7 @@ import { registerMeetings } from './features/calendar/register';
 import { registerOrders } from './features/orders/register';
 import { registerOrderIntake } from './features/order-intake/register';
 import { registerAccountDocuments } from './features/account-documents/register';
+import { registerInvoiceRuns } from './features/invoice-runs/register';
 import { registerInvoices } from './features/invoices/register';
 
 /**
@@ -23,5 +24,6 @@ export function registerExtensions(): void {
   registerOrders();
   registerOrderIntake();
   registerAccountDocuments();
+  registerInvoiceRuns();
   registerInvoices();
 }
