@@ -7,6 +7,7 @@ import { invoicingMigrations } from './startup.ts';
 import { invoicingSettings } from './settings.ts';
 import { invoicingFactories } from './factories.ts';
 import { registerInvoiceQueryRoutes } from './queries/routes.ts';
+import { registerExportRoutes } from './export/routes.ts';
 import { RUN_INVOICES, invoiceRun, registerRunHooks, registerRunRoutes, runJobs, startRuns } from './runs/index.ts';
 
 /**
@@ -28,6 +29,7 @@ export const invoicingModule = defineModule({
     registerPayRoutes(app, platform);
     registerRunRoutes(app, platform);
     registerInvoiceQueryRoutes(app, platform);
+    registerExportRoutes(app, platform);
   },
   jobs: runJobs,
   startup: startRuns,

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { RecordContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { getRecord, listRecords, MAX_PAGE_SIZE } from '../../../platform/records/read.ts';
+import { readableFields } from '../../../platform/access/policy.ts';
 import { isBlank, readDocumentLines } from '../../billing/index.ts';
 import { INVOICE } from '../kind.ts';
 import { assertCanRun } from '../status.ts';
@@ -109,10 +110,12 @@ async function byId(ctx: RecordContext, object: string, refs: unknown[], fields:
   const ids = [...new Set(refs.filter((r) => !isBlank(r)).map(String))];
   const out = new Map<string, ApiRecord>();
   const definition = ctx.platform.registry.requireObject(object);
+  // Only fields the caller may read (field-level security), and only objects their profile reads.
+  const readable = new Set(readableFields(ctx.actor, definition).map((f) => f.apiName));
+  const wanted = fields.filter((f) => readable.has(f));
   for (let i = 0; i < ids.length; i += MAX_PAGE_SIZE) {
     const chunk = ids.slice(i, i + MAX_PAGE_SIZE);
-    const readable = fields.filter((f) => definition.fields.some((d) => d.apiName === f));
-    const page = await listRecords({ ctx, object: definition, fields: readable, limit: MAX_PAGE_SIZE, where: sql<boolean>`t0.id = ANY(${chunk}::uuid[])` })
+    const page = await listRecords({ ctx, object: definition, fields: wanted, limit: MAX_PAGE_SIZE, where: sql<boolean>`t0.id = ANY(${chunk}::uuid[])` })
       .catch(() => ({ data: [] as ApiRecord[] }));
     for (const r of page.data) out.set(r.id, r);
   }
