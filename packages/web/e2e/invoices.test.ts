@@ -9,6 +9,7 @@ import { dialogOpened, expectAccessible, input, screenshot, screenshotOnFailure,
 describe('invoices', () => {
   let h: Harness;
   let draft: { id: string };
+  let order: { id: string; name: string };
 
   beforeAll(async () => {
     h = await startHarness();
@@ -16,8 +17,11 @@ describe('invoices', () => {
     const book = await h.api('POST', '/price_book', { name: 'Invoices USD', currency: 'USD', is_standard: true });
     const product = await h.api('POST', '/product', { code: 'FLT-20', name: 'Filter cartridge', unit_of_measure: unit });
     await h.api('POST', '/price_book_entry', { price_book: book.id, product: product.id, unit_price: '40.00' });
-    const account = await h.api('POST', '/account', { name: 'Harbor Works', currency: 'USD', payment_terms: 'net_15' });
+    // Invoiced by the month: completing an order leaves it for the run (or for Create invoice).
+    const account = await h.api('POST', '/account', { name: 'Harbor Works', currency: 'USD', payment_terms: 'net_15', invoicing_option: 'per_month' });
     draft = (await h.api('POST', '/invoices', { invoice: { account: account.id, po_number: 'PO-5521' }, lines: [] })).invoice;
+    order = (await h.api('POST', '/orders', { order: { account: account.id, po_number: 'PO-6000' }, lines: [{ product: product.id, quantity: 3, unit_price: '38.00' }] })).order;
+    for (const command of ['confirm', 'complete']) await h.api('POST', `/orders/${order.id}/${command}`, {});
     await signIn(h.page);
   });
   afterAll(async () => h?.close());
@@ -67,5 +71,20 @@ describe('invoices', () => {
     expect((await res.body()).subarray(0, 5).toString()).toBe('%PDF-');
     await expectAccessible(page, 'posted invoice');
     await screenshot(page, 'invoice-page');
+  });
+
+  test('a completed order waiting for the monthly run is invoiced from its page at the price it was sold at', async () => {
+    const { page } = h;
+    await page.goto(`/o/order/${order.id}`);
+    await page.getByRole('heading', { level: 1, name: order.name }).waitFor();
+    await page.getByRole('button', { name: 'Create invoice' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Draft' }).waitFor();
+    const lines = page.getByRole('region', { name: 'Lines' });
+    await lines.getByRole('cell', { name: 'Filter cartridge', exact: true }).waitFor();
+    await expect.poll(() => lines.getByTestId('quote-total').innerText()).toBe('$114.00');
+    expect((await h.api('GET', `/order/${order.id}`)).invoice).toBe(page.url().split('/').pop());
+    await page.goto(`/o/order/${order.id}`);
+    await page.getByRole('heading', { level: 1, name: order.name }).waitFor();
+    expect(await page.getByRole('button', { name: 'Create invoice' }).count()).toBe(0);
   });
 });

@@ -23,5 +23,6 @@ export const invoicesApi = {
   send: (id: string) => api.post<{ invoice: RecordData; emailed: boolean }>(`/invoices/${enc(id)}/send`, {}),
   credit: (id: string, body: CreditBody, version?: number) => api.post<CreditResult>(`/invoices/${enc(id)}/credit`, body, ifMatch(version)),
   void: (id: string, body: { reason?: string }, version?: number) => api.post<CreditResult>(`/invoices/${enc(id)}/void`, body, ifMatch(version)),
+  fromOrders: (orderIds: string[]) => api.post<{ invoice: RecordData; lines: RecordData[] }>('/invoices/from-orders', { orderIds }),
   pdfUrl: (id: string) => `/api/v1/invoices/${enc(id)}/pdf`,
 };
