@@ -9,6 +9,7 @@ import { registerOrderIntake } from './features/order-intake/register';
 import { registerAccountDocuments } from './features/account-documents/register';
 import { registerInvoiceRuns } from './features/invoice-runs/register';
 import { registerInvoices } from './features/invoices/register';
+import { registerInvoiceExport } from './features/invoice-export/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -26,4 +27,5 @@ export function registerExtensions(): void {
   registerAccountDocuments();
   registerInvoiceRuns();
   registerInvoices();
+  registerInvoiceExport();
 }
