@@ -54,6 +54,9 @@ describe('when an order completes', () => {
     expect(posted).toMatchObject({ status: 'posted', po_number: 'PO-1', total: 25, open_amount: 25 });
     expect(posted.number).toMatch(/^INV-\d{4}-\d{5}$/);
     expect((await order(a)).invoice).toBe(posted.id);
+    // Posted to the CRM: the invoice is on the account's timeline beside the order.
+    const timeline = (await admin.request('GET', `/api/v1/account/${perPo}/timeline`)).body.data;
+    expect(timeline).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'invoice', id: posted.id, title: posted.number, status: 'posted' }), expect.objectContaining({ kind: 'order', id: a })]));
     const [draft] = await waitFor(async () => ((await invoicesOf(manual)).length ? invoicesOf(manual) : null), 'the manual draft');
     expect(draft).toMatchObject({ status: 'draft', number: null });
     expect((await order(b)).invoice).toBe(draft.id);

@@ -24,6 +24,7 @@ export const invoice = defineObject({
   navOrder: 69,
   description: 'Invoices and credit notes: drafts until posted, then numbered without gaps and never changed again (corrections are credit notes).',
   listColumns: ['kind', 'status', 'account', 'invoice_date', 'due_date', 'total', 'open_amount'],
+  timelineOn: ['account', 'contact', 'opportunity'],
   fields: [
     field('name', 'Invoice', 'text', { readOnly: true, searchable: true, helpText: 'The number once posted; "Draft" before.' }),
     field('number', 'Number', 'text', { readOnly: true, searchable: true, helpText: 'Given when the invoice is posted, from a gapless series per year.' }),

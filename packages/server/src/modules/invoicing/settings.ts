@@ -1,5 +1,6 @@
 import { defineSettings, setting, type SettingSpec } from '../../platform/settings.ts';
 import { parseNumberFormat } from '../billing/index.ts';
+import { exportSettingSpecs } from './export/settings.ts';
 
 function numberFormat(env: string, fallback: string, what: string): SettingSpec<string> {
   return {
@@ -15,6 +16,8 @@ function numberFormat(env: string, fallback: string, what: string): SettingSpec<
 
 /** Invoicing's settings (docs/invoicing.md, "Settings"). */
 export const invoicingSettings = defineSettings('invoicing', {
+  // The accounting export (export/).
+  ...exportSettingSpecs,
   invoiceNumberFormat: numberFormat('MERIDIAN_INVOICE_NUMBER_FORMAT', 'INV-{YYYY}-{#####}', 'invoice'),
   creditNoteNumberFormat: numberFormat('MERIDIAN_CREDIT_NOTE_NUMBER_FORMAT', 'CN-{YYYY}-{#####}', 'credit note'),
   // The monthly run (runs/monthly.ts): the day it runs and the zone its months are cut in.

@@ -10,7 +10,6 @@ import { csvHeader, csvRecord } from './csv.ts';
 import type { CsvFormat } from './layout.ts';
 import { quickbooksFormat } from './quickbooks.ts';
 import { exportPages, readExportDocument, type ExportDocument, type ExportKind } from './read.ts';
-import { exportSettings } from './settings.ts';
 import { buildUbl } from './ubl.ts';
 import { xeroFormat } from './xero.ts';
 
@@ -37,7 +36,7 @@ const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(
  */
 export function registerExportRoutes(app: FastifyInstance, platform: Platform): void {
   // Resolved now, so a bad MERIDIAN_EXPORT_* value stops the server at start.
-  const settings = exportSettings.of(platform);
+  const settings = invoicingSettings.of(platform);
   const formats: Record<Query['format'], CsvFormat> = {
     quickbooks: quickbooksFormat(settings.taxCodes),
     xero: xeroFormat({ salesAccount: settings.salesAccount, taxCodes: settings.taxCodes, dateOrder: settings.xeroDateOrder }),

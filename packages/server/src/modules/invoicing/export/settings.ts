@@ -1,4 +1,4 @@
-import { defineSettings, type SettingSpec } from '../../../platform/settings.ts';
+import type { SettingSpec } from '../../../platform/settings.ts';
 
 /** `name=value|name=value`: how Meridian's tax names map to the accounting product's tax codes. */
 export function parseTaxMap(raw: string): Map<string, string> {
@@ -31,11 +31,10 @@ export const DATE_ORDERS = ['DD/MM/YYYY', 'MM/DD/YYYY'] as const;
 export type DateOrder = (typeof DATE_ORDERS)[number];
 
 /**
- * The accounting export's settings (docs/invoicing.md, "Accounting export"). Declared apart from
- * invoicing's own and resolved when the export's routes are registered, so a bad value stops
- * the server at start like every other setting.
+ * The accounting export's settings (docs/invoicing.md, "Accounting export"), part of invoicing's
+ * declaration (settings.ts), so they are resolved and checked at boot like every other setting.
  */
-export const exportSettings = defineSettings('invoicing.export', {
+export const exportSettingSpecs = {
   salesAccount: {
     env: 'MERIDIAN_EXPORT_SALES_ACCOUNT',
     default: '200',
@@ -53,4 +52,4 @@ export const exportSettings = defineSettings('invoicing.export', {
     parse: parseTaxMap,
   } satisfies SettingSpec<Map<string, string>>,
   xeroDateOrder: choice<DateOrder>('MERIDIAN_EXPORT_XERO_DATE_FORMAT', 'DD/MM/YYYY', DATE_ORDERS, "how dates are written in the Xero CSV: DD/MM/YYYY (Xero's template) or MM/DD/YYYY (for organisations in the United States)"),
-});
+};
