@@ -53,6 +53,21 @@ describe('orders and the production board', () => {
     await page.getByText('Status changed from Received to Confirmed').first().waitFor();
   });
 
+  test("a confirmed order's job ticket opens as a PDF, and a reprint without a production channel says so", async () => {
+    const { page } = h;
+    await page.goto(`/o/order/${welded.id}`);
+    await page.getByRole('button', { name: 'Job ticket' }).click();
+    const dialog = page.getByRole('dialog', { name: /^Job ticket of/ });
+    await dialog.getByText('Nothing was sent').waitFor();
+    const href = await dialog.getByRole('link', { name: 'Open PDF' }).getAttribute('href');
+    const pdf = await page.request.get(href!);
+    expect([pdf.status(), pdf.headers()['content-type']]).toEqual([200, 'application/pdf']);
+    await expectAccessible(page, 'job ticket dialog');
+    await dialog.getByRole('button', { name: 'Reprint' }).click();
+    await page.getByText('Reprint failed').waitFor();
+    await page.keyboard.press('Escape');
+  });
+
   test('a held order shows why, cannot be confirmed on the board, and is released with a comment', async () => {
     const { page } = h;
     await page.goto(`/o/order/${held.id}`);
