@@ -23,7 +23,7 @@ export const invoice = defineObject({
   nameField: 'name',
   navOrder: 69,
   description: 'Invoices and credit notes: drafts until posted, then numbered without gaps and never changed again (corrections are credit notes).',
-  listColumns: ['kind', 'status', 'account', 'invoice_date', 'due_date', 'total', 'open_amount'],
+  listColumns: ['status', 'account', 'due_date', 'open_amount'],
   timelineOn: ['account', 'contact', 'opportunity'],
   fields: [
     field('name', 'Invoice', 'text', { readOnly: true, searchable: true, helpText: 'The number once posted; "Draft" before.' }),

@@ -20,7 +20,7 @@ export const order = defineObject({
   nameField: 'name',
   navOrder: 67,
   description: 'What customers ordered — from accepted quotes, shops, the API or by hand — through production to completion.',
-  listColumns: ['status', 'account', 'po_number', 'requested_date', 'total'],
+  listColumns: ['status', 'account', 'po_number', 'total'],
   timelineOn: ['account', 'contact', 'opportunity'],
   fields: [
     field('name', 'Order', 'text', { readOnly: true, searchable: true }),
@@ -139,7 +139,7 @@ export const orderIntake = defineObject({
   navOrder: 72,
   inNavigation: false,
   description: 'The log of payloads received from order sources: the payload as sent, the result and the reasons.',
-  listColumns: ['source', 'result', 'external_id', 'order', 'created_at'],
+  listColumns: ['source', 'result', 'order', 'created_at'],
   fields: [
     field('name', 'Name', 'text', { readOnly: true, searchable: true }),
     field('source', 'Source', 'lookup', { lookup: 'order_intake_source', onDelete: 'restrict', readOnly: true }),

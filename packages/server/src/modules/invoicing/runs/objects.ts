@@ -9,7 +9,7 @@ export const invoiceRun = defineObject({
   navOrder: 76,
   inNavigation: false,
   description: "The monthly invoicing runs: each account's completed, uninvoiced orders of the month on posted invoices.",
-  listColumns: ['status', 'period', 'invoices', 'orders', 'failed_accounts', 'started_at', 'finished_at'],
+  listColumns: ['status', 'invoices', 'orders', 'failed_accounts'],
   fields: [
     field('name', 'Run', 'text', { readOnly: true, searchable: true }),
     field('period', 'Period', 'text', { readOnly: true, helpText: 'The month invoiced (YYYY-MM): orders completed before its end.' }),
