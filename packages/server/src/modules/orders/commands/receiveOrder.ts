@@ -76,7 +76,11 @@ export async function receiveOrder(args: { platform: Platform; key: string; body
       ctx, object: ctx.platform.registry.requireObject('order_intake'), input: {},
       options: { systemValues: { source: source.id, external_id: externalId ?? null, result: 'rejected', content_type: args.contentType?.slice(0, 200) ?? null, body_sha256: sha256, payload, name: `${source.name} · ${externalId ?? sha256.slice(0, 12)}` } },
     });
-    await sql`UPDATE ${tableOf(ctx, 'order_intake_source')} SET last_received_at = now() WHERE id = ${source.id}`.execute(ctx.trx);
+    // Stamped after commit, in its own statement: an update here would hold the source's row
+    // until this intake commits and make a shop's concurrent orders wait for each other.
+    ctx.uow.afterCommit(async () => {
+      await sql`UPDATE ${tableOf(ctx, 'order_intake_source')} SET last_received_at = greatest(last_received_at, now()) WHERE id = ${source.id}`.execute(ctx.platform.db);
+    });
 
     if (parsed.problems.length || !parsed.order) {
       await setIntake(ctx, intake.id, { result: 'rejected', reasons: JSON.stringify(parsed.problems) });
