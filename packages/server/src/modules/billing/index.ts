@@ -74,3 +74,4 @@ export { documentFonts } from './quotes/document/fonts.ts';
 export { checkDocumentHeader, headerTotals } from './documents/header.ts';
 export { documentLineRules } from './documents/lineRules.ts';
 export { checkAddresses } from './quotes/email/send.ts';
+export { runDocumentCommand, setDocumentValues } from './documents/command.ts';

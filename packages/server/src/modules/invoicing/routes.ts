@@ -1,18 +1,17 @@
-import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../platform/kernel.ts';
 import { recordContext } from '../../platform/http/context.ts';
 import { PathId, RecordSchema, T, Uuid, routeSchema } from '../../platform/http/schema/common.ts';
 import { withIdempotency } from '../../platform/http/idempotency.ts';
-import { parseIfMatch } from '../../platform/http/routes/records.ts';
+import { commandRoutes } from '../../platform/http/commandRoutes.ts';
 import { getRecord } from '../../platform/records/read.ts';
-import { inTransaction, type RecordContext } from '../../platform/records/context.ts';
+import { inTransaction } from '../../platform/records/context.ts';
 import { createInvoice, type CreateInvoiceInput } from './commands/create.ts';
 import { postInvoice } from './commands/post.ts';
 import { invoiceOrders, type InvoiceOrdersInput } from './commands/invoiceOrders.ts';
 import { creditInvoice, type CreditInput } from './commands/credit.ts';
 import { sendInvoice, type SendInvoiceInput } from './commands/send.ts';
-import { readInvoiceLines, type InvoiceCommandArgs } from './commands/common.ts';
+import { readInvoiceLines } from './commands/common.ts';
 import { renderInvoicePdf } from './document/render.ts';
 
 const tags = ['invoices'];
@@ -78,18 +77,7 @@ export function registerInvoicingRoutes(app: FastifyInstance, platform: Platform
   });
 
   /** A command route: If-Match, Idempotency-Key, one command. */
-  const command = <B>(path: string, doc: { operationId: string; summary: string; body?: ReturnType<typeof T.Object>; response: Record<number, TSchema> }, run: (args: InvoiceCommandArgs & { ctx: RecordContext }, body: B) => Promise<unknown>) => {
-    app.post(`/api/v1/invoices/:id/${path}`, {
-      schema: routeSchema({ tags, operationId: doc.operationId, summary: doc.summary, params: IdParams, ...(doc.body ? { body: doc.body } : {}), response: doc.response }),
-    }, async (request, reply) => {
-      await fresh();
-      const expectedVersion = parseIfMatch(request);
-      return withIdempotency({
-        request, reply, ctx: ctxOf(request), status: 200,
-        run: (ctx) => run({ ctx, id: (request.params as P).id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, (request.body ?? {}) as B),
-      });
-    });
-  };
+  const command = commandRoutes(app, platform, '/api/v1/invoices', tags);
 
   command('post', { operationId: 'postInvoice', summary: 'Post a draft: its number (gapless per series and year), date and due date; it never changes again', response: { 200: RecordSchema } }, (args) => postInvoice(args));
   command<SendInvoiceInput>('send', {

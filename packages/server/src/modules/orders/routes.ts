@@ -3,12 +3,10 @@ import type { Platform } from '../../platform/kernel.ts';
 import { recordContext } from '../../platform/http/context.ts';
 import { DataList, PathId, RecordSchema, T, routeSchema } from '../../platform/http/schema/common.ts';
 import { withIdempotency } from '../../platform/http/idempotency.ts';
-import { parseIfMatch } from '../../platform/http/routes/records.ts';
-import type { ApiRecord } from '../../platform/records/hooks.ts';
+import { commandRoutes } from '../../platform/http/commandRoutes.ts';
 import { createOrder, readOrderWithLines, type CreateOrderInput } from './commands/createOrder.ts';
 import { cancelOrder, completeOrder, confirmOrder, moveOrder, startProduction } from './commands/changeStatus.ts';
 import { holdOrder, releaseOrder } from './commands/holds.ts';
-import type { OrderCommandArgs } from './commands/common.ts';
 import { ORDER_STATUSES, type OrderStatus } from './objects.ts';
 import { openOrdersOf } from './queries/openOrders.ts';
 import { JobTicketSchema, orderJobTickets, renderJobTicket, reprintJobTicket } from './jobTicket/index.ts';
@@ -49,18 +47,7 @@ export function registerOrderRoutes(app: FastifyInstance, platform: Platform): v
     return readOrderWithLines(ctxOf(request), (request.params as P).id);
   });
 
-  const command = (path: string, doc: { operationId: string; summary: string; body?: ReturnType<typeof T.Object> }, run: (args: OrderCommandArgs, body: any) => Promise<ApiRecord>) => {
-    app.post(`/api/v1/orders/:id/${path}`, {
-      schema: routeSchema({ tags, operationId: doc.operationId, summary: doc.summary, params: IdParams, ...(doc.body ? { body: doc.body } : {}), response: { 200: RecordSchema } }),
-    }, async (request, reply) => {
-      await fresh();
-      const expectedVersion = parseIfMatch(request);
-      return withIdempotency({
-        request, reply, ctx: ctxOf(request), status: 200,
-        run: (ctx) => run({ ctx, id: (request.params as P).id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, request.body ?? {}),
-      });
-    });
-  };
+  const command = commandRoutes(app, platform, '/api/v1/orders', tags);
 
   app.get('/api/v1/accounts/:id/open-orders', {
     schema: routeSchema({
@@ -76,16 +63,16 @@ export function registerOrderRoutes(app: FastifyInstance, platform: Platform): v
   command('confirm', { operationId: 'confirmOrder', summary: 'Confirm a received order (it must have lines and no holds); sends the job ticket' }, (args) => confirmOrder(args));
   command('start-production', { operationId: 'startOrderProduction', summary: 'Move a confirmed order into production' }, (args) => startProduction(args));
   command('complete', { operationId: 'completeOrder', summary: 'Complete an order (invoicing follows the account’s invoicing option)' }, (args) => completeOrder(args));
-  command('cancel', { operationId: 'cancelOrder', summary: 'Cancel an order that is not completed', body: Reason }, (args, body) => cancelOrder({ ...args, reason: body.reason }));
-  command('move', {
+  command<{ reason?: string }>('cancel', { operationId: 'cancelOrder', summary: 'Cancel an order that is not completed', body: Reason }, (args, body) => cancelOrder({ ...args, reason: body.reason }));
+  command<{ status: string; reason?: string }>('move', {
     operationId: 'moveOrder', summary: "Move an order to a status (the production board's drag): runs the command that leads there",
     body: T.Object({ status: T.String({ enum: [...ORDER_STATUSES] }), reason: T.Optional(T.String({ maxLength: 10_000 })) }, { additionalProperties: false }),
   }, (args, body) => moveOrder({ ...args, status: body.status as OrderStatus, reason: body.reason }));
-  command('hold', {
+  command<{ reason: string }>('hold', {
     operationId: 'holdOrder', summary: 'Put an order on hold with a reason',
     body: T.Object({ reason: T.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }),
   }, (args, body) => holdOrder({ ...args, reasons: [{ code: 'manual', message: body.reason, by: 'user' }] }));
-  command('release', {
+  command<{ comment: string }>('release', {
     operationId: 'releaseOrder', summary: "Release a held order, saying why it may go ahead",
     body: T.Object({ comment: T.String({ minLength: 1, maxLength: 10_000 }) }, { additionalProperties: false }),
   }, (args, body) => releaseOrder({ ...args, comment: body.comment }));

@@ -13,6 +13,7 @@ import { webhookSubscriber } from './webhooks/fanout.ts';
 
 export { writeAudit, type AuditEntry } from './audit.ts';
 export type { EventSubscriber, OutboxEvent } from './outbox.ts';
+export { eventHandler } from './handler.ts';
 
 /** HTTP side (buildApp): rate limits and sign-in audit hooks, webhook and audit-log routes. Call before the authentication hook. */
 export async function registerEventsHttp(app: FastifyInstance, platform: Platform): Promise<void> {

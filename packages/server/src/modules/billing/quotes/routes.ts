@@ -4,16 +4,15 @@ import { recordContext } from '../../../platform/http/context.ts';
 import { PathId, RecordSchema, T, Uuid, routeSchema } from '../../../platform/http/schema/common.ts';
 import { withIdempotency } from '../../../platform/http/idempotency.ts';
 import { parseIfMatch } from '../../../platform/http/routes/records.ts';
+import { commandRoutes } from '../../../platform/http/commandRoutes.ts';
 import { getRecord } from '../../../platform/records/read.ts';
 import { inTransaction } from '../../../platform/records/context.ts';
-import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { createQuote, readQuoteLines, type CreateQuoteInput } from './commands/create.ts';
 import { sendQuote } from './commands/send.ts';
 import { approveQuote, rejectQuote } from './commands/approve.ts';
 import { declineQuote, expireQuote, markQuoteViewed } from './commands/answer.ts';
 import { acceptQuote, type AcceptInput } from './commands/accept.ts';
 import { reviseQuote } from './commands/revise.ts';
-import type { QuoteCommandArgs } from './commands/common.ts';
 import { renderQuotePdf } from './document/render.ts';
 
 const tags = ['quotes'];
@@ -69,24 +68,13 @@ export function registerQuoteRoutes(app: FastifyInstance, platform: Platform): v
       .header('content-disposition', `inline; filename="${filename}"`).send(pdf);
   });
 
-  const command = (path: string, doc: { operationId: string; summary: string; body?: ReturnType<typeof T.Object> }, run: (args: QuoteCommandArgs, body: any) => Promise<ApiRecord>) => {
-    app.post(`/api/v1/quotes/:id/${path}`, {
-      schema: routeSchema({ tags, operationId: doc.operationId, summary: doc.summary, params: IdParams, ...(doc.body ? { body: doc.body } : {}), response: { 200: RecordSchema } }),
-    }, async (request, reply) => {
-      await fresh();
-      const expectedVersion = parseIfMatch(request);
-      return withIdempotency({
-        request, reply, ctx: ctxOf(request), status: 200,
-        run: (ctx) => run({ ctx, id: (request.params as P).id, ...(expectedVersion === undefined ? {} : { expectedVersion }) }, request.body ?? {}),
-      });
-    });
-  };
+  const command = commandRoutes(app, platform, '/api/v1/quotes', tags);
 
   command('send', { operationId: 'sendQuote', summary: 'Send a quote (held for approval when its discount is above the limit)' }, (args) => sendQuote(args));
-  command('approve', { operationId: 'approveQuote', summary: "Approve a quote's discount (the owner's manager)", body: Comment }, (args, body) => approveQuote({ ...args, comment: body.comment }));
-  command('reject', { operationId: 'rejectQuote', summary: "Reject a quote's discount back to draft (the owner's manager)", body: Comment }, (args, body) => rejectQuote({ ...args, comment: body.comment }));
+  command<{ comment?: string }>('approve', { operationId: 'approveQuote', summary: "Approve a quote's discount (the owner's manager)", body: Comment }, (args, body) => approveQuote({ ...args, comment: body.comment }));
+  command<{ comment?: string }>('reject', { operationId: 'rejectQuote', summary: "Reject a quote's discount back to draft (the owner's manager)", body: Comment }, (args, body) => rejectQuote({ ...args, comment: body.comment }));
   command('mark-viewed', { operationId: 'markQuoteViewed', summary: 'Record that the customer opened the quote' }, (args) => markQuoteViewed(args));
-  command('decline', {
+  command<{ reason?: string }>('decline', {
     operationId: 'declineQuote', summary: 'Record that the customer declined the quote',
     body: T.Object({ reason: T.Optional(T.String({ maxLength: 10_000 })) }, { additionalProperties: false }),
   }, (args, body) => declineQuote({ ...args, reason: body.reason }));

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
-import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
-import { assertVersion, loadForUpdate, updateRecord } from '../../../platform/records/write.ts';
-import { asDocumentCommand, readDocumentLines } from '../../billing/index.ts';
+import type { RecordContext, TxContext } from '../../../platform/records/context.ts';
+import { readDocumentLines, runDocumentCommand, setDocumentValues } from '../../billing/index.ts';
 import { INVOICE } from '../kind.ts';
 import { assertCanRun, type InvoiceCommand } from '../status.ts';
 import type { InvoiceStatus } from '../objects.ts';
@@ -14,25 +13,14 @@ export interface InvoiceCommandArgs {
   expectedVersion?: number;
 }
 
-/**
- * Runs one named command on an invoice in one transaction: the invoice row is locked and loaded
- * with the caller's access (404 for one they cannot see, forged ids included), the version
- * checked, the status must allow the command (status.ts), then `run` writes through the record
- * pipeline as a document command (billing's scope), which the locked-document rules let through.
- */
-export async function runInvoiceCommand<T>(args: InvoiceCommandArgs & { command: InvoiceCommand; mode?: 'read' | 'edit'; run: (ctx: TxContext, invoice: ApiRecord) => Promise<T> }): Promise<T> {
-  return inTransaction(args.ctx, async (ctx) => {
-    const object = ctx.platform.registry.requireObject('invoice');
-    const invoice = await loadForUpdate(ctx, object, args.id, { mode: args.mode ?? 'edit' });
-    assertVersion(object, invoice, args.expectedVersion);
-    assertCanRun(args.command, invoice.status as InvoiceStatus);
-    return asDocumentCommand(ctx, invoice.id, () => args.run(ctx, invoice));
-  });
+/** Runs one named command on an invoice (billing's runDocumentCommand), its status rule from status.ts. */
+export function runInvoiceCommand<T>(args: InvoiceCommandArgs & { command: InvoiceCommand; mode?: 'read' | 'edit'; run: (ctx: TxContext, invoice: ApiRecord) => Promise<T> }): Promise<T> {
+  return runDocumentCommand({ ...args, object: 'invoice', assertStatus: (status) => assertCanRun(args.command, status as InvoiceStatus) });
 }
 
 /** A command's change of the invoice's read-only fields (status, number, stamps, figures), through the record pipeline. */
 export function setInvoiceValues(ctx: TxContext, id: string, values: Record<string, unknown>): Promise<ApiRecord> {
-  return asDocumentCommand(ctx, id, () => updateRecord({ ctx, object: ctx.platform.registry.requireObject('invoice'), id, input: {}, options: { systemValues: values } }));
+  return setDocumentValues(ctx, 'invoice', id, values);
 }
 
 /** An invoice's lines in order, through the record service (the reader's access applies). */

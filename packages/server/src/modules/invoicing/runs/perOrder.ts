@@ -1,11 +1,9 @@
-import { sql } from 'kysely';
-import type { EventSubscriber } from '../../../platform/events/index.ts';
-import { asSystem, systemActor, UnitOfWork, type TxContext } from '../../../platform/records/context.ts';
+import { eventHandler } from '../../../platform/events/index.ts';
+import { asSystem, type TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
-import { isBlank, readRecord } from '../../billing/index.ts';
+import { asDocumentCommand, isBlank, readRecord } from '../../billing/index.ts';
 import { invoiceOrders } from '../commands/invoiceOrders.ts';
 import { postLocked } from '../commands/post.ts';
-import { asDocumentCommand } from '../../billing/index.ts';
 
 /**
  * An order's invoice when it is completed (seed 004 "invoicing options", the account's
@@ -28,25 +26,12 @@ export async function invoiceCompletedOrder(args: { ctx: TxContext; orderId: str
 }
 
 /**
- * `order.completed` → invoiceCompletedOrder, in the dispatcher's transaction (the invoice commits
- * exactly when the event counts as handled), each order under a savepoint: one that cannot be
- * invoiced (a product deleted since) is logged and left for a person, without stopping the outbox.
+ * `order.completed` → invoiceCompletedOrder, in the dispatcher's transaction (platform
+ * eventHandler: the invoice commits exactly when the event counts as handled; an order that
+ * cannot be invoiced — a product deleted since — is logged and left for a person).
  */
-export const invoicesFromOrders: EventSubscriber = {
-  name: 'invoicing.per-order',
-  async handle({ platform, trx, events, afterCommit }) {
-    for (const event of events) {
-      if (event.type !== 'order.completed') continue;
-      const uow = new UnitOfWork();
-      await sql`SAVEPOINT invoice_completed_order`.execute(trx);
-      try {
-        await invoiceCompletedOrder({ ctx: { platform, actor: systemActor('workflow'), trx, uow }, orderId: event.recordId });
-        await sql`RELEASE SAVEPOINT invoice_completed_order`.execute(trx);
-        afterCommit(() => void uow.flush((error) => platform.logger.error({ err: error }, 'after-commit work of an invoice from an order failed')));
-      } catch (error) {
-        await sql`ROLLBACK TO SAVEPOINT invoice_completed_order`.execute(trx);
-        platform.logger.error({ err: error, order: event.recordId }, 'a completed order could not be invoiced');
-      }
-    }
-  },
-};
+export const invoicesFromOrders = eventHandler({
+  name: 'invoicing.per_order',
+  types: ['order.completed'],
+  run: (ctx, event) => invoiceCompletedOrder({ ctx, orderId: event.recordId }),
+});
