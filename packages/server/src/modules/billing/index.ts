@@ -75,3 +75,4 @@ export { checkDocumentHeader, headerTotals } from './documents/header.ts';
 export { documentLineRules } from './documents/lineRules.ts';
 export { checkAddresses } from './quotes/email/send.ts';
 export { runDocumentCommand, setDocumentValues } from './documents/command.ts';
+export { QUOTE } from './quotes/recalculate.ts';

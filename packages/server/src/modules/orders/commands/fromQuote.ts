@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { asSystem, type TxContext } from '../../../platform/records/context.ts';
-import { isBlank, readDocumentLines, readRecord, tableOf } from '../../billing/index.ts';
+import { QUOTE, isBlank, readDocumentLines, readRecord, tableOf } from '../../billing/index.ts';
 import { now, orderEvent } from './common.ts';
 import { writeOrder, type OrderWithLines } from './createOrder.ts';
 
@@ -25,7 +25,7 @@ export async function createOrderFromQuote(args: { ctx: TxContext; quoteId: stri
   const project = isBlank(quote.opportunity)
     ? []
     : (await sql<{ id: string }>`SELECT id FROM ${tableOf(ctx, 'project')} WHERE opportunity_id = ${quote.opportunity} AND deleted_at IS NULL ORDER BY created_at LIMIT 1`.execute(ctx.trx)).rows;
-  const lines = (await readDocumentLines(ctx, { header: 'quote', line: 'quote_line', parent: 'quote', selectable: true }, args.quoteId)).filter((l) => l.selected !== false);
+  const lines = (await readDocumentLines(ctx, QUOTE, args.quoteId)).filter((l) => l.selected !== false);
   const created = await writeOrder({
     ctx,
     header: {
