@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../../platform/kernel.ts';
-import { inTransaction, systemActor, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
+import { asSystem, inTransaction, systemActor, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { createRecord, updateRecord } from '../../../platform/records/write.ts';
 import { todayIn } from '../../../platform/dates.ts';
@@ -70,7 +70,9 @@ export async function runMonthlyInvoicing(options: RunOptions): Promise<ApiRecor
       if (!accounts.length) break;
       for (const account of accounts) {
         try {
-          const done = await inTransaction(ctx, (tx) => invoiceAccount(tx, { account, zone, end }));
+          // As the system (still attributed to whoever started the run): the run covers every account,
+          // whatever the starter's own sharing lets them see.
+          const done = await inTransaction(ctx, (tx) => invoiceAccount(asSystem(tx), { account, zone, end }));
           totals.invoices += done.invoices;
           totals.orders += done.orders;
           if (done.orders) totals.accounts += 1;
