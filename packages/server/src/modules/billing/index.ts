@@ -76,3 +76,4 @@ export { documentLineRules } from './documents/lineRules.ts';
 export { checkAddresses } from './quotes/email/send.ts';
 export { runDocumentCommand, setDocumentValues } from './documents/command.ts';
 export { QUOTE } from './quotes/recalculate.ts';
+export { drawQrCode, drawPageFooters } from './documents/pdf.ts';

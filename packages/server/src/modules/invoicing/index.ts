@@ -8,7 +8,7 @@ import { invoicingSettings } from './settings.ts';
 import { invoicingFactories } from './factories.ts';
 import { registerInvoiceQueryRoutes } from './queries/routes.ts';
 import { registerExportRoutes } from './export/routes.ts';
-import { RUN_INVOICES, invoiceRun, registerRunHooks, registerRunRoutes, runJobs, startRuns } from './runs/index.ts';
+import { RUN_INVOICES, invoiceRun, registerRunRoutes, runJobs, startRuns } from './runs/index.ts';
 
 /**
  * Invoicing (docs/invoicing.md): invoices and credit notes on billing's priced-document layer —
@@ -20,10 +20,7 @@ export const invoicingModule = defineModule({
   objects: [...invoicingObjects, invoiceRun],
   // Orders are listed before invoicing in the composition root: an invoice line names its order.
   fieldsFor: { account: accountFields, order: orderFields },
-  hooks: (hooks) => {
-    registerInvoicingHooks(hooks);
-    registerRunHooks(hooks);
-  },
+  hooks: registerInvoicingHooks,
   routes: (app, platform) => {
     registerInvoicingRoutes(app, platform);
     registerPayRoutes(app, platform);

@@ -1,7 +1,7 @@
 import type { HookRegistry } from '../../platform/records/hooks.ts';
 import { deleteOrder, saveOrder } from './rules/order.ts';
 import { nameTeamRule } from './rules/teamRule.ts';
-import { checkIntakeSource, intakeIsSystemOnly } from './rules/intake.ts';
+import { checkIntakeSource } from './rules/intake.ts';
 import { orderLineRules, saveOrderLine } from './rules/orderLine.ts';
 
 const SAVE = ['create', 'update'] as const;
@@ -14,7 +14,6 @@ export function registerOrderHooks(hooks: HookRegistry): void {
   hooks.register('beforeLock', { name: 'orders.orderLineLock', object: 'order_line', run: orderLineRules.lockHeaderFirst });
   hooks.register('beforeSave', { name: 'orders.orderLine', object: 'order_line', operations: [...SAVE], run: saveOrderLine });
   hooks.register('beforeDelete', { name: 'orders.orderLineDelete', object: 'order_line', run: orderLineRules.delete });
-  hooks.register('beforeSave', { name: 'orders.intakeSystemOnly', object: 'order_intake', operations: [...SAVE], run: intakeIsSystemOnly });
   hooks.register('beforeSave', { name: 'orders.intakeSource', object: 'order_intake_source', operations: [...SAVE], run: checkIntakeSource });
   hooks.register('beforeSave', { name: 'orders.teamRuleName', object: 'production_team_rule', operations: [...SAVE], run: nameTeamRule });
   hooks.register('afterSave', { name: 'orders.orderLineRestore', object: 'order_line', operations: ['restore'], run: orderLineRules.restore });

@@ -140,6 +140,8 @@ export const orderIntake = defineObject({
   inNavigation: false,
   description: 'The log of payloads received from order sources: the payload as sent, the result and the reasons.',
   listColumns: ['source', 'result', 'order', 'created_at'],
+  // What a shop sent is evidence, not an editable record: only the intake writes it.
+  writtenBySystem: true,
   fields: [
     field('name', 'Name', 'text', { readOnly: true, searchable: true }),
     field('source', 'Source', 'lookup', { lookup: 'order_intake_source', onDelete: 'restrict', readOnly: true }),

@@ -96,6 +96,8 @@ export interface ObjectOptions {
   listColumns?: string[];
   /** Lookups whose records show this object's records on their timeline (ObjectDefinition.timelineOn). */
   timelineOn?: string[];
+  /** Only commands write its records (ObjectDefinition.writtenBySystem). */
+  writtenBySystem?: boolean;
   fields: FieldDefinition[];
 }
 
@@ -113,6 +115,7 @@ export function defineObject(options: ObjectOptions): ObjectDefinition {
     mergeable: options.mergeable ?? false,
     ...(options.listColumns ? { listColumns: options.listColumns } : {}),
     ...(options.timelineOn ? { timelineOn: options.timelineOn } : {}),
+    ...(options.writtenBySystem ? { writtenBySystem: true } : {}),
     fields: [...options.fields, ...systemFields()],
     validationRules: [],
   };

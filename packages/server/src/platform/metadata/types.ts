@@ -107,6 +107,11 @@ export interface ObjectDefinition {
    * the reader's access, newest first among the record's history. Standard objects only.
    */
   timelineOn?: string[];
+  /**
+   * Only Meridian's own commands write the records (a log, a run's outcome): a create or update
+   * without the command's system values is refused with 403 in the record pipeline. Standard objects only.
+   */
+  writtenBySystem?: boolean;
 }
 
 /** Read access to the resolved definitions; everything that needs metadata takes this. */

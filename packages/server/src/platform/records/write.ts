@@ -54,11 +54,17 @@ async function autonumberValue(ctx: TxContext, object: ObjectDefinition, f: Fiel
   return `${prefix}${String(r.rows[0]!.n).padStart(digits, '0')}`;
 }
 
+/** Records of an object only Meridian's commands write (a log, a run) are refused to everyone else. */
+function assertWritable(object: ObjectDefinition, options: WriteOptions): void {
+  if (object.writtenBySystem && !options.systemValues) throw new AppError('forbidden', `${object.pluralLabel} are recorded by Meridian and cannot be written`);
+}
+
 /** Create one record: access → validate → beforeSave hooks → insert + history + event → afterCommit. */
 export async function createRecord(args: { ctx: RecordContext; object: ObjectDefinition; input: unknown; options?: WriteOptions }): Promise<ApiRecord> {
   const { object } = args;
   const options = args.options ?? {};
   assertObjectPermission(args.ctx.actor, object, 'create');
+  assertWritable(object, options);
   return inTransaction(args.ctx, async (ctx) => {
     const data = validateInput({ ctx, object, input: args.input, pathPrefix: options.pathPrefix });
     if (options.systemValues) Object.assign(data, options.systemValues);
@@ -171,6 +177,7 @@ export async function updateRecord(args: { ctx: RecordContext; object: ObjectDef
     const data = validateInput({ ctx, object, input: args.input, ignore: ['version', 'id'], pathPrefix: options.pathPrefix });
     if (options.systemValues) Object.assign(data, options.systemValues);
     const previous = await loadForUpdate(ctx, object, args.id);
+    assertWritable(object, options);
     assertVersion(object, previous, expected);
     const merged: Record<string, unknown> = { ...previous, ...data };
     const lookupsChecked = await checkLookups({ ctx, object, merged, changed: new Set(Object.keys(data).filter((k) => !sameValue(previous[k], data[k]))), prefix: options.pathPrefix ?? '' });

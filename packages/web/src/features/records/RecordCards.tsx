@@ -1,31 +1,21 @@
 import { Checkbox, Group, NativeSelect, Text } from '@mantine/core';
-import type { RowSelectionState } from '@tanstack/react-table';
-import type { DisplayMap, FieldDef, ObjectDef, RecordData } from '../../api/types';
+import type { FieldDef, RecordData } from '../../api/types';
 import { fieldOf, recordTitle } from '../../api/metadata';
 import { FieldValue } from '../../components/FieldValue';
 import { AnchorLink } from '../../components/links';
 import { isEmptyValue } from '../../lib/format';
+import type { ListRowsProps } from './RecordTable';
 
 /** How many fields besides the name a card shows: the first of the list's columns that have a value. */
 const CARD_FIELDS = 4;
 
-interface Props {
-  object: ObjectDef;
-  rows: RecordData[];
-  display: DisplayMap;
-  columns: string[];
-  sort: string;
-  onSort: (sort: string) => void;
-  selection: RowSelectionState;
-  onSelectionChange: (s: RowSelectionState) => void;
-}
 
 /**
  * The list at phone width (issue 17 item 13): one card per record with its name and the key fields
  * of the list's columns, labelled, instead of a table scrolled sideways whose first screen is only
  * names. Sorting is a select (there are no headers); selection works as in the table.
  */
-export function RecordCards({ object, rows, display, columns, sort, onSort, selection, onSelectionChange }: Props) {
+export function RecordCards({ object, rows, display, columns, sort, onSort, selection, onSelectionChange }: ListRowsProps) {
   const columnFields = columns.map((c) => fieldOf(object, c)).filter((f): f is FieldDef => f !== undefined);
   const fields = columnFields.filter((f) => f.apiName !== object.nameField);
   const nameOf = (r: RecordData) => recordTitle(object, r);

@@ -7,7 +7,8 @@ import { InlineCell } from './InlineCell';
 import { AnchorLink } from '../../components/links';
 import { useRovingRows } from '../../lib/useRovingRows';
 
-interface Props {
+/** What a list page hands to the way it shows its rows (this table, or the cards at phone width). */
+export interface ListRowsProps {
   object: ObjectDef;
   rows: RecordData[];
   display: DisplayMap;
@@ -16,6 +17,9 @@ interface Props {
   onSort: (sort: string) => void;
   selection: RowSelectionState;
   onSelectionChange: (s: RowSelectionState) => void;
+}
+
+interface Props extends ListRowsProps {
   onRowSaved: (r: RecordData, refetch: boolean) => void;
 }
 

@@ -1,7 +1,6 @@
-import qrcode from 'qrcode-generator';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
-import { drawDocumentPdf, isBlank, quotePdfFileName, readDocumentInput, readRecord, type DocumentClosing } from '../../billing/index.ts';
+import { drawDocumentPdf, drawQrCode, isBlank, quotePdfFileName, readDocumentInput, readRecord, type DocumentClosing } from '../../billing/index.ts';
 import { invoicingSettings } from '../settings.ts';
 import { INVOICE } from '../kind.ts';
 import { payLinkOf } from '../pay/links.ts';
@@ -36,20 +35,7 @@ function paymentClosing(payment: PaymentBlock): DocumentClosing {
     if (!payment.payUrl) return;
     doc.font('Noto-Bold').fontSize(9).text(payment.payLabel, left, doc.y + 6, { width: textWidth });
     doc.font('Noto').fontSize(8.5).fillColor('#1a56db').text(payment.payUrl, left, doc.y + 1, { width: textWidth, link: payment.payUrl, underline: false }).fillColor('#000000');
-    drawQr(doc, payment.payUrl, left + width - QR_SIZE, y);
+    drawQrCode(doc, payment.payUrl, left + width - QR_SIZE, y, QR_SIZE);
   };
 }
 
-/** A QR code of the text as filled squares (medium error correction, a quiet zone of one module). */
-function drawQr(doc: Parameters<DocumentClosing>[0], value: string, x: number, y: number): void {
-  const qr = qrcode(0, 'M');
-  qr.addData(value);
-  qr.make();
-  const count = qr.getModuleCount();
-  const cell = QR_SIZE / (count + 2);
-  doc.save().fillColor('#000000');
-  for (let row = 0; row < count; row++) {
-    for (let col = 0; col < count; col++) if (qr.isDark(row, col)) doc.rect(x + (col + 1) * cell, y + (row + 1) * cell, cell, cell);
-  }
-  doc.fill().restore();
-}

@@ -1,28 +1,17 @@
 import type { JobDefinition } from '../../../platform/jobs/boss.ts';
 import type { Platform } from '../../../platform/kernel.ts';
-import type { HookRegistry } from '../../../platform/records/hooks.ts';
-import { AppError } from '../../../platform/errors.ts';
 import { registerEventSubscriber } from '../../../platform/events/index.ts';
 import { invoicesFromOrders } from './perOrder.ts';
 import { runMonthlyIfDue } from './monthly.ts';
 
 /**
  * The invoicing options (seed 004): per PO and manual when an order completes (perOrder.ts), per
- * month by the run (monthly.ts), whose records (invoice_run) only the run writes.
+ * month by the run (monthly.ts), whose records (invoice_run) only the run writes (writtenBySystem).
  */
 export { invoiceRun } from './objects.ts';
 export { registerRunRoutes, RUN_INVOICES } from './routes.ts';
 export { runMonthlyInvoicing, previousMonth } from './monthly.ts';
 export { invoiceCompletedOrder } from './perOrder.ts';
-
-export function registerRunHooks(hooks: HookRegistry): void {
-  hooks.register('beforeSave', {
-    name: 'invoicing.runSystemOnly', object: 'invoice_run', operations: ['create', 'update'],
-    run: ({ options }) => {
-      if (!options.systemValues) throw new AppError('forbidden', 'Invoice runs are recorded by the run itself and cannot be written');
-    },
-  });
-}
 
 export async function startRuns(platform: Platform): Promise<void> {
   registerEventSubscriber(platform, invoicesFromOrders);

@@ -10,6 +10,8 @@ export const invoiceRun = defineObject({
   inNavigation: false,
   description: "The monthly invoicing runs: each account's completed, uninvoiced orders of the month on posted invoices.",
   listColumns: ['status', 'invoices', 'orders', 'failed_accounts'],
+  // Only the run records itself.
+  writtenBySystem: true,
   fields: [
     field('name', 'Run', 'text', { readOnly: true, searchable: true }),
     field('period', 'Period', 'text', { readOnly: true, helpText: 'The month invoiced (YYYY-MM): orders completed before its end.' }),

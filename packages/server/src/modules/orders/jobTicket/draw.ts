@@ -1,6 +1,5 @@
 import PDFDocument from 'pdfkit';
-import qrcode from 'qrcode-generator';
-import { documentFonts } from '../../billing/index.ts';
+import { documentFonts, drawPageFooters, drawQrCode as drawDocumentQrCode } from '../../billing/index.ts';
 import type { JobTicketLine, JobTicketView } from './view.ts';
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -73,29 +72,9 @@ function drawHeading(doc: Doc, view: JobTicketView): number {
   return Math.max(y, top + QR);
 }
 
-/**
- * A QR code of the text (medium error correction, one module of quiet zone), drawn as pdfkit
- * rectangles: each row's run of dark modules is one rectangle, so the code stays vector and small.
- */
+/** The order number's QR code (billing's drawQrCode, exported here for the ticket's test). */
 export function drawQrCode(doc: Doc, value: string, x: number, y: number, size = QR): void {
-  const code = qrcode(0, 'M');
-  code.addData(value);
-  code.make();
-  const n = code.getModuleCount();
-  const cell = size / (n + 2);
-  doc.save().fillColor('#000000');
-  for (let row = 0; row < n; row++) {
-    let start = -1;
-    for (let col = 0; col <= n; col++) {
-      const dark = col < n && code.isDark(row, col);
-      if (dark && start < 0) start = col;
-      if (!dark && start >= 0) {
-        doc.rect(x + (start + 1) * cell, y + (row + 1) * cell, (col - start) * cell, cell);
-        start = -1;
-      }
-    }
-  }
-  doc.fill().restore();
+  drawDocumentQrCode(doc, value, x, y, size);
 }
 
 function columns(doc: Doc): Column[] {
@@ -193,18 +172,9 @@ function drawBlock(doc: Doc, line: JobTicketLine, cols: Column[], y: number, top
 
 /** "Job ticket SO-… · company" and "Page N of M" on every page, written once the page count is known. */
 function drawFooters(doc: Doc, view: JobTicketView): void {
-  const { start, count } = doc.bufferedPageRange();
-  for (let i = start; i < start + count; i++) {
-    doc.switchToPage(i);
-    const left = doc.page.margins.left;
-    const y = doc.page.height - MARGIN - 10;
-    const margin = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const half = contentWidth(doc) / 2;
-    doc.font(REGULAR).fontSize(8).fillColor(GREY);
-    doc.text(`Job ticket ${view.number}${view.company ? ` · ${view.company}` : ''}`, left, y, { width: half, lineBreak: false });
-    doc.text(`Page ${i - start + 1} of ${count}`, left + half, y, { width: half, align: 'right', lineBreak: false });
-    doc.fillColor('#000000');
-    doc.page.margins.bottom = margin;
-  }
+  drawPageFooters(doc, {
+    font: REGULAR, color: GREY, y: (d) => d.page.height - MARGIN - 10,
+    left: `Job ticket ${view.number}${view.company ? ` · ${view.company}` : ''}`,
+    right: (n, m) => `Page ${n} of ${m}`,
+  });
 }

@@ -4,11 +4,6 @@ import { isBlank, refuse } from '../../billing/index.ts';
 import { checkMapping } from '../intake/index.ts';
 import { printerAddress } from '../jobTicket/channels.ts';
 
-/** The intake log is written only by the intake itself: what a shop sent is evidence, not an editable record. */
-export function intakeIsSystemOnly({ options }: BeforeSaveArgs): void {
-  if (!options.systemValues) throw new AppError('forbidden', 'Received orders are recorded by the order intake and cannot be written');
-}
-
 /** An order source's key is part of its URL; an own format needs a mapping that reads (checked with the intake's own checker). */
 export function checkIntakeSource({ merged, data }: BeforeSaveArgs): void {
   if (typeof merged.key === 'string') data.key = merged.key = merged.key.trim().toLowerCase();

@@ -3,6 +3,8 @@ import { documentFonts } from './fonts.ts';
 import { FONT, drawLinesTable } from './table.ts';
 import type { QuoteDocumentView } from './view.ts';
 
+import { drawPageFooters } from '../../documents/pdf.ts';
+
 type Doc = InstanceType<typeof PDFDocument>;
 const MARGIN = 50;
 /** Space kept free at the bottom of every page for the footer. */
@@ -161,19 +163,9 @@ function drawSignature(doc: Doc, view: QuoteDocumentView, top: number): void {
 
 /** "Page N of M" and the quote's number on every page, written once the page count is known. */
 function drawFooters(doc: Doc, view: QuoteDocumentView): void {
-  const { start, count } = doc.bufferedPageRange();
-  for (let i = start; i < start + count; i++) {
-    doc.switchToPage(i);
-    const left = doc.page.margins.left;
-    const y = doc.page.height - MARGIN - 10;
-    // Writing below the bottom margin would make pdfkit open a new page: lift the margin while the footer is written.
-    const margin = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc.font(FONT.regular).fontSize(8).fillColor('#555555');
-    doc.text(`${view.company.name} · ${view.heading.title} ${view.heading.number}`, left, y, { width: width(doc) / 2, lineBreak: false });
-    const page = view.labels.page.replace('{n}', String(i - start + 1)).replace('{m}', String(count));
-    doc.text(page, left + width(doc) / 2, y, { width: width(doc) / 2, align: 'right', lineBreak: false });
-    doc.fillColor('#000000');
-    doc.page.margins.bottom = margin;
-  }
+  drawPageFooters(doc, {
+    font: FONT.regular, color: '#555555', y: (d) => d.page.height - MARGIN - 10,
+    left: `${view.company.name} · ${view.heading.title} ${view.heading.number}`,
+    right: (n, m) => view.labels.page.replace('{n}', String(n)).replace('{m}', String(m)),
+  });
 }
