@@ -3,7 +3,7 @@ import type { Platform } from '../kernel.ts';
 import type { AccessInfo } from '../access/info.ts';
 
 /** Through what a change was made; recorded in field history and events. */
-export type Channel = 'ui' | 'api' | 'cli' | 'workflow' | 'import' | 'system';
+export type Channel = 'ui' | 'api' | 'cli' | 'workflow' | 'import' | 'system' | 'portal';
 
 export interface Actor {
   /** null only for the system itself (migrations, first-run setup). */
