@@ -38,6 +38,8 @@ export const invoicingModule = defineModule({
     { type: 'invoice.posted', description: 'An invoice or credit note was posted (number, kind, account, currency, total, dates)' },
     { type: 'invoice.credited', description: 'A credit note was posted against an invoice (its number and amount, the open amount left)' },
     { type: 'invoice.voided', description: 'An invoice was voided (the credit note for what was open)' },
+    { type: 'invoice.paid', description: 'Payments now cover what is open on an invoice (number, account, total, the payment that closed it)' },
+    { type: 'invoice.reopened', description: 'A paid invoice is open again: a payment was reversed or moved off it' },
   ],
 });
 
@@ -47,5 +49,6 @@ export { createInvoice, type CreateInvoiceInput, type CopiedLine } from './comma
 export { postInvoice } from './commands/post.ts';
 export { creditInvoice, type CreditInput } from './commands/credit.ts';
 export { sendInvoice } from './commands/send.ts';
+export { settleInvoice, type SettleInput } from './commands/settle.ts';
 export { invoiceOrders } from './commands/invoiceOrders.ts';
 export { renderInvoicePdf } from './document/render.ts';

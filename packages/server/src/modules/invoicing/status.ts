@@ -5,11 +5,11 @@ import type { InvoiceStatus } from './objects.ts';
  * What each command may do in each status (docs/invoicing.md, "Lifecycle"):
  *
  *   draft ─post─▶ posted ─credit (in full) / void─▶ void
- *                   ╰─ partially_paid, paid: payments (issue 12 part 3)
+ *                   ╰─ settle ─▶ partially_paid ─settle─▶ paid (payments; a reversal goes back)
  *
  * Refusals are 409 `conflict` whose `errors[0].code` says why.
  */
-export type InvoiceCommand = 'edit' | 'post' | 'send' | 'credit' | 'void' | 'delete';
+export type InvoiceCommand = 'edit' | 'post' | 'send' | 'credit' | 'void' | 'delete' | 'settle';
 
 const FROM: Record<InvoiceCommand, readonly InvoiceStatus[]> = {
   edit: ['draft'],
@@ -18,6 +18,8 @@ const FROM: Record<InvoiceCommand, readonly InvoiceStatus[]> = {
   send: ['posted', 'partially_paid', 'paid', 'void'],
   credit: ['posted', 'partially_paid'],
   void: ['posted'],
+  // Payments applied to (or taken back from) an invoice: commands/settle.ts.
+  settle: ['posted', 'partially_paid', 'paid'],
 };
 
 const WHY: Record<InvoiceStatus, { code: string; message: string }> = {

@@ -97,10 +97,13 @@ export async function creditInvoice(args: InvoiceCommandArgs & { input: CreditIn
       }
       const creditNote = await postLocked(ctx, draft);
       const creditedTotal = (toDecimal(invoice.credited_total) ?? new Decimal(0)).plus(String(creditNote.total));
+      const paid = toDecimal(invoice.paid_total) ?? new Decimal(0);
+      const openAfter = new Decimal(String(invoice.total)).minus(creditedTotal).minus(paid);
       const updated = await setInvoiceValues(ctx, invoice.id, {
         credited_total: creditedTotal.toNumber(),
-        open_amount: new Decimal(String(invoice.total)).minus(creditedTotal).toNumber(),
-        ...(args.voiding ? { status: 'void' } : {}),
+        open_amount: openAfter.toNumber(),
+        // Part paid, the rest credited: nothing is owed any more, and what was owed was paid.
+        ...(args.voiding ? { status: 'void' } : openAfter.isZero() && paid.gt(0) ? { status: 'paid' } : {}),
       });
       if (args.voiding) await releaseOrders(ctx, invoice.id);
       await recordEvent({

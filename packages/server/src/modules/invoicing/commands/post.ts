@@ -44,7 +44,7 @@ export async function postLocked(ctx: TxContext, invoice: ApiRecord): Promise<Ap
     number, name: number, status: 'posted', invoice_date: date, due_date: credit ? null : dueDate(date, invoice.payment_terms),
     posted_at: now(), posted_by: ctx.actor.userId,
     // An invoice is owed in full until credited (or, later, paid); a credit note owes nothing.
-    ...(figures ? { credited_total: 0, open_amount: Number(figures.document.total) } : {}),
+    ...(figures ? { credited_total: 0, paid_total: 0, open_amount: Number(figures.document.total) } : {}),
   });
   await recordEvent({
     ctx, type: 'invoice.posted', object: ctx.platform.registry.requireObject('invoice'), recordId: invoice.id,
