@@ -52,3 +52,6 @@ export { sendInvoice } from './commands/send.ts';
 export { settleInvoice, type SettleInput } from './commands/settle.ts';
 export { invoiceOrders } from './commands/invoiceOrders.ts';
 export { renderInvoicePdf } from './document/render.ts';
+export { annotateInvoice } from './commands/annotate.ts';
+export { payLinksOf } from './pay/batch.ts';
+export { invoicingSettings } from './settings.ts';
