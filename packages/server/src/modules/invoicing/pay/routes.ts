@@ -7,6 +7,7 @@ import { billingSettings, documentFormat, documentLocale, isBlank, readRecord } 
 import { renderInvoicePdf } from '../document/render.ts';
 import { readInvoiceLines } from '../commands/common.ts';
 import { invoiceOfToken } from './links.ts';
+import { payPageAction, type PayPageAction } from './actions.ts';
 
 const tags = ['invoices'];
 const Token = T.Object({ token: T.String({ maxLength: 64 }) });
@@ -18,9 +19,11 @@ const PublicInvoice = T.Object({
   total: T.String(), taxTotal: T.String(), openAmount: T.String(),
   lines: T.Array(T.Object({ name: T.String(), quantity: T.String(), unitPrice: T.String(), amount: T.String() })),
   payment: T.String(),
+  payOnline: T.Union([T.Object({ label: T.String(), action: T.String() }), T.Null()], { description: 'A button the page offers (online payment, when a provider is set up): a form POST to action' }),
 });
 const Html = (description: string) => T.Unsafe({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 const NOT_YET = 'Online payment arrives with the customer portal. Until then, please pay as described on the invoice.';
+const ONLINE = 'Pay online with the button below, or as described on the invoice.';
 
 /** The invoice behind a pay link, formatted for the customer: what the page and the JSON show (a forged, unknown or revoked token is a 404, the same for all). */
 async function publicInvoice(platform: Platform, token: string) {
@@ -33,6 +36,7 @@ async function publicInvoice(platform: Platform, token: string) {
   const contact = isBlank(invoice.contact) ? null : await readRecord(ctx, 'contact', String(invoice.contact), ['document_locale']).catch(() => null);
   const locale = documentLocale(ctx, { account, contact });
   const fmt = documentFormat(locale, String(invoice.currency));
+  const payOnline: PayPageAction | null = payPageAction(platform, { id, token, status: String(invoice.status), kind: String(invoice.kind) });
   return {
     seller: billingSettings.of(platform).companyName, kind: String(invoice.kind), number: String(invoice.number ?? ''), status: String(invoice.status),
     currency: String(invoice.currency), locale,
@@ -40,15 +44,18 @@ async function publicInvoice(platform: Platform, token: string) {
     customer: String(account.name ?? ''),
     total: fmt.money(invoice.total), taxTotal: fmt.money(invoice.tax_total), openAmount: fmt.money(invoice.open_amount ?? invoice.total),
     lines: lines.map((l) => ({ name: String(l.description ?? l.name ?? ''), quantity: fmt.quantity(l.quantity), unitPrice: fmt.money(l.unit_price), amount: fmt.money(l.net) })),
-    payment: NOT_YET,
+    payment: payOnline ? ONLINE : NOT_YET,
+    payOnline,
   };
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The customer's page: plain HTML from the server, no script, phone-sized. */
-function payPage(inv: Awaited<ReturnType<typeof publicInvoice>>, token: string): string {
+function payPage(inv: Awaited<ReturnType<typeof publicInvoice>>, token: string, returned?: string): string {
   const rows = inv.lines.map((l) => `<tr><td>${esc(l.name)}</td><td class="n">${esc(l.quantity)}</td><td class="n">${esc(l.unitPrice)}</td><td class="n">${esc(l.amount)}</td></tr>`).join('');
+  const back = returned === 'done' ? '<p class="note">Thank you: your payment is being confirmed.</p>' : returned === 'cancelled' ? '<p class="note">The payment was not made.</p>' : '';
+  const pay = inv.payOnline ? `<form method="post" action="${esc(inv.payOnline.action)}"><button type="submit">${esc(inv.payOnline.label)}</button></form>` : '';
   const status = inv.status === 'void' ? '<p class="note">This invoice has been cancelled.</p>' : inv.status === 'paid' ? '<p class="note">This invoice is paid. Thank you.</p>' : '';
   return `<!doctype html><html lang="${esc(inv.locale)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>Invoice ${esc(inv.number)} — ${esc(inv.seller)}</title>
@@ -58,7 +65,7 @@ th,td{text-align:left;padding:.4rem;border-bottom:1px solid #ddd}.n{text-align:r
 <p>For ${esc(inv.customer)}${inv.invoiceDate ? ` · ${esc(inv.invoiceDate)}` : ''}${inv.dueDate ? ` · due ${esc(inv.dueDate)}` : ''}</p>${status}
 <table><thead><tr><th>Item</th><th class="n">Qty</th><th class="n">Unit price</th><th class="n">Amount</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="n">Tax ${esc(inv.taxTotal)}</p><p class="n total">Total ${esc(inv.total)}</p><p class="n">Amount due ${esc(inv.openAmount)}</p>
-<p class="note">${esc(inv.payment)}</p><p><a href="/api/v1/public/invoices/${esc(token)}/pdf">Download the invoice (PDF)</a></p></main></body></html>`;
+${back}<p class="note">${esc(inv.payment)}</p>${pay}<p><a href="/api/v1/public/invoices/${esc(token)}/pdf">Download the invoice (PDF)</a></p></main></body></html>`;
 }
 
 /** The pay link's page and what it reads (no session: /api/v1/public/ is open in http/app.ts, and /pay/ is not under /api/). */
@@ -83,12 +90,12 @@ export function registerPayRoutes(app: FastifyInstance, platform: Platform): voi
   });
 
   app.get('/pay/:token', {
-    schema: routeSchema({ tags, operationId: 'getPayPage', summary: 'Public: the page a pay link opens (HTML)', security: [], params: Token, response: { 200: Html('The invoice page'), 404: Html('The same page for every unknown, malformed or revoked link') } }),
+    schema: routeSchema({ tags, operationId: 'getPayPage', summary: 'Public: the page a pay link opens (HTML)', security: [], params: Token, querystring: T.Object({ payment: T.Optional(T.String({ enum: ['done', 'cancelled'] })) }), response: { 200: Html('The invoice page'), 404: Html('The same page for every unknown, malformed or revoked link') } }),
   }, async (request, reply) => {
     const token = (request.params as Tk).token;
     reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').header('referrer-policy', 'no-referrer');
     try {
-      return reply.type('text/html; charset=utf-8').send(payPage(await publicInvoice(platform, token), token));
+      return reply.type('text/html; charset=utf-8').send(payPage(await publicInvoice(platform, token), token, (request.query as { payment?: string }).payment));
     } catch {
       return reply.status(404).type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>Not found</title><p>This link does not work. Please ask the sender for a new one.</p>');
     }
