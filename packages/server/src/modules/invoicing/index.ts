@@ -55,3 +55,5 @@ export { renderInvoicePdf } from './document/render.ts';
 export { annotateInvoice } from './commands/annotate.ts';
 export { payLinksOf } from './pay/batch.ts';
 export { invoicingSettings } from './settings.ts';
+export { invoiceOfToken } from './pay/links.ts';
+export { setPayPageAction, type PayPageAction, type PayPageActionSource } from './pay/actions.ts';

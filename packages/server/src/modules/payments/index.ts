@@ -3,6 +3,8 @@ import { paymentObjects } from './objects.ts';
 import { registerPaymentRoutes } from './routes.ts';
 import { paymentMigrations, startPayments } from './startup.ts';
 import { paymentSettings } from './settings.ts';
+import { defineSettings } from '../../platform/settings.ts';
+import { providerMigrations, providerObjects, providerSettingSpecs, registerProviderRoutes } from './providers/index.ts';
 
 /**
  * Payments (docs/payments.md): payments and their allocation to invoices, customer credit,
@@ -11,12 +13,14 @@ import { paymentSettings } from './settings.ts';
  */
 export const paymentsModule = defineModule({
   name: 'payments',
-  objects: paymentObjects,
+  objects: [...paymentObjects, ...providerObjects],
   routes: (app, platform) => {
     registerPaymentRoutes(app, platform);
+    registerProviderRoutes(app, platform);
   },
-  migrations: paymentMigrations,
-  settings: paymentSettings,
+  migrations: [...paymentMigrations, ...providerMigrations],
+  // The providers' settings (providers/settings.ts) are part of the module's one declaration.
+  settings: defineSettings('payments', { ...paymentSettings.specs, ...providerSettingSpecs }),
   startup: startPayments,
   events: [
     { type: 'payment.received', description: 'A payment was recorded (number, account, amount, currency, method, what is left unallocated)' },
@@ -32,3 +36,4 @@ export { allocatePayment } from './commands/allocate.ts';
 export { refundPayment, type RefundInput } from './commands/refund.ts';
 export { reversePayment } from './commands/reverse.ts';
 export { accountBalance, accountTree, type AccountBalance, type CurrencyBalance } from './queries/balance.ts';
+export { startPayment, refundThroughProvider, receiveWebhook, type StartPaymentArgs, type PaymentProvider, type ProviderEvent } from './providers/index.ts';
