@@ -10,6 +10,7 @@ import { registerAccountDocuments } from './features/account-documents/register'
 import { registerInvoiceRuns } from './features/invoice-runs/register';
 import { registerInvoices } from './features/invoices/register';
 import { registerInvoiceExport } from './features/invoice-export/register';
+import { registerPortalAccess } from './features/portal-access/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -28,4 +29,5 @@ export function registerExtensions(): void {
   registerInvoiceRuns();
   registerInvoices();
   registerInvoiceExport();
+  registerPortalAccess();
 }

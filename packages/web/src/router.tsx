@@ -25,6 +25,7 @@ import { ErrorState } from './components/PageState';
 import { BookingPage } from './features/booking/BookingPage';
 import { OnlineQuotePage } from './features/online-quote/OnlineQuotePage';
 import { ProductionBoardPage } from './features/orders/ProductionBoard';
+import { PortalApp } from './portal/PortalApp';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -69,6 +70,16 @@ const onlineQuoteRoute = createRoute({
   component: function OnlineQuoteRoute() {
     const { token } = onlineQuoteRoute.useParams();
     return <OnlineQuotePage key={token} token={token} />;
+  },
+});
+
+// The customer portal (src/portal/): its own layout and session, for an account's contacts.
+const portalHomeRoute = createRoute({ getParentRoute: () => rootRoute, path: '/portal', component: () => <PortalApp path="" /> });
+const portalRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/portal/$',
+  component: function PortalRoute() {
+    return <PortalApp path={portalRoute.useParams()._splat ?? ''} />;
   },
 });
 
@@ -169,6 +180,8 @@ const sharingRoute = createRoute({ getParentRoute: () => appRoute, path: '/setti
 
 const routeTree = rootRoute.addChildren([
   loginRoute,
+  portalHomeRoute,
+  portalRoute,
   setupRoute,
   bookingRoute,
   onlineQuoteRoute,
