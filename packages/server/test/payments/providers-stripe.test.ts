@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestServer, type TestServer } from '../server.ts';
 import { centProduct, invoiceOf, pay, payer, postedInvoice } from './setup.ts';
@@ -254,6 +255,29 @@ describe('Stripe Checkout through the SDK, against a local stand-in', () => {
     expect(await requestOf(server, s.request.id)).toMatchObject({ status: 'open', payment: null });
     expect((await invoiceOf(server.admin, s.invoice.id)).status).toBe('posted');
     // Stripe retries the same event.
+    expect(outcome(await deliver(event))).toBe('recorded');
+    expect(outcome(await deliver(event))).toBe('duplicate');
+    expect(await paymentsOf(server, 'stripe', s.pi)).toHaveLength(1);
+    expect((await invoiceOf(server.admin, s.invoice.id)).status).toBe('paid');
+  });
+
+  it.runIf(Boolean(process.env.DATABASE_URL))('PostgreSQL: the settling connection killed mid-transaction (pg_terminate_backend) — the redelivery records once', async () => {
+    const s = await started(4100);
+    let kill = true;
+    server.platform.hooks.register('afterSave', {
+      name: 'test.killWhileSettling', object: 'payment', operations: ['create'],
+      run: async ({ ctx }) => {
+        if (!kill) return;
+        kill = false;
+        // The server process's own connection dies with the payment row written, not committed.
+        await sql`SELECT pg_terminate_backend(pg_backend_pid())`.execute(ctx.trx);
+      },
+    });
+    const event = stripeEvent('checkout.session.completed', s.session());
+    const failed = await deliver(event);
+    expect(failed.statusCode).toBeGreaterThanOrEqual(500);
+    expect(await eventRows(server, 'stripe', event.id)).toEqual([]);
+    expect(await paymentsOf(server, 'stripe', s.pi)).toEqual([]);
     expect(outcome(await deliver(event))).toBe('recorded');
     expect(outcome(await deliver(event))).toBe('duplicate');
     expect(await paymentsOf(server, 'stripe', s.pi)).toHaveLength(1);

@@ -50,6 +50,12 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   pool.on('error', () => {
     /* idle client errors surface on the next query */
   });
+  // A checked-out client whose connection dies (the server terminated the backend, a failover)
+  // fails its query, and the transaction with it; without a listener its 'error' event would
+  // also be an uncaught exception that stops the process.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
