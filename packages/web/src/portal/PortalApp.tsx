@@ -19,7 +19,8 @@ const NAV: Array<[string, string]> = [
 ];
 
 export function PortalLink({ to, children, ...rest }: { to: string; children: ReactNode; className?: string; 'aria-current'?: 'page' | undefined }) {
-  return <Link to="/portal/$" params={{ _splat: to }} {...rest}>{children}</Link>;
+  // Exact: the overview (/portal/) is not "active" on every page below it.
+  return <Link to="/portal/$" params={{ _splat: to }} activeOptions={{ exact: true }} {...rest}>{children}</Link>;
 }
 
 export function PortalApp({ path }: { path: string }) {
@@ -54,7 +55,7 @@ function Shell({ children, me, current }: { children: ReactNode; me?: PortalMe; 
             <nav aria-label="Portal">
               <ul className="portal-nav">
                 {NAV.map(([to, label]) => (
-                  <li key={to}><PortalLink to={to} className="portal-nav-link" aria-current={current === to ? 'page' : undefined}>{label}</PortalLink></li>
+                  <li key={to}><PortalLink to={to} className={current === to ? 'portal-nav-link is-current' : 'portal-nav-link'} aria-current={current === to ? 'page' : undefined}>{label}</PortalLink></li>
                 ))}
               </ul>
             </nav>

@@ -62,9 +62,8 @@ export function QuotePage({ id }: { id: string }) {
             <Group justify="space-between" wrap="nowrap" align="flex-start">
               <div>
                 {l.optional && quote.canAnswer ? (
-                  <Checkbox label={`${l.name} (optional)`} checked={chosen.includes(l.id)} onChange={(e) => { const on = e.currentTarget.checked; setChosen((c) => (on ? [...c, l.id] : c.filter((x) => x !== l.id))); }} />
-                ) : <Text fw={500}>{l.name}{l.optional ? ` (optional${l.selected ? ', included' : ', not included'})` : ''}</Text>}
-                {l.description && <Text size="sm" c="dimmed">{l.description}</Text>}
+                  <Checkbox label={`${l.description || l.name} (optional)`} checked={chosen.includes(l.id)} onChange={(e) => { const on = e.currentTarget.checked; setChosen((c) => (on ? [...c, l.id] : c.filter((x) => x !== l.id))); }} />
+                ) : <Text fw={500}>{l.description || l.name}{l.optional ? ` (optional${l.selected ? ', included' : ', not included'})` : ''}</Text>}
                 <Text size="sm">{Number(l.quantity)} × {l.unitPrice !== null ? money(l.unitPrice, quote.currency) : ''}</Text>
               </div>
               <Text className="portal-amount">{money(l.net, quote.currency)}</Text>

@@ -127,7 +127,7 @@ function InvoiceDetail({ id }: { id: string }) {
       <Table.ScrollContainer minWidth={420}>
         <Table>
           <Table.Thead><Table.Tr><Table.Th>Item</Table.Th><Table.Th className="portal-amount">Qty</Table.Th><Table.Th className="portal-amount">Amount</Table.Th></Table.Tr></Table.Thead>
-          <Table.Tbody>{inv.lines.map((l, i) => <Table.Tr key={i}><Table.Td>{l.name}{l.description ? <Text size="sm" c="dimmed">{l.description}</Text> : null}</Table.Td><Table.Td className="portal-amount">{Number(l.quantity)}</Table.Td><Table.Td className="portal-amount">{money(l.net, inv.currency)}</Table.Td></Table.Tr>)}</Table.Tbody>
+          <Table.Tbody>{inv.lines.map((l, i) => <Table.Tr key={i}><Table.Td>{l.description || l.name}</Table.Td><Table.Td className="portal-amount">{Number(l.quantity)}</Table.Td><Table.Td className="portal-amount">{money(l.net, inv.currency)}</Table.Td></Table.Tr>)}</Table.Tbody>
         </Table>
       </Table.ScrollContainer>
       <Stack gap={2} align="flex-end">
@@ -217,7 +217,7 @@ export function OrdersPage({ id }: { id?: string }) {
         <Title order={1} size="h2">Order {o.number}</Title>
         <Text>{statusLabel(o.status)}{o.onHold ? ' (on hold)' : ''}{o.poNumber ? ` · your PO ${o.poNumber}` : ''} · {money(o.total, o.currency)}</Text>
         <Stack component="ul" gap={4} p={0} m={0} style={{ listStyle: 'none' }}>
-          {o.lines.map((l, i) => <li key={i}><Text>{Number(l.quantity)} × {l.name}</Text></li>)}
+          {o.lines.map((l, i) => <li key={i}><Text>{Number(l.quantity)} × {l.description || l.name}</Text></li>)}
         </Stack>
       </Stack>
     );
