@@ -143,7 +143,19 @@ describe('the test provider, end to end over HTTP', () => {
     expect(refunded.body.providerRefundId).toMatch(/^tre_/);
     expect(refunded.body.payment).toMatchObject({ refunded_amount: 15, unallocated_amount: 25 });
     expect(refunded.body.refund).toMatchObject({ amount: 15, provider_refund_id: refunded.body.providerRefundId });
-    const tooMuch = await server.admin.request('POST', `/api/v1/payments/${payment.id}/provider-refund`, { body: { amount: '25.01' } });
+    // The provider reporting that refund (refund.succeeded with its id) records nothing more.
+    const report = testEvent('refund.succeeded', { payment_id: done.provider_payment_id, refund_id: refunded.body.providerRefundId, amount: '15.00', currency: 'USD' });
+    const reportBody = JSON.stringify(report);
+    expect(JSON.parse((await deliver(reportBody, provider().sign(reportBody))).body).results[0].outcome).toBe('already_recorded');
+    // A refund made at the provider itself is recorded, once.
+    const other = testEvent('refund.succeeded', { payment_id: done.provider_payment_id, refund_id: 'tre_dashboard', amount: '5.00', currency: 'USD' });
+    const otherBody = JSON.stringify(other);
+    expect(JSON.parse((await deliver(otherBody, provider().sign(otherBody))).body).results[0].outcome).toBe('refunded');
+    const again = testEvent('refund.succeeded', { payment_id: done.provider_payment_id, refund_id: 'tre_dashboard', amount: '5.00', currency: 'USD' });
+    const againBody = JSON.stringify(again);
+    expect(JSON.parse((await deliver(againBody, provider().sign(againBody))).body).results[0].outcome).toBe('already_recorded');
+    expect((await server.admin.request('GET', `/api/v1/payment/${payment.id}`)).body).toMatchObject({ refunded_amount: 20, unallocated_amount: 20 });
+    const tooMuch = await server.admin.request('POST', `/api/v1/payments/${payment.id}/provider-refund`, { body: { amount: '20.01' } });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.body.errors[0].code).toBe('exceeds_credit');
   });

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/kernel.ts';
 import { inTransaction, systemActor, type TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
+import { listRecords } from '../../../platform/records/read.ts';
 import { Decimal, isBlank, readRecord, toDecimal } from '../../billing/index.ts';
 import { recordPayment, refundPayment } from '../index.ts';
 import { sameAmount, toMinor } from './money.ts';
@@ -182,6 +183,9 @@ async function refundEvent(ctx: TxContext, provider: PaymentProvider, event: Ref
   } else {
     amount = new Decimal(event.amount);
     refundId = event.refundId;
+    // Made from Meridian (refund.ts) and recorded then: the provider's report of it adds nothing.
+    const known = await listRecords({ ctx, object: ctx.platform.registry.requireObject('payment_refund'), filter: { and: [{ field: 'payment', op: 'eq', value: String(request.payment) }, { field: 'provider_refund_id', op: 'eq', value: refundId }] }, fields: ['id'], limit: 1 });
+    if (known.data.length > 0) return { ...base, outcome: 'already_recorded', detail: `Refund ${refundId} is recorded` };
   }
   if (event.currency !== payment.currency) return held(ctx, request, base, `A refund in ${event.currency} arrived for a payment in ${String(payment.currency)}.`);
   await sql`SAVEPOINT provider_refund`.execute(ctx.trx);
