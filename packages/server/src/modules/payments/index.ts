@@ -5,6 +5,7 @@ import { paymentMigrations, startPayments } from './startup.ts';
 import { paymentSettings } from './settings.ts';
 import { defineSettings } from '../../platform/settings.ts';
 import { providerMigrations, providerObjects, providerSettingSpecs, registerProviderRoutes } from './providers/index.ts';
+import { cashReportMigrations, registerCashReportRoutes } from './reports/index.ts';
 
 /**
  * Payments (docs/payments.md): payments and their allocation to invoices, customer credit,
@@ -17,8 +18,9 @@ export const paymentsModule = defineModule({
   routes: (app, platform) => {
     registerPaymentRoutes(app, platform);
     registerProviderRoutes(app, platform);
+    registerCashReportRoutes(app, platform);
   },
-  migrations: [...paymentMigrations, ...providerMigrations],
+  migrations: [...paymentMigrations, ...providerMigrations, ...cashReportMigrations],
   // The providers' settings (providers/settings.ts) are part of the module's one declaration.
   settings: defineSettings('payments', { ...paymentSettings.specs, ...providerSettingSpecs }),
   startup: startPayments,
@@ -36,4 +38,5 @@ export { allocatePayment } from './commands/allocate.ts';
 export { refundPayment, type RefundInput } from './commands/refund.ts';
 export { reversePayment } from './commands/reverse.ts';
 export { accountBalance, accountTree, type AccountBalance, type CurrencyBalance } from './queries/balance.ts';
+export { agingReport, dsoTrend, accountDso, dsoByAccount, cashCollected, revenueByAccountTree, DSO_FORMULA } from './reports/index.ts';
 export { startPayment, refundThroughProvider, receiveWebhook, type StartPaymentArgs, type PaymentProvider, type ProviderEvent } from './providers/index.ts';
