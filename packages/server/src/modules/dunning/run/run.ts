@@ -5,7 +5,7 @@ import type { Platform } from '../../../platform/kernel.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { todayIn } from '../../../platform/dates.ts';
 import { canSendMail, sendMail } from '../../../platform/mail.ts';
-import { asSystem, inTransaction, systemActor, type RecordContext } from '../../../platform/records/context.ts';
+import { asSystem, inTransaction, systemActor, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
 import { recordEvent } from '../../../platform/records/history.ts';
 import { createRecord } from '../../../platform/records/write.ts';
 import { billingSettings, tableOf } from '../../billing/index.ts';
@@ -46,6 +46,9 @@ export interface DunningRunResult {
   tasks: number;
 }
 
+/** E-mails per commit pair (sending, sent): at most this many are "may have been sent" after a crash. */
+const CHUNK = 50;
+
 interface Claim {
   id: string;
   account: string;
@@ -62,13 +65,13 @@ interface Claim {
  *   1. claim    — per page of accounts, under one advisory lock, the due (invoice, level) pairs
  *                 are inserted `pending` with this run's token (`ON CONFLICT DO NOTHING` on the
  *                 unique (invoice, level)); a second worker finds them claimed and sends nothing.
- *   2. sending  — per e-mail, its claims move pending → sending (only while still this run's),
- *                 committed before the message is handed to SMTP;
- *   3. sent     — after SMTP took it (per page, with the `dunning_reminder.sent` events).
+ *   2. sending  — per chunk of up to 50 e-mails, their claims move pending → sending (only
+ *                 while still this run's), committed before the messages are handed to SMTP;
+ *   3. sent     — after SMTP took them (per chunk, with the `dunning_reminder.sent` events).
  *
  * A worker killed after 1 leaves `pending` claims: no e-mail left for them, so the next run
  * (after MERIDIAN_DUNNING_CLAIM_TIMEOUT_MINUTES) takes them over and sends them — once. Killed
- * after 2, it leaves `sending` claims: SMTP may or may not have the message, so they are marked
+ * after 2, it leaves `sending` claims (at most one chunk): SMTP may or may not have the message, so they are marked
  * `failed` ("may have been sent") and never resent — a customer never gets a reminder twice;
  * the rare loss is visible on the reminder. A refused message goes back to `pending` for the
  * next run, up to MERIDIAN_DUNNING_MAX_ATTEMPTS.
@@ -196,41 +199,51 @@ class Sender {
       if (g) g.push(c);
       else groups.set(key, [c]);
     }
-    const reminders = tableOf(this.ctx, 'dunning_reminder');
     const company = billingSettings.of(platform).companyName;
+    const all = [...groups.values()];
+    for (let i = 0; i < all.length; i += CHUNK) await this.chunk(all.slice(i, i + CHUNK), accounts, company);
+  }
+
+  /**
+   * Up to CHUNK e-mails: their claims pending → sending in one commit (only claims still this
+   * run's), the messages handed to SMTP one by one, then their outcome in one commit. A worker
+   * killed in between leaves at most CHUNK e-mails "may have been sent".
+   */
+  private async chunk(groups: Claim[][], accounts: Map<string, AccountInfo>, company: string): Promise<void> {
+    const { platform } = this.ctx;
+    const reminders = tableOf(this.ctx, 'dunning_reminder');
     const sent: Mail[] = [];
     const refused: Array<{ ids: string[]; error: string }> = [];
-    for (const group of groups.values()) {
-      const account = accounts.get(group[0]!.account)!;
-      const level = group[0]!.level;
-      const to = account.email!;
-      let claimsToSend = group;
-      let rendered;
+    const render = (claims: Claim[]) => renderReminder(claims[0]!.level, reminderData({ account: accounts.get(claims[0]!.account)!, level: claims[0]!.level, invoices: claims.map((c) => c.invoice), company, today: this.args.day }));
+    const ready: Array<{ claims: Claim[]; rendered: Awaited<ReturnType<typeof render>> }> = [];
+    for (const group of groups) {
       try {
-        rendered = await renderReminder(level, reminderData({ account, level, invoices: group.map((c) => c.invoice), company, today: this.args.day }));
+        ready.push({ claims: group, rendered: await render(group) });
       } catch (error) {
         refused.push({ ids: group.map((c) => c.id), error: `The template cannot be used: ${(error as Error).message}` });
-        continue;
       }
-      // pending → sending, committed before the message leaves; only claims still this run's.
-      const mine = await sql<{ id: string }>`UPDATE ${reminders} SET status = 'sending', attempts = attempts + 1, to_address = ${to}, subject = ${rendered.subject.slice(0, 255)},
-          updated_at = now(), version = version + 1
-        WHERE id = ANY(${group.map((c) => c.id)}::uuid[]) AND status = 'pending' AND claim_token = ${this.args.token} RETURNING id`.execute(platform.db);
-      if (mine.rows.length !== group.length) {
-        const kept = new Set(mine.rows.map((r) => r.id));
-        claimsToSend = group.filter((c) => kept.has(c.id));
-        if (!claimsToSend.length) continue;
-        rendered = await renderReminder(level, reminderData({ account, level, invoices: claimsToSend.map((c) => c.invoice), company, today: this.args.day }));
-      }
+    }
+    const ids = ready.flatMap((r) => r.claims.map((c) => c.id));
+    const mine = ids.length
+      ? new Set((await sql<{ id: string }>`UPDATE ${reminders} SET status = 'sending', attempts = attempts + 1, updated_at = now(), version = version + 1
+          WHERE id = ANY(${ids}::uuid[]) AND status = 'pending' AND claim_token = ${this.args.token} RETURNING id`.execute(platform.db)).rows.map((r) => r.id))
+      : new Set<string>();
+    for (const r of ready) {
+      const account = accounts.get(r.claims[0]!.account)!;
+      const level = r.claims[0]!.level;
+      const to = account.email!;
+      const claims = r.claims.filter((c) => mine.has(c.id));
+      if (!claims.length) continue;
+      const rendered = claims.length === r.claims.length ? r.rendered : await render(claims);
       try {
         await this.args.mailer({ from: platform.config.smtpFrom, to, subject: rendered.subject, text: rendered.text, html: rendered.html });
       } catch (error) {
         platform.logger.warn({ err: error, account: account.id }, 'payment reminder refused by SMTP');
-        refused.push({ ids: claimsToSend.map((c) => c.id), error: `The e-mail server did not take the message: ${(error as Error).message}`.slice(0, 2000) });
+        refused.push({ ids: claims.map((c) => c.id), error: `The e-mail server did not take the message: ${(error as Error).message}`.slice(0, 2000) });
         continue;
       }
       await this.args.afterSend?.();
-      sent.push({ account, level, claims: claimsToSend, to, subject: rendered.subject });
+      sent.push({ account, level, claims, to, subject: rendered.subject });
     }
     await this.record(sent, refused);
   }
@@ -241,11 +254,9 @@ class Sender {
     const { maxAttempts } = dunningSettings.of(platform);
     const object = platform.registry.requireObject('dunning_reminder');
     await inTransaction(this.ctx, async (tx) => {
-      const ids = sent.flatMap((m) => m.claims.map((c) => c.id));
-      if (ids.length) {
-        await sql`UPDATE ${reminders} SET status = 'sent', sent_at = now(), error = NULL, updated_at = now(), version = version + 1 WHERE id = ANY(${ids}::uuid[])`.execute(tx.trx);
-      }
       for (const m of sent) {
+        await sql`UPDATE ${reminders} SET status = 'sent', sent_at = now(), error = NULL, to_address = ${m.to}, subject = ${m.subject.slice(0, 255)}, updated_at = now(), version = version + 1
+          WHERE id = ANY(${m.claims.map((c) => c.id)}::uuid[])`.execute(tx.trx);
         await recordEvent({
           ctx: tx, type: 'dunning_reminder.sent', object, recordId: m.claims[0]!.id,
           data: { account: m.account.id, level: m.level.level, level_name: m.level.name, to: m.to, subject: m.subject, invoices: m.claims.map((c) => c.invoice.id), reminders: m.claims.map((c) => c.id), fee: m.level.fee },
@@ -259,30 +270,40 @@ class Sender {
     this.args.result.emails += sent.length;
     this.args.result.reminders += sent.reduce((n, m) => n + m.claims.length, 0);
     this.args.result.refused += refused.reduce((n, r) => n + r.ids.length, 0);
-    for (const m of sent) if (m.level.creates_task) await this.task(m);
+    const final = sent.filter((m) => m.level.creates_task);
+    if (!final.length) return;
+    try {
+      const made = await inTransaction(this.ctx, async (tx) => {
+        let n = 0;
+        for (const m of final) n += (await this.task(tx, m)) ? 1 : 0;
+        return n;
+      });
+      this.args.result.tasks += made;
+    } catch {
+      // One task refused (a rule, an inactive manager): the others one by one, the refusal logged.
+      for (const m of final) {
+        try {
+          if (await inTransaction(this.ctx, (tx) => this.task(tx, m))) this.args.result.tasks += 1;
+        } catch (error) {
+          platform.logger.warn({ err: error, account: m.account.id }, 'the task of a final payment reminder could not be created');
+        }
+      }
+    }
   }
 
   /** The last level: a task for the account manager (else the account's owner), on the account, through activities' task object. */
-  private async task(m: Mail): Promise<void> {
-    const { platform } = this.ctx;
-    try {
-      const task = await inTransaction(this.ctx, async (tx) => {
-        const lines = m.claims.map((c) => `- ${c.invoice.number ?? c.invoice.id}: ${c.invoice.open_amount} ${c.invoice.currency} open, due ${c.invoice.due_date} (${c.invoice.days_overdue} days ago)`);
-        const created = await createRecord({
-          ctx: asSystem(tx), object: platform.registry.requireObject('task'),
-          input: {
-            subject: `Call ${m.account.name} about overdue invoices (${m.level.name})`.slice(0, 255),
-            description: [`"${m.level.name}" was sent to ${m.to} on ${this.args.day} for:`, ...lines, '', 'Call the customer about payment.'].join('\n'),
-            due_date: this.args.day, priority: 'high', account: m.account.id,
-            ...(m.account.manager ? { owner: m.account.manager } : {}),
-          },
-        });
-        await sql`UPDATE ${tableOf(tx, 'dunning_reminder')} SET task_id = ${created.id}::uuid WHERE id = ANY(${m.claims.map((c) => c.id)}::uuid[])`.execute(tx.trx);
-        return created;
-      });
-      if (task) this.args.result.tasks += 1;
-    } catch (error) {
-      platform.logger.warn({ err: error, account: m.account.id }, 'the task of a final payment reminder could not be created');
-    }
+  private async task(tx: TxContext, m: Mail): Promise<boolean> {
+    const lines = m.claims.map((c) => `- ${c.invoice.number ?? c.invoice.id}: ${c.invoice.open_amount} ${c.invoice.currency} open, due ${c.invoice.due_date} (${c.invoice.days_overdue} days ago)`);
+    const created = await createRecord({
+      ctx: asSystem(tx), object: tx.platform.registry.requireObject('task'),
+      input: {
+        subject: `Call ${m.account.name} about overdue invoices (${m.level.name})`.slice(0, 255),
+        description: [`"${m.level.name}" was sent to ${m.to} on ${this.args.day} for:`, ...lines, '', 'Call the customer about payment.'].join('\n'),
+        due_date: this.args.day, priority: 'high', account: m.account.id,
+        ...(m.account.manager ? { owner: m.account.manager } : {}),
+      },
+    });
+    await sql`UPDATE ${tableOf(tx, 'dunning_reminder')} SET task_id = ${created.id}::uuid WHERE id = ANY(${m.claims.map((c) => c.id)}::uuid[])`.execute(tx.trx);
+    return true;
   }
 }
