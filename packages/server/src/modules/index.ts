@@ -6,10 +6,11 @@ import { billingModule } from './billing/index.ts';
 import { ordersModule } from './orders/index.ts';
 import { invoicingModule } from './invoicing/index.ts';
 import { paymentsModule } from './payments/index.ts';
+import { creditModule } from './credit/index.ts';
 
 /**
  * The composition root's list: the modules this Meridian runs, in order (routes are registered and
  * start-up work runs in this order). Adding a module is its folder and one line here — see
  * docs/modules.md. The CLI and the test servers pass this list to bootPlatform.
  */
-export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, demoModule];
+export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, demoModule];

@@ -42,6 +42,8 @@ export { ORDER } from './kind.ts';
 export { createOrder, readOrderWithLines, writeOrder, type CreateOrderInput, type OrderWithLines } from './commands/createOrder.ts';
 export { confirmOrder, startProduction, completeOrder, cancelOrder, moveOrder } from './commands/changeStatus.ts';
 export { holdOrder, releaseOrder, parseHoldReasons, type HoldReason } from './commands/holds.ts';
+export { registerConfirmCheck, registerReleaseGuard, type ConfirmCheck, type ReleaseGuard } from './commands/checks.ts';
+export { openOrdersOf, type OpenOrders } from './queries/openOrders.ts';
 export { createOrderFromQuote } from './commands/fromQuote.ts';
 export { canRunOrder, assertOrderCan } from './status.ts';
 export { renderJobTicket, reprintJobTicket, orderJobTickets, sendDueJobTickets, jobTicketRoute, type JobTicket, type JobTicketRoute } from './jobTicket/index.ts';

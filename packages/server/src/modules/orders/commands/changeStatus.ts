@@ -6,6 +6,8 @@ import { ORDER } from '../kind.ts';
 import { commandTo } from '../status.ts';
 import type { OrderStatus } from '../objects.ts';
 import { now, orderEvent, runOrderCommand, setOrderValues, type OrderCommandArgs } from './common.ts';
+import { confirmCheckReasons } from './checks.ts';
+import { putOnHold } from './holds.ts';
 
 /** Moves the order and writes `order.status_changed` plus the status's own event, in one transaction. */
 async function move(ctx: TxContext, order: ApiRecord, to: OrderStatus, values: Record<string, unknown> = {}): Promise<ApiRecord> {
@@ -15,7 +17,12 @@ async function move(ctx: TxContext, order: ApiRecord, to: OrderStatus, values: R
   return moved;
 }
 
-/** Confirms a received order: it must have lines and no holds (release them first). `order.confirmed` sends the job ticket. */
+/**
+ * Confirms a received order: it must have lines and no holds (release them first). `order.confirmed`
+ * sends the job ticket. The confirm checks other modules register (commands/checks.ts: the credit
+ * limit) run last: an order they object to is put on hold with their reasons instead — the answer
+ * is the held order, still received — and goes ahead once someone allowed to releases it.
+ */
 export function confirmOrder(args: OrderCommandArgs): Promise<ApiRecord> {
   return runOrderCommand({
     ...args,
@@ -27,6 +34,8 @@ export function confirmOrder(args: OrderCommandArgs): Promise<ApiRecord> {
       if (!(await storedDocumentLines(ctx, ORDER, order.id)).length) {
         throw new AppError('rule_violation', 'An order without lines cannot be confirmed', { errors: [{ field: 'lines', code: 'no_lines', message: 'Add at least one line' }] });
       }
+      const objections = await confirmCheckReasons(ctx, order);
+      if (objections.length) return putOnHold(ctx, order, objections);
       return move(ctx, order, 'confirmed', { confirmed_at: now() });
     },
   });

@@ -60,7 +60,8 @@ async function matchContact(ctx: TxContext, accountId: string, order: IntakeOrde
 /**
  * Seed 001's "eligibility for monthly billing": a shop order on account goes ahead only for an
  * account Meridian invoices (per PO or per month); a blacklisted account, or one set to manual
- * invoicing, is held for customer service. (The credit limit joins this check in part 3.)
+ * invoicing, is held for customer service. (The credit limit is checked when the order is
+ * confirmed: the credit module's confirm check, commands/checks.ts.)
  */
 export function eligibilityProblems(account: AccountRow): HoldReason[] {
   if (account.blacklisted) return [{ code: 'account_blacklisted', field: 'account', by: 'intake', message: 'The account is blacklisted' }];

@@ -10,7 +10,7 @@ import { intakeSecrets } from './intakeSecret.ts';
 import { eligibilityProblems, matchAccount, productsBySku } from './matchIntake.ts';
 import { confirmOrder } from './changeStatus.ts';
 import { writeOrder } from './createOrder.ts';
-import type { HoldReason } from './holds.ts';
+import { parseHoldReasons, type HoldReason } from './holds.ts';
 import { notifyIntakeStaff } from './intakeMail.ts';
 
 export interface IntakeAnswer {
@@ -160,7 +160,11 @@ async function storeOrder(ctx: TxContext, order: IntakeOrder, intakeId: string):
         lines: lines.map((l) => ({ input: l.input })),
       });
       await sql`RELEASE SAVEPOINT intake_order`.execute(ctx.trx);
-      if (!holds.length) await confirmOrder({ ctx, id: written.order.id });
+      if (!holds.length) {
+        // The confirm checks (the credit limit) may hold it instead: the intake is held with their reasons.
+        const confirmed = await confirmOrder({ ctx, id: written.order.id });
+        if (confirmed.on_hold === true) holds.push(...parseHoldReasons(confirmed.hold_reasons));
+      }
       return { holds, orderId: written.order.id };
     } catch (error) {
       await sql`ROLLBACK TO SAVEPOINT intake_order`.execute(ctx.trx);

@@ -1,0 +1,56 @@
+import { sql } from 'kysely';
+import type { Platform } from '../../platform/kernel.ts';
+import { hasCapability } from '../../platform/access/policy.ts';
+import { forbidden } from '../../platform/errors.ts';
+import { billingSettings, isBlank } from '../billing/index.ts';
+import { registerConfirmCheck, registerReleaseGuard, type ConfirmCheck, type HoldReason, type ReleaseGuard } from '../orders/index.ts';
+import { RELEASE_CREDIT_HOLDS } from './capabilities.ts';
+import { exposureOf } from './queries/inputs.ts';
+
+const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * The credit check of an order being confirmed (FIN-5): held when the account's open balance plus
+ * its open orders plus this order would exceed the limit in force (the override, else the
+ * computed limit), in the limit's currency. Not checked: accounts without a limit yet (never
+ * computed, no override), orders in another currency, and an order finance already released from
+ * a credit hold for at least its current total.
+ */
+export const creditCheck: ConfirmCheck = async (ctx, order) => {
+  if (isBlank(order.account)) return [];
+  const account = (await sql<{ credit_limit: string | null; credit_limit_override: string | null; credit_currency: string | null; currency: string | null }>`
+    SELECT credit_limit::text, credit_limit_override::text, credit_currency, currency FROM ${sql.table(ctx.platform.registry.requireObject('account').table)}
+    WHERE id = ${order.account as string}::uuid`.execute(ctx.trx)).rows[0];
+  if (!account) return [];
+  const overridden = account.credit_limit_override !== null;
+  const limitText = account.credit_limit_override ?? account.credit_limit;
+  if (limitText === null) return [];
+  const limit = Number(limitText);
+  const currency = account.credit_currency ?? account.currency ?? billingSettings.of(ctx.platform).corporateCurrency;
+  if (!isBlank(order.currency) && order.currency !== currency) return [];
+  const total = Number(order.total ?? 0);
+  if (order.credit_approved_amount !== null && order.credit_approved_amount !== undefined && total <= Number(order.credit_approved_amount)) return [];
+  const exposure = await exposureOf(ctx.platform, ctx.trx, { account: order.account as string, currency, exceptOrder: order.id });
+  const after = Math.round((exposure.openBalance + exposure.openOrders + total) * 100) / 100;
+  if (after <= limit) return [];
+  return [{
+    code: 'credit_limit', field: 'account', by: 'credit',
+    message: `Open balance ${money(exposure.openBalance)} + open orders ${money(exposure.openOrders)} + this order ${money(total)} = ${money(after)} ${currency}, over the ${overridden ? 'overridden' : 'computed'} credit limit of ${money(limit)} ${currency} by ${money(after - limit)}. A user allowed to release credit holds must approve it.`,
+  } satisfies HoldReason];
+};
+
+/**
+ * Releasing an order held for credit needs the "Release credit holds" capability (403 otherwise);
+ * the release records the total approved on the order, so confirming it afterwards does not hold
+ * it again unless its total grows. The release itself (comment, who, when) is orders' `order.released`.
+ */
+export const creditReleaseGuard: ReleaseGuard = async (ctx, order, reasons) => {
+  if (!reasons.some((r) => r.by === 'credit')) return;
+  if (!hasCapability(ctx.actor, RELEASE_CREDIT_HOLDS)) throw forbidden('Releasing an order held for its credit limit needs the "Release credit holds" permission');
+  return { credit_approved_amount: Number(order.total ?? 0) };
+};
+
+export function registerCreditChecks(platform: Platform): void {
+  registerConfirmCheck(platform, 'credit.limit', creditCheck);
+  registerReleaseGuard(platform, 'credit.release', creditReleaseGuard);
+}
