@@ -4,7 +4,7 @@ import { recordContext } from '../../platform/http/context.ts';
 import { PathId, RecordSchema, T, Uuid, routeSchema } from '../../platform/http/schema/common.ts';
 import { withIdempotency } from '../../platform/http/idempotency.ts';
 import { commandRoutes } from '../../platform/http/commandRoutes.ts';
-import { getRecord, listRecords, MAX_PAGE_SIZE } from '../../platform/records/read.ts';
+import { getRecord, listRecords, MAX_PAGE_SIZE, resolveDisplayNames } from '../../platform/records/read.ts';
 import { inTransaction } from '../../platform/records/context.ts';
 import { recordPayment, type RecordPaymentInput } from './commands/record.ts';
 import { allocatePayment } from './commands/allocate.ts';
@@ -54,14 +54,15 @@ export function registerPaymentRoutes(app: FastifyInstance, platform: Platform):
   app.get('/api/v1/payments/:id', {
     schema: routeSchema({
       tags, operationId: 'getPaymentWithAllocations', summary: 'A payment with its allocations (reversed ones too) and refunds', params: T.Object({ id: PathId }),
-      response: { 200: T.Object({ payment: RecordSchema, allocations: T.Array(RecordSchema), refunds: T.Array(RecordSchema) }) },
+      response: { 200: T.Object({ payment: RecordSchema, allocations: T.Array(RecordSchema), refunds: T.Array(RecordSchema), display: T.Record(T.String(), T.Record(T.String(), T.String()), { description: 'Display names of the invoices the allocations name, by object and id' }) }) },
     }),
   }, async (request) => {
     await fresh();
     return inTransaction(ctxOf(request), async (ctx) => {
       const payment = await getRecord({ ctx, object: platform.registry.requireObject('payment'), id: (request.params as { id: string }).id });
       const of = (object: string) => listRecords({ ctx, object: platform.registry.requireObject(object), limit: MAX_PAGE_SIZE, sort: 'id', filter: { field: 'payment', op: 'eq', value: payment.id } });
-      return { payment, allocations: (await of('payment_allocation')).data, refunds: (await of('payment_refund')).data };
+      const allocations = (await of('payment_allocation')).data;
+      return { payment, allocations, refunds: (await of('payment_refund')).data, display: await resolveDisplayNames(ctx, platform.registry.requireObject('payment_allocation'), allocations) };
     });
   });
 

@@ -21,6 +21,14 @@ export const paymentMigrations: ModuleMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS ix_payments__refund_account ON ${refunds} (account_id) WHERE deleted_at IS NULL`.execute(trx);
     },
   },
+  {
+    // A provider's refund is recorded once, however often it is reported.
+    id: '0002_provider_refunds',
+    async up(trx, { registry }) {
+      const refunds = sql.table(registry.requireObject('payment_refund').table);
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS uq_payments__provider_refund ON ${refunds} (payment_id, provider_refund_id) WHERE provider_refund_id IS NOT NULL AND deleted_at IS NULL`.execute(trx);
+    },
+  },
 ];
 
 export async function startPayments(platform: Platform): Promise<void> {

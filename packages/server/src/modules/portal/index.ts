@@ -21,7 +21,7 @@ export const portalModule = defineModule({
   migrations: portalMigrations,
   settings: portalSettings,
   factories: {
-    portal_link: async ({ parent }) => ({ account: await parent('account'), label: 'PO portal', url: 'https://po.example.com/' }),
+    portal_link: async ({ parent }) => ({ account: await parent('account'), label: `Order site ${Math.random().toString(36).slice(2, 8)}`, url: 'https://po.example.com/' }),
   },
 });
 

@@ -84,14 +84,15 @@ export async function applyAllocations(args: { ctx: TxContext; payment: ApiRecor
   for (const [i, a] of plan.entries()) {
     const owner = await sql<{ account_id: string }>`SELECT account_id FROM ${sql.table(objectOf(ctx, 'invoice').table)} WHERE id = ${a.invoice}::uuid AND deleted_at IS NULL`.execute(ctx.trx).catch(() => ({ rows: [] }));
     if (owner.rows[0]?.account_id !== payment.account) refuse(`allocations[${i}].invoice`, 'not_found', "No open invoice of the payment's account has this id");
+    let invoice: ApiRecord;
     try {
-      await settleInvoice({ ctx: sys, id: a.invoice, input: { amount: a.amount, currency, payment: payment.id } });
+      invoice = await settleInvoice({ ctx: sys, id: a.invoice, input: { amount: a.amount, currency, payment: payment.id } });
     } catch (error) {
       throw prefixErrors(error, `allocations[${i}].`);
     }
     allocations.push(await createRecord({
       ctx: sys, object: objectOf(ctx, 'payment_allocation'), input: {},
-      options: { systemValues: { name: `${String(payment.name)} → invoice`, payment: payment.id, invoice: a.invoice, account: payment.account, amount: a.amount.toNumber(), currency, allocated_on: args.date } },
+      options: { systemValues: { name: `${String(payment.name)} → ${String(invoice.number)}`, payment: payment.id, invoice: a.invoice, account: payment.account, amount: a.amount.toNumber(), currency, allocated_on: args.date } },
     }));
   }
   const total = plan.reduce((s, a) => s.plus(a.amount), new Decimal(0));

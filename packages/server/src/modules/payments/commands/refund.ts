@@ -1,6 +1,7 @@
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { asSystem, inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import { createRecord } from '../../../platform/records/write.ts';
+import { listRecords } from '../../../platform/records/read.ts';
 import { recordEvent } from '../../../platform/records/history.ts';
 import { isBlank, isRealDate, refuse, today } from '../../billing/index.ts';
 import { lockReceivedPayment } from './allocate.ts';
@@ -21,6 +22,11 @@ export interface RefundInput {
 export async function refundPayment(args: { ctx: RecordContext; id: string; input: RefundInput; provider?: { name: string; refundId: string } }): Promise<{ payment: ApiRecord; refund: ApiRecord }> {
   return inTransaction(args.ctx, async (ctx) => {
     const payment = await lockReceivedPayment(ctx, args.id);
+    if (args.provider) {
+      // Reported again: the refund recorded the first time (unique per payment and provider refund id).
+      const seen = await listRecords({ ctx: asSystem(ctx), object: objectOf(ctx, 'payment_refund'), limit: 1, filter: { and: [{ field: 'payment', op: 'eq', value: payment.id }, { field: 'provider_refund_id', op: 'eq', value: args.provider.refundId }] } });
+      if (seen.data[0]) return { payment, refund: seen.data[0] };
+    }
     const currency = String(payment.currency);
     const amount = parseAmount(args.input?.amount, currency, 'amount');
     const credit = money(payment.unallocated_amount);
