@@ -11,6 +11,7 @@ import { registerInvoiceRuns } from './features/invoice-runs/register';
 import { registerInvoices } from './features/invoices/register';
 import { registerInvoiceExport } from './features/invoice-export/register';
 import { registerPortalAccess } from './features/portal-access/register';
+import { registerCredit } from './features/credit/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -30,4 +31,5 @@ export function registerExtensions(): void {
   registerInvoices();
   registerInvoiceExport();
   registerPortalAccess();
+  registerCredit();
 }
