@@ -5,6 +5,7 @@ import { demoModule } from './demo/index.ts';
 import { billingModule } from './billing/index.ts';
 import { ordersModule } from './orders/index.ts';
 import { invoicingModule } from './invoicing/index.ts';
+import { portalModule } from './portal/index.ts';
 import { dunningModule } from './dunning/index.ts';
 import { paymentsModule } from './payments/index.ts';
 import { creditModule } from './credit/index.ts';
@@ -14,4 +15,4 @@ import { creditModule } from './credit/index.ts';
  * start-up work runs in this order). Adding a module is its folder and one line here — see
  * docs/modules.md. The CLI and the test servers pass this list to bootPlatform.
  */
-export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, dunningModule, demoModule];
+export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, dunningModule, portalModule, demoModule];
