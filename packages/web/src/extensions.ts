@@ -12,6 +12,7 @@ import { registerInvoices } from './features/invoices/register';
 import { registerInvoiceExport } from './features/invoice-export/register';
 import { registerPortalAccess } from './features/portal-access/register';
 import { registerCredit } from './features/credit/register';
+import { registerPayments } from './features/payments/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -32,4 +33,5 @@ export function registerExtensions(): void {
   registerInvoiceExport();
   registerPortalAccess();
   registerCredit();
+  registerPayments();
 }
