@@ -26,6 +26,7 @@ import { BookingPage } from './features/booking/BookingPage';
 import { OnlineQuotePage } from './features/online-quote/OnlineQuotePage';
 import { ProductionBoardPage } from './features/orders/ProductionBoard';
 import { PortalApp } from './portal/PortalApp';
+import { CashReportsPage } from './features/cash-reports/CashReportsPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -134,6 +135,8 @@ export const boardRoute = createRoute({
 
 // The orders' production board (features/orders): a module page, before /o/… so nothing shadows it.
 const productionBoardRoute = createRoute({ getParentRoute: () => appRoute, path: '/orders/board', component: ProductionBoardPage });
+const cashRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash', component: CashReportsPage });
+const cashReportRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash/$report', component: CashReportsPage });
 
 export const recordRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -185,7 +188,7 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   bookingRoute,
   onlineQuoteRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

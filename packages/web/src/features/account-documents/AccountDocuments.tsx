@@ -11,8 +11,9 @@ const join = (parts: string[]) => (parts.length ? parts.join(' + ') : formatCurr
 /**
  * Seed 001's first problem — sales could not see a customer's orders and what it owes during a
  * call — answered on the account's page: its open orders (held ones counted) and its open
- * invoices with what is overdue, each linking to the list behind it. Figures are the server's,
- * for what the reader may see.
+ * invoices with how many are overdue, each linking to the list behind it. Figures are the
+ * server's, for what the reader may see. The overdue banner is the balance block's
+ * (features/account-balance), so the page shows one.
  */
 export function AccountDocuments({ id }: RecordSlotProps) {
   const orders = useQuery({ queryKey: ['records', 'order', 'open', id], queryFn: () => accountDocumentsApi.openOrders(id) });
@@ -22,16 +23,10 @@ export function AccountDocuments({ id }: RecordSlotProps) {
   if (!orders.data || !invoices.data) return null;
   const o = orders.data;
   const i = invoices.data;
-  const overdue = i.totals.filter((t) => t.overdue > 0).map((t) => formatCurrency(t.overdue, t.currency));
   const filter = (object: string, extra: unknown[]) => JSON.stringify({ and: [{ field: 'account', op: 'eq', value: id }, ...extra] });
   return (
     <section aria-labelledby="account-documents-title">
       <Title order={2} size="h4" mb="sm" id="account-documents-title">Orders and invoices</Title>
-      {overdue.length > 0 && (
-        <Alert color="red" mb="sm" title="Overdue invoices" data-testid="overdue-banner">
-          {i.overdue} invoice{i.overdue === 1 ? ' is' : 's are'} past due: {overdue.join(' + ')}. Remind the customer on your next call.
-        </Alert>
-      )}
       <SimpleGrid cols={{ base: 1, xs: 2 }}>
         <Paper withBorder p="sm" data-stat="Open orders">
           <Text size="xs" c="dimmed" tt="uppercase" fw={700}>Open orders</Text>
