@@ -15,6 +15,7 @@ import { registerInvoiceExport } from './features/invoice-export/register';
 import { registerPortalAccess } from './features/portal-access/register';
 import { registerCredit } from './features/credit/register';
 import { registerPayments } from './features/payments/register';
+import { registerDunning } from './features/dunning/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -38,4 +39,5 @@ export function registerExtensions(): void {
   registerPortalAccess();
   registerCredit();
   registerPayments();
+  registerDunning();
 }

@@ -27,6 +27,7 @@ import { OnlineQuotePage } from './features/online-quote/OnlineQuotePage';
 import { ProductionBoardPage } from './features/orders/ProductionBoard';
 import { PortalApp } from './portal/PortalApp';
 import { CashReportsPage } from './features/cash-reports/CashReportsPage';
+import { DunningPreviewPage } from './features/dunning/DryRunPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -137,6 +138,8 @@ export const boardRoute = createRoute({
 const productionBoardRoute = createRoute({ getParentRoute: () => appRoute, path: '/orders/board', component: ProductionBoardPage });
 const cashRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash', component: CashReportsPage });
 const cashReportRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash/$report', component: CashReportsPage });
+// Payment reminders' dry run and Send now (features/dunning).
+const dunningPreviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/reminders', component: DunningPreviewPage });
 
 export const recordRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -188,7 +191,7 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   bookingRoute,
   onlineQuoteRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({
