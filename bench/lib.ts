@@ -95,15 +95,17 @@ export function assertLocal(url: string): void {
 export interface HttpJob {
   port: number;
   token: string;
+  /** Sent instead of the bearer token when given (a portal session cookie). */
+  headers?: Record<string, string>;
   paths: string[];
   concurrency: number;
   warmup: number;
   seconds: number;
 }
 
-function httpGet(agent: http.Agent, port: number, path: string, token: string): Promise<{ status: number; text: string }> {
+function httpGet(agent: http.Agent, port: number, path: string, token: string, headers?: Record<string, string>): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'GET', path, agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'GET', path, agent, headers: headers ?? { authorization: `Bearer ${token}` } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -133,7 +135,7 @@ if (!isMainThread && (workerData as { benchHttp?: HttpJob } | undefined)?.benchH
   const agent = new http.Agent({ keepAlive: true, maxSockets: job.concurrency });
   let k = 0;
   const result = await runLoad(job.concurrency, job.warmup, job.seconds, async () => {
-    const res = await httpGet(agent, job.port, job.paths[k++ % job.paths.length]!, job.token);
+    const res = await httpGet(agent, job.port, job.paths[k++ % job.paths.length]!, job.token, job.headers);
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text.slice(0, 300)}`);
   }, () => parentPort!.postMessage({ type: 'start' }));
   agent.destroy();

@@ -41,7 +41,7 @@ export const portalApi = {
     return me;
   },
   summary: () => api.get<PortalSummary>(`${P}/summary`, open),
-  invoices: (state: 'open' | 'paid' | 'all') => api.get<{ data: PortalInvoice[] }>(`${P}/invoices?state=${state}`, open),
+  invoices: (state: 'open' | 'paid' | 'all', cursor?: string | null) => api.get<{ data: PortalInvoice[]; nextCursor: string | null }>(`${P}/invoices?state=${state}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, open),
   invoice: (id: string) => api.get<PortalInvoiceDetail>(`${P}/invoices/${encodeURIComponent(id)}`, open),
   invoicePdfUrl: (id: string) => `/api/v1${P}/invoices/${encodeURIComponent(id)}/pdf`,
   pay: (invoiceIds: string[]) => api.post<{ redirectUrl: string }>(`${P}/invoices/pay`, { invoiceIds }, write()),

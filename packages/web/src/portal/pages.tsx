@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Checkbox, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { errorMessage } from '../api/client';
 import { portalApi, type PortalInvoice, type PortalMe } from '../api/portal';
 import { day, money, statusLabel } from './format';
@@ -77,7 +77,14 @@ function InvoiceCard({ inv, selectable, selected, onSelect }: { inv: PortalInvoi
 export function InvoicesPage({ me, id }: { me: PortalMe; id?: string }) {
   const [state, setState] = useState<'open' | 'paid' | 'all'>('open');
   const [selected, setSelected] = useState<string[]>([]);
-  const q = useQuery({ queryKey: ['portal', 'invoices', state], queryFn: () => portalApi.invoices(state) });
+  // Pages of 50, newest first; "Show more" asks for the next (an account may have thousands).
+  const pages = useInfiniteQuery({
+    queryKey: ['portal', 'invoices', state],
+    queryFn: ({ pageParam }) => portalApi.invoices(state, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+  const q = { data: pages.data ? { data: pages.data.pages.flatMap((p) => p.data) } : undefined, error: pages.error };
   const pay = useMutation({ mutationFn: () => portalApi.pay(selected), onSuccess: (r) => window.location.assign(r.redirectUrl) });
   if (id) return <InvoiceDetail id={id} />;
   const returned = new URLSearchParams(window.location.search).get('payment') === 'returned';
@@ -100,6 +107,9 @@ export function InvoicesPage({ me, id }: { me: PortalMe; id?: string }) {
               onSelect={(on) => setSelected((s) => (on ? [...s, inv.id] : s.filter((x) => x !== inv.id)))} />
           ))}
         </Stack>
+      )}
+      {pages.hasNextPage && (
+        <Group justify="center"><Button variant="default" loading={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>Show more invoices</Button></Group>
       )}
       {state !== 'paid' && (q.data?.data.length ?? 0) > 0 && (
         <Paper withBorder p="sm">

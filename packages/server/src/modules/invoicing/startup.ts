@@ -20,4 +20,13 @@ export const invoicingMigrations: ModuleMigration[] = [
         revoked_at timestamptz)`.execute(trx);
     },
   },
+  {
+    // An account's invoices newest first without sorting them all: the portal's invoice pages
+    // (keyset by invoice date and number) and the account's own lists.
+    id: '0002_account_newest_first',
+    async up(trx, { registry }) {
+      const invoices = sql.table(registry.requireObject('invoice').table);
+      await sql`CREATE INDEX IF NOT EXISTS ix_invoicing__invoice_account_date ON ${invoices} (account_id, invoice_date DESC, number DESC) WHERE deleted_at IS NULL`.execute(trx);
+    },
+  },
 ];

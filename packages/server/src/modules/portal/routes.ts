@@ -159,10 +159,17 @@ export function registerPortalRoutes(app: FastifyInstance, platform: Platform): 
       config: { public: true, portalLog: 'invoices' },
       schema: routeSchema({
         tags, operationId: 'listPortalInvoices', security: [], summary: 'Portal: invoices and credit notes (open, paid or all)',
-        querystring: T.Object({ state: T.Optional(T.Union([T.Literal('open'), T.Literal('paid'), T.Literal('all')])) }),
-        response: { 200: T.Object({ data: T.Array(S.Invoice) }) },
+        querystring: T.Object({
+          state: T.Optional(T.Union([T.Literal('open'), T.Literal('paid'), T.Literal('all')])),
+          limit: T.Optional(T.Integer({ minimum: 1, maximum: 200, default: 50 })),
+          cursor: T.Optional(T.String({ maxLength: 2000, description: 'nextCursor of the previous page' })),
+        }),
+        response: { 200: T.Object({ data: T.Array(S.Invoice), nextCursor: T.Union([T.String(), T.Null()]) }) },
       }),
-    }, async (request) => ({ data: await listInvoices(platform, state(request).scope, (request.query as { state?: 'open' | 'paid' | 'all' }).state ?? 'all') }));
+    }, async (request) => {
+      const q = request.query as { state?: 'open' | 'paid' | 'all'; limit?: number; cursor?: string };
+      return listInvoices(platform, state(request).scope, q.state ?? 'all', { ...(q.limit ? { limit: q.limit } : {}), ...(q.cursor ? { cursor: q.cursor } : {}) });
+    });
 
     portal.get(`${PREFIX}/invoices/:id`, {
       config: { public: true, portalLog: 'invoice' },

@@ -90,6 +90,13 @@ export async function scopedList(platform: Platform, scope: PortalScope, args: S
   return out;
 }
 
+/** One keyset page of the contact's records (the cursor is listRecords' signed one: it cannot be forged or moved to another query). */
+export async function scopedPage(platform: Platform, scope: PortalScope, args: ScopedListArgs & { limit: number; cursor?: string }): Promise<{ data: ApiRecord[]; nextCursor: string | null }> {
+  const object = platform.registry.requireObject(args.object);
+  const filter = and(scopeCondition(scope, args.path), args.filter);
+  return listRecords({ ctx: portalContext(platform), object, filter, limit: args.limit, ...(args.sort ? { sort: args.sort } : {}), ...(args.fields ? { fields: args.fields } : {}), ...(args.cursor ? { cursor: args.cursor } : {}) });
+}
+
 /** One record, only when it belongs to the contact's accounts; otherwise 404 (unknown, malformed and foreign ids alike). */
 export async function scopedGet(platform: Platform, scope: PortalScope, args: { object: string; id: string; fields?: string[]; path?: string; filter?: Record<string, unknown>; what: string }): Promise<ApiRecord> {
   if (!UUID_RE.test(args.id)) throw notFound(args.what);

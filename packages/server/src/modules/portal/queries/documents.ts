@@ -1,6 +1,6 @@
 import type { Platform } from '../../../platform/kernel.ts';
 import { notFound } from '../../../platform/errors.ts';
-import { scopedGet, scopedList, type PortalScope } from '../scope.ts';
+import { scopedGet, scopedList, scopedPage, type PortalScope } from '../scope.ts';
 import { accountRef, accountsOf, amount, text, todayUtc, type AccountRef, type Row } from './common.ts';
 
 /**
@@ -41,12 +41,17 @@ function presentInvoice(r: Row, accounts: AccountRef[], today: string): PortalIn
   };
 }
 
-export async function listInvoices(platform: Platform, scope: PortalScope, state: 'open' | 'paid' | 'all' = 'all'): Promise<PortalInvoice[]> {
+/**
+ * One page of the contact's invoices, newest first (keyset: `cursor` from the previous page). A
+ * page, not everything: an account with ten thousand invoices answers as fast as one with ten
+ * (the (account, invoice date, number) index; docs/performance.md).
+ */
+export async function listInvoices(platform: Platform, scope: PortalScope, state: 'open' | 'paid' | 'all' = 'all', page: { limit?: number; cursor?: string } = {}): Promise<{ data: PortalInvoice[]; nextCursor: string | null }> {
   const status = state === 'open' ? { field: 'status', op: 'in', value: OPEN_INVOICE } : state === 'paid' ? { field: 'status', op: 'in', value: ['paid', 'void'] } : SHOWN_INVOICE;
-  const rows = await scopedList(platform, scope, { object: 'invoice', filter: { and: [SHOWN_INVOICE, status] }, fields: INVOICE_FIELDS, sort: '-invoice_date,-number', limit: 500 });
+  const rows = await scopedPage(platform, scope, { object: 'invoice', filter: { and: [SHOWN_INVOICE, status] }, fields: INVOICE_FIELDS, sort: '-invoice_date,-number', limit: page.limit ?? 50, ...(page.cursor ? { cursor: page.cursor } : {}) });
   const accounts = await accountsOf(platform, scope);
   const today = todayUtc(platform);
-  return rows.map((r) => presentInvoice(r, accounts, today));
+  return { data: rows.data.map((r) => presentInvoice(r, accounts, today)), nextCursor: rows.nextCursor };
 }
 
 export interface PortalLine {
