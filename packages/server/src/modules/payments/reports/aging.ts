@@ -72,7 +72,7 @@ export function agingReport(args: { ctx: RecordContext; asOf?: string; currency?
         FROM per GROUP BY currency
       UNION ALL
       SELECT * FROM (SELECT 'row', account_id, currency, 1, invoices, total::text, current::text, days_1_30::text, days_31_60::text, days_61_90::text, over_90::text
-        FROM page ORDER BY total DESC, account_id, currency) pr`.execute(ctx.trx);
+        FROM page ORDER BY page.total DESC, page.account_id, page.currency) pr`.execute(ctx.trx);
     const buckets = (row: Buckets) => Object.fromEntries(AGING_BUCKETS.map((b) => [b, text(dec(row[b]))])) as Buckets;
     const totals = r.rows.filter((row) => row.kind === 'total').sort((a, b) => cmp(a.currency, b.currency));
     let rows = r.rows.filter((row) => row.kind === 'row').sort((a, b) => dec(b.total).cmp(dec(a.total)) || cmp(a.account_id!, b.account_id!) || cmp(a.currency, b.currency));
