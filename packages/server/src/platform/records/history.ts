@@ -49,3 +49,16 @@ export async function recordEvent(args: { ctx: TxContext; type: string; object: 
     VALUES (${uuidv7()}, ${args.type}, ${args.object.apiName}, ${args.recordId}::uuid, ${JSON.stringify(changes)}::jsonb,
       ${JSON.stringify({ userId: ctx.actor.userId, via: ctx.actor.via, tokenId: ctx.actor.tokenId ?? null })}::jsonb)`.execute(ctx.trx);
 }
+
+/** Many domain events of one object in one statement (a run sending thousands of reminders): the same rows recordEvent writes, in order. */
+export async function recordEvents(args: { ctx: TxContext; type: string; object: ObjectDefinition; events: Array<{ recordId: string; data: Record<string, unknown> }> }): Promise<void> {
+  const { ctx, events } = args;
+  if (!events.length) return;
+  const actor = JSON.stringify({ userId: ctx.actor.userId, via: ctx.actor.via, tokenId: ctx.actor.tokenId ?? null });
+  const changes = events.map((e) => JSON.stringify(Object.fromEntries(Object.entries(e.data).map(([k, v]) => [k, { old: null, new: v }]))));
+  await sql`INSERT INTO outbox_event (id, type, object, record_id, changes, actor)
+    SELECT x.id, ${args.type}, ${args.object.apiName}, x.record_id, x.changes::jsonb, ${actor}::jsonb
+    FROM unnest(${events.map(() => uuidv7())}::uuid[], ${events.map((e) => e.recordId)}::uuid[], ${changes}::text[]) WITH ORDINALITY AS x(id, record_id, changes, n)
+    ORDER BY x.n`.execute(ctx.trx);
+}
+

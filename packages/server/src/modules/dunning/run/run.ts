@@ -6,7 +6,7 @@ import { AppError } from '../../../platform/errors.ts';
 import { todayIn } from '../../../platform/dates.ts';
 import { canSendMail, sendMail } from '../../../platform/mail.ts';
 import { asSystem, inTransaction, systemActor, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
-import { recordEvent } from '../../../platform/records/history.ts';
+import { recordEvents } from '../../../platform/records/history.ts';
 import { createRecord } from '../../../platform/records/write.ts';
 import { billingSettings, tableOf } from '../../billing/index.ts';
 import { invoicingSettings, payLinksOf } from '../../invoicing/index.ts';
@@ -254,14 +254,20 @@ class Sender {
     const { maxAttempts } = dunningSettings.of(platform);
     const object = platform.registry.requireObject('dunning_reminder');
     await inTransaction(this.ctx, async (tx) => {
-      for (const m of sent) {
-        await sql`UPDATE ${reminders} SET status = 'sent', sent_at = now(), error = NULL, to_address = ${m.to}, subject = ${m.subject.slice(0, 255)}, updated_at = now(), version = version + 1
-          WHERE id = ANY(${m.claims.map((c) => c.id)}::uuid[])`.execute(tx.trx);
-        await recordEvent({
-          ctx: tx, type: 'dunning_reminder.sent', object, recordId: m.claims[0]!.id,
-          data: { account: m.account.id, level: m.level.level, level_name: m.level.name, to: m.to, subject: m.subject, invoices: m.claims.map((c) => c.invoice.id), reminders: m.claims.map((c) => c.id), fee: m.level.fee },
-        });
+      // The chunk's outcome in two statements, whatever its size: every claim sent, one event per e-mail.
+      const rows = sent.flatMap((m) => m.claims.map((c) => ({ id: c.id, to: m.to, subject: m.subject.slice(0, 255) })));
+      if (rows.length) {
+        await sql`UPDATE ${reminders} r SET status = 'sent', sent_at = now(), error = NULL, to_address = x.to_address, subject = x.subject, updated_at = now(), version = r.version + 1
+          FROM unnest(${rows.map((x) => x.id)}::uuid[], ${rows.map((x) => x.to)}::text[], ${rows.map((x) => x.subject)}::text[]) AS x(id, to_address, subject)
+          WHERE r.id = x.id`.execute(tx.trx);
       }
+      await recordEvents({
+        ctx: tx, type: 'dunning_reminder.sent', object,
+        events: sent.map((m) => ({
+          recordId: m.claims[0]!.id,
+          data: { account: m.account.id, level: m.level.level, level_name: m.level.name, to: m.to, subject: m.subject, invoices: m.claims.map((c) => c.invoice.id), reminders: m.claims.map((c) => c.id), fee: m.level.fee },
+        })),
+      });
       for (const r of refused) {
         await sql`UPDATE ${reminders} SET status = CASE WHEN attempts >= ${maxAttempts} THEN 'failed' ELSE 'pending' END, claim_token = NULL, error = ${r.error},
             updated_at = now(), version = version + 1 WHERE id = ANY(${r.ids}::uuid[])`.execute(tx.trx);

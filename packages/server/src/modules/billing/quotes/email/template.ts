@@ -45,9 +45,24 @@ function htmlOf(body: string, link: string): string {
   return `<!doctype html><html><body style="font-family:Arial,Helvetica,sans-serif;font-size:14px;line-height:1.5;color:#222">${paragraphs.join('\n')}</body></html>`;
 }
 
+/**
+ * Parsed templates by their text: a run rendering thousands of reminders from a handful of
+ * templates parses each once. Bounded; a template edited gets a new entry.
+ */
+const parsed = new Map<string, ReturnType<typeof text.parse>>();
+function parseCached(template: string): ReturnType<typeof text.parse> {
+  let tpl = parsed.get(template);
+  if (!tpl) {
+    tpl = text.parse(template);
+    if (parsed.size >= 200) parsed.delete(parsed.keys().next().value!);
+    parsed.set(template, tpl);
+  }
+  return tpl;
+}
+
 async function renderOne(template: string, data: Record<string, unknown>, field: string): Promise<string> {
   try {
-    return await text.parseAndRender(template, data);
+    return await text.render(parseCached(template), data);
   } catch (error) {
     throw ruleViolation([{ field, code: 'template_error', message: `The template cannot be used: ${(error as Error).message.split('\n')[0]}` }]);
   }
