@@ -13,7 +13,7 @@ describe('dunning', () => {
   let h: Harness;
   let account: { id: string };
   let invoice: { id: string; number: string; due_date: string };
-  let level: { id: string };
+  let level: { id: string; schedule: string };
 
   beforeAll(async () => {
     h = await startHarness();
@@ -53,8 +53,14 @@ describe('dunning', () => {
     await page.getByText('Reminder level saved').waitFor();
     expect((await h.api('GET', `/dunning_level/${level.id}`)).body).toBe('Dear {{ account.name }}, please pay {{ total }} (ref WEB-DUNNING).');
 
+    // The schedule's page lists its levels, linking to their editors.
+    await page.goto(`/o/dunning_schedule/${level.schedule}`);
+    const levels = page.getByRole('table', { name: 'Reminder levels' });
+    await levels.getByRole('link', { name: 'Friendly reminder' }).waitFor();
+    await levels.getByRole('row').filter({ hasText: 'Final notice' }).getByText('Creates a task').waitFor();
+    await page.getByRole('link', { name: 'Reminders due today' }).click();
+
     // The dry run, five days after the invoice's due date: the account, its invoice, the e-mail.
-    await page.goto('/reminders');
     await page.getByRole('heading', { level: 1, name: 'Reminders due today' }).waitFor();
     await page.getByTestId('dunning-empty').waitFor();
     const day = plusDays(invoice.due_date, 5);
@@ -74,6 +80,12 @@ describe('dunning', () => {
     await page.getByRole('button', { name: 'Send reminders now…' }).waitFor();
     await expectAccessible(page, 'reminders dry run');
     await screenshot(page, 'dunning-preview');
+    // At phone width nothing spills sideways (the invoices table scrolls in its own box).
+    await page.setViewportSize({ width: 390, height: 844 });
+    await card.getByText('Level 1 · Friendly reminder').waitFor();
+    const wide = await page.evaluate(() => [document.documentElement, ...document.querySelectorAll('main, main > *, main li, main [data-testid=dunning-mail]')].filter((el) => el.scrollWidth > window.innerWidth + 1 || el.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map((el) => `${el.tagName}.${el.className} ${el.scrollWidth} ${Math.round(el.getBoundingClientRect().right)}`));
+    await page.setViewportSize({ width: 1280, height: 860 });
+    expect(wide).toEqual([]);
 
     // A dispute takes the invoice out of the run.
     await page.goto(`/o/invoice/${invoice.id}`);

@@ -46,7 +46,7 @@ export function DunningPreviewPage() {
 
   return (
     <Stack gap="md" maw={1100}>
-      <Group justify="space-between" wrap="wrap" align="flex-end">
+      <Stack gap="xs">
         <div>
           <Title order={1}>{day === today ? 'Reminders due today' : `Reminders due on ${formatDate(day)}`}</Title>
           <Text size="sm" c="dimmed">A dry run: what the daily run would e-mail. Nothing is sent or recorded until you send.</Text>
@@ -57,7 +57,7 @@ export function DunningPreviewPage() {
           <ButtonLink variant="default" to="/o/$object" params={{ object: 'dunning_schedule' }} search={{ view: undefined }}>Reminder settings</ButtonLink>
           <ButtonLink variant="default" to="/o/$object" params={{ object: 'dunning_reminder' }} search={{ view: undefined }}>Sent reminders</ButtonLink>
         </Group>
-      </Group>
+      </Stack>
 
       {denied ? (
         <Alert color="gray" title="You cannot run payment reminders" role="status">

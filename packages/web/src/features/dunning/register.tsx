@@ -2,6 +2,7 @@ import { registerListExtension, registerNavPage, registerRecordExtension } from 
 import { ButtonLink } from '../../components/links';
 import { LevelTemplateEditor } from './TemplateEditor';
 import { DisputeAction, DisputeBanner } from './DisputeAction';
+import { ScheduleLevels } from './ScheduleLevels';
 
 export const DUNNING_PREVIEW_PATH = '/reminders';
 
@@ -14,6 +15,7 @@ const DueToday = () => <ButtonLink variant="default" to={DUNNING_PREVIEW_PATH}>R
  */
 export function registerDunning(): void {
   registerRecordExtension('dunning_level', { Main: LevelTemplateEditor });
+  registerRecordExtension('dunning_schedule', { Main: ScheduleLevels });
   registerRecordExtension('invoice', { Actions: DisputeAction, Header: DisputeBanner });
   registerListExtension('dunning_reminder', { Actions: DueToday });
   registerListExtension('dunning_schedule', { Actions: DueToday });
