@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectAccessible, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
+import { expectAccessible, screenshot, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /**
  * Cash in the web app (issue 13 items 7–8): the account's balance block with its overdue banner
@@ -54,6 +54,7 @@ describe('cash reports', () => {
     await expect.poll(() => block.getByTestId('dso-stat').innerText()).toMatch(/\d+\.\d days/);
     await block.getByTestId('credit-limit-stat').waitFor();
     await expectAccessible(page, 'account balance');
+    await screenshot(page, 'account-balance');
 
     await page.setViewportSize({ width: 390, height: 844 });
     await block.getByTestId('available-credit-stat').waitFor();
@@ -79,6 +80,7 @@ describe('cash reports', () => {
     await expect.poll(() => row.innerText()).toContain('$270.00');
     await page.getByRole('img', { name: /Aging in USD/ }).waitFor();
     await expectAccessible(page, 'aging');
+    await screenshot(page, 'cash-aging');
 
     await page.getByRole('tab', { name: 'DSO' }).click();
     await page.getByTestId('dso-formula').getByText(/receivables at the end of the period ÷ credit sales in the period × days in the period/).waitFor();
