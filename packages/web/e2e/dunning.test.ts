@@ -83,7 +83,7 @@ describe('dunning', () => {
     // At phone width nothing spills sideways (the invoices table scrolls in its own box).
     await page.setViewportSize({ width: 390, height: 844 });
     await card.getByText('Level 1 · Friendly reminder').waitFor();
-    const wide = await page.evaluate(() => [document.documentElement, ...document.querySelectorAll('main, main > *, main li, main [data-testid=dunning-mail]')].filter((el) => el.scrollWidth > window.innerWidth + 1 || el.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map((el) => `${el.tagName}.${el.className} ${el.scrollWidth} ${Math.round(el.getBoundingClientRect().right)}`));
+    const wide = await page.evaluate(() => [document.documentElement, ...Array.from(document.querySelectorAll('main, main > *, main li, main [data-testid=dunning-mail]'))].filter((el) => el.scrollWidth > window.innerWidth + 1 || el.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8).map((el) => `${el.tagName}.${el.className} ${el.scrollWidth} ${Math.round(el.getBoundingClientRect().right)}`));
     await page.setViewportSize({ width: 1280, height: 860 });
     expect(wide).toEqual([]);
 
