@@ -142,6 +142,25 @@ async function main() {
     check('under 60 s', seconds < 60, `${seconds.toFixed(1)} s`);
     check('memory flat', Math.max(...rss) - rss[0]! < 150 * 2 ** 20, `+${mib(Math.max(...rss) - rss[0]!).toFixed(0)} MiB`);
 
+    // The final notices' tasks: made from the run's events by the outbox dispatcher (dunning/run/tasks.ts).
+    if (result.tasks) {
+      const { startEventBackbone } = await import('../packages/server/src/platform/events/index.ts');
+      const { loadEventSettings } = await import('../packages/server/src/platform/events/config.ts');
+      const pending = async () => Number((await db.query(`SELECT count(*) AS n FROM ${table('dunning_reminder')} WHERE level = 3 AND task_id IS NULL`)).rows[0].n);
+      const d0 = performance.now();
+      const backbone = await startEventBackbone(platform, { settings: loadEventSettings({ MERIDIAN_EVENTS_POLL_MS: '50' }) });
+      let left = await pending();
+      while (left > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        left = await pending();
+      }
+      await backbone.stop();
+      const taskSeconds = (performance.now() - d0) / 1000;
+      const made = Number((await db.query(`SELECT count(DISTINCT task_id) AS n FROM ${table('dunning_reminder')} WHERE task_id IS NOT NULL`)).rows[0].n);
+      console.log(`tasks: ${made} made from the final notices' events by the outbox dispatcher in ${taskSeconds.toFixed(2)} s after the run (${(made / taskSeconds).toFixed(0)}/s)`);
+      check('one task per final notice', made === result.tasks, `${made} of ${result.tasks}`);
+    }
+
     const a0 = performance.now();
     const again = await runDunning({ platform, day, mailer: async () => { mails++; } });
     console.log(`rerun: ${again.emails} e-mails in ${((performance.now() - a0) / 1000).toFixed(2)} s`);

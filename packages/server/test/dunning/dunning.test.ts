@@ -1,3 +1,5 @@
+import { startEventBackbone } from '../../src/platform/events/index.ts';
+import { fastSettings, waitFor } from '../events/helpers.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
@@ -150,10 +152,20 @@ describe('the run', () => {
   it('gives the account manager a task at the last level', async () => {
     const manager = await server.createUser();
     const { account } = await accountWithInvoices(1, { account_manager: manager.id });
-    await runDunning({ platform: server.platform, day: plus(30) });
+    const result = await runDunning({ platform: server.platform, day: plus(30) });
+    expect(result.tasks).toBeGreaterThanOrEqual(1);
+    expect((await remindersOf(account.id))[0]).toMatchObject({ level: 3, status: 'sent', task_id: null });
+    // The task is made from the final notice's event by the outbox dispatcher, once.
+    const backbone = await startEventBackbone(server.platform, { settings: fastSettings() });
+    try {
+      await waitFor(async () => (await remindersOf(account.id))[0]?.task_id ?? null, 'the final notice task');
+    } finally {
+      await backbone.stop();
+    }
     const [reminder] = await remindersOf(account.id);
     expect(reminder).toMatchObject({ level: 3, status: 'sent' });
-    expect(reminder!.task_id).toBeTruthy();
+    const tasks = await sql<{ n: number }>`SELECT count(*)::int AS n FROM obj_task WHERE account_id = ${account.id}::uuid AND deleted_at IS NULL`.execute(server.platform.db);
+    expect(tasks.rows[0]!.n).toBe(1);
     const task = await admin.request('GET', `/api/v1/task/${reminder!.task_id}`);
     expect(task.body).toMatchObject({ owner: manager.id, account: account.id, priority: 'high' });
     expect(task.body.subject).toMatch(/^Call Debtor/);

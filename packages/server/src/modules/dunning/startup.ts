@@ -1,3 +1,5 @@
+import { registerEventSubscriber } from '../../platform/events/index.ts';
+import { finalNoticeTasks } from './run/tasks.ts';
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/kernel.ts';
 import type { ModuleMigration } from '../../platform/module.ts';
@@ -30,6 +32,7 @@ export const dunningMigrations: ModuleMigration[] = [
  * record pipeline.
  */
 export async function startDunning(platform: Platform): Promise<void> {
+  registerEventSubscriber(platform, finalNoticeTasks);
   await inTransaction({ platform, actor: systemActor('system') }, async (ctx) => {
     await sql`SELECT pg_advisory_xact_lock(hashtext('meridian.dunning.startup'))`.execute(ctx.trx);
     const any = await sql`SELECT 1 FROM ${tableOf(ctx, 'dunning_schedule')} LIMIT 1`.execute(ctx.trx);

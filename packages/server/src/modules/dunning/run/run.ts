@@ -5,15 +5,15 @@ import type { Platform } from '../../../platform/kernel.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { todayIn } from '../../../platform/dates.ts';
 import { canSendMail, sendMail } from '../../../platform/mail.ts';
-import { asSystem, inTransaction, systemActor, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
+import { asSystem, inTransaction, systemActor, type RecordContext } from '../../../platform/records/context.ts';
 import { recordEvents } from '../../../platform/records/history.ts';
-import { createRecord } from '../../../platform/records/write.ts';
 import { billingSettings, tableOf } from '../../billing/index.ts';
 import { invoicingSettings, payLinksOf } from '../../invoicing/index.ts';
 import { dunningSettings } from '../settings.ts';
 import { reminderData, renderReminder, type ReminderInvoice, type ReminderLevel } from '../templates.ts';
 import { loadConfig, type DunningConfig } from './config.ts';
 import { accountsOf, candidatesOf, nextAccounts, remindable, type AccountInfo } from './select.ts';
+import type { FinalNotice } from './tasks.ts';
 
 export type Mailer = (message: SendMailOptions) => Promise<unknown>;
 
@@ -43,6 +43,7 @@ export interface DunningRunResult {
   recovered: number;
   /** Claims dropped because the invoice no longer needs a reminder (paid, disputed, excluded) by the time they were sent. */
   cancelled: number;
+  /** Final notices sent: each gives the account manager a task, made from its event by the outbox dispatcher (run/tasks.ts). */
   tasks: number;
 }
 
@@ -265,7 +266,13 @@ class Sender {
         ctx: tx, type: 'dunning_reminder.sent', object,
         events: sent.map((m) => ({
           recordId: m.claims[0]!.id,
-          data: { account: m.account.id, level: m.level.level, level_name: m.level.name, to: m.to, subject: m.subject, invoices: m.claims.map((c) => c.invoice.id), reminders: m.claims.map((c) => c.id), fee: m.level.fee },
+          data: {
+            account: m.account.id, level: m.level.level, level_name: m.level.name, to: m.to, subject: m.subject, invoices: m.claims.map((c) => c.invoice.id), reminders: m.claims.map((c) => c.id), fee: m.level.fee,
+            // The last level: the account manager's task is made from this event (run/tasks.ts).
+            final_notice: m.level.creates_task
+              ? ({ account: m.account.id, account_name: m.account.name, manager: m.account.manager ?? null, level_name: m.level.name, to: m.to, day: this.args.day, reminders: m.claims.map((c) => c.id) } satisfies FinalNotice)
+              : null,
+          },
         })),
       });
       for (const r of refused) {
@@ -276,40 +283,7 @@ class Sender {
     this.args.result.emails += sent.length;
     this.args.result.reminders += sent.reduce((n, m) => n + m.claims.length, 0);
     this.args.result.refused += refused.reduce((n, r) => n + r.ids.length, 0);
-    const final = sent.filter((m) => m.level.creates_task);
-    if (!final.length) return;
-    try {
-      const made = await inTransaction(this.ctx, async (tx) => {
-        let n = 0;
-        for (const m of final) n += (await this.task(tx, m)) ? 1 : 0;
-        return n;
-      });
-      this.args.result.tasks += made;
-    } catch {
-      // One task refused (a rule, an inactive manager): the others one by one, the refusal logged.
-      for (const m of final) {
-        try {
-          if (await inTransaction(this.ctx, (tx) => this.task(tx, m))) this.args.result.tasks += 1;
-        } catch (error) {
-          platform.logger.warn({ err: error, account: m.account.id }, 'the task of a final payment reminder could not be created');
-        }
-      }
-    }
-  }
-
-  /** The last level: a task for the account manager (else the account's owner), on the account, through activities' task object. */
-  private async task(tx: TxContext, m: Mail): Promise<boolean> {
-    const lines = m.claims.map((c) => `- ${c.invoice.number ?? c.invoice.id}: ${c.invoice.open_amount} ${c.invoice.currency} open, due ${c.invoice.due_date} (${c.invoice.days_overdue} days ago)`);
-    const created = await createRecord({
-      ctx: asSystem(tx), object: tx.platform.registry.requireObject('task'),
-      input: {
-        subject: `Call ${m.account.name} about overdue invoices (${m.level.name})`.slice(0, 255),
-        description: [`"${m.level.name}" was sent to ${m.to} on ${this.args.day} for:`, ...lines, '', 'Call the customer about payment.'].join('\n'),
-        due_date: this.args.day, priority: 'high', account: m.account.id,
-        ...(m.account.manager ? { owner: m.account.manager } : {}),
-      },
-    });
-    await sql`UPDATE ${tableOf(tx, 'dunning_reminder')} SET task_id = ${created.id}::uuid WHERE id = ANY(${m.claims.map((c) => c.id)}::uuid[])`.execute(tx.trx);
-    return true;
+    // Their tasks follow from the events (run/tasks.ts).
+    this.args.result.tasks += sent.filter((m) => m.level.creates_task).length;
   }
 }
