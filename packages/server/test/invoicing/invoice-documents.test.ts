@@ -96,7 +96,8 @@ describe('the pay link', () => {
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.body).toContain(`Invoice ${invoice.number}`);
     expect(page.body).toContain('$200.00');
-    expect(page.body).toContain('Online payment arrives with the customer portal');
+    expect(page.body).toContain('Please pay as described on the invoice.');
+    expect(page.body).not.toContain('Pay now');
     const json = await anonymous(server)('GET', `/api/v1/public/invoices/${token}`);
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({ number: invoice.number, customer: 'Harbor Power & Light', total: '$200.00', openAmount: '$200.00' });

@@ -22,7 +22,8 @@ const PublicInvoice = T.Object({
   payOnline: T.Union([T.Object({ label: T.String(), action: T.String() }), T.Null()], { description: 'A button the page offers (online payment, when a provider is set up): a form POST to action' }),
 });
 const Html = (description: string) => T.Unsafe({ description, content: { 'text/html': { schema: { type: 'string' } } } });
-const NOT_YET = 'Online payment arrives with the customer portal. Until then, please pay as described on the invoice.';
+// Without a payment provider set up (MERIDIAN_PAYMENT_PROVIDER=none) the page has no Pay button.
+const OFFLINE = 'Please pay as described on the invoice.';
 const ONLINE = 'Pay online with the button below, or as described on the invoice.';
 
 /** The invoice behind a pay link, formatted for the customer: what the page and the JSON show (a forged, unknown or revoked token is a 404, the same for all). */
@@ -44,7 +45,7 @@ async function publicInvoice(platform: Platform, token: string) {
     customer: String(account.name ?? ''),
     total: fmt.money(invoice.total), taxTotal: fmt.money(invoice.tax_total), openAmount: fmt.money(invoice.open_amount ?? invoice.total),
     lines: lines.map((l) => ({ name: String(l.description ?? l.name ?? ''), quantity: fmt.quantity(l.quantity), unitPrice: fmt.money(l.unit_price), amount: fmt.money(l.net) })),
-    payment: payOnline ? ONLINE : NOT_YET,
+    payment: payOnline ? ONLINE : OFFLINE,
     payOnline,
   };
 }
