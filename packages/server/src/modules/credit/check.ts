@@ -2,12 +2,12 @@ import { sql } from 'kysely';
 import type { Platform } from '../../platform/kernel.ts';
 import { hasCapability } from '../../platform/access/policy.ts';
 import { forbidden } from '../../platform/errors.ts';
-import { billingSettings, isBlank } from '../billing/index.ts';
+import { Decimal, billingSettings, isBlank, minorUnits } from '../billing/index.ts';
 import { registerConfirmCheck, registerReleaseGuard, type ConfirmCheck, type HoldReason, type ReleaseGuard } from '../orders/index.ts';
 import { RELEASE_CREDIT_HOLDS } from './capabilities.ts';
 import { exposureOf } from './queries/inputs.ts';
 
-const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const d = (v: unknown) => new Decimal(String(v ?? 0));
 
 /**
  * The credit check of an order being confirmed (FIN-5): held when the account's open balance plus
@@ -25,17 +25,20 @@ export const creditCheck: ConfirmCheck = async (ctx, order) => {
   const overridden = account.credit_limit_override !== null;
   const limitText = account.credit_limit_override ?? account.credit_limit;
   if (limitText === null) return [];
-  const limit = Number(limitText);
+  const limit = d(limitText);
   const currency = account.credit_currency ?? account.currency ?? billingSettings.of(ctx.platform).corporateCurrency;
   if (!isBlank(order.currency) && order.currency !== currency) return [];
-  const total = Number(order.total ?? 0);
-  if (order.credit_approved_amount !== null && order.credit_approved_amount !== undefined && total <= Number(order.credit_approved_amount)) return [];
+  const total = d(order.total);
+  if (order.credit_approved_amount !== null && order.credit_approved_amount !== undefined && total.lte(d(order.credit_approved_amount))) return [];
   const exposure = await exposureOf(ctx.platform, ctx.trx, { account: order.account as string, currency, exceptOrder: order.id });
-  const after = Math.round((exposure.openBalance + exposure.openOrders + total) * 100) / 100;
-  if (after <= limit) return [];
+  // Exact decimals: a limit is compared to the cent, never through floating point.
+  const after = d(exposure.openBalance).plus(d(exposure.openOrders)).plus(total);
+  if (after.lte(limit)) return [];
+  const digits = minorUnits(currency);
+  const money = (x: Decimal) => Number(x.toFixed(digits)).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   return [{
     code: 'credit_limit', field: 'account', by: 'credit',
-    message: `Open balance ${money(exposure.openBalance)} + open orders ${money(exposure.openOrders)} + this order ${money(total)} = ${money(after)} ${currency}, over the ${overridden ? 'overridden' : 'computed'} credit limit of ${money(limit)} ${currency} by ${money(after - limit)}. A user allowed to release credit holds must approve it.`,
+    message: `Open balance ${money(d(exposure.openBalance))} + open orders ${money(d(exposure.openOrders))} + this order ${money(total)} = ${money(after)} ${currency}, over the ${overridden ? 'overridden' : 'computed'} credit limit of ${money(limit)} ${currency} by ${money(after.minus(limit))}. A user allowed to release credit holds must approve it.`,
   } satisfies HoldReason];
 };
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { getRecord } from '../../../platform/records/read.ts';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
-import { billingSettings } from '../../billing/index.ts';
+import { Decimal, billingSettings } from '../../billing/index.ts';
 import type { CreditInputs, CreditResult } from '../formula.ts';
 import { exposureOf } from './inputs.ts';
 
@@ -48,7 +48,7 @@ export function creditStanding(ctx: RecordContext, accountId: string): Promise<C
     return {
       account: accountId, limit, computedLimit, currency,
       override: overrideAmount === null ? null : { amount: overrideAmount, reason: (account.credit_override_reason as string | null) ?? null, by: (account.credit_override_by as string | null) ?? null, at: (account.credit_override_at as string | null) ?? null },
-      available: limit === null ? null : Math.round((limit - exposure.openBalance - exposure.openOrders) * 100) / 100,
+      available: limit === null ? null : new Decimal(String(limit)).minus(String(exposure.openBalance)).minus(String(exposure.openOrders)).toNumber(),
       openBalance: exposure.openBalance, openOrders: exposure.openOrders,
       behaviour: row?.behaviour ?? (account.payment_behaviour as string | null) ?? null,
       computedAt: row ? new Date(row.computed_at).toISOString() : null,
