@@ -20,7 +20,7 @@
  * Not a test: run it by hand. See docs/performance.md.
  */
 import { performance } from 'node:perf_hooks';
-import { createBenchDatabase } from './lib.ts';
+import { benchChecks, bootBenchPlatform, createBenchDatabase } from './lib.ts';
 
 interface Options { invoices: number; accounts: number; rounds: number; keep: boolean }
 
@@ -46,10 +46,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const { loadConfig } = await import('../packages/server/src/platform/config.ts');
-  const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
-  const { modules } = await import('../packages/server/src/modules/index.ts');
-  const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
   const { agingReport } = await import('../packages/server/src/modules/payments/index.ts');
   const { systemActor } = await import('../packages/server/src/platform/records/context.ts');
 
@@ -58,20 +54,11 @@ async function main() {
   console.log(`Meridian cash reports benchmark — ${new Date().toISOString()}`);
   for (const line of facts) console.log(line);
   console.log(`options: ${opts.invoices} invoices on ${opts.accounts} accounts, ${opts.rounds} rounds\n`);
-  let failed = false;
-  const check = (what: string, okay: boolean, detail: string) => {
-    console.log(`  check: ${what}: ${okay ? 'ok' : 'FAILED'} (${detail})`);
-    if (!okay) failed = true;
-  };
-  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  const { check, failed } = benchChecks();
+  let booted: Awaited<ReturnType<typeof bootBenchPlatform>> | undefined;
   try {
-    database = await openDatabase({ databaseUrl, poolSize: 10 });
-    const config = { ...loadConfig({}), databaseUrl, logLevel: 'silent', publicUrl: 'http://127.0.0.1' };
-    const platform = await bootPlatform({ config, modules, database, logger: createLogger('silent') });
-    const db = new (await import('pg')).default.Client({ connectionString: databaseUrl });
-    db.on('error', () => {});
-    await db.connect();
-    const table = (name: string) => platform.registry.requireObject(name).table;
+    booted = await bootBenchPlatform(databaseUrl);
+    const { platform, db, table } = booted;
     const today = new Date().toISOString().slice(0, 10);
     const past = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
 
@@ -147,12 +134,11 @@ async function main() {
     console.log('| --- | --- | --- | --- |');
     for (const r of results) console.log(`| ${r.name} | ${r.report.toFixed(3)} | ${r.raw.toFixed(3)} | ${(r.report / r.raw).toFixed(2)} |`);
     for (const r of results) check(`${r.name}: ≤ 1.5× the hand-written SQL`, r.report / r.raw <= 1.5, `${(r.report / r.raw).toFixed(2)}×`);
-    await db.end();
   } finally {
-    await database?.close().catch(() => {});
+    await booted?.close();
     await bench.finish(opts.keep);
   }
-  if (failed) process.exitCode = 2;
+  if (failed()) process.exitCode = 2;
 }
 
 main().catch((error) => {

@@ -22,7 +22,7 @@
  * changes nothing. Not a test: run it by hand. See docs/performance.md.
  */
 import { performance } from 'node:perf_hooks';
-import { createBenchDatabase } from './lib.ts';
+import { benchChecks, bootBenchPlatform, createBenchDatabase } from './lib.ts';
 
 interface Options {
   accounts: number;
@@ -51,10 +51,6 @@ const mib = (b: number) => b / 2 ** 20;
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const { loadConfig } = await import('../packages/server/src/platform/config.ts');
-  const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
-  const { modules } = await import('../packages/server/src/modules/index.ts');
-  const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
   const { computeCredit } = await import('../packages/server/src/modules/credit/index.ts');
 
   const bench = await createBenchDatabase('credit');
@@ -63,20 +59,11 @@ async function main() {
   console.log(`Meridian credit limit benchmark — ${new Date().toISOString()}`);
   for (const line of facts) console.log(line);
   console.log(`options: ${opts.accounts} accounts × ${opts.invoices} invoices = ${total}\n`);
-  let failed = false;
-  const check = (what: string, okay: boolean, detail: string) => {
-    console.log(`  check: ${what}: ${okay ? 'ok' : 'FAILED'} (${detail})`);
-    if (!okay) failed = true;
-  };
-  let database: Awaited<ReturnType<typeof openDatabase>> | undefined;
+  const { check, failed } = benchChecks();
+  let booted: Awaited<ReturnType<typeof bootBenchPlatform>> | undefined;
   try {
-    database = await openDatabase({ databaseUrl, poolSize: 10 });
-    const config = { ...loadConfig({}), databaseUrl, logLevel: 'silent', publicUrl: 'http://127.0.0.1' };
-    const platform = await bootPlatform({ config, modules, database, logger: createLogger('silent') });
-    const db = new (await import('pg')).default.Client({ connectionString: databaseUrl });
-    db.on('error', () => {});
-    await db.connect();
-    const table = (name: string) => platform.registry.requireObject(name).table;
+    booted = await bootBenchPlatform(databaseUrl);
+    const { platform, db, table } = booted;
     const day = new Date().toISOString().slice(0, 10);
 
     // Data, in SQL.
@@ -145,13 +132,12 @@ async function main() {
     // Garbage of the first run is collected lazily: what is retained shows after both runs.
     const retained = steady.heapEnd - first.heapStart;
     check('memory flat (heap retained after both runs)', retained < 100 * 2 ** 20, `${retained >= 0 ? '+' : ''}${mib(retained).toFixed(0)} MiB`);
-    await db.end();
   } finally {
-    await database?.close().catch(() => {});
+    await booted?.close();
     await bench.finish(opts.keep);
     void admin;
   }
-  if (failed) process.exitCode = 2;
+  if (failed()) process.exitCode = 2;
 }
 
 main().catch((error) => {

@@ -299,3 +299,47 @@ export async function createBenchDatabase(prefix: string): Promise<BenchDatabase
     },
   };
 }
+
+/** The checks a benchmark prints as it goes ("check: what: ok|FAILED (detail)"); `failed()` says whether any failed. */
+export function benchChecks(): { check: (what: string, okay: boolean, detail: string) => void; failed: () => boolean } {
+  let failed = false;
+  return {
+    check(what, okay, detail) {
+      console.log(`  check: ${what}: ${okay ? 'ok' : 'FAILED'} (${detail})`);
+      if (!okay) failed = true;
+    },
+    failed: () => failed,
+  };
+}
+
+/**
+ * The platform booted on a benchmark's database as the server boots it (every module, silent
+ * logs), with a plain pg client for the benchmark's own SQL and the table of an object by name.
+ * `close()` ends both.
+ */
+export async function bootBenchPlatform(databaseUrl: string) {
+  const { loadConfig } = await import('../packages/server/src/platform/config.ts');
+  const { bootPlatform, createLogger } = await import('../packages/server/src/platform/boot.ts');
+  const { modules } = await import('../packages/server/src/modules/index.ts');
+  const { openDatabase } = await import('../packages/server/src/platform/db/connection.ts');
+  const database = await openDatabase({ databaseUrl, poolSize: 10 });
+  try {
+    const config = { ...loadConfig({}), databaseUrl, logLevel: 'silent', publicUrl: 'http://127.0.0.1' };
+    const platform = await bootPlatform({ config, modules, database, logger: createLogger('silent') });
+    const db = new pg.Client({ connectionString: databaseUrl });
+    db.on('error', () => {});
+    await db.connect();
+    return {
+      platform,
+      db,
+      table: (name: string) => platform.registry.requireObject(name).table,
+      async close() {
+        await db.end().catch(() => {});
+        await database.close().catch(() => {});
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
