@@ -4,7 +4,7 @@ import { billingSettings } from '../../billing/index.ts';
 import { invoicingSettings, payLinksOf } from '../../invoicing/index.ts';
 import { reminderData, renderReminder } from '../templates.ts';
 import { loadConfig } from './config.ts';
-import { accountsOf, candidatesOf, nextAccounts } from './select.ts';
+import { candidatesOf, overdueAccountPages } from './select.ts';
 
 export interface PreviewMail {
   account: { id: string; name: string };
@@ -38,12 +38,7 @@ export async function previewDunning(args: { ctx: RecordContext; day?: string; l
   if (!Number.isFinite(config.minDays)) return out;
   const company = billingSettings.of(platform).companyName;
   const locale = billingSettings.of(platform).documentLocale ?? 'en-US';
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const ids = await nextAccounts(ctx, { day, minDays: config.minDays, after });
-    if (!ids.length) break;
-    after = ids[ids.length - 1]!;
-    const accounts = await accountsOf(ctx, ids, config, locale);
+  for await (const accounts of overdueAccountPages(ctx, { day, config, locale })) {
     for (const a of accounts.values()) {
       const reason = a.excluded ? 'excluded' : !a.email ? 'no_email' : !a.schedule || !config.levels.get(a.schedule)?.length ? 'no_schedule' : null;
       if (reason && out.skipped.length < limit) out.skipped.push({ account: { id: a.id, name: a.name }, reason });

@@ -12,7 +12,7 @@ import { invoicingSettings, payLinksOf } from '../../invoicing/index.ts';
 import { dunningSettings } from '../settings.ts';
 import { reminderData, renderReminder, type ReminderInvoice, type ReminderLevel } from '../templates.ts';
 import { loadConfig, type DunningConfig } from './config.ts';
-import { accountsOf, candidatesOf, nextAccounts, remindable, type AccountInfo } from './select.ts';
+import { accountsOf, candidatesOf, overdueAccountPages, remindable, type AccountInfo } from './select.ts';
 import type { FinalNotice } from './tasks.ts';
 
 export type Mailer = (message: SendMailOptions) => Promise<unknown>;
@@ -96,12 +96,7 @@ export async function runDunning(options: DunningRunOptions): Promise<DunningRun
 
   if (!Number.isFinite(config.minDays)) return result;
   const locale = billingSettings.of(platform).documentLocale ?? 'en-US';
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const ids = await nextAccounts(ctx, { day, minDays: config.minDays, after });
-    if (!ids.length) break;
-    after = ids[ids.length - 1]!;
-    const accounts = await accountsOf(ctx, ids, config, locale);
+  for await (const accounts of overdueAccountPages(ctx, { day, config, locale })) {
     const claims = await inTransaction(ctx, async (tx) => {
       // One claimer at a time: a second worker waits here, then sees the first one's claims.
       await sql`SELECT pg_advisory_xact_lock(hashtext('meridian.dunning.claim'))`.execute(tx.trx);

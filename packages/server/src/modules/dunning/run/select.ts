@@ -81,3 +81,19 @@ export async function candidatesOf(ctx: RecordContext, args: { day: string; conf
   }
   return out;
 }
+
+/**
+ * The accounts with an invoice overdue at least the first level's days on `day`, a page at a time
+ * (keyset by id, each page with its schedule, e-mail and locale resolved): what the run claims
+ * and the dry run shows, walked the same way.
+ */
+export async function* overdueAccountPages(ctx: RecordContext, args: { day: string; config: DunningConfig; locale: string }): AsyncGenerator<Map<string, AccountInfo>> {
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const ids = await nextAccounts(ctx, { day: args.day, minDays: args.config.minDays, after });
+    if (!ids.length) return;
+    after = ids[ids.length - 1]!;
+    yield await accountsOf(ctx, ids, args.config, args.locale);
+  }
+}
+
