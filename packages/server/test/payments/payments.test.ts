@@ -95,10 +95,18 @@ describe('recording payments', () => {
     expect(await count('obj_payment', account)).toBe(0);
   });
 
-  it('payments are written only through the commands', async () => {
+  it('payments are written only through the commands, and never deleted by hand', async () => {
     const account = await payer(admin);
     const res = await admin.request('POST', '/api/v1/payment', { body: { account, amount: 10, currency: 'USD', method: 'cash', payment_date: '2026-12-01' } });
     expect(res.status).toBe(403);
+    const inv = await postedInvoice(server, admin, { product, account, cents: 1_000 });
+    const paid = (await pay(admin, { account, amount: 10 })).body;
+    for (const [object, id] of [['payment', paid.payment.id], ['payment_allocation', paid.allocations[0].id]]) {
+      const del = await admin.request('DELETE', `/api/v1/${object}/${id}`);
+      expect(del.status, del.text).toBe(403);
+    }
+    expect((await invoiceOf(admin, inv.id)).status).toBe('paid');
+    expect((await admin.request('GET', `/api/v1/payment/${paid.payment.id}`)).status).toBe(200);
   });
 });
 

@@ -45,7 +45,8 @@ export const dunningModule = defineModule({
   events: [{ type: 'dunning_reminder.sent', description: 'A payment reminder e-mail went to an account (level, recipient, subject, the invoices it listed, fee)' }],
   factories: {
     dunning_schedule: ({ unique }) => ({ name: `Schedule ${unique()}` }),
-    dunning_level: async ({ parent }) => ({ name: 'Reminder', schedule: await parent('dunning_schedule'), level: 7, days_overdue: 5, subject: 'Reminder {{ account.name }}', body: 'Please pay {{ total }}.' }),
+    // Unique texts: the access walk treats a factory's values as secrets that must not show elsewhere.
+    dunning_level: async ({ parent, unique }) => ({ name: `Level ${unique()}`, schedule: await parent('dunning_schedule'), level: 7, days_overdue: 5, subject: `Notice ${unique()} {{ account.name }}`, body: `Please pay {{ total }} (${unique()}).` }),
   },
 });
 

@@ -25,6 +25,9 @@ interface Cleared {
  */
 export async function deleteRecord(args: { ctx: RecordContext; object: ObjectDefinition; id: string; expectedVersion?: number }): Promise<void> {
   assertObjectPermission(args.ctx.actor, args.object, 'delete');
+  // Records only Meridian's commands write (payments and their allocations, run and intake logs)
+  // are not deleted by hand either: a deleted payment would leave its invoices paid by nothing.
+  if (args.object.writtenBySystem) throw new AppError('forbidden', `${args.object.pluralLabel} are recorded by Meridian and cannot be deleted`);
   await inTransaction(args.ctx, async (ctx) => {
     const record = await loadForUpdate(ctx, args.object, args.id);
     assertVersion(args.object, record, args.expectedVersion);
