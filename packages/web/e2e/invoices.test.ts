@@ -45,6 +45,8 @@ describe('invoices', () => {
     await heading.waitFor();
     await lines.getByText('Posted invoices are locked: correct them with a credit note.').waitFor();
     expect(await lines.getByText('Add a product').count()).toBe(0);
+    // A posted invoice is credited or voided, never deleted.
+    expect(await page.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
     const posted = await h.api('GET', `/invoice/${draft.id}`);
     expect(posted).toMatchObject({ status: 'posted', total: 200, open_amount: 200 });
     expect(await heading.innerText()).toBe(posted.number);

@@ -57,6 +57,9 @@ describe('payments', () => {
 
     const heading = page.getByRole('heading', { level: 1, name: /^PAY-\d{4}-\d{5}$/ });
     await heading.waitFor();
+    // Only the commands change a payment: no Edit, no Delete.
+    expect(await page.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Edit', exact: true }).count()).toBe(0);
     const paid = page.getByRole('table', { name: 'Invoices paid' });
     await paid.getByRole('link', { name: invoices[0]!.number }).waitFor();
     await paid.getByRole('link', { name: invoices[1]!.number }).waitFor();

@@ -31,6 +31,8 @@ export interface RecordExtension {
   Side?: ComponentType<RecordSlotProps>;
   /** The record cannot be edited in the app (a converted lead): no Edit, no inline edits. */
   readOnly?: (record: RecordData) => boolean;
+  /** The record cannot be deleted in its state (a posted invoice): no Delete. */
+  undeletable?: (record: RecordData) => boolean;
 }
 
 export interface BoardMove {

@@ -12,6 +12,8 @@ export function registerInvoices(): void {
     Main: (slot) => <LineItemsPanel kind={INVOICE_LINES} {...slot} />,
     // A posted invoice never changes: no Edit, no inline edits.
     readOnly: (record) => record.status !== 'draft',
+    // A posted invoice is never deleted: it is credited or voided.
+    undeletable: (record) => record.status !== 'draft',
   });
   // A completed order is invoiced from its page.
   registerRecordExtension('order', { Actions: InvoiceOrderAction });

@@ -101,7 +101,9 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
   // What features add to this object's page (lib/extensions.ts); the page names no object.
   const extensions = recordExtensionsFor(object.apiName);
   const slot: RecordSlotProps = { object, record, id, name, display, onSaved };
-  const readOnly = extensions.some((e) => e.readOnly?.(record));
+  // Records only Meridian's commands write (payments, run logs) are neither edited nor deleted here.
+  const readOnly = object.writtenBySystem === true || extensions.some((e) => e.readOnly?.(record));
+  const undeletable = object.writtenBySystem === true || extensions.some((e) => e.undeletable?.(record));
   const render = (part: 'Actions' | 'Header' | 'Summary' | 'Main' | 'Side') =>
     extensions.map((e, i) => {
       const Part = e[part];
@@ -127,7 +129,7 @@ function RecordView({ object, id, tab }: { object: ObjectDef; id: string; tab?: 
               <ButtonLink variant="default" to="/merge/$object" params={{ object: object.apiName }} search={{ ids: id }}>Merge</ButtonLink>
             )}
             {!readOnly && <Button variant="default" onClick={() => setEditing((e) => !e)}>{editing ? 'Stop editing' : 'Edit'}</Button>}
-            <Button variant="light" color="red" onClick={() => setConfirmDelete(true)}>Delete</Button>
+            {!undeletable && <Button variant="light" color="red" onClick={() => setConfirmDelete(true)}>Delete</Button>}
           </Group>
         </Group>
         {keyFields.length > 0 && (

@@ -26,6 +26,7 @@ const RuleSchema = T.Object({ id: T.String(), name: T.String(), condition: T.Unk
 const ObjectSchema = T.Object({
   apiName: T.String(), label: T.String(), pluralLabel: T.String(), description: T.Union([T.String(), T.Null()]), standard: T.Boolean(), nameField: T.String(),
   navOrder: T.Number(), inNavigation: T.Boolean(), mergeable: T.Boolean({ description: 'The app offers to find and merge duplicates (POST /{object}/merge)' }),
+  writtenBySystem: T.Optional(T.Boolean({ description: "Only Meridian's commands write (and none delete) its records: payments, logs of runs; the generic write routes answer 403" })),
   listColumns: T.Array(T.String(), { description: "A list's default columns when the user has no saved view: the name field, then the object's declared (or derived) short fields" }), fields: T.Array(FieldSchema), validationRules: T.Array(RuleSchema),
 }, { additionalProperties: true });
 const ObjectInput = (create: boolean) => T.Object({

@@ -13,6 +13,7 @@ export function describeObject(o: ObjectDefinition) {
     navOrder: o.navOrder,
     inNavigation: o.inNavigation,
     mergeable: o.mergeable,
+    ...(o.writtenBySystem ? { writtenBySystem: true } : {}),
     listColumns: listColumnsOf(o),
     fields: o.fields.map(describeField),
     validationRules: o.validationRules,
