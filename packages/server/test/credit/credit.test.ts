@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
-import { buildAccount, buildRecord } from '../factories.ts';
+import { buildAccount, buildOpportunity, buildRecord } from '../factories.ts';
+import { ordersFromQuotes } from '../../src/modules/orders/subscribers.ts';
 import { ok } from '../access/fixture.ts';
 import { centProduct, pay, payer, postedInvoice } from '../payments/setup.ts';
 import { signBody } from '../../src/modules/orders/intake/index.ts';
@@ -206,6 +207,30 @@ describe('orders over the limit', () => {
     const after = await clerk.request('POST', `/api/v1/orders/${second.id}/confirm`, { body: {} });
     expect(after.status, after.text).toBe(200);
     expect(after.body).toMatchObject({ status: 'confirmed', on_hold: false });
+  });
+
+  it('holds the order of a quote accepted over the limit instead of confirming it', async () => {
+    const account = await payer(clerk, 'Quoted');
+    ok(await limitOf(account, 1000));
+    await postedInvoice(server, admin, { product, account, cents: 70_000 }); // 700 open
+    const opportunity = await buildOpportunity(admin, { account, amount: 500, currency: 'USD' });
+    const created = await admin.request('POST', '/api/v1/quotes', { body: { quote: { opportunity: opportunity.id }, lines: [{ product, quantity: 50_000 }] } });
+    expect(created.status, created.text).toBe(201);
+    const quote = created.body.quote;
+    ok(await admin.request('POST', `/api/v1/quotes/${quote.id}/send`, { body: {} }));
+    ok(await admin.request('POST', `/api/v1/quotes/${quote.id}/accept-internal`, { body: { signerName: 'Dana Buyer' } }));
+    // The quote.accepted handler, as the outbox dispatcher runs it.
+    await server.platform.db.transaction().execute((trx) =>
+      ordersFromQuotes.handle({ platform: server.platform, trx, events: [{ type: 'quote.accepted', recordId: quote.id } as never], afterCommit: () => undefined }));
+    const filter = encodeURIComponent(JSON.stringify({ field: 'quote', op: 'eq', value: quote.id }));
+    const [order] = (await admin.request('GET', `/api/v1/order?filter=${filter}`)).body.data;
+    // 700 open + 500 = 1,200 > 1,000.
+    expect(order).toMatchObject({ source: 'quote', status: 'received', on_hold: true });
+    expect(JSON.parse(order.hold_reasons)).toEqual([expect.objectContaining({ by: 'credit', code: 'credit_limit' })]);
+    const confirmed = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox_event WHERE record_id = ${order.id}::uuid AND type = 'order.confirmed'`.execute(server.platform.db)).rows[0]!.n;
+    expect(confirmed).toBe(0);
+    ok(await finance.request('POST', `/api/v1/orders/${order.id}/release`, { body: { comment: 'Deposit received' } }));
+    expect((await clerk.request('POST', `/api/v1/orders/${order.id}/confirm`, { body: {} })).body).toMatchObject({ status: 'confirmed', on_hold: false });
   });
 
   it('leaves accounts without a limit, and orders in another currency, alone', async () => {
