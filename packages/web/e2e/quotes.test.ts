@@ -71,9 +71,13 @@ describe('deal products and the quote builder', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Move Commissioning up');
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(order).toEqual([600, 8400, 1250]);
-    // The mouse's way: Commissioning's handle dragged onto the last line puts it last.
+    // The mouse's way: Commissioning's handle dragged onto the last line puts it last — once the
+    // table shows the keyboard's move (the API answered first) and the handle is draggable again.
+    await expect.poll(() => lines.locator('tbody tr').first().getByRole('cell').nth(1).innerText()).toBe('Commissioning');
     const firstLine = await lines.locator('tbody tr').first().getAttribute('data-line');
-    await lines.locator(`[data-drag="${firstLine}"]`).dragTo(lines.locator('tbody tr').last());
+    const handle = lines.locator(`[data-drag="${firstLine}"]`);
+    await expect.poll(() => handle.getAttribute('draggable')).toBe('true');
+    await handle.dragTo(lines.locator('tbody tr').last());
     await expect.poll(order).toEqual([8400, 1250, 600]);
     await expect.poll(() => lines.locator('tbody tr').last().getByRole('cell').nth(1).innerText()).toBe('Commissioning');
     await expectAccessible(page, 'quote builder');
