@@ -1,3 +1,4 @@
+import { UUID_RE } from '../../../platform/records/values.ts';
 import { sql } from 'kysely';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { asSystem, type TxContext } from '../../../platform/records/context.ts';
@@ -59,7 +60,7 @@ export function parseAllocations(input: unknown, currency: string, budget: Decim
   const seen = new Set<string>();
   const plan = input.map((a: { invoice?: unknown; amount?: unknown }, i: number) => {
     const invoice = typeof a?.invoice === 'string' ? a.invoice : '';
-    if (!/^[0-9a-f-]{36}$/i.test(invoice)) refuse(`allocations[${i}].invoice`, 'invalid_id', 'An invoice id');
+    if (!UUID_RE.test(invoice)) refuse(`allocations[${i}].invoice`, 'invalid_id', 'An invoice id');
     if (seen.has(invoice)) refuse(`allocations[${i}].invoice`, 'duplicate', 'Each invoice once');
     seen.add(invoice);
     return { invoice, amount: parseAmount(a?.amount, currency, `allocations[${i}].amount`) };

@@ -1,3 +1,4 @@
+import { UUID_RE } from '../../../platform/records/values.ts';
 import { sql } from 'kysely';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
@@ -49,7 +50,7 @@ async function providerPayment(ctx: TxContext, provider: { name: string; payment
 export async function recordPayment(args: { ctx: RecordContext; input: RecordPaymentInput; provider?: { name: string; paymentId: string } }): Promise<PaymentResult> {
   return inTransaction(args.ctx, async (ctx) => {
     const input = (args.input ?? {}) as Partial<RecordPaymentInput>;
-    if (typeof input.account !== 'string' || !/^[0-9a-f-]{36}$/i.test(input.account)) refuse('account', 'required', 'The account the payment is from');
+    if (typeof input.account !== 'string' || !UUID_RE.test(input.account)) refuse('account', 'required', 'The account the payment is from');
     // The caller must be able to see the account (404 otherwise, like any unknown id); locking it
     // queues this account's payments one after another.
     const account = await loadForUpdate(ctx, objectOf(ctx, 'account'), input.account, { mode: 'read' });

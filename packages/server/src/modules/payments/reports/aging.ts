@@ -1,3 +1,4 @@
+import { UUID_RE } from '../../../platform/records/values.ts';
 import { sql } from 'kysely';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import { today } from '../../billing/index.ts';
@@ -38,7 +39,7 @@ export function agingReport(args: { ctx: RecordContext; asOf?: string; currency?
     const asOf = args.asOf ? checkDay('asOf', args.asOf) : now;
     const historical = asOf < now;
     const limit = Math.min(Math.max(args.limit ?? 50, 1), MAX_AGING_ROWS);
-    const after = decodeCursor<Cursor>('cursor', args.cursor, (v) => v && typeof v.t === 'string' && /^-?\d+(\.\d+)?$/.test(v.t) && typeof v.a === 'string' && /^[0-9a-f-]{36}$/i.test(v.a) && typeof v.c === 'string');
+    const after = decodeCursor<Cursor>('cursor', args.cursor, (v) => v && typeof v.t === 'string' && /^-?\d+(\.\d+)?$/.test(v.t) && typeof v.a === 'string' && UUID_RE.test(v.a) && typeof v.c === 'string');
     const byCurrency = args.currency ? sql`AND t0.currency = ${args.currency}` : sql``;
     let source;
     if (!historical) {
