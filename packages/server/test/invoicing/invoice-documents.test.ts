@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -7,13 +8,17 @@ import { startTestSmtp, type TestSmtp } from '../smtp.ts';
 import { overrideSettings } from '../../src/platform/settings.ts';
 import { invoicingSettings } from '../../src/modules/invoicing/settings.ts';
 import { draftInvoice, firstError, invoiceCatalogue, run } from './setup.ts';
+import { startEventBackbone, type EventBackbone } from '../../src/platform/events/index.ts';
+import { fastSettings, waitFor } from '../events/helpers.ts';
+import { sendDueInvoices } from '../../src/modules/invoicing/send/queue.ts';
+import { autoSendOf } from '../../src/modules/invoicing/send/store.ts';
 
 /**
  * The invoice as the customer gets it (issue 12 item 7): the PDF (read back with pdfjs: number,
  * dates, amounts, payment instructions, the pay link), the public pay page, the e-mail with the
  * PDF attached and the pay link — through a real SMTP server, read back with mailparser —, sent
- * by hand and automatically on posting, and what a failed automatic send leaves (the posting
- * stands, the invoice says why).
+ * by hand and automatically from the queue after posting (once, also when the event comes again),
+ * and what a failed automatic send leaves (the posting stands, the invoice says why, a retry sends it).
  */
 let server: TestServer;
 let admin: TestUser;
@@ -155,36 +160,78 @@ describe('sending by e-mail', () => {
     }
     expect((await admin.request('GET', `/api/v1/invoice/${invoice.id}`)).body.sent_at).toBeNull();
   });
+});
 
-  it('sends automatically on posting for an account that asks for it', async () => {
+describe('sending automatically, from the queue', () => {
+  let backbone: EventBackbone;
+  beforeAll(async () => {
+    backbone = await startEventBackbone(server.platform, { settings: fastSettings() });
+  });
+  afterAll(async () => backbone?.stop());
+  const queued = (id: string) => autoSendOf(server.platform.db, id);
+
+  it('e-mails a posted invoice once, after the posting, for an account that asks for it — also when the event comes again', async () => {
     const before = smtp.inbox.length;
     const invoice = await postedInvoice(ids.auto);
+    const row = await waitFor(async () => ((await queued(invoice.id))?.status === 'sent' ? queued(invoice.id) : null), 'the queued e-mail sent');
+    expect(row).toMatchObject({ attempts: 1, last_error: null, next_attempt_at: null });
     expect(smtp.inbox.length).toBe(before + 1);
+    const mail = await simpleParser(smtp.inbox.at(-1)!.raw);
     expect(smtp.inbox.at(-1)!.to).toEqual(['invoices@autogrid.example']);
+    expect(mail.attachments[0]).toMatchObject({ contentType: 'application/pdf', filename: `${invoice.number}.pdf` });
+    expect(await pdfText(mail.attachments[0]!.content)).toContain(invoice.number);
     const read = (await admin.request('GET', `/api/v1/invoice/${invoice.id}`)).body;
     expect(read.sent_at).toBeTruthy();
     expect(read.send_error).toBeNull();
-    // Accounts without the setting are not e-mailed.
-    await postedInvoice(ids.billed);
+
+    // The event delivered again (a crash before the dispatch committed): no second row, no second e-mail.
+    await sql`UPDATE outbox_event SET dispatched_at = NULL WHERE record_id = ${invoice.id}::uuid AND type = 'invoice.posted'`.execute(server.platform.db);
+    await waitFor(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox_event WHERE record_id = ${invoice.id}::uuid
+      AND type = 'invoice.posted' AND dispatched_at IS NOT NULL`.execute(server.platform.db)).rows[0]!.n === 1, 'the redelivery');
+    // Even a row taken again (its bookkeeping lost after the e-mail went) finds the invoice sent.
+    await sql`UPDATE invoicing_auto_send SET status = 'pending', next_attempt_at = now() WHERE invoice_id = ${invoice.id}::uuid`.execute(server.platform.db);
+    expect(await sendDueInvoices(server.platform)).toEqual({ sent: 0, failed: 0 });
+    expect(await queued(invoice.id)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(smtp.inbox.length).toBe(before + 1);
+
+    // Accounts without the setting, and credit notes, are not queued.
+    const plain = await postedInvoice(ids.billed);
+    const credit = await run(admin, invoice.id, 'credit', { full: true, reason: 'Returned goods' });
+    expect(credit.status, credit.text).toBeLessThan(300);
+    await waitFor(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM outbox_event WHERE type = 'invoice.posted' AND dispatched_at IS NULL`
+      .execute(server.platform.db)).rows[0]!.n === 0, 'the dispatch of the postings');
+    expect(await queued(plain.id)).toBeNull();
+    expect(await queued(credit.body.creditNote.id)).toBeNull();
     expect(smtp.inbox.length).toBe(before + 1);
   });
 
-  it('keeps the posting when the automatic e-mail fails, and says why on the invoice', async () => {
+  it('keeps the posting when the e-mail fails, says why on the invoice, and sends it on the retry', async () => {
     const down = await startTestSmtp();
     await down.close();
     server.platform.config.smtpUrl = down.url;
     let invoice: any;
     try {
       invoice = await postedInvoice(ids.auto);
+      const failed = await waitFor(async () => ((await queued(invoice.id))?.status === 'failed' ? queued(invoice.id) : null), 'the failed e-mail');
+      expect(failed).toMatchObject({ attempts: 1, sent_at: null });
+      expect(failed!.last_error).toContain('did not take the message');
+      expect(new Date(failed!.next_attempt_at!).getTime()).toBeGreaterThan(Date.now());
+      const read = (await admin.request('GET', `/api/v1/invoice/${invoice.id}`)).body;
+      expect(read).toMatchObject({ status: 'posted', number: invoice.number, sent_at: null });
+      expect(read.send_error).toContain('did not take the message');
+      // Not due yet: the minute job leaves it alone.
+      expect(await sendDueInvoices(server.platform)).toEqual({ sent: 0, failed: 0 });
     } finally {
       server.platform.config.smtpUrl = smtp.url;
     }
+    // Its retry time comes: the minute job sends it, and the error is cleared.
+    const before = smtp.inbox.length;
+    await sql`UPDATE invoicing_auto_send SET next_attempt_at = now() WHERE invoice_id = ${invoice.id}::uuid`.execute(server.platform.db);
+    expect(await sendDueInvoices(server.platform)).toEqual({ sent: 1, failed: 0 });
+    expect(smtp.inbox.length).toBe(before + 1);
+    expect(await queued(invoice.id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
     const read = (await admin.request('GET', `/api/v1/invoice/${invoice.id}`)).body;
-    expect(read).toMatchObject({ status: 'posted', number: invoice.number, sent_at: null });
-    expect(read.send_error).toContain('did not take the message');
-    // Sent by hand later, the error is cleared.
-    const res = await run(admin, invoice.id, 'send');
-    expect(res.status, res.text).toBe(200);
-    expect(res.body.invoice.send_error).toBeNull();
+    expect(read.sent_at).toBeTruthy();
+    expect(read.send_error).toBeNull();
   });
 });

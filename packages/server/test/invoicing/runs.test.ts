@@ -6,6 +6,8 @@ import { ok } from '../access/fixture.ts';
 import { startEventBackbone, type EventBackbone } from '../../src/platform/events/index.ts';
 import { fastSettings, waitFor } from '../events/helpers.ts';
 import { invoiceCatalogue } from './setup.ts';
+import { startTestSmtp, type TestSmtp } from '../smtp.ts';
+import { autoSendOf } from '../../src/modules/invoicing/send/store.ts';
 
 /**
  * The invoicing options (issue 12 item 6, seed 004): per PO — a completed order is invoiced and
@@ -100,6 +102,35 @@ describe('the monthly run', () => {
     expect((await invoicesOf(split)).length + (await invoicesOf(shared)).length).toBe(3);
     const runs = (await admin.request('GET', '/api/v1/invoice_run')).body.data;
     expect(runs).toHaveLength(3);
+  });
+
+  it('only posts for an account that sends automatically: the e-mail with the PDF follows from the queue', async () => {
+    const smtp: TestSmtp = await startTestSmtp();
+    server.platform.config.smtpUrl = smtp.url;
+    try {
+      const auto = (await buildAccount(admin, { name: 'Auto Monthly', email: 'ap@automonthly.example', currency: 'USD', invoicing_option: 'per_month', allow_shared_pos: true, invoice_auto_send: true })).id;
+      await completedOrder(auto, 'M1');
+      await completedOrder(auto, 'M2', 2);
+      const run = await admin.request('POST', '/api/v1/invoice-runs', { body: { period: thisMonth() } });
+      expect(run.body).toMatchObject({ status: 'completed', invoices: 1, orders: 2 });
+      const [invoice] = await invoicesOf(auto);
+      expect(invoice).toMatchObject({ status: 'posted', total: 37.5, sent_at: null });
+      // The run has sent nothing: the e-mail waits for the outbox, outside the run.
+      expect(smtp.inbox).toHaveLength(0);
+      expect(await autoSendOf(server.platform.db, invoice.id)).toBeNull();
+      const backbone = await startEventBackbone(server.platform, { settings: fastSettings() });
+      try {
+        const mail = await waitFor(() => smtp.inbox[0], 'the queued e-mail');
+        expect(mail.to).toEqual(['ap@automonthly.example']);
+        expect(mail.raw).toContain(`filename=${invoice.number}.pdf`);
+        await waitFor(async () => (await autoSendOf(server.platform.db, invoice.id))?.status === 'sent', 'the queue row marked sent');
+        expect((await admin.request('GET', `/api/v1/invoice/${invoice.id}`)).body.sent_at).toBeTruthy();
+      } finally {
+        await backbone.stop();
+      }
+    } finally {
+      await smtp.close();
+    }
   });
 
   it('needs the permission, checks the month, and keeps its records read-only', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ModuleMigration } from '../../platform/module.ts';
+import { autoSendMigration } from './send/store.ts';
 
 /** Invoicing's migrations (ids `invoicing/<id>`). */
 export const invoicingMigrations: ModuleMigration[] = [
@@ -29,4 +30,5 @@ export const invoicingMigrations: ModuleMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS ix_invoicing__invoice_account_date ON ${invoices} (account_id, invoice_date DESC, number DESC) WHERE deleted_at IS NULL`.execute(trx);
     },
   },
+  autoSendMigration,
 ];

@@ -5,7 +5,6 @@ import { nextDocumentNumber, refuse, retotalDocument, today } from '../../billin
 import { invoicingSettings } from '../settings.ts';
 import { INVOICE } from '../kind.ts';
 import { ensurePayLink } from '../pay/links.ts';
-import { queueAutoSend } from './autoSend.ts';
 import { lineCount, now, runInvoiceCommand, setInvoiceValues, type InvoiceCommandArgs } from './common.ts';
 
 const TERM_DAYS: Record<string, number> = { due_on_receipt: 0, net_15: 15, net_30: 30, net_45: 45, net_60: 60, net_90: 90 };
@@ -22,7 +21,7 @@ export function dueDate(invoiceDate: string, terms: unknown): string {
  * commits: concurrent postings queue, a refused one gives its number back, and the numbers have
  * no gaps and no duplicates —, today's date in the actor's zone, the due date from the payment
  * terms, and status posted; from then on it never changes. Writes `invoice.posted`; an account
- * with automatic sending gets the invoice by e-mail once the posting has committed.
+ * with automatic sending gets the invoice by e-mail from that event, queued (send/queue.ts).
  */
 export async function postInvoice(args: InvoiceCommandArgs): Promise<ApiRecord> {
   return runInvoiceCommand({ ...args, command: 'post', run: (ctx, invoice) => postLocked(ctx, invoice) });
@@ -50,9 +49,7 @@ export async function postLocked(ctx: TxContext, invoice: ApiRecord): Promise<Ap
     ctx, type: 'invoice.posted', object: ctx.platform.registry.requireObject('invoice'), recordId: invoice.id,
     data: { number, kind: posted.kind, account: posted.account, currency: posted.currency, total: posted.total, invoice_date: date, due_date: posted.due_date ?? null, credited_invoice: posted.credited_invoice ?? null },
   });
-  if (!credit) {
-    await ensurePayLink(ctx, invoice.id);
-    await queueAutoSend(ctx, posted);
-  }
+  // An account that sends automatically gets the e-mail from the queue, after this commit (send/queue.ts).
+  if (!credit) await ensurePayLink(ctx, invoice.id);
   return posted;
 }

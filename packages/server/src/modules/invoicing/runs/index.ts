@@ -3,6 +3,7 @@ import type { Platform } from '../../../platform/kernel.ts';
 import { registerEventSubscriber } from '../../../platform/events/index.ts';
 import { invoicesFromOrders } from './perOrder.ts';
 import { runMonthlyIfDue } from './monthly.ts';
+import { autoSendJobs, autoSendOnPosting } from '../send/queue.ts';
 
 /**
  * The invoicing options (seed 004): per PO and manual when an order completes (perOrder.ts), per
@@ -15,6 +16,7 @@ export { invoiceCompletedOrder } from './perOrder.ts';
 
 export async function startRuns(platform: Platform): Promise<void> {
   registerEventSubscriber(platform, invoicesFromOrders);
+  registerEventSubscriber(platform, autoSendOnPosting);
 }
 
 export const runJobs: JobDefinition[] = [
@@ -26,4 +28,5 @@ export const runJobs: JobDefinition[] = [
       if (run) platform.logger.info({ period: run.period, invoices: run.invoices, failed: run.failed_accounts }, 'monthly invoicing run finished');
     },
   },
+  ...autoSendJobs,
 ];

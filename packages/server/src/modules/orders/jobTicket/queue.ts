@@ -1,5 +1,6 @@
 import type { Platform } from '../../../platform/kernel.ts';
 import type { JobDefinition } from '../../../platform/jobs/boss.ts';
+import { drainOnWake } from '../../../platform/jobs/wake.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { systemActor } from '../../../platform/records/context.ts';
 import { readRecord } from '../../billing/index.ts';
@@ -48,34 +49,8 @@ export async function sendDueJobTickets(platform: Platform): Promise<{ sent: num
   }
 }
 
-const running = new WeakMap<Platform, { again: boolean; done: Promise<void> }>();
-
-/**
- * Sends due tickets now in this process (after the commit that queued them): one run at a time
- * per platform; a wake-up during a run makes it go round once more. Never throws.
- */
-export function wakeJobTickets(platform: Platform): Promise<void> {
-  const current = running.get(platform);
-  if (current) {
-    current.again = true;
-    return current.done;
-  }
-  const state = { again: false, done: Promise.resolve() };
-  state.done = (async () => {
-    try {
-      do {
-        state.again = false;
-        await sendDueJobTickets(platform);
-      } while (state.again);
-    } catch (error) {
-      platform.logger.error({ err: error }, 'sending job tickets failed; the minute job will retry');
-    } finally {
-      running.delete(platform);
-    }
-  })();
-  running.set(platform, state);
-  return state.done;
-}
+/** Sends due tickets now in this process, after the commit that queued them. */
+export const wakeJobTickets = drainOnWake('orders.job-tickets', sendDueJobTickets);
 
 /** Every minute, wherever jobs run: retries and tickets queued by another process that could not send them. */
 export const jobTicketJobs: JobDefinition[] = [
