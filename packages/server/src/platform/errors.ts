@@ -20,6 +20,9 @@ export type ErrorCode =
   | 'unique_violation'
   | 'referenced'
   | 'conflict'
+  | 'record_locked'
+  | 'link_used'
+  | 'link_expired'
   | 'rule_violation'
   | 'payload_too_large'
   | 'uri_too_long'
@@ -43,6 +46,11 @@ const STATUS: Record<ErrorCode, number> = {
   unique_violation: 409,
   referenced: 409,
   conflict: 409,
+  /** The record waits for an approval (modules/approvals): only admins and the approval's own steps change it. */
+  record_locked: 409,
+  /** A single-use link (an approval e-mail's) was used already. */
+  link_used: 409,
+  link_expired: 410,
   rule_violation: 422,
   payload_too_large: 413,
   uri_too_long: 414,

@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import { uuidv7 } from 'uuidv7';
+import { notFound } from '../../../platform/errors.ts';
+import type { Platform } from '../../../platform/kernel.ts';
+import type { Actor } from '../../../platform/records/context.ts';
+import { changeConfiguration } from '../../../platform/metadata/configuration-change.ts';
+import { checkProcess, forgetProcesses, readProcesses, type Process, type ProcessInput } from '../process.ts';
+
+/**
+ * Creates or replaces an approval process (admins): checked against the metadata, audited, and
+ * the shared metadata version bumped so every Meridian process re-reads which objects lock.
+ * Requests already pending keep running on the process by name.
+ */
+export async function saveApprovalProcess(args: { platform: Platform; actor: Actor; id?: string; input: ProcessInput }): Promise<Process> {
+  const { platform, input } = args;
+  const id = args.id ?? uuidv7();
+  const saved = await changeConfiguration({
+    platform, actor: args.actor, refusal: 'Approval processes are set up by administrators',
+    audit: { action: args.id ? 'approval_process.update' : 'approval_process.create', target: { type: 'approval_process', id }, details: { name: input.name, object: input.object } },
+    run: async (trx) => {
+      await checkProcess(platform, trx, input);
+      const { name, label, object, active, sortOrder, ...definition } = input;
+      const values = { name, label, object, active, sort_order: sortOrder ?? 0, definition: JSON.stringify({ ...definition, name, label, object, active }) };
+      if (args.id) {
+        const r = await sql`UPDATE approval_process SET name = ${values.name}, label = ${values.label}, object = ${values.object}, active = ${values.active},
+          sort_order = ${values.sort_order}, definition = ${values.definition}::jsonb, updated_at = now() WHERE id = ${args.id}::uuid`.execute(trx);
+        if (!Number(r.numAffectedRows ?? 0)) throw notFound(`Approval process ${args.id}`);
+      } else {
+        await sql`INSERT INTO approval_process (id, name, label, object, active, sort_order, definition)
+          VALUES (${id}::uuid, ${values.name}, ${values.label}, ${values.object}, ${values.active}, ${values.sort_order}, ${values.definition}::jsonb)`.execute(trx);
+      }
+      return (await readProcesses(trx)).find((p) => p.id === id)!;
+    },
+  });
+  forgetProcesses(platform);
+  return saved;
+}
+
+export async function deleteApprovalProcess(args: { platform: Platform; actor: Actor; id: string }): Promise<void> {
+  await changeConfiguration({
+    platform: args.platform, actor: args.actor, refusal: 'Approval processes are set up by administrators',
+    audit: { action: 'approval_process.delete', target: { type: 'approval_process', id: args.id } },
+    run: async (trx) => {
+      const r = await sql`DELETE FROM approval_process WHERE id::text = ${args.id}`.execute(trx);
+      if (!Number(r.numAffectedRows ?? 0)) throw notFound(`Approval process ${args.id}`);
+    },
+  });
+  forgetProcesses(args.platform);
+}

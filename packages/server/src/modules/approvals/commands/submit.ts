@@ -1,0 +1,64 @@
+import { AppError, notFound, ruleViolation } from '../../../platform/errors.ts';
+import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
+import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
+import type { ApiRecord } from '../../../platform/records/hooks.ts';
+import { loadForUpdate } from '../../../platform/records/write.ts';
+import { activeProcesses, type Process } from '../process.ts';
+import { pendingRequestOf } from '../lock.ts';
+import { announce, applyFieldUpdates, createRequest, enterStep, holds, nameOf, type RequestState } from '../engine.ts';
+
+/** Whether the actor is one of the process's submitters (admins always are). */
+async function maySubmit(ctx: TxContext, object: ObjectDefinition, record: ApiRecord, process: Process): Promise<boolean> {
+  const { actor } = ctx;
+  if (actor.isAdmin) return true;
+  for (const s of process.submitters) {
+    if (s.kind === 'owner' && record.owner === actor.userId) return true;
+    if (s.kind === 'user' && s.value === actor.userId) return true;
+    if (s.kind === 'role' && actor.access?.role === s.value) return true;
+    if (s.kind === 'group' && s.value && actor.access?.groups.includes(s.value)) return true;
+    if (s.kind === 'editor') {
+      try {
+        await loadForUpdate(ctx, object, record.id, { mode: 'edit' });
+        return true;
+      } catch {
+        // Not editable by this user: try the next kind of submitter.
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * Submits a record for approval (AUT-3): the first active process of its object whose entry
+ * criteria the record meets, if the user is one of its submitters; writes the request, the
+ * submit field updates, and the first step's pending results with their notifications — one
+ * transaction. From then on the record is locked (lock.ts).
+ */
+export async function submitForApproval(args: { ctx: RecordContext; object: string; recordId: string; comment?: string | null }): Promise<{ request: string; status: string }> {
+  return inTransaction(args.ctx, async (ctx) => {
+    const object = ctx.platform.registry.getObject(args.object);
+    if (!object || object.writtenBySystem) throw notFound(`Object ${args.object.slice(0, 100)}`);
+    // Read access is enough to see it; the row lock serialises two submits of the same record.
+    const record = await loadForUpdate(ctx, object, args.recordId, { mode: 'read' });
+    const pending = await pendingRequestOf(ctx, record.id);
+    if (pending) throw new AppError('conflict', 'This record is already waiting for approval', { extra: { approvalRequest: pending.id } });
+    let process: Process | undefined;
+    for (const p of (await activeProcesses(ctx.platform, ctx.trx)).get(object.apiName) ?? []) {
+      if (await holds(ctx, object, record.id, p.entryCriteria)) {
+        process = p;
+        break;
+      }
+    }
+    if (!process) throw ruleViolation([{ field: '', code: 'no_process', message: `No active approval process of ${object.pluralLabel.toLowerCase()} applies to this record (none, or its entry criteria are not met)` }]);
+    if (!(await maySubmit(ctx, object, record, process))) throw new AppError('forbidden', `You may not submit this ${object.label.toLowerCase()} for approval (${process.label})`);
+    const created = await createRequest(ctx, {
+      name: `${process.label}: ${nameOf(object, record)}`.slice(0, 250), target_object: object.apiName, record_id: record.id, process: process.name,
+      status: 'pending', submitted_by: ctx.actor.userId, submitted_at: new Date().toISOString(), comment: args.comment?.trim() || null,
+    });
+    const request = created as unknown as RequestState;
+    await announce(ctx, request, 'submitted', { comment: args.comment ?? null });
+    await applyFieldUpdates(ctx, object, record.id, process, 'submit');
+    const status = await enterStep(ctx, { request, process, object, from: 0 });
+    return { request: request.id, status };
+  });
+}

@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import { AppError } from '../../platform/errors.ts';
+import type { HookRegistry } from '../../platform/records/hooks.ts';
+import type { TxContext } from '../../platform/records/context.ts';
+import type { ObjectDefinition } from '../../platform/metadata/types.ts';
+import { activeProcesses } from './process.ts';
+
+/** The pending request of a record, if any (the partial index approval_request_pending answers it). */
+export async function pendingRequestOf(ctx: TxContext, recordId: string): Promise<{ id: string; process: string } | undefined> {
+  const r = await sql<{ id: string; process: string }>`SELECT id, process FROM obj_approval_request WHERE record_id = ${recordId} AND status = 'pending' AND deleted_at IS NULL LIMIT 1`.execute(ctx.trx);
+  return r.rows[0];
+}
+
+/**
+ * A record waiting for approval is locked: updates and deletes answer 409 `record_locked`.
+ * Admins may still change it, and so may follow-on writes made as the system (asSystem) — the
+ * approval commands' own field updates and other rules' — as in Salesforce, where workflow field
+ * updates reach locked records. Objects without an active process cost one map lookup; a
+ * process deactivated while a request is pending no longer locks its records.
+ */
+async function refuseLocked(ctx: TxContext, object: ObjectDefinition, recordId: string, what: string): Promise<void> {
+  if (ctx.actor.isAdmin) return;
+  const processes = await activeProcesses(ctx.platform, ctx.trx);
+  if (!processes.has(object.apiName)) return;
+  const pending = await pendingRequestOf(ctx, recordId);
+  if (!pending) return;
+  throw new AppError('record_locked', `This ${object.label.toLowerCase()} is waiting for approval and cannot be ${what} until the request is approved, rejected or recalled`, {
+    extra: { approvalRequest: pending.id },
+  });
+}
+
+export function registerLockHooks(hooks: HookRegistry): void {
+  hooks.register('beforeSave', { name: 'approvals.lock', object: '*', operations: ['update'], run: ({ ctx, object, previous }) => (previous ? refuseLocked(ctx, object, previous.id, 'changed') : undefined) });
+  hooks.register('beforeDelete', { name: 'approvals.lock-delete', object: '*', run: ({ ctx, object, record }) => refuseLocked(ctx, object, record.id, 'deleted') });
+}
