@@ -1,0 +1,141 @@
+import { sql, type Transaction } from 'kysely';
+import { AppError } from '../../../platform/errors.ts';
+import type { Platform } from '../../../platform/kernel.ts';
+import { drainOnWake } from '../../../platform/jobs/wake.ts';
+import { notifyUser, pingNotificationStreams } from '../../../platform/notifications/store.ts';
+import { UnitOfWork, type TxContext } from '../../../platform/records/context.ts';
+import type { ApiRecord } from '../../../platform/records/hooks.ts';
+import { getRecord } from '../../../platform/records/read.ts';
+import { automationAction } from '../actions/registry.ts';
+import { automationSettings } from '../settings.ts';
+import { ruleById } from './cache.ts';
+import { withChain } from './chain.ts';
+import { lookupsOf, templateScope } from './match.ts';
+
+const BATCH = 50;
+
+export interface RunRow {
+  id: string;
+  rule_id: string;
+  object: string;
+  record_id: string;
+  depth: number;
+  chain: string[];
+  acted_for: string | null;
+  snapshot: ApiRecord | null;
+  attempts: number;
+}
+
+export interface ActionOutcome {
+  index: number;
+  type: string;
+  status: 'succeeded' | 'failed';
+  result?: Record<string, unknown>;
+  error?: string;
+  ms: number;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof AppError) return [error.message, ...error.errors.map((e) => `${e.field}: ${e.message}`)].join('; ').slice(0, 2000);
+  return String((error as Error)?.message ?? error).slice(0, 2000);
+}
+
+/** Wait before attempt n+1: retrySeconds × 4^(n−1), at most an hour. */
+function retryDelaySeconds(platform: Platform, attempts: number): number {
+  return Math.min(3600, automationSettings.of(platform).retrySeconds * 4 ** (attempts - 1));
+}
+
+async function finish(trx: Transaction<any>, id: string, status: string, fields: { actions?: ActionOutcome[]; error?: string | null; ms?: number }) {
+  await sql`UPDATE automation_run SET status = ${status}, attempts = attempts + 1, actions = ${JSON.stringify(fields.actions ?? [])}::jsonb,
+    error = ${fields.error ?? null}, duration_ms = ${fields.ms ?? 0}, finished_at = now() WHERE id = ${id}`.execute(trx);
+}
+
+/**
+ * Runs one claimed run's actions in order, under a savepoint in the batch's transaction: the
+ * actions' writes and the run's `succeeded` commit together (a worker killed mid-run leaves the run
+ * pending and its writes undone, so the next worker runs it once). A failing action undoes the
+ * run's writes; the run is retried with backoff, then shown failed and the rule's owner notified.
+ */
+async function runOne(platform: Platform, trx: Transaction<any>, uow: UnitOfWork, run: RunRow): Promise<'succeeded' | 'failed' | 'retry' | 'skipped'> {
+  const started = Date.now();
+  const base: TxContext = { platform, actor: { userId: run.acted_for, isAdmin: true, via: 'workflow', timeZone: 'UTC', locale: 'en-US' }, trx, uow };
+  const rule = await ruleById(base, run.rule_id);
+  const object = platform.registry.getObject(run.object);
+  if (!rule || !object) {
+    await finish(trx, run.id, 'skipped', { error: 'The rule is no longer active' });
+    return 'skipped';
+  }
+  let record = run.snapshot;
+  if (!record) {
+    try {
+      record = await getRecord({ ctx: base, object, id: run.record_id });
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+      await finish(trx, run.id, 'skipped', { error: `The ${object.label.toLowerCase()} no longer exists` });
+      return 'skipped';
+    }
+  }
+  const ctx = withChain(base, { depth: run.depth, path: run.chain, ruleId: rule.id });
+  const outcomes: ActionOutcome[] = [];
+  const later: Array<() => Promise<void>> = [];
+  await sql`SAVEPOINT automation_run`.execute(trx);
+  let index = 0;
+  let t = Date.now();
+  try {
+    const scope = await templateScope(ctx, object, record, lookupsOf(rule));
+    for (const a of rule.actions) {
+      t = Date.now();
+      const action = automationAction(a.type);
+      if (!action) throw new Error(`No action '${a.type}' is registered`);
+      const result = await action.run({ ctx, config: a.config, object, record, scope, rule: { id: rule.id, name: rule.name, owner: rule.owner }, actedFor: run.acted_for, afterCommit: (fn) => later.push(fn) });
+      outcomes.push({ index, type: a.type, status: 'succeeded', result, ms: Date.now() - t });
+      index++;
+    }
+    await sql`RELEASE SAVEPOINT automation_run`.execute(trx);
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT automation_run`.execute(trx);
+    const message = describeError(error);
+    outcomes.push({ index, type: rule.actions[index]?.type ?? '?', status: 'failed', error: message, ms: Date.now() - t });
+    const attempts = run.attempts + 1;
+    const { maxAttempts } = automationSettings.of(platform);
+    if (attempts < maxAttempts) {
+      await sql`UPDATE automation_run SET attempts = ${attempts}, actions = ${JSON.stringify(outcomes)}::jsonb, error = ${message}, duration_ms = ${Date.now() - started},
+        next_attempt_at = now() + make_interval(secs => ${retryDelaySeconds(platform, attempts)}) WHERE id = ${run.id}`.execute(trx);
+      return 'retry';
+    }
+    await finish(trx, run.id, 'failed', { actions: outcomes, error: message, ms: Date.now() - started });
+    if (rule.owner) {
+      await notifyUser(trx, {
+        userId: rule.owner, kind: 'automation.failed', title: `Workflow rule '${rule.name}' failed`, body: message.slice(0, 500),
+        object: run.object, recordId: run.record_id, occurrence: run.id, data: { rule: rule.id, run: run.id },
+      });
+      uow.afterCommit(() => pingNotificationStreams(platform.db));
+    }
+    return 'failed';
+  }
+  await finish(trx, run.id, 'succeeded', { actions: outcomes, ms: Date.now() - started });
+  for (const fn of later) uow.afterCommit(fn);
+  return 'succeeded';
+}
+
+/**
+ * Runs the due runs, a batch per transaction (rows claimed with SKIP LOCKED, so workers in other
+ * processes take other runs). Answers the counts; never runs a run twice.
+ */
+export async function runDueRuns(platform: Platform): Promise<Record<'succeeded' | 'failed' | 'retry' | 'skipped', number>> {
+  const counts = { succeeded: 0, failed: 0, retry: 0, skipped: 0 };
+  for (;;) {
+    const uow = new UnitOfWork();
+    const claimed = await platform.db.transaction().execute(async (trx) => {
+      const r = await sql<RunRow>`SELECT id, rule_id, object, record_id, depth, chain, acted_for, snapshot, attempts FROM automation_run
+        WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`.execute(trx);
+      for (const run of r.rows) counts[await runOne(platform, trx, uow, run)]++;
+      return r.rows.length;
+    });
+    await uow.flush((error) => platform.logger.error({ err: error }, 'after-commit work of a workflow rule failed'));
+    if (claimed < BATCH) return counts;
+  }
+}
+
+/** Runs due runs now in this process (after the commit that queued them); the minute job picks up the rest. */
+export const wakeRuns = drainOnWake('automation.runs', runDueRuns);

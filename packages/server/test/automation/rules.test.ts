@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { getTestServer, type TestServer, type TestUser } from '../server.ts';
+import { buildAccount, buildContact } from '../factories.ts';
+import { waitFor } from '../events/helpers.ts';
+import { automationSettings, runDueRuns } from '../../src/modules/automation/index.ts';
+import { overrideSettings } from '../../src/platform/settings.ts';
+
+/**
+ * Workflow rules (issue 14 items 1–3, 7, 12; AUT-1, AUT-4): rules checked on save, before-save
+ * changes in the same write, after-save actions after the commit with the log, loop protection,
+ * retries and the retry button, a rule whose field was deleted, redelivery, the dry run. Through
+ * the real app on PGlite and on PostgreSQL (DATABASE_URL).
+ */
+let server: TestServer;
+let admin: TestUser;
+let n = 0;
+
+beforeAll(async () => {
+  server = await getTestServer();
+  admin = server.admin;
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const ok = <T extends { status: number; text: string }>(r: T, status = 200): T => {
+  expect(r.status, r.text).toBe(status);
+  return r;
+};
+
+async function makeRule(input: Record<string, unknown>): Promise<any> {
+  const body: Record<string, unknown> = { name: `Rule ${++n}`, phase: 'after_save', ...input };
+  for (const k of ['condition', 'actions'] as const) if (body[k] !== undefined && typeof body[k] !== 'string') body[k] = JSON.stringify(body[k]);
+  return ok(await admin.request('POST', '/api/v1/automation_rule', { body }), 201).body;
+}
+const runsOf = async (query: Record<string, string>) => ok(await admin.request('GET', `/api/v1/automation/runs?${new URLSearchParams(query)}`)).body.data as any[];
+const get = async (object: string, id: string) => ok(await admin.request('GET', `/api/v1/${object}/${id}`)).body;
+
+describe('saving a rule', () => {
+  it('refuses what cannot work, naming the field', async () => {
+    const post = (body: Record<string, unknown>) => admin.request('POST', '/api/v1/automation_rule', { body: { name: 'Bad', trigger: 'created', phase: 'after_save', target_object: 'account', actions: '[{"type":"notify","to":"owner","title":"Hi"}]', ...body } });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ target_object: 'spaceship' }, 'target_object'],
+      [{ condition: '{"field":"warp","op":"eq","value":1}' }, 'condition'],
+      [{ condition: 'not json' }, 'condition'],
+      [{ actions: '[{"type":"teleport"}]' }, 'actions[0].type'],
+      [{ actions: '[]' }, 'actions'],
+      [{ actions: '[{"type":"create_record","object":"task","values":{"subject":"Call {{ record.nmae }}"}}]' }, 'actions[0].values.subject'],
+      [{ actions: '[{"type":"create_record","object":"task","values":{"subject":"Call {{ parent.name }}"}}]' }, 'actions[0].values.subject'],
+      [{ actions: '[{"type":"update_fields","values":{"employees":"many"}}]' }, 'actions[0].values.employees'],
+      [{ actions: '[{"type":"update_fields","values":{"created_at":"2020-01-01"}}]' }, 'actions[0].values.created_at'],
+      [{ trigger: 'field_changed', trigger_field: 'nope' }, 'trigger_field'],
+      [{ trigger: 'field_changed', trigger_field: 'type', trigger_to: 'emperor' }, 'trigger_to'],
+      [{ phase: 'before_save', actions: '[{"type":"notify","to":"owner","title":"x"}]' }, 'actions[0].type'],
+      [{ phase: 'before_save', actions: '[{"type":"update_fields","target":"parent_account","values":{"description":"x"}}]' }, 'actions[0].target'],
+      [{ actions: '[{"type":"notify","to":"field:website","title":"x"}]' }, 'actions[0].to'],
+    ];
+    for (const [body, field] of cases) {
+      const r = await post(body);
+      expect(r.status, `${JSON.stringify(body)} → ${r.text}`).toBe(400);
+      expect(r.headers['content-type']).toContain('application/problem+json');
+      expect(r.body.errors.map((e: any) => e.field), JSON.stringify(body)).toContain(field);
+    }
+    // A template over the record and its lookups that exist is fine.
+    ok(await post({ actions: '[{"type":"create_record","object":"task","values":{"subject":"Call {{ record.name }} ({{ parent_account.name | default: \\"-\\" }})"}}]', active: false }), 201);
+  });
+
+  it('needs the permission to manage rules: they act as the system', async () => {
+    const rep = await server.createUser();
+    const r = await rep.request('POST', '/api/v1/automation_rule', { body: { name: 'Mine', trigger: 'created', target_object: 'account', actions: '[{"type":"notify","to":"owner","title":"x"}]' } });
+    expect(r.status, r.text).toBe(403);
+    expect((await rep.request('GET', '/api/v1/automation/runs')).status).toBe(403);
+  });
+});
+
+describe('before save', () => {
+  it('changes the record in the same write, on the trigger and condition, in order', async () => {
+    await makeRule({
+      target_object: 'account', trigger: 'created_or_updated', phase: 'before_save', run_order: 1,
+      condition: { field: 'industry', op: 'eq', value: 'technology' },
+      actions: [{ type: 'update_fields', values: { description: 'Tech: {{ record.name }}', type: 'prospect' } }],
+    });
+    await makeRule({
+      target_object: 'account', trigger: 'field_changed', trigger_field: 'type', trigger_to: 'customer', phase: 'before_save', run_order: 2,
+      actions: [{ type: 'update_fields', values: { payment_terms: 'net_15' } }],
+    });
+    const tech = await buildAccount(admin, { name: 'Beta Labs', industry: 'technology' });
+    expect(tech.description).toBe('Tech: Beta Labs');
+    expect(tech.type).toBe('prospect');
+    expect(tech.version).toBe(1);
+    const other = await buildAccount(admin, { name: 'Gamma Farm', industry: 'agriculture' });
+    expect(other.description ?? null).toBeNull();
+
+    const changed = ok(await admin.request('PATCH', `/api/v1/account/${other.id}`, { body: { type: 'customer' } })).body;
+    expect(changed.payment_terms).toBe('net_15');
+    // One write: version 2 after one update, and the history shows the rule's field in the same change.
+    expect(changed.version).toBe(2);
+    const h = await sql<{ n: string }>`SELECT count(DISTINCT change_id) AS n FROM record_history WHERE record_id = ${other.id}::uuid AND operation = 'update'`.execute(server.platform.db);
+    expect(Number(h.rows[0]!.n)).toBe(1);
+  });
+
+  it('"only when the record starts to meet the condition" runs once, not on every later save', async () => {
+    await makeRule({
+      target_object: 'account', trigger: 'updated', phase: 'before_save', only_on_change: true,
+      condition: { field: 'employees', op: 'gte', value: 1000 },
+      actions: [{ type: 'update_fields', values: { description: 'Became large at {{ record.employees }}' } }],
+    });
+    const a = await buildAccount(admin, { name: 'Growing', employees: 10 });
+    ok(await admin.request('PATCH', `/api/v1/account/${a.id}`, { body: { employees: 1500 } }));
+    expect((await get('account', a.id)).description).toBe('Became large at 1500');
+    ok(await admin.request('PATCH', `/api/v1/account/${a.id}`, { body: { description: 'edited', employees: 2000 } }));
+    expect((await get('account', a.id)).description).toBe('edited');
+  });
+});
+
+describe('after save', () => {
+  it('runs the actions after the commit through the record pipeline, logged per action', async () => {
+    const rule = await makeRule({
+      target_object: 'contact', trigger: 'created', condition: { field: 'title', op: 'eq', value: 'CEO' },
+      actions: [
+        { type: 'create_record', object: 'task', values: { subject: 'Call {{ record.last_name }} at {{ account.name }}', owner: '{{ record.owner }}', due_date: '2030-01-02' } },
+        { type: 'update_fields', target: 'account', values: { rating_note: undefined, description: 'CEO contact: {{ record.last_name }}' } },
+        { type: 'notify', to: 'owner', title: 'New CEO contact {{ record.last_name }}' },
+      ].map((a) => JSON.parse(JSON.stringify(a))),
+    });
+    const account = await buildAccount(admin, { name: 'Delta Corp' });
+    const contact = await buildContact(admin, { last_name: 'Jones', title: 'CEO', account: account.id });
+    const ignored = await buildContact(admin, { last_name: 'Smith', title: 'Clerk', account: account.id });
+    const [run] = await waitFor(async () => {
+      const runs = await runsOf({ record: contact.id });
+      return runs.length && runs[0].status === 'succeeded' ? runs : null;
+    }, 'the run');
+    expect(run.rule).toBe(rule.id);
+    expect(run.conditionResult).toBe(true);
+    expect(run.actedFor).toBe(admin.id);
+    expect(run.actions.map((a: any) => [a.type, a.status])).toEqual([['create_record', 'succeeded'], ['update_fields', 'succeeded'], ['notify', 'succeeded']]);
+    const task = await get('task', run.actions[0].result.id);
+    expect(task.subject).toBe('Call Jones at Delta Corp');
+    expect(task.owner).toBe(admin.id);
+    expect((await get('account', account.id)).description).toBe('CEO contact: Jones');
+    // Written through the pipeline: history attributed to the user, via the workflow.
+    const h = await sql<{ actor_id: string; via: string }>`SELECT actor_id, via FROM record_history WHERE record_id = ${account.id}::uuid AND field = 'description'`.execute(server.platform.db);
+    expect(h.rows).toEqual([{ actor_id: admin.id, via: 'workflow' }]);
+    const notes = await sql<{ title: string }>`SELECT title FROM user_notification WHERE user_id = ${admin.id}::uuid AND record_id = ${contact.id}::uuid`.execute(server.platform.db);
+    expect(notes.rows.map((r) => r.title)).toEqual(['New CEO contact Jones']);
+    expect(await runsOf({ record: ignored.id })).toEqual([]);
+    // Searchable by rule and status.
+    expect((await runsOf({ rule: rule.id, status: 'succeeded' })).map((r) => r.id)).toEqual([run.id]);
+    expect(ok(await admin.request('GET', `/api/v1/automation/runs/${run.id}`)).body.id).toBe(run.id);
+  });
+
+  it('stops rules triggering each other at the depth limit and logs where', async () => {
+    const cond = { field: 'name', op: 'startsWith', value: 'Loop' };
+    await makeRule({ name: 'Ping', target_object: 'account', trigger: 'updated', condition: cond, actions: [{ type: 'update_fields', values: { employees: '{{ record.employees | plus: 1 }}' } }] });
+    await makeRule({ name: 'Pong', target_object: 'account', trigger: 'updated', condition: cond, actions: [{ type: 'update_fields', values: { annual_revenue: '{{ record.annual_revenue | plus: 1 }}' } }] });
+    const a = await buildAccount(admin, { name: 'Loop Inc', employees: 0, annual_revenue: 0 });
+    ok(await admin.request('PATCH', `/api/v1/account/${a.id}`, { body: { phone: '+1 555 0100' } }));
+    const stopped = await waitFor(async () => (await runsOf({ record: a.id, status: 'stopped' }))[0], 'the stopped run');
+    expect(stopped.depth).toBe(6);
+    expect(stopped.error).toMatch(/5 deep/);
+    expect(stopped.chain).toHaveLength(6);
+    await waitFor(async () => !(await runsOf({ record: a.id, status: 'pending' })).length, 'no pending run');
+    const all = await runsOf({ record: a.id });
+    // The user's update triggers both (depth 1); each write triggers the other rule only.
+    expect(all.filter((r) => r.status === 'succeeded').length).toBeGreaterThanOrEqual(5);
+    expect(all.every((r) => r.depth <= 6)).toBe(true);
+  });
+
+  it('retries a failing action with backoff, then shows it failed, notifies the owner, and the retry button runs it again', async () => {
+    overrideSettings(server.platform, automationSettings, { maxAttempts: 2, retrySeconds: 0 });
+    try {
+      await makeRule({
+        target_object: 'account', trigger: 'created', condition: { field: 'name', op: 'startsWith', value: 'Fragile' },
+        actions: [{ type: 'create_record', object: 'task', values: { subject: '{{ record.description }}' } }],
+      });
+      const a = await buildAccount(admin, { name: 'Fragile Ltd' });
+      const first = await waitFor(async () => (await runsOf({ record: a.id }))[0], 'the run');
+      await waitFor(async () => {
+        await runDueRuns(server.platform);
+        return (await runsOf({ record: a.id, status: 'failed' }))[0];
+      }, 'the failed run');
+      const failed = ok(await admin.request('GET', `/api/v1/automation/runs/${first.id}`)).body;
+      expect(failed.attempts).toBe(2);
+      expect(failed.error).toMatch(/subject/);
+      expect(failed.actions[0]).toMatchObject({ type: 'create_record', status: 'failed' });
+      const notes = await sql<{ title: string }>`SELECT title FROM user_notification WHERE user_id = ${admin.id}::uuid AND kind = 'automation.failed' AND record_id = ${a.id}::uuid`.execute(server.platform.db);
+      expect(notes.rows).toHaveLength(1);
+
+      ok(await admin.request('PATCH', `/api/v1/account/${a.id}`, { body: { description: 'Call about the fragile order' } }));
+      expect((await admin.request('POST', `/api/v1/automation/runs/${first.id}/retry`, { body: {} })).status).toBe(200);
+      const done = await waitFor(async () => {
+        const r = ok(await admin.request('GET', `/api/v1/automation/runs/${first.id}`)).body;
+        return r.status === 'succeeded' ? r : null;
+      }, 'the retried run');
+      expect((await get('task', done.actions[0].result.id)).subject).toBe('Call about the fragile order');
+      expect((await admin.request('POST', `/api/v1/automation/runs/${first.id}/retry`, { body: {} })).status).toBe(409);
+    } finally {
+      overrideSettings(server.platform, automationSettings, { maxAttempts: 5, retrySeconds: 30 });
+    }
+  });
+
+  it('runs a run once when it is delivered again or workers race', async () => {
+    await makeRule({
+      target_object: 'account', trigger: 'created', condition: { field: 'name', op: 'startsWith', value: 'Once' },
+      actions: [{ type: 'create_record', object: 'task', values: { subject: 'Welcome {{ record.name }}' } }],
+    });
+    const a = await buildAccount(admin, { name: 'Once Only' });
+    await Promise.all([runDueRuns(server.platform), runDueRuns(server.platform), runDueRuns(server.platform)]);
+    await waitFor(async () => (await runsOf({ record: a.id, status: 'succeeded' }))[0], 'the run');
+    // The same event again (a redelivery): the idempotency key (rule, record, event) keeps one run.
+    const [run] = await runsOf({ record: a.id });
+    await sql`INSERT INTO automation_run (id, rule_id, rule_name, object, record_id, event_id, trigger, operation, status)
+      VALUES (gen_random_uuid(), ${run.rule}::uuid, 'x', 'account', ${a.id}::uuid, ${run.event}::uuid, 'created', 'create', 'pending')
+      ON CONFLICT (rule_id, record_id, event_id) DO NOTHING`.execute(server.platform.db);
+    await runDueRuns(server.platform);
+    const tasks = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_task WHERE subject = 'Welcome Once Only' AND deleted_at IS NULL`.execute(server.platform.db);
+    expect(Number(tasks.rows[0]!.n)).toBe(1);
+    expect(await runsOf({ record: a.id })).toHaveLength(1);
+  });
+});
+
+describe('faults and the dry run', () => {
+  it('disables a rule whose field was deleted, with the reason; writes keep working', async () => {
+    ok(await admin.request('POST', '/api/v1/metadata/objects/account/fields', { body: { apiName: 'tier', label: 'Tier', type: 'text' } }), 201);
+    const rule = await makeRule({ target_object: 'account', trigger: 'created', phase: 'before_save', actions: [{ type: 'update_fields', values: { tier: 'gold' } }] });
+    expect((await buildAccount(admin, { name: 'Tiered' })).tier).toBe('gold');
+    ok(await admin.request('DELETE', '/api/v1/metadata/objects/account/fields/tier?confirm=true'), 204);
+    const after = await buildAccount(admin, { name: 'After the field' });
+    expect(after.id).toBeTruthy();
+    const disabled = await waitFor(async () => {
+      const r = await get('automation_rule', rule.id);
+      return r.active === false ? r : null;
+    }, 'the rule disabled');
+    expect(disabled.disabled_reason).toMatch(/tier/);
+    // Saving it again is refused until it is corrected; the correction clears the reason.
+    expect((await admin.request('PATCH', `/api/v1/automation_rule/${rule.id}`, { body: { active: true } })).status).toBe(400);
+    const fixed = ok(await admin.request('PATCH', `/api/v1/automation_rule/${rule.id}`, { body: { active: true, condition: '{"field":"name","op":"eq","value":"Tiered"}', actions: '[{"type":"update_fields","values":{"description":"tiered"}}]' } })).body;
+    expect(fixed.disabled_reason ?? null).toBeNull();
+  });
+
+  it('dry-runs a rule against existing records without side effects', async () => {
+    const a = await buildAccount(admin, { name: 'Dry Goods', industry: 'retail' });
+    const rule = await makeRule({
+      target_object: 'account', trigger: 'updated', active: false, condition: { field: 'industry', op: 'eq', value: 'retail' },
+      actions: [{ type: 'create_record', object: 'task', values: { subject: 'Visit {{ record.name }}' } }, { type: 'update_fields', values: { description: 'visited' } }],
+    });
+    const r = ok(await admin.request('POST', `/api/v1/automation/rules/${rule.id}/dry-run`, { body: { limit: 100 } })).body;
+    const mine = r.records.find((x: any) => x.id === a.id);
+    expect(mine.conditionMet).toBe(true);
+    expect(mine.actions[0].description).toContain('Visit Dry Goods');
+    expect(mine.actions[1].description).toContain('visited');
+    expect(r.records.some((x: any) => x.conditionMet === false)).toBe(true);
+    expect((await get('account', a.id)).description ?? null).toBeNull();
+    const tasks = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_task WHERE subject = 'Visit Dry Goods'`.execute(server.platform.db);
+    expect(Number(tasks.rows[0]!.n)).toBe(0);
+  });
+});
