@@ -317,6 +317,10 @@ async function main() {
     if (opts.opportunities > 0) {
       const t = performance.now();
       await copyOpportunities({ pool: raw, n: opts.opportunities, accountIds, ownerIds });
+      // COPY goes around the record pipeline, so the board's kept stage totals are recounted
+      // from the deals, as an operator does after a bulk load (docs/sales.md).
+      const { rebuildBoardTotals } = await import('../packages/server/src/modules/sales/queries/boardTotals.ts');
+      await rebuildBoardTotals(platform.db, 'obj_opportunity');
       await raw.query('ANALYZE obj_opportunity');
       const oppSize = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_opportunity')) AS s`)).rows[0]!.s;
       console.log(`loaded ${opts.opportunities} opportunities with COPY in ${((performance.now() - t) / 1000).toFixed(1)}s, table + indexes ${oppSize}`);

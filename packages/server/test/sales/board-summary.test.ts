@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildOpportunity } from '../factories.ts';
+import fc from 'fast-check';
+import { sql } from 'kysely';
 import { todayIn } from '../../src/platform/dates.ts';
+import { summarizeBoard } from '../../src/modules/sales/queries/boardSummary.ts';
+import { compactBoardTotals, rebuildBoardTotals } from '../../src/modules/sales/queries/boardTotals.ts';
+import { systemActor } from '../../src/platform/records/context.ts';
 
 // Issue 17 item 9: the board's column headers come from the server (all deals, not the cards
 // loaded), under the reader's access; closing a deal moves a future close date to today.
@@ -66,5 +71,56 @@ describe('board summary', () => {
     const won = await admin.request('PATCH', `/api/v1/opportunity/${past.id}`, { body: { stage: 'closed_won' } });
     expect(won.status).toBe(200);
     expect(won.body.close_date).toBe('2020-01-15');
+  });
+
+  // Issue 17 item 17: an unrestricted, unfiltered reader gets the totals the deal hooks keep; they
+  // must equal the grouped query over the deals after any sequence of writes, folds and recounts.
+  it('keeps the stage totals equal to the grouped deals through creates, changes, deletes, restores and folds', async () => {
+    const ctx = { platform: server.platform, actor: systemActor('api') };
+    const kept = async () => (await summarizeBoard({ ctx })).stages;
+    const grouped = async () => (await summarizeBoard({ ctx, grouped: true })).stages;
+    const table = server.platform.registry.requireObject('opportunity').table;
+    const deals: string[] = [];
+    const done = { change: 0, delete: 0, restore: 0 };
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('create' as const), stage: fc.constantFrom('prospecting', 'qualification', 'proposal', 'negotiation'), amount: fc.option(fc.integer({ min: 0, max: 10_000_000 }).map((c) => c / 100)), probability: fc.option(fc.integer({ min: 0, max: 100 })), currency: fc.constantFrom('USD', 'EUR') }),
+      fc.record({ kind: fc.constant('change' as const), pick: fc.nat(), values: fc.record({ stage: fc.constantFrom('qualification', 'needs_analysis', 'proposal', 'closed_won'), amount: fc.option(fc.integer({ min: 0, max: 10_000_000 }).map((c) => c / 100)), probability: fc.integer({ min: 0, max: 100 }), currency: fc.constantFrom('USD', 'EUR', 'GBP') }, { requiredKeys: [] }) }),
+      fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('restore' as const) }),
+      fc.record({ kind: fc.constant('fold' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+        for (const o of ops) {
+          if (o.kind === 'create') {
+            const res = await admin.request('POST', '/api/v1/opportunity', { body: { name: `Totals ${deals.length}`, account, close_date: '2027-03-01', stage: o.stage, amount: o.amount, probability: o.probability, currency: o.currency } });
+            if (res.status === 201) deals.push(res.body.id);
+          } else if (o.kind === 'change' && deals.length) {
+            if ((await admin.request('PATCH', `/api/v1/opportunity/${deals[o.pick % deals.length]}`, { body: o.values })).status === 200) done.change++;
+          } else if (o.kind === 'delete' && deals.length) {
+            if ((await admin.request('DELETE', `/api/v1/opportunity/${deals[o.pick % deals.length]}`)).status === 204) done.delete++;
+          } else if (o.kind === 'restore') {
+            const bin = await admin.request('GET', '/api/v1/recycle-bin');
+            const entry = bin.body.data.find((e: { object: string }) => e.object === 'opportunity');
+            if (entry && (await admin.request('POST', `/api/v1/recycle-bin/${entry.id}/restore`)).status === 200) done.restore++;
+          } else if (o.kind === 'fold') {
+            await compactBoardTotals(server.platform.db);
+          }
+        }
+        expect(await kept()).toEqual(await grouped());
+      }),
+      { numRuns: 8 },
+    );
+    // The sequences did write: deals were made, changed, deleted and restored.
+    expect(deals.length).toBeGreaterThan(5);
+    expect(Math.min(done.change, done.delete, done.restore)).toBeGreaterThan(0);
+    // A fold leaves one row per stage and currency; a recount finds nothing to correct.
+    await compactBoardTotals(server.platform.db);
+    expect(await kept()).toEqual(await grouped());
+    expect(await rebuildBoardTotals(server.platform.db, table)).toEqual({ drifted: false });
+    // A write around the pipeline is caught and corrected by the recount.
+    await sql`UPDATE ${sql.table(table)} SET amount = coalesce(amount, 0) + 1 WHERE id = (SELECT id FROM ${sql.table(table)} WHERE deleted_at IS NULL LIMIT 1)`.execute(server.platform.db);
+    expect(await rebuildBoardTotals(server.platform.db, table)).toEqual({ drifted: true });
+    expect(await kept()).toEqual(await grouped());
   });
 });

@@ -6,6 +6,7 @@ import { refuseAccountCycle } from './rules/accountTree.ts';
 import { JUNCTION_KEYS, applyJunctionRules } from './rules/junctions.ts';
 import { applyLeadRules } from './rules/lead.ts';
 import { applyStageRules, createLostReviewTask, refuseBlacklistedAccount, refuseNegativeProfit, writeStageHistory } from './rules/opportunity.ts';
+import { trackBoardTotalsOnDelete, trackBoardTotalsOnSave } from './rules/boardTotals.ts';
 import { keepOneDefaultPipeline, refuseManualStageHistory, validatePipelineStage } from './rules/pipelineConfig.ts';
 
 const SAVE = ['create', 'update'] as const;
@@ -27,6 +28,8 @@ export function registerSalesHooks(hooks: HookRegistry): void {
   }
   hooks.register('afterSave', { name: 'sales.stageHistory', object: 'opportunity', operations: [...SAVE], run: writeStageHistory });
   hooks.register('afterSave', { name: 'sales.lostReview', object: 'opportunity', operations: [...SAVE], run: createLostReviewTask });
+  hooks.register('afterSave', { name: 'sales.boardTotals', object: 'opportunity', operations: ['create', 'update', 'restore'], run: trackBoardTotalsOnSave });
+  hooks.register('beforeDelete', { name: 'sales.boardTotals', object: 'opportunity', run: trackBoardTotalsOnDelete });
 
   hooks.register('beforeSave', { name: 'sales.pipelineStage', object: 'pipeline_stage', operations: [...SAVE], run: validatePipelineStage });
   hooks.register('afterSave', { name: 'sales.oneDefaultPipeline', object: 'pipeline', operations: [...SAVE], run: keepOneDefaultPipeline });
