@@ -23,6 +23,7 @@ import { registerSearchRoutes } from './routes/search.ts';
 import { registerViewRoutes } from './routes/views.ts';
 import { registerEventsHttp } from '../events/index.ts';
 import { registerNotificationRoutes } from '../notifications/routes.ts';
+import { registerJobRoutes } from '../jobs/routes.ts';
 import { registerPicklistRoutes } from './routes/picklists.ts';
 
 const PUBLIC_ROUTES = new Set(['/api/v1/health', '/api/v1/auth/login', '/api/v1/auth/logout', '/api/v1/auth/setup', '/api/v1/auth/status']);
@@ -121,6 +122,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   registerSearchRoutes(app, platform);
   registerViewRoutes(app, platform);
   registerNotificationRoutes(app, platform);
+  registerJobRoutes(app, platform);
   registerPicklistRoutes(app, platform);
   // Module routes before the generic ones in source order; static segments (/lead/:id/convert) win over /:object/:id anyway.
   for (const m of platform.modules) await m.routes?.(app, platform);
