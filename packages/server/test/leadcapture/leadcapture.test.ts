@@ -8,6 +8,8 @@ import { overrideSettings } from '../../src/platform/settings.ts';
 import { leadCaptureSettings } from '../../src/modules/leadcapture/settings.ts';
 import { escalateUncontactedLeads } from '../../src/modules/leadcapture/index.ts';
 import { issueFormToken, solveProofOfWork } from '../../src/modules/leadcapture/spam.ts';
+import { startLeadMailbox } from '../../src/modules/leadcapture/mailbox.ts';
+import nodemailer from 'nodemailer';
 
 /**
  * Lead capture and routing (issue 14 items 8–10, SAL-6): web forms create or attach leads and
@@ -277,5 +279,34 @@ describe('speed to lead', () => {
     await sql`UPDATE leadcapture_speed SET assigned_at = now() - interval '2 hours' WHERE lead_id = ${called.id}::uuid`.execute(db());
     await escalateUncontactedLeads(server.platform);
     expect((await notifications(manager.id, 'lead.escalated')).map((n) => n.record_id)).not.toContain(called.id);
+  });
+});
+
+describe('leads by e-mail', () => {
+  it('an e-mail to the capture address over real SMTP becomes a routed lead; a known sender is attached; other recipients are refused', async () => {
+    const rep = reps[4]!; // reps[1] is out of office today (territory test)
+    await onlyRules({ target: 'user', user: rep.id });
+    const mailbox = await startLeadMailbox(server.platform, { port: 0 });
+    try {
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true });
+      const sender = `maria.${randomUUID().slice(0, 8)}@homeowner.example`;
+      await transport.sendMail({ from: `"Maria de la Cruz" <${sender}>`, to: 'leads@localhost', subject: 'Roof leak after the storm', text: 'Can someone come by this week?' });
+      const lead = await waitFor(async () => (await sql<{ id: string; first_name: string; last_name: string; source: string; owner_id: string; description: string }>`
+        SELECT id, first_name, last_name, source, owner_id, description FROM obj_lead WHERE email = ${sender}`.execute(db())).rows[0], 'the lead from the e-mail');
+      expect(lead).toMatchObject({ first_name: 'Maria de la', last_name: 'Cruz', source: 'email', owner_id: rep.id });
+      expect(lead.description).toContain('Roof leak after the storm');
+      expect(lead.description).toContain('Can someone come by this week?');
+      expect((await notifications(rep.id, 'lead.assigned')).map((n) => n.record_id)).toContain(lead.id);
+      // The same sender again: attached, no second lead.
+      await transport.sendMail({ from: sender, to: 'LEADS@localhost', subject: 'Any news?', text: 'Following up.' });
+      const subs = await sql<{ outcome: string; lead_id: string }>`SELECT outcome, lead_id FROM obj_form_submission WHERE channel = 'email' AND email = ${sender} ORDER BY created_at`.execute(db());
+      expect(subs.rows).toEqual([{ outcome: 'created', lead_id: lead.id }, { outcome: 'attached', lead_id: lead.id }]);
+      expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM obj_lead WHERE email = ${sender}`.execute(db())).rows[0]!.n).toBe(1);
+      // Another mailbox on this server: refused by SMTP, nothing stored.
+      await expect(transport.sendMail({ from: sender, to: 'sales@localhost', subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+      transport.close();
+    } finally {
+      await mailbox.close();
+    }
   });
 });

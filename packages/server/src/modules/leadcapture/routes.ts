@@ -7,6 +7,8 @@ import { getPublicForm, submitWebForm, type SubmitBody } from './submit.ts';
 import { renderEmbedScript, renderFormPage, snippetsFor } from './page.ts';
 import { formSummary } from './summary.ts';
 import { speedToLeadReport, type SpeedGrouping } from './speed.ts';
+import { startLeadMailbox } from './mailbox.ts';
+import { leadCaptureSettings } from './settings.ts';
 
 const tags = ['leadcapture'];
 const PublicId = T.Object({ publicId: T.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
@@ -34,6 +36,16 @@ const NOT_FOUND_PAGE = '<!doctype html><html lang="en"><meta charset="utf-8"><ti
  * report. Thin: each calls one command or query.
  */
 export function registerLeadCaptureRoutes(app: FastifyInstance, platform: Platform): void {
+  // The capture mailbox lives as long as the HTTP server (a worker process opens none).
+  if (leadCaptureSettings.of(platform).smtpPort > 0) {
+    let mailbox: Awaited<ReturnType<typeof startLeadMailbox>> | undefined;
+    app.addHook('onReady', async () => {
+      mailbox = await startLeadMailbox(platform);
+    });
+    app.addHook('onClose', async () => {
+      await mailbox?.close();
+    });
+  }
   app.get('/api/v1/public/forms/:publicId', {
     schema: routeSchema({ tags, operationId: 'getPublicWebForm', summary: 'Public: a web form’s fields and a fresh submission token (and proof-of-work challenge)', security: [], params: PublicId, response: { 200: PublicFormSchema } }),
   }, async (request, reply) => {
