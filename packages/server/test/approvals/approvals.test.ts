@@ -130,6 +130,12 @@ describe('submitting, the lock and the steps', () => {
       expect.arrayContaining([[boss.id, 'approved'], [other.id, 'not_needed']]),
     );
     ok(await rep.request('PATCH', `/api/v1/account/${id}`, { body: { phone: '+1 555 0101' } }));
+
+    // The history is on the record's timeline, as notes by the people who acted.
+    const timeline = await rep.request('GET', `/api/v1/account/${id}/timeline`);
+    expect(timeline.status, timeline.text).toBe(200);
+    const titles = timeline.body.data.filter((i: { kind: string }) => i.kind === 'note').map((i: { title: string }) => i.title);
+    expect(titles).toEqual(expect.arrayContaining([expect.stringMatching(/^Submitted for approval — Big account review/), expect.stringMatching(/^Step "Manager" approved/), expect.stringMatching(/^Approved — /)]));
   });
 
   it('a unanimous step waits for every approver', async () => {

@@ -12,6 +12,7 @@ import type { Process, UpdateMoment } from './process.ts';
 import { resolveApprovers } from './approvers.ts';
 import { retireLinks } from './links.ts';
 import { queueApprovalMails } from './mail.ts';
+import { noteOnTimeline } from './timeline.ts';
 
 /** Values only the approval commands write (read-only fields of writtenBySystem objects). */
 const system = (values: Record<string, unknown>) => ({ systemValues: values });
@@ -77,11 +78,14 @@ export async function closePending(ctx: TxContext, rows: StepRow[], decision: De
 
 /** A domain event on the request (approval_request.submitted …) and, for the submitter, an in-app notification of the outcome. */
 export async function announce(ctx: TxContext, request: RequestState, what: 'submitted' | 'approved' | 'rejected' | 'recalled', data: Record<string, unknown> = {}): Promise<void> {
+  const comment = typeof data.comment === 'string' ? data.comment : null;
+  const titles = { submitted: 'Submitted for approval', approved: 'Approved', rejected: 'Rejected', recalled: 'Approval request recalled' } as const;
+  await noteOnTimeline(ctx, { object: request.target_object, recordId: request.record_id }, `${titles[what]} — ${request.name}`, comment);
   await recordEvent({ ctx, type: `approval_request.${what}`, object: approvalRequest, recordId: request.id, data: { status: what, object: request.target_object, record: request.record_id, process: request.process, ...data } });
   if (what === 'approved' || what === 'rejected') {
     await notifyUser(ctx.trx, {
       userId: request.submitted_by, kind: `approval.${what}`, object: request.target_object, recordId: request.record_id, occurrence: request.id,
-      title: `${request.name} was ${what}`, body: typeof data.comment === 'string' && data.comment ? data.comment : `Your approval request was ${what}.`,
+      title: `${request.name} was ${what}`, body: comment || `Your approval request was ${what}.`,
     });
   }
 }

@@ -3,6 +3,7 @@ import { AppError, forbidden } from '../../../platform/errors.ts';
 import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
 import { toProcess, type Process } from '../process.ts';
 import { useLink, retireLinks, takeLink } from '../links.ts';
+import { noteOnTimeline } from '../timeline.ts';
 import { announce, applyFieldUpdates, closePending, enterStep, lockRequest, setRequest, setStepResult, stepRows, type RequestState } from '../engine.ts';
 
 export type DecisionInput = 'approve' | 'reject';
@@ -48,6 +49,7 @@ async function decideIn(ctx: TxContext, args: { requestId: string; decision: Dec
     await announce(ctx, request, 'rejected', { comment });
     return { request: request.id, status: 'rejected' };
   }
+  await noteOnTimeline(ctx, { object: request.target_object, recordId: request.record_id }, `Step "${process.steps[step]?.name ?? step + 1}" approved — ${request.name}`, comment);
   const unanimous = process.steps[step]?.mode === 'unanimous';
   if (unanimous && others.some((r) => r.decision === 'pending')) return { request: request.id, status: 'pending' };
   await closePending(ctx, others, 'not_needed');
