@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildContact } from '../factories.ts';
-import { waitFor } from '../events/helpers.ts';
-import { automationSettings, runDueRuns } from '../../src/modules/automation/index.ts';
+import { fastSettings, startReceiver, verifyStandardWebhook, waitFor } from '../events/helpers.ts';
+import { startTestSmtp } from '../smtp.ts';
+import { startEventBackbone } from '../../src/platform/events/index.ts';
+import { automationSettings, runDueRuns, setSmsProvider } from '../../src/modules/automation/index.ts';
 import { overrideSettings } from '../../src/platform/settings.ts';
 
 /**
@@ -217,6 +219,70 @@ describe('after save', () => {
     const tasks = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_task WHERE subject = 'Welcome Once Only' AND deleted_at IS NULL`.execute(server.platform.db);
     expect(Number(tasks.rows[0]!.n)).toBe(1);
     expect(await runsOf({ record: a.id })).toHaveLength(1);
+  });
+});
+
+describe('actions', () => {
+  it('e-mails the owner and an e-mail field through real SMTP, texts through the plugged-in SMS provider', async () => {
+    const smtp = await startTestSmtp();
+    const texts: Array<{ to: string; text: string }> = [];
+    server.platform.config.smtpUrl = smtp.url;
+    setSmsProvider(server.platform, { name: 'test-gateway', send: async (_p, m) => (texts.push(m), { id: `sms-${texts.length}` }) });
+    try {
+      await makeRule({
+        target_object: 'account', trigger: 'created', condition: { field: 'name', op: 'startsWith', value: 'Mail' },
+        actions: [
+          { type: 'send_email', to: ['owner', 'field:email'], subject: 'Welcome {{ record.name }}', body: 'Hello {{ record.name }}, owned by {{ owner.email }}.' },
+          { type: 'send_sms', field: 'phone', text: 'Hi {{ record.name }}' },
+        ],
+      });
+      const a = await buildAccount(admin, { name: 'Mail Order', email: 'orders@mail-order.example', phone: '+1 555 0199' });
+      const run = await waitFor(async () => (await runsOf({ record: a.id, status: 'succeeded' }))[0], 'the run');
+      expect(run.actions.map((x: any) => x.type)).toEqual(['send_email', 'send_sms']);
+      const mail = await waitFor(() => smtp.inbox.find((m) => m.to.includes('orders@mail-order.example')), 'the e-mail');
+      expect(mail.to.sort()).toEqual([admin.email, 'orders@mail-order.example'].sort());
+      expect(mail.raw).toContain('Welcome Mail Order');
+      expect(texts).toEqual([{ to: '+1 555 0199', text: 'Hi Mail Order' }]);
+    } finally {
+      server.platform.config.smtpUrl = undefined as unknown as string;
+      await smtp.close();
+    }
+  });
+
+  it('calls a webhook through the platform deliveries, signed per Standard Webhooks', async () => {
+    const receiver = await startReceiver();
+    const sub = ok(await admin.request('POST', '/api/v1/webhooks', { body: { url: receiver.url, events: ['automation_rule.webhook'] } }), 201).body;
+    const backbone = await startEventBackbone(server.platform, { settings: fastSettings() });
+    try {
+      const rule = await makeRule({
+        target_object: 'account', trigger: 'created', condition: { field: 'name', op: 'startsWith', value: 'Hooked' },
+        actions: [{ type: 'webhook', name: 'erp-sync', fields: ['name', 'industry'] }],
+      });
+      const a = await buildAccount(admin, { name: 'Hooked Co', industry: 'retail' });
+      const got = await waitFor(() => receiver.received.find((r) => r.json?.data?.changes?.recordId?.new === a.id), 'the webhook');
+      expect(verifyStandardWebhook(sub.secret, got)).toBe(true);
+      expect(got.json.type).toBe('automation_rule.webhook');
+      expect(got.json.data.recordId).toBe(rule.id);
+      expect(got.json.data.changes.record.new).toEqual({ name: 'Hooked Co', industry: 'retail' });
+      expect(got.json.data.changes.name.new).toBe('erp-sync');
+    } finally {
+      await backbone.stop();
+      await receiver.close();
+    }
+  });
+
+  it('assigns owners round robin in a group, fairly under concurrent writes', async () => {
+    const reps = await Promise.all([1, 2, 3, 4].map(() => server.createUser()));
+    ok(await admin.request('POST', '/api/v1/groups', { body: { name: 'inside_sales', label: 'Inside sales', members: reps.map((r) => r.id) } }), 201);
+    await makeRule({ target_object: 'account', trigger: 'created', condition: { field: 'name', op: 'startsWith', value: 'Robin' }, actions: [{ type: 'assign_owner', group: 'inside_sales' }] });
+    const accounts = await Promise.all(Array.from({ length: 12 }, (_, i) => buildAccount(admin, { name: `Robin ${i}` })));
+    await Promise.all([runDueRuns(server.platform), runDueRuns(server.platform)]);
+    const owners = await waitFor(async () => {
+      const r = await sql<{ owner_id: string }>`SELECT owner_id FROM obj_account WHERE id = ANY(${accounts.map((a) => a.id)}::uuid[])`.execute(server.platform.db);
+      return r.rows.every((x) => x.owner_id !== admin.id) ? r.rows.map((x) => x.owner_id) : null;
+    }, 'every account assigned');
+    const counts = reps.map((rep) => owners.filter((o) => o === rep.id).length);
+    expect(counts).toEqual([3, 3, 3, 3]);
   });
 });
 

@@ -3,6 +3,9 @@ import type { JobDefinition } from '../../platform/jobs/boss.ts';
 import { systemActor } from '../../platform/records/context.ts';
 import './actions/records.ts';
 import './actions/messages.ts';
+import './actions/assign.ts';
+import './actions/webhook.ts';
+import './actions/sms.ts';
 import { automationObjects } from './objects.ts';
 import { MANAGE_RULES, registerAutomationHooks } from './hooks.ts';
 import { registerAutomationRoutes } from './routes.ts';
@@ -48,6 +51,7 @@ export const automationModule = defineModule({
   jobs: automationJobs,
   migrations: automationMigrations,
   settings: automationSettings,
+  events: [{ type: 'automation_rule.webhook', description: "A workflow rule's webhook action ran: data.name, the rule, the object, the record id and the record's values" }],
   capabilities: [{ name: MANAGE_RULES, label: 'Manage workflow rules', description: 'Create, change and delete workflow rules (they act as the system), read their execution log, retry failed runs and dry-run rules' }],
   factories: {
     automation_rule: ({ unique }) => ({
@@ -63,4 +67,5 @@ export { dryRunRule } from './commands/dryRun.ts';
 export { listRuns, getRun, retryRun, purgeRuns } from './commands/log.ts';
 export { compileRule, type CompiledRule } from './spec.ts';
 export { automationSettings } from './settings.ts';
+export { setSmsProvider, loggingSmsProvider, type SmsProvider } from './actions/sms.ts';
 export { MANAGE_RULES } from './hooks.ts';

@@ -40,4 +40,16 @@ export const automationMigrations: ModuleMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS automation_run_created ON automation_run (created_at DESC, id DESC)`.execute(trx);
     },
   },
+  {
+    id: '0002_round_robin',
+    async up(trx) {
+      // Each assign_owner action's round-robin position: incremented under the row's lock.
+      await sql`CREATE TABLE IF NOT EXISTS automation_round_robin (
+        rule_id uuid NOT NULL,
+        action_index integer NOT NULL,
+        position bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (rule_id, action_index)
+      )`.execute(trx);
+    },
+  },
 ];
