@@ -16,6 +16,7 @@ import { registerPortalAccess } from './features/portal-access/register';
 import { registerCredit } from './features/credit/register';
 import { registerPayments } from './features/payments/register';
 import { registerDunning } from './features/dunning/register';
+import { registerAutomation } from './features/automation/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -40,4 +41,5 @@ export function registerExtensions(): void {
   registerCredit();
   registerPayments();
   registerDunning();
+  registerAutomation();
 }

@@ -28,6 +28,7 @@ import { ProductionBoardPage } from './features/orders/ProductionBoard';
 import { PortalApp } from './portal/PortalApp';
 import { CashReportsPage } from './features/cash-reports/CashReportsPage';
 import { DunningPreviewPage } from './features/dunning/DryRunPage';
+import { RunLogPage } from './features/automation/RunLogPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -140,6 +141,8 @@ const cashRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash', c
 const cashReportRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash/$report', component: CashReportsPage });
 // Payment reminders' dry run and Send now (features/dunning).
 const dunningPreviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/reminders', component: DunningPreviewPage });
+// Workflow rules' run log (features/automation).
+const automationRunsRoute = createRoute({ getParentRoute: () => appRoute, path: '/automation/runs', component: RunLogPage });
 
 export const recordRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -191,7 +194,7 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   bookingRoute,
   onlineQuoteRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({
