@@ -56,6 +56,15 @@ describe('global search', () => {
     expect(seen.body.groups.map((g: any) => g.object)).toContain('account');
   });
 
+  it('searches the objects people navigate to, and a configuration object only when named', async () => {
+    // pipeline_stage is configuration (inNavigation: false): reached from its pipeline or a picker.
+    const global = await search(admin, 'negotiation');
+    expect(global.body.groups.map((g: any) => g.object)).not.toContain('pipeline_stage');
+    const named = await search(admin, 'negotiation', '&objects=pipeline_stage');
+    expect(named.body.groups[0]).toMatchObject({ object: 'pipeline_stage' });
+    expect(named.body.groups[0].records.map((r: any) => r.name)).toContain('Negotiation');
+  });
+
   it('refuses an empty query and treats wildcards literally', async () => {
     expect((await search(admin, '  ')).status).toBe(400);
     const res = await search(admin, '%_%');
