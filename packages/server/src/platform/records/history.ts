@@ -13,28 +13,38 @@ const PAST: Record<RecordOperation, string> = { create: 'created', update: 'upda
  * transaction: if the write rolls back, neither exists (PLT-5, PLT-13).
  */
 export async function recordChange(args: { ctx: TxContext; object: ObjectDefinition; operation: RecordOperation; recordId: string; changes: Changes }): Promise<void> {
-  const { ctx, object, operation, recordId, changes } = args;
-  const changeId = uuidv7();
+  await recordChanges({ ctx: args.ctx, object: args.object, operation: args.operation, records: [{ recordId: args.recordId, changes: args.changes }] });
+}
+
+/**
+ * recordChange for several records of one object changed together (createRecords): all their
+ * history rows and events in one statement, the events in the order given.
+ */
+export async function recordChanges(args: { ctx: TxContext; object: ObjectDefinition; operation: RecordOperation; records: Array<{ recordId: string; changes: Changes }> }): Promise<void> {
+  const { ctx, object, operation, records } = args;
+  if (!records.length) return;
   const actorId = ctx.actor.userId;
   const via = ctx.actor.via;
-  // One history row per changed field; creates, deletes and restores also get a row without a field.
-  const rows: Array<{ id: string; field: string | null; old_value: unknown; new_value: unknown }> = Object.entries(changes).map(([field, c]) => ({
-    id: uuidv7(),
-    field,
-    old_value: c.old ?? null,
-    new_value: c.new ?? null,
-  }));
-  if (operation !== 'update' || rows.length === 0) rows.unshift({ id: uuidv7(), field: null, old_value: null, new_value: null });
-  // History rows and the outbox event in one statement: one round trip per change.
-  const history = JSON.stringify(rows);
+  const history: Array<{ id: string; change_id: string; record_id: string; field: string | null; old_value: unknown; new_value: unknown }> = [];
+  const events = records.map(({ recordId, changes }) => {
+    const changeId = uuidv7();
+    // One history row per changed field; creates, deletes and restores also get a row without a field.
+    const rows: typeof history = Object.entries(changes).map(([field, c]) => ({ id: uuidv7(), change_id: changeId, record_id: recordId, field, old_value: c.old ?? null, new_value: c.new ?? null }));
+    if (operation !== 'update' || rows.length === 0) rows.unshift({ id: uuidv7(), change_id: changeId, record_id: recordId, field: null, old_value: null, new_value: null });
+    history.push(...rows);
+    return { id: uuidv7(), recordId, changes: JSON.stringify(changes) };
+  });
+  // History rows and the outbox events in one statement: one round trip per change, or per batch.
   await sql`WITH h AS (
       INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, actor_id, via)
-      SELECT r.id, ${changeId}::uuid, ${object.apiName}, ${recordId}::uuid, ${operation}, r.field, r.old_value, r.new_value, ${actorId}::uuid, ${via}
-      FROM jsonb_to_recordset(${history}::jsonb) AS r(id uuid, field text, old_value jsonb, new_value jsonb)
+      SELECT r.id, r.change_id, ${object.apiName}, r.record_id, ${operation}, r.field, r.old_value, r.new_value, ${actorId}::uuid, ${via}
+      FROM jsonb_to_recordset(${JSON.stringify(history)}::jsonb) AS r(id uuid, change_id uuid, record_id uuid, field text, old_value jsonb, new_value jsonb)
     )
     INSERT INTO outbox_event (id, type, object, record_id, changes, actor)
-    VALUES (${uuidv7()}, ${`${object.apiName}.${PAST[operation]}`}, ${object.apiName}, ${recordId}::uuid, ${JSON.stringify(changes)}::jsonb,
-      ${JSON.stringify({ userId: actorId, via, tokenId: ctx.actor.tokenId ?? null })}::jsonb)`.execute(ctx.trx);
+    SELECT x.id, ${`${object.apiName}.${PAST[operation]}`}, ${object.apiName}, x.record_id, x.changes::jsonb,
+      ${JSON.stringify({ userId: actorId, via, tokenId: ctx.actor.tokenId ?? null })}::jsonb
+    FROM unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.recordId)}::uuid[], ${events.map((e) => e.changes)}::text[]) WITH ORDINALITY AS x(id, record_id, changes, n)
+    ORDER BY x.n`.execute(ctx.trx);
 }
 
 /**

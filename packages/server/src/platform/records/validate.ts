@@ -71,25 +71,39 @@ export async function validateRecord(args: { ctx: RecordContext; object: ObjectD
  * Answers the values it checked.
  */
 export async function checkLookups(args: { ctx: RecordContext; object: ObjectDefinition; merged: Record<string, unknown>; changed: Set<string>; prefix: string }): Promise<Map<string, unknown>> {
-  const { ctx, object, merged, changed, prefix } = args;
+  const [checked] = await checkLookupsOfRows({ ctx: args.ctx, object: args.object, rows: [args] });
+  return checked!;
+}
+
+/**
+ * checkLookups for several records of one object written together (createRecords): one query
+ * per target object for all of them; every refused reference is reported with its record's
+ * prefix. Answers, per record, the values it checked.
+ */
+export async function checkLookupsOfRows(args: { ctx: RecordContext; object: ObjectDefinition; rows: Array<{ merged: Record<string, unknown>; changed: Set<string>; prefix: string }> }): Promise<Array<Map<string, unknown>>> {
+  const { ctx, object, rows } = args;
   const errors: FieldError[] = [];
-  const byTarget = new Map<string, Array<{ field: FieldDefinition; id: string }>>();
-  for (const f of object.fields) {
-    if (!f.lookup || !changed.has(f.apiName)) continue;
-    const id = merged[f.apiName];
-    if (typeof id !== 'string') continue;
-    // The actor was loaded (and is active) when they authenticated: no need to look them up again.
-    if (f.lookup.object === 'user' && id === ctx.actor.userId) continue;
-    if (!byTarget.has(f.lookup.object)) byTarget.set(f.lookup.object, []);
-    byTarget.get(f.lookup.object)!.push({ field: f, id });
+  const byTarget = new Map<string, Array<{ field: FieldDefinition; id: string; row: number }>>();
+  for (const [row, { merged, changed }] of rows.entries()) {
+    for (const f of object.fields) {
+      if (!f.lookup || !changed.has(f.apiName)) continue;
+      const id = merged[f.apiName];
+      if (typeof id !== 'string') continue;
+      // The actor was loaded (and is active) when they authenticated: no need to look them up again.
+      if (f.lookup.object === 'user' && id === ctx.actor.userId) continue;
+      if (!byTarget.has(f.lookup.object)) byTarget.set(f.lookup.object, []);
+      byTarget.get(f.lookup.object)!.push({ field: f, id, row });
+    }
   }
-  const checked = new Map<string, unknown>();
+  const checked = rows.map(() => new Map<string, unknown>());
   for (const [target, refs] of byTarget) {
     const t = ctx.platform.registry.getObject(target);
     if (!t) continue;
-    for (const ref of refs) checked.set(ref.field.apiName, ref.id);
+    for (const ref of refs) checked[ref.row]!.set(ref.field.apiName, ref.id);
+    const refused = (ref: { field: FieldDefinition; id: string; row: number }) =>
+      errors.push({ field: rows[ref.row]!.prefix + ref.field.apiName, code: 'invalid_reference', message: `No ${t.label.toLowerCase()} with id ${ref.id}` });
     if (!permissionsFor(ctx.actor, t).read) {
-      for (const ref of refs) errors.push({ field: prefix + ref.field.apiName, code: 'invalid_reference', message: `No ${t.label.toLowerCase()} with id ${ref.id}` });
+      refs.forEach(refused);
       continue;
     }
     const ids = [...new Set(refs.map((r) => r.id))];
@@ -97,9 +111,7 @@ export async function checkLookups(args: { ctx: RecordContext; object: ObjectDef
     const visible = t.apiName === 'user' ? undefined : visibilityCondition(ctx.actor, t, 't0', 'read');
     const r = await sql<{ id: string }>`SELECT id FROM ${sql.table(t.table)} AS t0 WHERE id = ANY(${ids}::uuid[]) AND deleted_at IS NULL ${visible ? sql`AND ${visible}` : sql``}`.execute(ctx.trx ?? ctx.platform.db);
     const found = new Set(r.rows.map((x) => x.id));
-    for (const ref of refs) {
-      if (!found.has(ref.id)) errors.push({ field: prefix + ref.field.apiName, code: 'invalid_reference', message: `No ${t.label.toLowerCase()} with id ${ref.id}` });
-    }
+    for (const ref of refs) if (!found.has(ref.id)) refused(ref);
   }
   if (errors.length) throw validationFailed(errors);
   return checked;

@@ -5,9 +5,9 @@ import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
 import { assertObjectPermission, visibilityCondition } from '../access/policy.ts';
 import { inTransaction, type RecordContext, type TxContext } from './context.ts';
 import type { ApiRecord } from './hooks.ts';
-import { recordChange, type Changes } from './history.ts';
+import { recordChange, recordChanges, type Changes } from './history.ts';
 import { rowToRecord } from './serialize.ts';
-import { checkLookups, validateInput, validateRecord } from './validate.ts';
+import { checkLookups, checkLookupsOfRows, validateInput, validateRecord } from './validate.ts';
 import { toDb, UUID_RE } from './values.ts';
 import { withComputedValues } from './read.ts';
 
@@ -59,6 +59,39 @@ function assertWritable(object: ObjectDefinition, options: WriteOptions): void {
   if (object.writtenBySystem && !options.systemValues) throw new AppError('forbidden', `${object.pluralLabel} are recorded by Meridian and cannot be written`);
 }
 
+/** A new record's values from its input: validated, the command's system values, the defaults and the owner. */
+function newRecordData(ctx: TxContext, object: ObjectDefinition, input: unknown, options: WriteOptions): Record<string, unknown> {
+  const data = validateInput({ ctx, object, input, pathPrefix: options.pathPrefix });
+  if (options.systemValues) Object.assign(data, options.systemValues);
+  for (const f of object.fields) {
+    if (!(f.apiName in data) && f.defaultValue !== undefined && !f.readOnly) data[f.apiName] = structuredClone(f.defaultValue);
+  }
+  if (!('owner' in data) && ctx.actor.userId && object.apiName !== 'user') data.owner = ctx.actor.userId;
+  return data;
+}
+
+/** The columns and values a new record is inserted with (autonumbers drawn now). */
+async function insertValues(ctx: TxContext, object: ObjectDefinition, id: string, data: Record<string, unknown>): Promise<Map<string, unknown>> {
+  const values = new Map<string, unknown>([['id', id], ['created_by', ctx.actor.userId], ['updated_by', ctx.actor.userId]]);
+  for (const f of object.fields) {
+    if (f.type === 'autonumber') values.set(f.column, await autonumberValue(ctx, object, f));
+    else if (f.apiName in data && !['id', 'created_by', 'updated_by'].includes(f.apiName)) values.set(f.column, toDb(f, data[f.apiName]));
+  }
+  return values;
+}
+
+/** What a create writes to history and the event: every value set, but read-only ones other than autonumbers and generated values. */
+function createdChanges(object: ObjectDefinition, record: ApiRecord): Changes {
+  const changes: Changes = {};
+  for (const f of object.fields) {
+    if (!f.readOnly || f.type === 'autonumber' || f.generated) {
+      const v = record[f.apiName];
+      if (v !== null && v !== undefined && f.apiName !== 'id') changes[f.apiName] = { old: null, new: v };
+    }
+  }
+  return changes;
+}
+
 /** Create one record: access → validate → beforeSave hooks → insert + history + event → afterCommit. */
 export async function createRecord(args: { ctx: RecordContext; object: ObjectDefinition; input: unknown; options?: WriteOptions }): Promise<ApiRecord> {
   const { object } = args;
@@ -66,42 +99,91 @@ export async function createRecord(args: { ctx: RecordContext; object: ObjectDef
   assertObjectPermission(args.ctx.actor, object, 'create');
   assertWritable(object, options);
   return inTransaction(args.ctx, async (ctx) => {
-    const data = validateInput({ ctx, object, input: args.input, pathPrefix: options.pathPrefix });
-    if (options.systemValues) Object.assign(data, options.systemValues);
-    for (const f of object.fields) {
-      if (!(f.apiName in data) && f.defaultValue !== undefined && !f.readOnly) data[f.apiName] = structuredClone(f.defaultValue);
-    }
-    if (!('owner' in data) && ctx.actor.userId && object.apiName !== 'user') data.owner = ctx.actor.userId;
+    const data = newRecordData(ctx, object, args.input, options);
     const merged: Record<string, unknown> = { ...data };
     const lookupsChecked = await checkLookups({ ctx, object, merged, changed: new Set(Object.keys(data)), prefix: options.pathPrefix ?? '' });
     await runBeforeSave({ ctx, object, operation: 'create', data, merged, options });
     await validateRecord({ ctx, object, merged, changed: new Set(Object.keys(data)), pathPrefix: options.pathPrefix, lookupsChecked });
     const id = uuidv7();
-    const columns: string[] = ['id', 'created_by', 'updated_by'];
-    const values: unknown[] = [id, ctx.actor.userId, ctx.actor.userId];
-    for (const f of object.fields) {
-      if (f.type === 'autonumber') {
-        columns.push(f.column);
-        values.push(await autonumberValue(ctx, object, f));
-      } else if (f.apiName in data && !['id', 'created_by', 'updated_by'].includes(f.apiName)) {
-        columns.push(f.column);
-        values.push(toDb(f, data[f.apiName]));
-      }
-    }
-    const row = await insertRow(ctx, object, columns, values, options);
+    const values = await insertValues(ctx, object, id, data);
+    const row = await insertRow(ctx, object, [...values.keys()], [...values.values()], options);
     const record = rowToRecord(object.fields, row, object);
-    const changes: Changes = {};
-    for (const f of object.fields) {
-      if (!f.readOnly || f.type === 'autonumber' || f.generated) {
-        const v = record[f.apiName];
-        if (v !== null && v !== undefined && f.apiName !== 'id') changes[f.apiName] = { old: null, new: v };
-      }
-    }
+    const changes = createdChanges(object, record);
     await recordChange({ ctx, object, operation: 'create', recordId: id, changes });
     for (const hook of ctx.platform.hooks.for('afterSave', object.apiName, 'create')) await hook({ ctx, object, operation: 'create', record, changes });
     queueAfterCommit(ctx, object, 'create', record, changes);
     return withComputedValues(ctx, object, record);
   });
+}
+
+/**
+ * Creates several records of one object together (a document's lines), in one transaction and
+ * through the same steps as createRecord for every one of them — access, input validation,
+ * lookups, beforeSave hooks, required fields and rules, history and event, afterSave and
+ * afterCommit hooks — with the statements shared: the lookups of all the records checked with
+ * one query per target object, the rows inserted with one multi-row INSERT, their history and
+ * events written with one statement. Every record's beforeSave hooks run before any is
+ * inserted (a hook counting the object's rows, a next position, must count the batch itself);
+ * the afterSave hooks run after all are inserted, in order. One refused record refuses them all,
+ * its error named by its own path prefix. Answers the records in the order given.
+ */
+export async function createRecords(args: { ctx: RecordContext; object: ObjectDefinition; records: Array<{ input: unknown; options?: WriteOptions }> }): Promise<ApiRecord[]> {
+  const { object } = args;
+  assertObjectPermission(args.ctx.actor, object, 'create');
+  for (const r of args.records) assertWritable(object, r.options ?? {});
+  if (!args.records.length) return [];
+  return inTransaction(args.ctx, async (ctx) => {
+    const items = args.records.map(({ input, options = {} }) => {
+      const data = newRecordData(ctx, object, input, options);
+      return { data, merged: { ...data } as Record<string, unknown>, options, changed: new Set(Object.keys(data)), prefix: options.pathPrefix ?? '' };
+    });
+    const checked = await checkLookupsOfRows({ ctx, object, rows: items });
+    for (const [i, item] of items.entries()) {
+      try {
+        await runBeforeSave({ ctx, object, operation: 'create', data: item.data, merged: item.merged, options: item.options });
+        await validateRecord({ ctx, object, merged: item.merged, changed: item.changed, pathPrefix: item.options.pathPrefix, lookupsChecked: checked[i] });
+      } catch (error) {
+        // A hook names the record's own fields; here they are named under the record's place.
+        throw prefixError(error, item.options.pathPrefix);
+      }
+    }
+    const rows: Array<Map<string, unknown>> = [];
+    for (const item of items) rows.push(await insertValues(ctx, object, uuidv7(), item.data));
+    const inserted = await insertRows(ctx, object, rows, items.map((i) => i.options));
+    const records = inserted.map((row) => rowToRecord(object.fields, row, object));
+    const changes = records.map((record) => createdChanges(object, record));
+    await recordChanges({ ctx, object, operation: 'create', records: records.map((record, i) => ({ recordId: record.id, changes: changes[i]! })) });
+    for (const [i, record] of records.entries()) {
+      for (const hook of ctx.platform.hooks.for('afterSave', object.apiName, 'create')) await hook({ ctx, object, operation: 'create', record, changes: changes[i]! });
+      queueAfterCommit(ctx, object, 'create', record, changes[i]!);
+    }
+    const out: ApiRecord[] = [];
+    for (const record of records) out.push(await withComputedValues(ctx, object, record));
+    return out;
+  });
+}
+
+/**
+ * Inserts many rows with one statement (cells a row does not set take the column's default), in
+ * the order given. If the database refuses it (a unique value, a check), the rows are inserted
+ * again one at a time under a savepoint, so the error names the row that caused it.
+ */
+async function insertRows(ctx: TxContext, object: ObjectDefinition, rows: Array<Map<string, unknown>>, options: WriteOptions[]): Promise<Array<Record<string, unknown>>> {
+  if (rows.length === 1) return [await insertRow(ctx, object, [...rows[0]!.keys()], [...rows[0]!.values()], options[0]!)];
+  const columns = [...new Set(rows.flatMap((r) => [...r.keys()]))];
+  await sql`SAVEPOINT rec_insert_rows`.execute(ctx.trx);
+  try {
+    const r = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(object.table)} (${sql.join(columns.map((c) => sql.id(c)))})
+      VALUES ${sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => (row.has(c) ? sql`${row.get(c)}` : sql`DEFAULT`)))})`))} RETURNING *`.execute(ctx.trx);
+    await sql`RELEASE SAVEPOINT rec_insert_rows`.execute(ctx.trx);
+    const byId = new Map(r.rows.map((row) => [String(row.id), row]));
+    return rows.map((row) => byId.get(String(row.get('id')))!);
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT rec_insert_rows`.execute(ctx.trx);
+    // insertRow throws the refused row's error with its prefix; rows accepted one by one but not together still fail.
+    for (const [i, row] of rows.entries()) await insertRow(ctx, object, [...row.keys()], [...row.values()], options[i]!);
+    throw error;
+  }
 }
 
 /** Runs one write statement, under a savepoint when the caller continues after a failure. */
@@ -128,7 +210,7 @@ async function insertRow(ctx: TxContext, object: ObjectDefinition, columns: stri
 
 function prefixError(error: unknown, prefix: string | undefined): unknown {
   if (!prefix || !(error instanceof AppError)) return error;
-  return new AppError(error.code, error.message, { errors: error.errors.map((e) => ({ ...e, field: prefix + e.field })), extra: error.extra });
+  return new AppError(error.code, error.message, { errors: error.errors.map((e) => ({ ...e, field: e.field.startsWith(prefix) ? e.field : prefix + e.field })), extra: error.extra });
 }
 
 /** Locks and loads a live, visible record inside the transaction. */

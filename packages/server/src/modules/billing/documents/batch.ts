@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { TxContext } from '../../../platform/records/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { DocumentKind } from './kind.ts';
-import { lockDocument, retotalDocument } from './lines.ts';
+import { lockDocument, retotalDocument, type DocumentRow } from './lines.ts';
 
 /**
  * Writing many lines of one document at once (a new quote, a revision, an order from a quote, an
@@ -12,6 +12,10 @@ import { lockDocument, retotalDocument } from './lines.ts';
  */
 export interface Batch {
   taxInclusive: boolean | null;
+  /** The document, locked by the batch's first line: its status, currency and discount do not change while its lines are written. */
+  header?: DocumentRow;
+  /** The next line's position: read once, then counted (the lines of a batch are saved before any is inserted). */
+  nextPosition?: number;
 }
 const batches = new WeakMap<Transaction<any>, Map<string, Batch>>();
 

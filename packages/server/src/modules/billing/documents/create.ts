@@ -1,7 +1,7 @@
 import { AppError } from '../../../platform/errors.ts';
 import type { RecordContext, TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
-import { createRecord, type WriteOptions } from '../../../platform/records/write.ts';
+import { createRecords, type WriteOptions } from '../../../platform/records/write.ts';
 import { listRecords, MAX_PAGE_SIZE } from '../../../platform/records/read.ts';
 import { isBlank } from '../context.ts';
 import { withPriceMemo } from '../queries/priceMemo.ts';
@@ -46,11 +46,11 @@ export async function writeDocumentLines(args: {
       ...(isBlank(l.product_spec) ? {} : { spec: String(l.product_spec) }), ...(isBlank(l.unit_of_measure) ? {} : { uom: String(l.unit_of_measure) }),
       ...(isBlank(header.price_date) ? {} : { date: String(header.price_date) }),
     })));
-    for (const [i, line] of lines.entries()) {
-      const options: WriteOptions = { pathPrefix: `lines[${i}].`, ...(line.systemValues ? { systemValues: line.systemValues } : {}) };
-      await createRecord({ ctx, object: lineObject, input: { ...line.input, [kind.parent]: header.id }, options }).catch((error: unknown) => {
-        throw prefixErrors(error, `lines[${i}].`);
-      });
-    }
+    // All the lines through the record pipeline together: every line validated and saved by the
+    // line rules, then one insert and one history statement for them all (createRecords).
+    await createRecords({
+      ctx, object: lineObject,
+      records: lines.map((line, i) => ({ input: { ...line.input, [kind.parent]: header.id }, options: { pathPrefix: `lines[${i}].`, ...(line.systemValues ? { systemValues: line.systemValues } : {}) } satisfies WriteOptions })),
+    });
   }));
 }

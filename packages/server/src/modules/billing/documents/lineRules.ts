@@ -4,6 +4,7 @@ import { refuse, tableOf } from '../context.ts';
 import type { DocumentKind } from './kind.ts';
 import { lockDocument, recalculateDocument, retotalDocument, storeDocumentTotals, totalsOf } from './lines.ts';
 import { saveDocumentLine } from './saveLine.ts';
+import { deferredTotals } from './batch.ts';
 import { inDocumentCommand, isDocumentDeleting } from './scope.ts';
 
 /**
@@ -18,7 +19,10 @@ export function documentLineRules(kind: DocumentKind, assertEditable: (status: s
   const parentOf = (record: Record<string, unknown>) => String(record[kind.parent]);
   return {
     async save(args: BeforeSaveArgs): Promise<void> {
-      const header = await lockDocument(args.ctx, kind, parentOf(args.merged));
+      const id = parentOf(args.merged);
+      const batch = deferredTotals(args.ctx, id);
+      const header = batch?.header ?? (await lockDocument(args.ctx, kind, id));
+      if (batch && header) batch.header = header;
       if (!header) refuse(kind.parent, 'not_found', `No such ${kind.header}`);
       if (!inDocumentCommand(args.ctx, header.id)) assertEditable(header.status);
       await saveDocumentLine(args, kind, header);

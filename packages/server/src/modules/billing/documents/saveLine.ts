@@ -40,12 +40,19 @@ export async function saveDocumentLine(args: BeforeSaveArgs, kind: DocumentKind,
   } else if (isBlank(merged.unit_price)) {
     data.unit_price = merged.unit_price = merged.list_price;
   }
-  if (operation === 'create' && isBlank(merged.position)) {
-    const r = await sql<{ n: string }>`SELECT coalesce(max(position), 0) + 1 AS n FROM ${tableOf(ctx, kind.line)} WHERE ${sql.ref(`${kind.parent}_id`)} = ${header.id} AND deleted_at IS NULL`.execute(ctx.trx);
-    data.position = Number(r.rows[0]!.n);
+  const batch = deferredTotals(ctx, header.id);
+  if (operation === 'create' && (batch || isBlank(merged.position))) {
+    // In a batch the document's next position is read once and then counted: its lines are all saved before any is inserted.
+    let next = batch?.nextPosition;
+    if (next === undefined) {
+      const r = await sql<{ n: string }>`SELECT coalesce(max(position), 0) + 1 AS n FROM ${tableOf(ctx, kind.line)} WHERE ${sql.ref(`${kind.parent}_id`)} = ${header.id} AND deleted_at IS NULL`.execute(ctx.trx);
+      next = Number(r.rows[0]!.n);
+    }
+    if (isBlank(merged.position)) data.position = next++;
+    else next = Math.max(next, Number(merged.position) + 1);
+    if (batch) batch.nextPosition = next;
   }
   const key = previous?.id ?? 'new';
-  const batch = deferredTotals(ctx, header.id);
   if (batch) {
     // Lines written together: this line is checked and figured on its own now, the document once at the end (batch.ts).
     if (repriced) batch.taxInclusive = taxInclusive;

@@ -11,6 +11,8 @@ import { ORDER } from '../kind.ts';
 import type { OrderStatus } from '../objects.ts';
 
 const PRICING_FIELDS = ['account', 'currency', 'price_date'];
+/** What an order's totals are made from besides its lines. */
+const FIGURE_INPUTS = ['currency', 'tax_inclusive', 'discount_percent', 'discount_amount'];
 const SHIPPING = ['shipping_street', 'shipping_city', 'shipping_state', 'shipping_postal_code', 'shipping_country'];
 
 function sets(data: Record<string, unknown>, previous: Record<string, unknown> | undefined, field: string): boolean {
@@ -66,6 +68,9 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
       if (sets(data, previous, f)) refuse(f, 'has_lines', 'The lines were priced for this account, currency and date; remove them before changing it');
     }
   }
+  // A save that changes none of the figures' inputs (a status, a stamp, the invoice it is on), under
+  // the rounding its totals were made with, keeps them: re-totalling reads and rewrites every line.
+  if (!FIGURE_INPUTS.some((f) => sets(data, previous, f)) && merged.rounding === roundingText(ctx)) return;
   Object.assign(data, await headerTotals(ctx, ORDER, previous!.id, merged));
 }
 
