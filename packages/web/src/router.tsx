@@ -28,6 +28,7 @@ import { ProductionBoardPage } from './features/orders/ProductionBoard';
 import { PortalApp } from './portal/PortalApp';
 import { CashReportsPage } from './features/cash-reports/CashReportsPage';
 import { DunningPreviewPage } from './features/dunning/DryRunPage';
+import { SpeedToLeadPage } from './features/leadcapture/SpeedToLeadPage';
 import { RunLogPage } from './features/automation/RunLogPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -141,6 +142,8 @@ const cashRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash', c
 const cashReportRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash/$report', component: CashReportsPage });
 // Payment reminders' dry run and Send now (features/dunning).
 const dunningPreviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/reminders', component: DunningPreviewPage });
+// Lead capture's speed-to-lead report (features/leadcapture).
+const speedToLeadRoute = createRoute({ getParentRoute: () => appRoute, path: '/speed-to-lead', component: SpeedToLeadPage });
 // Workflow rules' run log (features/automation).
 const automationRunsRoute = createRoute({ getParentRoute: () => appRoute, path: '/automation/runs', component: RunLogPage });
 
@@ -194,7 +197,7 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   bookingRoute,
   onlineQuoteRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, speedToLeadRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -6,6 +6,8 @@ import { PathId, T, routeSchema } from '../../platform/http/schema/common.ts';
 import { getPublicForm, submitWebForm, type SubmitBody } from './submit.ts';
 import { renderEmbedScript, renderFormPage, snippetsFor } from './page.ts';
 import { formSummary } from './summary.ts';
+import { parseFormFields } from './form.ts';
+import { assertObjectPermission } from '../../platform/access/policy.ts';
 import { speedToLeadReport, type SpeedGrouping } from './speed.ts';
 import { startLeadMailbox } from './mailbox.ts';
 import { leadCaptureSettings } from './settings.ts';
@@ -101,6 +103,18 @@ export function registerLeadCaptureRoutes(app: FastifyInstance, platform: Platfo
       response: { 200: T.Object({ hostedUrl: T.String(), script: T.String(), iframe: T.String(), submissions: T.Object({ created: T.Integer(), attached: T.Integer() }), blocked: T.Record(T.String(), T.Integer()) }) },
     }),
   }, async (request) => formSummary({ ctx: recordContext(platform, request), id: (request.params as { id: string }).id }));
+
+  app.post('/api/v1/leadcapture/form-preview', {
+    schema: routeSchema({
+      tags, operationId: 'previewWebFormFields', summary: "The fields a form's field list shows, for the builder's live preview (422 naming `fields` for a bad entry)",
+      body: T.Object({ fields: T.String({ maxLength: 2000 }) }, { additionalProperties: false }),
+      response: { 200: T.Object({ fields: T.Array(FormField) }) },
+    }),
+  }, async (request) => {
+    await platform.registry.ensureFresh();
+    assertObjectPermission(recordContext(platform, request).actor, platform.registry.requireObject('web_form'), 'read');
+    return { fields: parseFormFields((request.body as { fields: string }).fields, platform.registry.requireObject('lead')) };
+  });
 
   app.get('/api/v1/leadcapture/speed', {
     schema: routeSchema({
