@@ -12,6 +12,21 @@ import { invoicingSettings } from '../settings.ts';
 
 /** Accounts read per batch: memory stays flat however many accounts a run covers. */
 const BATCH = 500;
+/**
+ * Accounts invoiced at once, each in its own transaction and connection: an account's work is
+ * mostly waiting for the database's answers, so a few side by side use the machine; they share
+ * nothing but the invoice number, taken last in each posting (PGlite runs them one at a time).
+ */
+const WORKERS = 4;
+
+/** Runs fn over items with at most `limit` at a time; resolves when all are done (fn handles its own errors). */
+async function eachConcurrently<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
 
 export interface RunOptions {
   platform: Platform;
@@ -40,7 +55,7 @@ function periodEnd(period: string): string {
  * (midnight in the organisation's zone) go on posted invoices — one per PO, or one for all of
  * them when the account allows sharing POs (per currency in both cases) — e-mailed when the
  * account sends automatically. Each account is one transaction under an advisory lock on the
- * account, re-reading its uninvoiced orders inside it: re-running the month, or two workers
+ * account, re-reading its uninvoiced orders inside it (four accounts at a time): re-running the month, or two workers
  * running it at once, never invoices an order twice (the second finds nothing left), and one
  * account's failure (recorded on the run with its reason) never stops the others. The run's
  * record (invoice_run) shows the progress and the outcome.
@@ -68,7 +83,7 @@ export async function runMonthlyInvoicing(options: RunOptions): Promise<ApiRecor
     for (;;) {
       const accounts = await dueAccounts(ctx, { zone, end, after });
       if (!accounts.length) break;
-      for (const account of accounts) {
+      await eachConcurrently(accounts, WORKERS, async (account) => {
         try {
           // As the system (still attributed to whoever started the run): the run covers every account,
           // whatever the starter's own sharing lets them see.
@@ -81,7 +96,7 @@ export async function runMonthlyInvoicing(options: RunOptions): Promise<ApiRecor
           failures.push({ account: account.id, code: error instanceof AppError ? (error.errors[0]?.code ?? error.code) : 'error', message: error instanceof Error ? error.message : String(error) });
           platform.logger.warn({ err: error, account: account.id, period }, 'an account could not be invoiced in the monthly run');
         }
-      }
+      });
       after = accounts[accounts.length - 1]!.id;
       await progress();
     }
