@@ -16,7 +16,7 @@ import { registerPortalAccess } from './features/portal-access/register';
 import { registerCredit } from './features/credit/register';
 import { registerPayments } from './features/payments/register';
 import { registerDunning } from './features/dunning/register';
-import { registerLeadCapture } from './features/leadcapture/register';
+import { registerApprovals } from './features/approvals/register';
 import { registerAutomation } from './features/automation/register';
 
 /**
@@ -42,6 +42,6 @@ export function registerExtensions(): void {
   registerCredit();
   registerPayments();
   registerDunning();
-  registerLeadCapture();
+  registerApprovals();
   registerAutomation();
 }

@@ -28,7 +28,9 @@ import { ProductionBoardPage } from './features/orders/ProductionBoard';
 import { PortalApp } from './portal/PortalApp';
 import { CashReportsPage } from './features/cash-reports/CashReportsPage';
 import { DunningPreviewPage } from './features/dunning/DryRunPage';
-import { SpeedToLeadPage } from './features/leadcapture/SpeedToLeadPage';
+import { ApprovalInboxPage, APPROVALS_PATH } from './features/approvals/InboxPage';
+import { ApprovalRespondPage } from './features/approvals/RespondPage';
+import { JobsPage, JOBS_PATH } from './features/jobs/JobsPage';
 import { RunLogPage } from './features/automation/RunLogPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
@@ -87,6 +89,17 @@ const portalRoute = createRoute({
   },
 });
 
+// The answer page of an approval e-mail's link: the token stands for the approver, no sign-in (features/approvals).
+const approvalRespondRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/approvals/respond',
+  validateSearch: (s: Record<string, unknown>) => ({ token: str(s.token), decision: str(s.decision) }),
+  component: function ApprovalRespondRoute() {
+    const { token, decision } = approvalRespondRoute.useSearch();
+    return <ApprovalRespondPage token={token ?? ''} decision={decision} />;
+  },
+});
+
 const appRoute = createRoute({ getParentRoute: () => rootRoute, id: 'app', component: AppLayout });
 
 const homeRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: HomePage });
@@ -141,9 +154,10 @@ const productionBoardRoute = createRoute({ getParentRoute: () => appRoute, path:
 const cashRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash', component: CashReportsPage });
 const cashReportRoute = createRoute({ getParentRoute: () => appRoute, path: '/cash/$report', component: CashReportsPage });
 // Payment reminders' dry run and Send now (features/dunning).
+// The approvals inbox and the jobs page (features/approvals, features/jobs).
+const approvalsRoute = createRoute({ getParentRoute: () => appRoute, path: APPROVALS_PATH, component: ApprovalInboxPage });
+const jobsRoute = createRoute({ getParentRoute: () => appRoute, path: JOBS_PATH, component: JobsPage });
 const dunningPreviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/reminders', component: DunningPreviewPage });
-// Lead capture's speed-to-lead report (features/leadcapture).
-const speedToLeadRoute = createRoute({ getParentRoute: () => appRoute, path: '/speed-to-lead', component: SpeedToLeadPage });
 // Workflow rules' run log (features/automation).
 const automationRunsRoute = createRoute({ getParentRoute: () => appRoute, path: '/automation/runs', component: RunLogPage });
 
@@ -197,7 +211,8 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   bookingRoute,
   onlineQuoteRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, speedToLeadRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  approvalRespondRoute,
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, approvalsRoute, jobsRoute, automationRunsRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

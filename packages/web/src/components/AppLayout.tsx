@@ -106,6 +106,7 @@ function Shell() {
               <NavLinkLink to="/settings/profiles" label="Profiles" active={isActive('/settings/profiles')} />
               <NavLinkLink to="/settings/sharing" label="Sharing" active={isActive('/settings/sharing')} />
               <NavLinkLink to="/settings/tokens" label="API tokens" active={isActive('/settings/tokens')} />
+              <NavLinkLink to="/settings/jobs" label="Jobs" active={isActive('/settings/jobs')} />
               <NavLinkLink to="/recycle-bin" label="Recycle bin" active={isActive('/recycle-bin')} />
             </nav>
           </AppShell.Section>

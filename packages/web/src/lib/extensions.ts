@@ -75,7 +75,8 @@ export function registerBoardExtension(object: string, extension: BoardExtension
 }
 
 export function recordExtensionsFor(object: string): RecordExtension[] {
-  return recordExtensions.get(object) ?? [];
+  // '*': on every object's page (approvals' panel), after the object's own extensions.
+  return [...(recordExtensions.get(object) ?? []), ...(object === '*' ? [] : recordExtensions.get('*') ?? [])];
 }
 
 export function boardExtensionsFor(object: string): BoardExtension[] {

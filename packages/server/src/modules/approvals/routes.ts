@@ -4,7 +4,7 @@ import { adminsOnly, recordContext } from '../../platform/http/context.ts';
 import { requireActor } from '../../platform/http/context.ts';
 import { DataList, NoContent, PathId, T, Uuid, routeSchema } from '../../platform/http/schema/common.ts';
 import { systemActor } from '../../platform/records/context.ts';
-import { ProcessInputSchema, readProcesses, type ProcessInput } from './process.ts';
+import { activeProcesses, ProcessInputSchema, readProcesses, type ProcessInput } from './process.ts';
 import { deleteApprovalProcess, saveApprovalProcess } from './commands/processes.ts';
 import { submitForApproval } from './commands/submit.ts';
 import { decideApproval, decideByLink } from './commands/decide.ts';
@@ -100,11 +100,12 @@ export function registerApprovalRoutes(app: FastifyInstance, platform: Platform)
   }, async (request) => ({ data: await approvalInbox(ctxOf(request)) }));
 
   app.get('/api/v1/approvals/history/:object/:id', {
-    schema: routeSchema({ tags, operationId: 'getApprovalHistory', summary: "A record's approval requests, newest first, with every approver's answer", params: T.Object({ object: T.String({ maxLength: 100 }), id: PathId }), response: { 200: DataList(HistoryEntrySchema) } }),
+    schema: routeSchema({ tags, operationId: 'getApprovalHistory', summary: "A record's approval requests, newest first, with every approver's answer", params: T.Object({ object: T.String({ maxLength: 100 }), id: PathId }), response: { 200: DataList(HistoryEntrySchema, { activeProcesses: T.Integer({ description: "How many active processes the record's object has (0: nothing to submit to)" }) }) } }),
   }, async (request) => {
     await fresh();
     const { object, id } = request.params as { object: string; id: string };
-    return { data: await approvalHistory(ctxOf(request), object, id) };
+    const data = await approvalHistory(ctxOf(request), object, id);
+    return { data, activeProcesses: (await activeProcesses(platform, platform.db)).get(object)?.length ?? 0 };
   });
 
   app.post('/api/v1/public/approvals/respond', {

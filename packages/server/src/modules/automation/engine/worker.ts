@@ -129,7 +129,9 @@ export async function runDueRuns(platform: Platform): Promise<Record<'succeeded'
     const claimed = await platform.db.transaction().execute(async (trx) => {
       const r = await sql<RunRow>`SELECT id, rule_id, object, record_id, depth, chain, acted_for, snapshot, attempts FROM automation_run
         WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`.execute(trx);
-      for (const run of r.rows) counts[await runOne(platform, trx, uow, run)]++;
+      // In record order: two workers' batches touching the same records lock them in one order (no deadlock between them).
+      const rows = [...r.rows].sort((a, b) => (a.record_id < b.record_id ? -1 : a.record_id > b.record_id ? 1 : 0));
+      for (const run of rows) counts[await runOne(platform, trx, uow, run)]++;
       return r.rows.length;
     });
     await uow.flush((error) => platform.logger.error({ err: error }, 'after-commit work of a workflow rule failed'));
