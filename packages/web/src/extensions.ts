@@ -16,8 +16,9 @@ import { registerPortalAccess } from './features/portal-access/register';
 import { registerCredit } from './features/credit/register';
 import { registerPayments } from './features/payments/register';
 import { registerDunning } from './features/dunning/register';
-import { registerApprovals } from './features/approvals/register';
 import { registerAutomation } from './features/automation/register';
+import { registerApprovals } from './features/approvals/register';
+import { registerLeadCapture } from './features/leadcapture/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -42,6 +43,7 @@ export function registerExtensions(): void {
   registerCredit();
   registerPayments();
   registerDunning();
-  registerApprovals();
   registerAutomation();
+  registerApprovals();
+  registerLeadCapture();
 }

@@ -28,10 +28,11 @@ import { ProductionBoardPage } from './features/orders/ProductionBoard';
 import { PortalApp } from './portal/PortalApp';
 import { CashReportsPage } from './features/cash-reports/CashReportsPage';
 import { DunningPreviewPage } from './features/dunning/DryRunPage';
+import { RunLogPage } from './features/automation/RunLogPage';
 import { ApprovalInboxPage, APPROVALS_PATH } from './features/approvals/InboxPage';
 import { ApprovalRespondPage } from './features/approvals/RespondPage';
 import { JobsPage, JOBS_PATH } from './features/jobs/JobsPage';
-import { RunLogPage } from './features/automation/RunLogPage';
+import { SpeedToLeadPage } from './features/leadcapture/SpeedToLeadPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -160,6 +161,8 @@ const jobsRoute = createRoute({ getParentRoute: () => appRoute, path: JOBS_PATH,
 const dunningPreviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/reminders', component: DunningPreviewPage });
 // Workflow rules' run log (features/automation).
 const automationRunsRoute = createRoute({ getParentRoute: () => appRoute, path: '/automation/runs', component: RunLogPage });
+// Lead capture's speed-to-lead report (features/leadcapture).
+const speedToLeadRoute = createRoute({ getParentRoute: () => appRoute, path: '/speed-to-lead', component: SpeedToLeadPage });
 
 export const recordRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -212,7 +215,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, approvalsRoute, jobsRoute, automationRunsRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({
