@@ -3,6 +3,7 @@
  * Web benchmark: what a user sees in the browser, on a large PostgreSQL data set.
  *
  *   cd /work/main && npm exec -- node bench/web.ts [--contacts 1000000] [--opportunities 1000000] [--reps 20] [--warmup 2] [--keep]
+ *   npm exec -- node bench/web.ts --database meridian_bench_web_…   # measure again on a kept database, no load
  *
  * Creates a throwaway database on the local PostgreSQL server (BENCH_PG_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres; other hosts are refused), boots the platform on it,
@@ -52,6 +53,8 @@ interface Options {
   reps: number;
   warmup: number;
   keep: boolean;
+  /** Measure on a database kept by an earlier run (--keep) instead of loading a new one. */
+  database?: string;
   json?: string;
 }
 
@@ -72,9 +75,10 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--reps') o.reps = Math.max(1, num());
     else if (a === '--warmup') o.warmup = num();
     else if (a === '--keep') o.keep = true;
+    else if (a === '--database') o.database = argv[++i];
     else if (a === '--json') o.json = argv[++i];
     else if (a === '--help' || a === '-h') {
-      console.log('Usage: npm exec -- node bench/web.ts [--contacts N] [--opportunities N] [--reps R] [--warmup W] [--keep] [--json FILE]');
+      console.log('Usage: npm exec -- node bench/web.ts [--contacts N] [--opportunities N] [--reps R] [--warmup W] [--keep] [--database KEPT_DB] [--json FILE]');
       process.exit(0);
     } else throw new Error(`Unknown argument ${a}`);
   }
@@ -215,11 +219,13 @@ async function main() {
   const { createRecord } = await import('../packages/server/src/platform/records/write.ts');
   const { chromium } = await import('playwright-core');
 
-  const dbName = `meridian_bench_web_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const dbName = opts.database ?? `meridian_bench_web_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  if (opts.database && !/^meridian_bench_web_[a-z0-9_]+$/.test(opts.database)) throw new Error('--database takes a database kept by this script (meridian_bench_web_…)');
+  if (opts.database) opts.keep = true;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const serverVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0]!.server_version;
-  await admin.query(`CREATE DATABASE "${dbName}"`);
+  if (!opts.database) await admin.query(`CREATE DATABASE "${dbName}"`);
   const target = new URL(adminUrl);
   target.pathname = `/${dbName}`;
   const databaseUrl = target.toString();
@@ -248,85 +254,95 @@ async function main() {
     const platform = await bootPlatform({ config, modules, database, logger: createLogger('silent') });
     const account = platform.registry.requireObject('account');
 
-    const ADMIN = { email: 'bench-admin@example.com', password: 'correct-horse-battery-staple' };
+    // A kept database already has the first run's admin: each run signs in as its own.
+    const ADMIN = { email: opts.database ? `bench-admin-${randomBytes(4).toString('hex')}@example.com` : 'bench-admin@example.com', password: 'correct-horse-battery-staple' };
     const adminUser = await createUser({ platform, actor: systemActor(), input: { email: ADMIN.email, password: ADMIN.password, firstName: 'Bench', lastName: 'Admin', profile: 'admin' } });
     const adminRow = { id: adminUser.id as string, email: ADMIN.email, profile: 'admin', active: true, time_zone: 'UTC', locale: 'en-US', full_name: 'Bench Admin' };
     const ctx = { platform, actor: actorFor(adminRow, 'api') };
-    const ownerIds = [adminUser.id as string];
-    for (const [first, last] of [['Ada', 'Lovelace'], ['Grace', 'Hopper'], ['Alan', 'Turing'], ['Edsger', 'Dijkstra']] as const) {
-      const u = await createUser({ platform, actor: systemActor(), input: { email: `${first.toLowerCase()}@example.com`, firstName: first, lastName: last, profile: 'standard' } });
-      ownerIds.push(u.id as string);
-    }
-    const accountIds: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      const name = `${COMPANY_A[i % COMPANY_A.length]} ${COMPANY_B[Math.floor(i / COMPANY_A.length + i) % COMPANY_B.length]}${i >= COMPANY_A.length * 2 ? ` ${i}` : ''}`;
-      const rec = await createRecord({ ctx, object: account, input: { name, type: 'customer', industry: 'technology', website: `https://${name.toLowerCase().replace(/[^a-z]+/g, '')}.example`, phone: `+1 212 555 ${String(1000 + i)}` } });
-      accountIds.push(rec.id as string);
-    }
-
-    // Bulk load with COPY, as bench/records.ts does.
     raw = new pg.Pool({ connectionString: databaseUrl, max: 2, options: '-c TimeZone=UTC' });
     raw.on('error', () => {});
-    const loadStart = performance.now();
-    {
-      const client = await raw.connect();
-      try {
-        const columns = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'first_name', 'last_name', 'account_id', 'title', 'department', 'email', 'phone', 'mobile', 'is_primary', 'is_emergency', 'do_not_email', 'lead_source', 'birthdate', 'mailing_city', 'mailing_country'];
-        const copy = client.query(copyStreams.from(`COPY obj_contact (${columns.join(', ')}) FROM STDIN`));
-        const N = opts.contacts;
-        const r = rng(42);
-        const now = Date.now();
-        const span = 5 * 365 * 86400_000;
-        const acc = makeWeighted(accountIds.map((id, i) => [id, 1 / (i + 1)] as [string, number]));
-        let last = performance.now();
-        async function* rows() {
-          const batch = 2000;
-          for (let i = 0; i < N; i += batch) {
-            const rand = randomBytes(batch * 10);
-            const lines: string[] = [];
-            for (let j = 0; j < batch && i + j < N; j++) {
-              const n = i + j;
-              const ms = now - span + Math.floor(((n + r()) / N) * span);
-              const ts = new Date(ms).toISOString();
-              const p = person(r, n);
-              const owner = ownerIds[Math.floor(r() * ownerIds.length)]!;
-              const accountId = r() < 0.9 ? acc(r()) : '\\N';
-              lines.push([
-                uuidv7At(ms, rand, j * 10), owner, ts, ts, owner, owner, p.first_name, p.last_name, accountId, p.title, p.department, p.email, p.phone,
-                p.mobile ?? '\\N', r() < 0.05 ? 't' : 'f', 'f', r() < 0.03 ? 't' : 'f', p.lead_source, p.birthdate ?? '\\N', p.city, p.country,
-              ].join('\t'));
-            }
-            if (performance.now() - last > 30_000) {
-              last = performance.now();
-              console.log(`  … ${i} rows sent (${((last - loadStart) / 1000).toFixed(0)}s)`);
-            }
-            yield lines.join('\n') + '\n';
-          }
-        }
-        await pipeline(Readable.from(rows()), copy);
-      } finally {
-        client.release();
+    let loadSeconds = 0;
+    if (opts.database) {
+      // Reused: what the kept database holds decides which measurements run.
+      const n = async (table: string) => Number((await raw!.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE deleted_at IS NULL`)).rows[0]!.n);
+      opts.contacts = await n('obj_contact');
+      opts.opportunities = await n('obj_opportunity');
+      console.log(`reusing ${dbName}: ${opts.contacts} contacts, ${opts.opportunities} opportunities`);
+    } else {
+      const ownerIds = [adminUser.id as string];
+      for (const [first, last] of [['Ada', 'Lovelace'], ['Grace', 'Hopper'], ['Alan', 'Turing'], ['Edsger', 'Dijkstra']] as const) {
+        const u = await createUser({ platform, actor: systemActor(), input: { email: `${first.toLowerCase()}@example.com`, firstName: first, lastName: last, profile: 'standard' } });
+        ownerIds.push(u.id as string);
       }
-    }
-    const loadSeconds = (performance.now() - loadStart) / 1000;
-    // VACUUM, not only ANALYZE: COPY leaves rows in the GIN indexes' pending lists, which every
-    // search then scans linearly (15 ms per index on a word that matches nothing) until
-    // autovacuum merges them — minutes later on a live system, never within this run.
-    await raw.query('VACUUM ANALYZE');
-    const count = (await raw.query<{ n: string }>('SELECT count(*)::text AS n FROM obj_contact')).rows[0]!.n;
-    const size = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_contact')) AS s`)).rows[0]!.s;
-    console.log(`loaded ${count} contacts with COPY in ${loadSeconds.toFixed(1)}s, table + indexes ${size}`);
+      const accountIds: string[] = [];
+      for (let i = 0; i < 50; i++) {
+        const name = `${COMPANY_A[i % COMPANY_A.length]} ${COMPANY_B[Math.floor(i / COMPANY_A.length + i) % COMPANY_B.length]}${i >= COMPANY_A.length * 2 ? ` ${i}` : ''}`;
+        const rec = await createRecord({ ctx, object: account, input: { name, type: 'customer', industry: 'technology', website: `https://${name.toLowerCase().replace(/[^a-z]+/g, '')}.example`, phone: `+1 212 555 ${String(1000 + i)}` } });
+        accountIds.push(rec.id as string);
+      }
 
-    if (opts.opportunities > 0) {
-      const t = performance.now();
-      await copyOpportunities({ pool: raw, n: opts.opportunities, accountIds, ownerIds });
-      // COPY goes around the record pipeline, so the board's kept stage totals are recounted
-      // from the deals, as an operator does after a bulk load (docs/sales.md).
-      const { rebuildBoardTotals } = await import('../packages/server/src/modules/sales/queries/boardTotals.ts');
-      await rebuildBoardTotals(platform.db, 'obj_opportunity');
-      await raw.query('VACUUM ANALYZE obj_opportunity');
-      const oppSize = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_opportunity')) AS s`)).rows[0]!.s;
-      console.log(`loaded ${opts.opportunities} opportunities with COPY in ${((performance.now() - t) / 1000).toFixed(1)}s, table + indexes ${oppSize}`);
+      // Bulk load with COPY, as bench/records.ts does.
+      const loadStart = performance.now();
+      {
+        const client = await raw.connect();
+        try {
+          const columns = ['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'first_name', 'last_name', 'account_id', 'title', 'department', 'email', 'phone', 'mobile', 'is_primary', 'is_emergency', 'do_not_email', 'lead_source', 'birthdate', 'mailing_city', 'mailing_country'];
+          const copy = client.query(copyStreams.from(`COPY obj_contact (${columns.join(', ')}) FROM STDIN`));
+          const N = opts.contacts;
+          const r = rng(42);
+          const now = Date.now();
+          const span = 5 * 365 * 86400_000;
+          const acc = makeWeighted(accountIds.map((id, i) => [id, 1 / (i + 1)] as [string, number]));
+          let last = performance.now();
+          async function* rows() {
+            const batch = 2000;
+            for (let i = 0; i < N; i += batch) {
+              const rand = randomBytes(batch * 10);
+              const lines: string[] = [];
+              for (let j = 0; j < batch && i + j < N; j++) {
+                const n = i + j;
+                const ms = now - span + Math.floor(((n + r()) / N) * span);
+                const ts = new Date(ms).toISOString();
+                const p = person(r, n);
+                const owner = ownerIds[Math.floor(r() * ownerIds.length)]!;
+                const accountId = r() < 0.9 ? acc(r()) : '\\N';
+                lines.push([
+                  uuidv7At(ms, rand, j * 10), owner, ts, ts, owner, owner, p.first_name, p.last_name, accountId, p.title, p.department, p.email, p.phone,
+                  p.mobile ?? '\\N', r() < 0.05 ? 't' : 'f', 'f', r() < 0.03 ? 't' : 'f', p.lead_source, p.birthdate ?? '\\N', p.city, p.country,
+                ].join('\t'));
+              }
+              if (performance.now() - last > 30_000) {
+                last = performance.now();
+                console.log(`  … ${i} rows sent (${((last - loadStart) / 1000).toFixed(0)}s)`);
+              }
+              yield lines.join('\n') + '\n';
+            }
+          }
+          await pipeline(Readable.from(rows()), copy);
+        } finally {
+          client.release();
+        }
+      }
+      loadSeconds = (performance.now() - loadStart) / 1000;
+      // VACUUM, not only ANALYZE: COPY leaves rows in the GIN indexes' pending lists, which every
+      // search then scans linearly (15 ms per index on a word that matches nothing) until
+      // autovacuum merges them — minutes later on a live system, never within this run.
+      await raw.query('VACUUM ANALYZE');
+      const count = (await raw.query<{ n: string }>('SELECT count(*)::text AS n FROM obj_contact')).rows[0]!.n;
+      const size = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_contact')) AS s`)).rows[0]!.s;
+      console.log(`loaded ${count} contacts with COPY in ${loadSeconds.toFixed(1)}s, table + indexes ${size}`);
+
+      if (opts.opportunities > 0) {
+        const t = performance.now();
+        await copyOpportunities({ pool: raw, n: opts.opportunities, accountIds, ownerIds });
+        // COPY goes around the record pipeline, so the board's kept stage totals are recounted
+        // from the deals, as an operator does after a bulk load (docs/sales.md).
+        const { rebuildBoardTotals } = await import('../packages/server/src/modules/sales/queries/boardTotals.ts');
+        await rebuildBoardTotals(platform.db, 'obj_opportunity');
+        await raw.query('VACUUM ANALYZE obj_opportunity');
+        const oppSize = (await raw.query<{ s: string }>(`SELECT pg_size_pretty(pg_total_relation_size('obj_opportunity')) AS s`)).rows[0]!.s;
+        console.log(`loaded ${opts.opportunities} opportunities with COPY in ${((performance.now() - t) / 1000).toFixed(1)}s, table + indexes ${oppSize}`);
+      }
     }
 
     // The real app with the web app at the same origin; Fastify's own reply time per API request.
@@ -465,6 +481,32 @@ async function main() {
           throw new Error('bench/web.ts: the board showed no card with stage totals (.kanban-card, .kanban-column-header text) — the web app changed; update INSTRUMENT');
         });
         const ms = await page.evaluate(() => (window as unknown as { __bench: { board: number } }).__bench.board);
+        if (i === 0 && process.env.BENCH_PROFILE_BOARD) {
+          // One more load under Chromium's CPU profiler; the heaviest functions by self time
+          // (build the web app with `--minify false` for readable names).
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+          await cdp.send('Profiler.start');
+          await page.goto('/o/opportunity/board', { waitUntil: 'commit' });
+          await page.waitForFunction(() => (window as unknown as { __bench: { board: number | null } }).__bench.board !== null, undefined, { timeout: 120_000 });
+          const { profile } = await cdp.send('Profiler.stop');
+          fs.writeFileSync(process.env.BENCH_PROFILE_BOARD, JSON.stringify(profile));
+          const self = new Map<string, number>();
+          const dt = new Map<number, number>();
+          profile.samples?.forEach((id, k) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas?.[k] ?? 0)));
+          for (const n of profile.nodes) {
+            const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+            self.set(key, (self.get(key) ?? 0) + (dt.get(n.id) ?? 0));
+          }
+          console.log(`board load CPU profile, self time (ms):\n${[...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `    ${fmt(v / 1000, 1).padStart(7)}  ${k}`).join('\n')}`);
+        }
+        if (i === 0) {
+          // Where the time goes: each request's start and end from navigation start.
+          const all = await page.evaluate(() => (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+            .map((e) => ({ name: e.name.replace(location.origin, ''), start: e.startTime, end: e.responseEnd })));
+          console.log(`requests of a board load (ms from navigation start; cards and totals at ${fmt(ms)}):\n${all.map((x) => `    ${fmt(x.start, 0).padStart(5)} → ${fmt(x.end, 0).padStart(5)}  ${x.name.slice(0, 110)}`).join('\n')}`);
+        }
         const call = (await apiTimings('/api/v1/sales/board-summary'))[0];
         const srv = serverTime((u) => u.startsWith('/api/v1/sales/board-summary'), since);
         const s: Sample = { ms, apiTtfb: call?.ttfb ?? NaN, apiTotal: call?.total ?? NaN, server: srv[0] ?? NaN };

@@ -36,13 +36,35 @@ function isValidZone(z: string) {
   }
 }
 
+/**
+ * Intl formatters, one per locale and options. Making one costs far more than using it (the
+ * board's 200 cards spent a third of their render building date and currency formatters), so
+ * they are kept; the key includes the locale, so a change of the user's locale takes effect.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+/** `locale` undefined is the browser's own (the portal's visitors). */
+export function numberFormat(locale: string | undefined, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `n|${locale ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+
+export function dateTimeFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
+  const key = `d|${locale ?? ''}|${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+
 export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}) {
-  return new Intl.NumberFormat(current.locale, options).format(n);
+  return numberFormat(current.locale, options).format(n);
 }
 
 export function formatCurrency(n: number, currency = 'USD') {
   try {
-    return new Intl.NumberFormat(current.locale, { style: 'currency', currency }).format(n);
+    return numberFormat(current.locale, { style: 'currency', currency }).format(n);
   } catch {
     return `${formatNumber(n, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
   }
@@ -53,13 +75,13 @@ export function formatDate(value: string) {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return value;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(current.locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+  return dateTimeFormat(current.locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
 export function formatDateTime(value: string) {
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  return new Intl.DateTimeFormat(current.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: current.timeZone }).format(d);
+  return dateTimeFormat(current.locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: current.timeZone }).format(d);
 }
 
 /** Currency code of a record: its `currency` field when it has one. */

@@ -1,8 +1,10 @@
+import { dateTimeFormat, numberFormat } from '../lib/format';
+
 /** Money and dates in the visitor's own locale (the browser's). Amounts arrive as exact decimal strings. */
 export function money(amount: string | number | null | undefined, currency: string): string {
   const n = Number(amount ?? 0);
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: currency || 'USD' }).format(n);
+    return numberFormat(undefined, { style: 'currency', currency: currency || 'USD' }).format(n);
   } catch {
     return `${n.toFixed(2)} ${currency}`;
   }
@@ -12,7 +14,7 @@ export function money(amount: string | number | null | undefined, currency: stri
 export function day(value: string | null | undefined): string {
   if (!value) return '—';
   const d = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'UTC' : undefined }).format(d);
+  return dateTimeFormat(undefined, { dateStyle: 'medium', ...(/^\d{4}-\d{2}-\d{2}$/.test(value) ? { timeZone: 'UTC' } : {}) }).format(d);
 }
 
 const LABELS: Record<string, string> = {

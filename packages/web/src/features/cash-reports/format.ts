@@ -1,4 +1,4 @@
-import { formatNumber, localeSettings } from '../../lib/format';
+import { dateTimeFormat, formatNumber, localeSettings, numberFormat } from '../../lib/format';
 
 /**
  * Money and periods as the cash reports show them: amounts arrive as exact decimal strings and are
@@ -9,7 +9,7 @@ export function money(value: string | number | null | undefined, currency: strin
   if (value === null || value === undefined) return '—';
   const opts: Intl.NumberFormatOptions = { style: 'currency', currency, ...(options.compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}) };
   try {
-    return new Intl.NumberFormat(localeSettings().locale, opts).format(value as unknown as number);
+    return numberFormat(localeSettings().locale, opts).format(value as unknown as number);
   } catch {
     return `${value} ${currency}`;
   }
@@ -22,7 +22,7 @@ export const isPositive = (v: string | null | undefined) => !!v && !v.startsWith
 
 export function monthLabel(month: string, style: 'short' | 'long' = 'short'): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Intl.DateTimeFormat(localeSettings().locale, { month: style, year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
+  return dateTimeFormat(localeSettings().locale, { month: style, year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
 export const daysText = (n: number | null | undefined) => (n === null || n === undefined ? '—' : `${formatNumber(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} days`);

@@ -1,4 +1,4 @@
-import { formatDateTime, localeSettings } from '../../lib/format';
+import { dateTimeFormat, formatDateTime, localeSettings } from '../../lib/format';
 import { isoToWall } from '../../lib/tz';
 
 const MINUTE = 60_000;
@@ -34,7 +34,7 @@ export function formatWhen(iso: string, dayOnly: boolean, now = Date.now()): str
   if (dayOnly) {
     const days = dayDiff(dayOf(t, timeZone), dayOf(now, timeZone));
     if (Math.abs(days) < 7) return rtf.format(days, 'day');
-    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(t);
+    return dateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(t);
   }
   const diff = t - now;
   const abs = Math.abs(diff);
@@ -50,7 +50,7 @@ export function formatFull(iso: string, dayOnly: boolean): string {
   const { locale, timeZone } = localeSettings();
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return dayOnly ? new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone }).format(t) : formatDateTime(iso);
+  return dayOnly ? dateTimeFormat(locale, { dateStyle: 'full', timeZone }).format(t) : formatDateTime(iso);
 }
 
 /** Today in the user's zone (YYYY-MM-DD), for date inputs' defaults. */
