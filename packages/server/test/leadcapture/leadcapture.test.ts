@@ -114,7 +114,19 @@ describe('web forms', () => {
     expect(missing.body.errors[0]).toMatchObject({ field: 'values.email', code: 'required' });
     const unknown = await submit(g.public_id, { token: await freshToken(g.public_id), values: { last_name: 'X', email: 'x@y.example', owner: reps[1]!.id } });
     expect(unknown.body.errors[0]).toMatchObject({ field: 'values.owner', code: 'unknown_field' });
+    // Hostile input: garbage tokens, a huge value, a non-object body — refused, nothing created.
+    expect((await submit(g.public_id, { token: '....', values: { last_name: 'X', email: 'x@y.example' } })).body.errors[0].code).toBe('invalid_token');
+    expect((await submit(g.public_id, { token: 'x', values: { last_name: 'X'.repeat(6000), email: 'x@y.example' } })).status).toBe(400);
+    expect((await submit(g.public_id, { token: 'x', values: [1, 2] } as never)).status).toBe(400);
+    expect((await submit(encodeURIComponent("x' OR 1=1--"), { token: 'x', values: {} })).status).toBe(400);
     expect(await leadsOfForm(g.id)).toHaveLength(0);
+    // The builder's preview reads a field list as the hosted page will.
+    const preview = await ok(admin.request('POST', '/api/v1/leadcapture/form-preview', { body: { fields: 'first_name, last_name*, industry' } }), 200);
+    expect(preview.fields.map((x: any) => [x.name, x.required])).toEqual([['first_name', false], ['last_name', true], ['industry', false]]);
+    expect(preview.fields[2].options.length).toBeGreaterThan(3);
+    const badPreview = await admin.request('POST', '/api/v1/leadcapture/form-preview', { body: { fields: 'email' } });
+    expect(badPreview.status).toBe(422);
+    expect(badPreview.body.errors[0].field).toBe('fields');
   });
 
   it('a spam burst is blocked and counted, and creates nothing', async () => {
