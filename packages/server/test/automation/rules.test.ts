@@ -286,6 +286,61 @@ describe('actions', () => {
   });
 });
 
+describe('time-based rules', () => {
+  const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  const dueOf = async (record: string) => (await runsOf({ record, status: 'pending' }))[0];
+  const makeDue = (id: string) => sql`UPDATE automation_run SET next_attempt_at = now() - interval '1 second' WHERE id = ${id}::uuid`.execute(server.platform.db);
+
+  it('plans a run relative to a date field, moves it when the date changes, cancels it when the condition stops holding', async () => {
+    await makeRule({
+      target_object: 'opportunity', trigger: 'created_or_updated', condition: { field: 'name', op: 'startsWith', value: 'Timed' },
+      delay_amount: -3, delay_unit: 'days', delay_from: 'close_date',
+      actions: [{ type: 'create_record', object: 'task', values: { subject: 'Close {{ record.name }} soon' } }],
+    });
+    const account = await buildAccount(admin, { name: 'Timed Buyer' });
+    const opp = ok(await admin.request('POST', '/api/v1/opportunity', { body: { name: 'Timed deal', account: account.id, close_date: day(10) } }), 201).body;
+    const planned = await waitFor(() => dueOf(opp.id), 'the planned run');
+    expect(planned.dueAt.slice(0, 10)).toBe(day(7));
+    ok(await admin.request('PATCH', `/api/v1/opportunity/${opp.id}`, { body: { close_date: day(20) } }));
+    const moved = await dueOf(opp.id);
+    expect(moved.id).toBe(planned.id);
+    expect(moved.dueAt.slice(0, 10)).toBe(day(17));
+    ok(await admin.request('PATCH', `/api/v1/opportunity/${opp.id}`, { body: { name: 'Renamed deal' } }));
+    expect(await dueOf(opp.id)).toBeUndefined();
+    const cancelled = ok(await admin.request('GET', `/api/v1/automation/runs/${planned.id}`)).body;
+    expect(cancelled).toMatchObject({ status: 'skipped' });
+    expect(cancelled.error).toMatch(/no longer holds/);
+  });
+
+  it('runs relative to the event when due, re-evaluating the condition then', async () => {
+    await makeRule({
+      target_object: 'account', trigger: 'created', condition: { field: 'industry', op: 'eq', value: 'energy' },
+      delay_amount: 2, delay_unit: 'hours', actions: [{ type: 'update_fields', values: { description: 'Two hours later' } }],
+    });
+    const a = await buildAccount(admin, { name: 'Later Power', industry: 'energy' });
+    const b = await buildAccount(admin, { name: 'Changed Power', industry: 'energy' });
+    const runA = await waitFor(() => dueOf(a.id), 'the planned run');
+    expect(Date.parse(runA.dueAt) - Date.parse(a.created_at)).toBeGreaterThan(2 * 3_600_000 - 60_000);
+    await runDueRuns(server.platform);
+    expect((await get('account', a.id)).description ?? null).toBeNull();
+    const runB = await dueOf(b.id);
+    // B changes without a write through Meridian (an import fixing data in SQL is not a trigger): checked when it fires.
+    await sql`UPDATE obj_account SET industry = 'retail' WHERE id = ${b.id}::uuid`.execute(server.platform.db);
+    await makeDue(runA.id);
+    await makeDue(runB.id);
+    await runDueRuns(server.platform);
+    expect((await get('account', a.id)).description).toBe('Two hours later');
+    expect(ok(await admin.request('GET', `/api/v1/automation/runs/${runB.id}`)).body).toMatchObject({ status: 'skipped', error: expect.stringMatching(/when it was due/) });
+    expect((await get('account', b.id)).description ?? null).toBeNull();
+  });
+
+  it('refuses a delay on a before-save rule and a delay from a field that is not a date', async () => {
+    const post = (body: Record<string, unknown>) => admin.request('POST', '/api/v1/automation_rule', { body: { name: 'Bad delay', trigger: 'created', phase: 'after_save', target_object: 'opportunity', actions: '[{"type":"notify","to":"owner","title":"x"}]', delay_amount: 1, ...body } });
+    expect((await post({ phase: 'before_save', actions: '[{"type":"update_fields","values":{"description":"x"}}]' })).body.errors.map((e: any) => e.field)).toContain('delay_amount');
+    expect((await post({ delay_from: 'name' })).body.errors.map((e: any) => e.field)).toContain('delay_from');
+  });
+});
+
 describe('faults and the dry run', () => {
   it('disables a rule whose field was deleted, with the reason; writes keep working', async () => {
     ok(await admin.request('POST', '/api/v1/metadata/objects/account/fields', { body: { apiName: 'tier', label: 'Tier', type: 'text' } }), 201);

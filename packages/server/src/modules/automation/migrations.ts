@@ -52,4 +52,12 @@ export const automationMigrations: ModuleMigration[] = [
       )`.execute(trx);
     },
   },
+  {
+    id: '0003_time_triggers',
+    async up(trx) {
+      // Set on time-based runs: when they are due (next_attempt_at starts there); re-checked and moved as the record changes.
+      await sql`ALTER TABLE automation_run ADD COLUMN IF NOT EXISTS due_at timestamptz`.execute(trx);
+      await sql`CREATE INDEX IF NOT EXISTS automation_run_timed ON automation_run (record_id, rule_id) WHERE status = 'pending' AND due_at IS NOT NULL`.execute(trx);
+    },
+  },
 ];

@@ -14,7 +14,7 @@ const Nullable = <S extends ReturnType<typeof T.String>>(s: S) => T.Union([s, T.
 export const RunSchema = T.Object({
   id: T.String(), rule: T.String(), ruleName: T.String(), object: T.String(), record: T.String(), event: T.String(),
   trigger: T.String(), operation: T.String(), status: T.String({ enum: [...RUN_STATUSES] }), conditionResult: T.Union([T.Boolean(), T.Null()]),
-  depth: T.Integer(), chain: T.Array(T.String()), actedFor: Nullable(T.String()), attempts: T.Integer(), nextAttemptAt: Nullable(T.String()),
+  depth: T.Integer(), chain: T.Array(T.String()), actedFor: Nullable(T.String()), attempts: T.Integer(), dueAt: Nullable(T.String({ description: 'Time-based runs: when the actions are due' })), nextAttemptAt: Nullable(T.String()),
   actions: T.Array(T.Object({
     index: T.Integer(), type: T.String(), status: T.String(), ms: T.Number(),
     result: T.Optional(T.Object({}, { additionalProperties: true })), error: T.Optional(T.String()),

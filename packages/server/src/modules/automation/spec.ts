@@ -1,5 +1,6 @@
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import type { Registry } from '../../platform/metadata/registry.ts';
+import type { ObjectDefinition } from '../../platform/metadata/types.ts';
 import { parseCondition, type ParsedCondition } from '../../platform/query/index.ts';
 import { coerceValue } from '../../platform/records/values.ts';
 import { automationAction } from './actions/registry.ts';
@@ -22,6 +23,28 @@ export interface CompiledRule {
   phase: Phase;
   actions: Array<{ type: string; config: any }>;
   owner: string | null;
+  /** Time-based: the actions run `ms` after (negative: before) the event or the date field's value. */
+  delay: { ms: number; from: 'event' | string } | null;
+}
+
+const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+
+function compileDelay(rule: Record<string, unknown>, object: ObjectDefinition, registry: Registry, phase: Phase, errors: FieldError[]): CompiledRule['delay'] {
+  const amount = rule.delay_amount;
+  if (amount === null || amount === undefined || amount === '') return null;
+  if (typeof amount !== 'number' || !Number.isFinite(amount) || Math.abs(amount) > 100_000) {
+    errors.push({ field: 'delay_amount', code: 'invalid', message: 'A number of units' });
+    return null;
+  }
+  if (phase !== 'after_save') errors.push({ field: 'delay_amount', code: 'invalid', message: 'Only after-save rules can wait' });
+  const unit = String(rule.delay_unit ?? 'days');
+  if (!UNIT_MS[unit]) errors.push({ field: 'delay_unit', code: 'invalid', message: 'minutes, hours or days' });
+  const from = typeof rule.delay_from === 'string' && rule.delay_from !== '' ? rule.delay_from : 'event';
+  if (from !== 'event') {
+    const f = registry.getField(object, from);
+    if (!f || (f.type !== 'date' && f.type !== 'datetime')) errors.push({ field: 'delay_from', code: 'unknown_field', message: `'event' or a date field of ${object.label}` });
+  }
+  return { ms: amount * (UNIT_MS[unit] ?? 0), from };
 }
 
 function parseJson(text: unknown, field: string, errors: FieldError[]): unknown {
@@ -88,6 +111,7 @@ export function compileRule(rule: Record<string, unknown>, registry: Registry): 
     }
   }
 
+  const delay = compileDelay(rule, object, registry, phase, errors);
   const actions: CompiledRule['actions'] = [];
   const list = parseJson(rule.actions, 'actions', errors);
   if (list === undefined && !errors.some((e) => e.field === 'actions')) errors.push({ field: 'actions', code: 'required', message: 'A rule needs at least one action' });
@@ -110,7 +134,7 @@ export function compileRule(rule: Record<string, unknown>, registry: Registry): 
     errors,
     rule: {
       id: String(rule.id), name: String(rule.name ?? ''), object: object.apiName, order: Number(rule.run_order ?? 100), trigger, field, from, to,
-      condition, onlyOnChange: rule.only_on_change === true, phase, actions, owner: (rule.owner as string | null) ?? null,
+      condition, onlyOnChange: rule.only_on_change === true, phase, actions, owner: (rule.owner as string | null) ?? null, delay,
     },
   };
 }

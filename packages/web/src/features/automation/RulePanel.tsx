@@ -62,6 +62,7 @@ export function RulePanel({ record, id }: RecordSlotProps) {
         <Text size="sm" c="dimmed">
           {String(record.phase) === 'before_save' ? 'Before save, in the same write' : 'After save, retried when an action fails'}; trigger: {String(record.trigger ?? '').replaceAll('_', ' ')}
           {record.trigger_field ? ` (${String(record.trigger_field)})` : ''}
+          {typeof record.delay_amount === 'number' ? `; waits ${Math.abs(record.delay_amount)} ${String(record.delay_unit ?? 'days')} ${record.delay_amount < 0 ? 'before' : 'after'} ${record.delay_from && record.delay_from !== 'event' ? String(record.delay_from) : 'the change'}` : ''}
         </Text>
         {actions.length ? <List size="sm" mt="xs">{actions.map((a, i) => <List.Item key={i}>{describeAction(a)}</List.Item>)}</List> : <Text size="sm">No actions yet.</Text>}
       </Paper>

@@ -18,7 +18,7 @@ export interface RunFilter {
 }
 
 const COLUMNS = sql`id, rule_id, rule_name, object, record_id, event_id, trigger, operation, status, condition_result, depth, chain, acted_for, attempts,
-  next_attempt_at, actions, error, duration_ms, created_at, finished_at`;
+  next_attempt_at, due_at, actions, error, duration_ms, created_at, finished_at`;
 
 function present(row: Record<string, unknown>) {
   const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v));
@@ -26,7 +26,7 @@ function present(row: Record<string, unknown>) {
     id: row.id as string, rule: row.rule_id as string, ruleName: row.rule_name as string, object: row.object as string, record: row.record_id as string,
     event: row.event_id as string, trigger: row.trigger as string, operation: row.operation as string, status: row.status as string,
     conditionResult: row.condition_result as boolean | null, depth: row.depth as number, chain: row.chain as string[], actedFor: (row.acted_for as string | null) ?? null,
-    attempts: row.attempts as number, nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null, actions: row.actions as unknown[],
+    attempts: row.attempts as number, dueAt: iso(row.due_at), nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null, actions: row.actions as unknown[],
     error: (row.error as string | null) ?? null, durationMs: (row.duration_ms as number | null) ?? null, createdAt: iso(row.created_at)!, finishedAt: iso(row.finished_at),
   };
 }

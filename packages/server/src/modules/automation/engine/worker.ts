@@ -10,7 +10,7 @@ import { automationAction } from '../actions/registry.ts';
 import { automationSettings } from '../settings.ts';
 import { ruleById } from './cache.ts';
 import { withChain } from './chain.ts';
-import { lookupsOf, templateScope } from './match.ts';
+import { conditionMet, lookupsOf, templateScope } from './match.ts';
 
 const BATCH = 50;
 
@@ -24,6 +24,7 @@ export interface RunRow {
   acted_for: string | null;
   snapshot: ApiRecord | null;
   attempts: number;
+  due_at: Date | null;
 }
 
 export interface ActionOutcome {
@@ -74,6 +75,11 @@ async function runOne(platform: Platform, trx: Transaction<any>, uow: UnitOfWork
       await finish(trx, run.id, 'skipped', { error: `The ${object.label.toLowerCase()} no longer exists` });
       return 'skipped';
     }
+  }
+  // A time-based run is re-evaluated when it fires: the record may have changed since it was planned.
+  if (run.due_at && !(await conditionMet(base, { ...rule, onlyOnChange: false }, 'update', record))) {
+    await finish(trx, run.id, 'skipped', { error: 'Cancelled when it was due: the condition no longer holds' });
+    return 'skipped';
   }
   const ctx = withChain(base, { depth: run.depth, path: run.chain, ruleId: rule.id });
   const outcomes: ActionOutcome[] = [];
@@ -127,7 +133,7 @@ export async function runDueRuns(platform: Platform): Promise<Record<'succeeded'
   for (;;) {
     const uow = new UnitOfWork();
     const claimed = await platform.db.transaction().execute(async (trx) => {
-      const r = await sql<RunRow>`SELECT id, rule_id, object, record_id, depth, chain, acted_for, snapshot, attempts FROM automation_run
+      const r = await sql<RunRow>`SELECT id, rule_id, object, record_id, depth, chain, acted_for, snapshot, attempts, due_at FROM automation_run
         WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`.execute(trx);
       // In record order: two workers' batches touching the same records lock them in one order (no deadlock between them).
       const rows = [...r.rows].sort((a, b) => (a.record_id < b.record_id ? -1 : a.record_id > b.record_id ? 1 : 0));
