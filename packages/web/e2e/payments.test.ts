@@ -36,6 +36,9 @@ describe('payments', () => {
     await page.getByRole('button', { name: 'Record payment' }).click();
     const dialog = page.getByRole('dialog', { name: 'Record a payment' });
     await dialogOpened(dialog);
+    // A thousands separator is explained where the user looks, not only by a disabled button.
+    await dialog.getByRole('textbox', { name: 'Amount' }).fill('1,000');
+    await dialog.getByText('Type digits with a decimal point and at most 2 decimals, e.g. 1250.00 — no thousands separators').waitFor();
     await dialog.getByRole('textbox', { name: 'Amount' }).fill('130');
     await dialog.getByRole('textbox', { name: 'Reference' }).fill('CHK 4411');
     // Oldest first, previewed: the first invoice in full, the rest on the second.

@@ -50,6 +50,10 @@ export function RecordPaymentDialog({ opened, onCancel, onDone, account: fixedAc
   const invoices = useMemo(() => open.data ?? [], [open.data]);
   const digits = minorDigits(cur);
   const amountMinor = toMinor(amount, digits);
+  // Said at once, not only by a greyed-out button: "1,000" or "12.345" is not an amount here.
+  const amountHint = amount.trim() !== '' && amountMinor === null
+    ? `Type digits with a decimal point and at most ${digits} decimals, e.g. ${digits ? `1250.${'0'.repeat(digits)}` : '1250'} — no thousands separators`
+    : undefined;
 
   const shown: Record<string, string> = useMemo(() => {
     if (mode === 'by_hand') return byHand;
@@ -100,7 +104,7 @@ export function RecordPaymentDialog({ opened, onCancel, onDone, account: fixedAc
             <LookupSelect field={accountField} label="Account" required value={account} onChange={(v) => { setAccount(v); setByHand({}); form.clearError('account'); }} error={form.errors.account} />
           )}
           <SimpleGrid cols={{ base: 1, xs: 2 }}>
-            <TextInput label="Amount" required inputMode="decimal" value={amount} error={form.errors.amount} data-autofocus
+            <TextInput label="Amount" required inputMode="decimal" value={amount} error={form.errors.amount ?? amountHint} data-autofocus
               onChange={(e) => { setAmount(e.currentTarget.value); form.clearError('amount'); }} />
             <Select label="Currency" data={currencies} value={cur} searchable error={form.errors.currency} onChange={(v) => { setCurrency(v); setByHand({}); }} allowDeselect={false} />
             <TextInput label="Date" type="date" required value={date} error={form.errors.payment_date} onChange={(e) => setDate(e.currentTarget.value)} />
