@@ -6,7 +6,7 @@ import type { ApiRecord } from '../../platform/records/hooks.ts';
 import { countRecords } from '../../platform/records/read.ts';
 import { createRecord, loadForUpdate, updateRecord } from '../../platform/records/write.ts';
 import { recordEvent } from '../../platform/records/history.ts';
-import { notifyUser } from '../../platform/notifications/store.ts';
+import { notifyUser, pingNotificationStreams } from '../../platform/notifications/store.ts';
 import { approvalRequest, approvalStepResult, type Decision, type RequestStatus } from './objects.ts';
 import type { Process, UpdateMoment } from './process.ts';
 import { resolveApprovers } from './approvers.ts';
@@ -87,6 +87,7 @@ export async function announce(ctx: TxContext, request: RequestState, what: 'sub
       userId: request.submitted_by, kind: `approval.${what}`, object: request.target_object, recordId: request.record_id, occurrence: request.id,
       title: `${request.name} was ${what}`, body: comment || `Your approval request was ${what}.`,
     });
+    ctx.uow.afterCommit(() => pingNotificationStreams(ctx.platform.db));
   }
 }
 
@@ -121,6 +122,8 @@ export async function enterStep(ctx: TxContext, args: { request: RequestState; p
         title: `Approval requested: ${request.name}`, body: `${process.label}, step "${step.name}"`, data: { request: request.id, stepResult: r.id },
       });
     }
+    // The bells' live streams wake at once rather than at their next poll.
+    ctx.uow.afterCommit(() => pingNotificationStreams(ctx.platform.db));
     await queueApprovalMails(ctx, { request, process, step: step.name, results });
     return 'pending';
   }
