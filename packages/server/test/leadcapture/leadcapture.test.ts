@@ -216,6 +216,19 @@ describe('assignment rules', () => {
     expect((await post('lead', { last_name: `Mine ${randomUUID()}`, address_country: 'US', address_state: 'NY' })).owner).toBe(admin.id);
   });
 
+  it('routes imported rows (bulk) that leave the owner empty or ask for the rules; a row with its owner keeps it', async () => {
+    const rep = reps[2]!;
+    await onlyRules({ target: 'user', user: rep.id });
+    const r = await ok(admin.request('POST', '/api/v1/lead/bulk', { body: { operation: 'create', records: [
+      { last_name: `Imported ${randomUUID()}`, owner: null },
+      { last_name: `Imported ${randomUUID()}`, assign_by_rules: true },
+      { last_name: `Imported ${randomUUID()}`, owner: reps[3]!.id },
+    ] } }), 200);
+    expect(r.succeeded).toBe(3);
+    const owners = await Promise.all(r.results.map(async (x: any) => (await ok(admin.request('GET', `/api/v1/lead/${x.id}`), 200)).owner));
+    expect(owners).toEqual([rep.id, rep.id, reps[3]!.id]);
+  });
+
   it('refuses a rule with a bad condition or a missing target, naming the field', async () => {
     const bad = await admin.request('POST', '/api/v1/assignment_rule', { body: { name: 'Bad', sort_order: 1, target: 'queue', queue: 'Q', condition: '{"field":"no_such_field","op":"eq","value":1}' } });
     expect(bad.status).toBe(400);
