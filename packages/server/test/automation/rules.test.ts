@@ -5,7 +5,8 @@ import { buildAccount, buildContact } from '../factories.ts';
 import { fastSettings, startReceiver, verifyStandardWebhook, waitFor } from '../events/helpers.ts';
 import { startTestSmtp } from '../smtp.ts';
 import { startEventBackbone } from '../../src/platform/events/index.ts';
-import { automationSettings, runDueRuns, setSmsProvider } from '../../src/modules/automation/index.ts';
+import { automationSettings, listAutomationSchedules, runDueRuns, runScheduledRules, setSmsProvider } from '../../src/modules/automation/index.ts';
+import { invoicingSettings } from '../../src/modules/invoicing/index.ts';
 import { overrideSettings } from '../../src/platform/settings.ts';
 
 /**
@@ -338,6 +339,37 @@ describe('time-based rules', () => {
     const post = (body: Record<string, unknown>) => admin.request('POST', '/api/v1/automation_rule', { body: { name: 'Bad delay', trigger: 'created', phase: 'after_save', target_object: 'opportunity', actions: '[{"type":"notify","to":"owner","title":"x"}]', delay_amount: 1, ...body } });
     expect((await post({ phase: 'before_save', actions: '[{"type":"update_fields","values":{"description":"x"}}]' })).body.errors.map((e: any) => e.field)).toContain('delay_amount');
     expect((await post({ delay_from: 'name' })).body.errors.map((e: any) => e.field)).toContain('delay_from');
+  });
+});
+
+describe('scheduled rules', () => {
+  it('fires on its cron in the organisation’s zone, once per firing, with a run per matching record', async () => {
+    const zone = invoicingSettings.of(server.platform).timeZone;
+    overrideSettings(server.platform, invoicingSettings, { timeZone: 'Europe/Berlin' });
+    try {
+      const rule = await makeRule({
+        name: 'Monday check of dormant accounts', target_object: 'account', trigger: 'scheduled', schedule_cron: '0 8 * * 1',
+        condition: { field: 'name', op: 'startsWith', value: 'Dormant' },
+        actions: [{ type: 'update_fields', values: { description: 'Checked on {{ today }}' } }],
+      });
+      const dormant = await Promise.all([1, 2, 3].map((i) => buildAccount(admin, { name: `Dormant ${i}` })));
+      const awake = await buildAccount(admin, { name: 'Awake Inc' });
+      // Not yet: Monday 07:30 in Berlin is 06:30 UTC; the firing before that is a week earlier, before the rule existed.
+      const monday = (utc: string) => new Date(`${new Date(Date.now() + ((8 - new Date().getUTCDay()) % 7 || 7) * 86_400_000).toISOString().slice(0, 10)}T${utc}Z`);
+      expect(await runScheduledRules(server.platform, monday('06:30:00'))).toEqual({ fired: 0, runs: 0 });
+      // 08:30 in Berlin: the 08:00 firing, once however often the job looks.
+      const results = await Promise.all([runScheduledRules(server.platform, monday('07:30:00')), runScheduledRules(server.platform, monday('07:31:00'))]);
+      expect(results.map((r) => r.fired).sort()).toEqual([0, 1]);
+      await runDueRuns(server.platform);
+      for (const d of dormant) await waitFor(async () => (await get('account', d.id)).description?.startsWith('Checked on'), 'the action');
+      expect((await get('account', awake.id)).description ?? null).toBeNull();
+      expect(await runsOf({ rule: rule.id, status: 'succeeded' })).toHaveLength(3);
+      const [schedule] = (await listAutomationSchedules(server.platform)).filter((s) => s.key === rule.id);
+      expect(schedule).toMatchObject({ cron: '0 8 * * 1', timeZone: 'Europe/Berlin', lastRun: { records: 3 } });
+      expect(new Date(schedule!.nextRun!).getUTCHours()).toBe(7);
+    } finally {
+      overrideSettings(server.platform, invoicingSettings, { timeZone: zone });
+    }
   });
 });
 

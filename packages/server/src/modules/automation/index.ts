@@ -13,6 +13,7 @@ import { automationMigrations } from './migrations.ts';
 import { automationSettings } from './settings.ts';
 import { runDueRuns } from './engine/worker.ts';
 import { purgeRuns } from './commands/log.ts';
+import { runScheduledRules } from './engine/scheduled.ts';
 
 /**
  * pg-boss jobs: the runs' queue is swept every minute (runs are also started in-process right
@@ -26,6 +27,14 @@ const automationJobs: JobDefinition[] = [
     async run(platform) {
       const counts = await runDueRuns(platform);
       if (counts.succeeded + counts.failed + counts.retry + counts.skipped) platform.logger.info(counts, 'workflow rule runs');
+    },
+  },
+  {
+    name: 'automation.scheduled',
+    cron: '* * * * *',
+    async run(platform) {
+      const result = await runScheduledRules(platform);
+      if (result.fired) platform.logger.info(result, 'scheduled workflow rules fired');
     },
   },
   {
@@ -63,6 +72,7 @@ export const automationModule = defineModule({
 
 export { registerAutomationAction, type AutomationAction, type ActionRun, type ActionCheck } from './actions/registry.ts';
 export { runDueRuns, wakeRuns } from './engine/worker.ts';
+export { runScheduledRules, listAutomationSchedules, type AutomationSchedule } from './engine/scheduled.ts';
 export { dryRunRule } from './commands/dryRun.ts';
 export { listRuns, getRun, retryRun, purgeRuns } from './commands/log.ts';
 export { compileRule, type CompiledRule } from './spec.ts';

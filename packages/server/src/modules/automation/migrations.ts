@@ -60,4 +60,19 @@ export const automationMigrations: ModuleMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS automation_run_timed ON automation_run (record_id, rule_id) WHERE status = 'pending' AND due_at IS NOT NULL`.execute(trx);
     },
   },
+  {
+    id: '0004_scheduled_rules',
+    async up(trx) {
+      // Each firing of a scheduled rule, claimed once (whatever number of workers look at the same minute).
+      await sql`CREATE TABLE IF NOT EXISTS automation_schedule_fire (
+        id uuid PRIMARY KEY,
+        rule_id uuid NOT NULL,
+        fire_at timestamptz NOT NULL,
+        records integer NOT NULL DEFAULT 0,
+        duration_ms integer,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (rule_id, fire_at)
+      )`.execute(trx);
+    },
+  },
 ];

@@ -1,6 +1,6 @@
 import { defineObject, field } from '../../platform/metadata/define.ts';
 
-export const TRIGGERS = ['created', 'updated', 'created_or_updated', 'deleted', 'field_changed'] as const;
+export const TRIGGERS = ['created', 'updated', 'created_or_updated', 'deleted', 'field_changed', 'scheduled'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 export const PHASES = ['before_save', 'after_save'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -28,6 +28,7 @@ export const automationRule = defineObject({
     field('trigger_field', 'Changed field', 'text', { helpText: 'For "field changed": the field that must change.' }),
     field('trigger_from', 'Changed from', 'text', { helpText: 'Optional: only when the field had this value before (JSON or plain text).' }),
     field('trigger_to', 'Changed to', 'text', { helpText: 'Optional: only when the field gets this value (JSON or plain text).' }),
+    field('schedule_cron', 'Schedule', 'text', { helpText: 'For "scheduled": a cron expression in the organisation’s time zone, e.g. 0 8 * * 1 (Mondays 08:00); the condition selects the records.' }),
     field('condition', 'Entry condition', 'long_text', { helpText: 'A condition in the filter language (JSON), e.g. {"field":"amount","op":"gt","value":10000}. Empty: every record.' }),
     field('only_on_change', 'Only when the record starts to meet the condition', 'boolean', { defaultValue: false, helpText: 'Runs when a save makes the condition true, not on every later save while it stays true.' }),
     field('phase', 'Phase', 'picklist', { values: [...PHASES], defaultValue: 'after_save', required: true, helpText: 'Before save: changes the record itself in the same write. After save: actions run after the commit, retried on failure.' }),

@@ -3,6 +3,7 @@ import type { Registry } from '../../platform/metadata/registry.ts';
 import type { ObjectDefinition } from '../../platform/metadata/types.ts';
 import { parseCondition, type ParsedCondition } from '../../platform/query/index.ts';
 import { coerceValue } from '../../platform/records/values.ts';
+import { CronExpressionParser } from 'cron-parser';
 import { automationAction } from './actions/registry.ts';
 import { PHASES, TRIGGERS, type Phase, type Trigger } from './objects.ts';
 
@@ -25,6 +26,17 @@ export interface CompiledRule {
   owner: string | null;
   /** Time-based: the actions run `ms` after (negative: before) the event or the date field's value. */
   delay: { ms: number; from: 'event' | string } | null;
+  /** Scheduled rules: the cron expression (organisation's zone). */
+  cron: string | null;
+}
+
+function validCron(cron: string): boolean {
+  try {
+    CronExpressionParser.parse(cron, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
@@ -112,6 +124,13 @@ export function compileRule(rule: Record<string, unknown>, registry: Registry): 
   }
 
   const delay = compileDelay(rule, object, registry, phase, errors);
+  let cron: string | null = null;
+  if (trigger === 'scheduled') {
+    cron = typeof rule.schedule_cron === 'string' ? rule.schedule_cron.trim() : '';
+    if (phase !== 'after_save') errors.push({ field: 'phase', code: 'invalid', message: 'Scheduled rules run after save' });
+    if (delay) errors.push({ field: 'delay_amount', code: 'invalid', message: 'A scheduled rule runs at its schedule: no delay' });
+    if (!/^\S+( \S+){4}$/.test(cron) || !validCron(cron)) errors.push({ field: 'schedule_cron', code: 'invalid', message: 'A cron expression of five fields, e.g. 0 8 * * 1' });
+  }
   const actions: CompiledRule['actions'] = [];
   const list = parseJson(rule.actions, 'actions', errors);
   if (list === undefined && !errors.some((e) => e.field === 'actions')) errors.push({ field: 'actions', code: 'required', message: 'A rule needs at least one action' });
@@ -134,7 +153,7 @@ export function compileRule(rule: Record<string, unknown>, registry: Registry): 
     errors,
     rule: {
       id: String(rule.id), name: String(rule.name ?? ''), object: object.apiName, order: Number(rule.run_order ?? 100), trigger, field, from, to,
-      condition, onlyOnChange: rule.only_on_change === true, phase, actions, owner: (rule.owner as string | null) ?? null, delay,
+      condition, onlyOnChange: rule.only_on_change === true, phase, actions, owner: (rule.owner as string | null) ?? null, delay, cron,
     },
   };
 }

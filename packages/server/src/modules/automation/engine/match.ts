@@ -21,6 +21,8 @@ export function triggerMatches(rule: CompiledRule, operation: Operation, current
       return operation !== 'delete';
     case 'deleted':
       return operation === 'delete';
+    case 'scheduled':
+      return false;
     case 'field_changed': {
       if (operation === 'delete' || !rule.field) return false;
       const before = operation === 'create' ? null : previous?.[rule.field];
