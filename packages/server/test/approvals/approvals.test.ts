@@ -190,6 +190,33 @@ describe('submitting, the lock and the steps', () => {
   });
 });
 
+describe('bad input and edge cases', () => {
+  it('refuses hostile submits and answers with problem+json naming the field', async () => {
+    expect((await rep.request('POST', '/api/v1/approvals', { body: { object: 'no_such_object', recordId: 'x' } })).status).toBe(404);
+    expect((await rep.request('POST', '/api/v1/approvals', { body: { object: 'approval_request', recordId: 'x' } })).status).toBe(404);
+    expect((await rep.request('POST', '/api/v1/approvals', { body: { object: 'account', recordId: "1' OR '1'='1" } })).status).toBe(404);
+    const long = await rep.request('POST', '/api/v1/approvals', { body: { object: 'account', recordId: await account({ employees: 500 }), comment: 'x'.repeat(5000) } });
+    expect(long.status).toBe(400);
+    expect(JSON.stringify(long.body.errors)).toContain('comment');
+    expect((await rep.request('POST', '/api/v1/approvals/not-a-uuid/approve', { body: {} })).status).toBe(404);
+    expect((await rep.request('POST', '/api/v1/approvals/not-a-uuid/approve', { body: { comment: 1 } })).status).toBe(400);
+    expect((await rep.request('GET', '/api/v1/approvals/history/account/not-a-uuid')).status).toBe(404);
+    const deep = await admin.request('POST', '/api/v1/approval-processes', { body: process({ name: 'deep', entryCriteria: JSON.parse('{"not":'.repeat(40) + '{"field":"name","op":"eq","value":"x"}' + '}'.repeat(40)) }) });
+    expect(deep.status).toBe(400);
+  });
+
+  it('an admin deleting a pending record recalls its request: nobody is asked to approve a record that is gone', async () => {
+    const id = await account({ employees: 500 });
+    const { request } = (await submit(rep, id)).body;
+    expect((await inbox(boss)).map((i) => i.request)).toContain(request);
+    ok(await admin.request('DELETE', `/api/v1/account/${id}`));
+    expect((await inbox(boss)).map((i) => i.request)).not.toContain(request);
+    expect((await decide(boss, request, 'approve')).status).toBe(409);
+    const status = await sql<{ status: string }>`SELECT status FROM obj_approval_request WHERE id = ${request}::uuid`.execute(server.platform.db);
+    expect(status.rows[0]!.status).toBe('recalled');
+  });
+});
+
 describe('answering from the e-mail (item 12: reused or forged links)', () => {
   const respond = (token: string, decision: 'approve' | 'reject', comment?: string) => anonymous(server)('POST', '/api/v1/public/approvals/respond', { token, decision, ...(comment ? { comment } : {}) });
   const linkIn = async (to: string, after: number) => {

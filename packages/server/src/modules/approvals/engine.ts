@@ -77,10 +77,10 @@ export async function closePending(ctx: TxContext, rows: StepRow[], decision: De
 }
 
 /** A domain event on the request (approval_request.submitted …) and, for the submitter, an in-app notification of the outcome. */
-export async function announce(ctx: TxContext, request: RequestState, what: 'submitted' | 'approved' | 'rejected' | 'recalled', data: Record<string, unknown> = {}): Promise<void> {
+export async function announce(ctx: TxContext, request: RequestState, what: 'submitted' | 'approved' | 'rejected' | 'recalled', data: Record<string, unknown> = {}, options: { timeline?: boolean } = {}): Promise<void> {
   const comment = typeof data.comment === 'string' ? data.comment : null;
   const titles = { submitted: 'Submitted for approval', approved: 'Approved', rejected: 'Rejected', recalled: 'Approval request recalled' } as const;
-  await noteOnTimeline(ctx, { object: request.target_object, recordId: request.record_id }, `${titles[what]} — ${request.name}`, comment);
+  if (options.timeline !== false) await noteOnTimeline(ctx, { object: request.target_object, recordId: request.record_id }, `${titles[what]} — ${request.name}`, comment);
   await recordEvent({ ctx, type: `approval_request.${what}`, object: approvalRequest, recordId: request.id, data: { status: what, object: request.target_object, record: request.record_id, process: request.process, ...data } });
   if (what === 'approved' || what === 'rejected') {
     await notifyUser(ctx.trx, {

@@ -4,6 +4,7 @@ import type { HookRegistry } from '../../platform/records/hooks.ts';
 import type { TxContext } from '../../platform/records/context.ts';
 import type { ObjectDefinition } from '../../platform/metadata/types.ts';
 import { activeProcesses } from './process.ts';
+import { announce, closePending, lockRequest, setRequest, stepRows } from './engine.ts';
 
 /** The pending request of a record, if any (the partial index approval_request_pending answers it). */
 export async function pendingRequestOf(ctx: TxContext, recordId: string): Promise<{ id: string; process: string } | undefined> {
@@ -29,7 +30,23 @@ async function refuseLocked(ctx: TxContext, object: ObjectDefinition, recordId: 
   });
 }
 
+/**
+ * A pending record an admin deletes takes its request with it: the request is recalled in the
+ * same transaction (its approvers' parts closed, their links retired), so nobody is asked to
+ * approve a record that is gone.
+ */
+async function deleteLocked(ctx: TxContext, object: ObjectDefinition, recordId: string): Promise<void> {
+  await refuseLocked(ctx, object, recordId, 'deleted');
+  if (!(await activeProcesses(ctx.platform, ctx.trx)).has(object.apiName)) return;
+  const pending = await pendingRequestOf(ctx, recordId);
+  if (!pending) return;
+  const request = await lockRequest(ctx, pending.id);
+  if (request.current_step !== null) await closePending(ctx, await stepRows(ctx, request.id, Number(request.current_step)), 'recalled');
+  await setRequest(ctx, request.id, { status: 'recalled', decided_at: new Date().toISOString() });
+  await announce(ctx, request, 'recalled', { comment: `The ${object.label.toLowerCase()} was deleted` }, { timeline: false });
+}
+
 export function registerLockHooks(hooks: HookRegistry): void {
   hooks.register('beforeSave', { name: 'approvals.lock', object: '*', operations: ['update'], run: ({ ctx, object, previous }) => (previous ? refuseLocked(ctx, object, previous.id, 'changed') : undefined) });
-  hooks.register('beforeDelete', { name: 'approvals.lock-delete', object: '*', run: ({ ctx, object, record }) => refuseLocked(ctx, object, record.id, 'deleted') });
+  hooks.register('beforeDelete', { name: 'approvals.lock-delete', object: '*', run: ({ ctx, object, record }) => deleteLocked(ctx, object, record.id) });
 }
