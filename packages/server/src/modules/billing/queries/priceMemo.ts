@@ -19,6 +19,11 @@ export class PriceMemo {
     return p;
   }
 
+  /** The value for a key if it is loaded or loading, without loading it. */
+  known<T>(key: string): Promise<T> | undefined {
+    return this.#entries.get(key) as Promise<T> | undefined;
+  }
+
   /** Primes a value already known (e.g. products read in one query). */
   set<T>(key: string, value: T): void {
     this.#entries.set(key, Promise.resolve(value));

@@ -50,7 +50,8 @@ export interface PriceAnswer {
 }
 
 const ACCOUNT_FIELDS = ['name', 'price_book', 'price_adjuster', 'currency', 'tax_exempt', 'tax_exemption_certificate', 'billing_state', 'billing_country'];
-const PRODUCT_FIELDS = ['code', 'name', 'active', 'unit_of_measure', 'tax_category'];
+// The cost too: a document line keeps its unit cost beside its price (quotes/pricing.ts unitCost).
+const PRODUCT_FIELDS = ['code', 'name', 'active', 'unit_of_measure', 'tax_category', 'cost'];
 
 /** Reads a record the caller must be able to see; otherwise 404 naming the query field (nothing about the record is revealed). */
 function visibleRecord(ctx: RecordContext, object: string, id: string, field: string, fields: string[]): Promise<ApiRecord> {

@@ -1,5 +1,6 @@
 import { AppError } from '../../../platform/errors.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
+import { priceMemoOf } from '../queries/priceMemo.ts';
 import { resolvePrice, type PriceAnswer } from '../queries/resolvePrice.ts';
 import { convertAmount } from '../exchange/convert.ts';
 import { billingSettings } from '../settings.ts';
@@ -52,7 +53,9 @@ export function checkLineInput(values: Record<string, unknown>, currency: string
 /** The product's cost (corporate currency) in the line's currency at the price date; null when unknown. */
 export async function unitCost(args: { ctx: RecordContext; product: string; currency: string; date: string }): Promise<number | null> {
   const sys = asSystem(args.ctx);
-  const product = await readRecord(sys, 'product', args.product, ['cost']);
+  // The product as a batch's pricing read it (with its cost), else read now.
+  const primed = priceMemoOf(args.ctx)?.known<Record<string, unknown>>(`record:product:${args.product}`);
+  const product = (primed ? await primed.catch(() => undefined) : undefined) ?? (await readRecord(sys, 'product', args.product, ['cost']));
   if (isBlank(product.cost)) return null;
   const { corporateCurrency } = billingSettings.of(args.ctx.platform);
   if (corporateCurrency === args.currency) return Number(product.cost);

@@ -53,12 +53,13 @@ function periodEnd(period: string): string {
  * The monthly invoicing run (seed 004 "per month"; seed 001's month-end invoices): for every
  * account invoiced per month, its completed, uninvoiced orders completed before the period's end
  * (midnight in the organisation's zone) go on posted invoices — one per PO, or one for all of
- * them when the account allows sharing POs (per currency in both cases) — e-mailed when the
- * account sends automatically. Each account is one transaction under an advisory lock on the
- * account, re-reading its uninvoiced orders inside it (four accounts at a time): re-running the month, or two workers
- * running it at once, never invoices an order twice (the second finds nothing left), and one
- * account's failure (recorded on the run with its reason) never stops the others. The run's
- * record (invoice_run) shows the progress and the outcome.
+ * them when the account allows sharing POs (per currency in both cases) — e-mailed afterwards,
+ * from the queue (send/queue.ts), when the account sends automatically. Each account is one
+ * transaction under an advisory lock on the account, re-reading its uninvoiced orders inside it
+ * (four accounts at a time): re-running the month, or two workers running it at once, never
+ * invoices an order twice (the second finds nothing left), and one account's failure (recorded on
+ * the run with its reason) never stops the others. The run's record (invoice_run) shows the
+ * progress and the outcome.
  */
 export async function runMonthlyInvoicing(options: RunOptions): Promise<ApiRecord> {
   const { platform } = options;

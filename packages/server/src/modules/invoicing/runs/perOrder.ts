@@ -8,9 +8,9 @@ import { postLocked } from '../commands/post.ts';
 /**
  * An order's invoice when it is completed (seed 004 "invoicing options", the account's
  * `invoicing_option`): *per PO* — one invoice for the order (with its PO), posted at once, and
- * e-mailed when the account sends automatically (seed 001: "on completion an invoice PDF is
- * created and e-mailed automatically with a link to pay"); *manual* — a draft for a person to
- * review and post; *per month* — nothing now: the monthly run takes it (monthly.ts).
+ * e-mailed, from the queue, when the account sends automatically (seed 001: "on completion an
+ * invoice PDF is created and e-mailed automatically with a link to pay"); *manual* — a draft for
+ * a person to review and post; *per month* — nothing now: the monthly run takes it (monthly.ts).
  * An order invoiced already (by hand, or a redelivered event) is left alone.
  */
 export async function invoiceCompletedOrder(args: { ctx: TxContext; orderId: string }): Promise<ApiRecord | null> {

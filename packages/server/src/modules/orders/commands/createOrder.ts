@@ -27,10 +27,17 @@ export function createOrder(args: { ctx: RecordContext; input: CreateOrderInput 
  * app, the API, an accepted quote and a shop's intake all come through. `systemValues` carry what a
  * command decides (source, status, copied prices).
  */
-export async function writeOrder(args: {
+export async function writeOrder(args: WriteOrderArgs): Promise<OrderWithLines> {
+  return readOrderWithLines(args.ctx, await writeOrderRecords(args));
+}
+
+type WriteOrderArgs = {
   ctx: TxContext; header: Record<string, unknown>; systemValues?: Record<string, unknown>;
   lines: Array<{ input: Record<string, unknown>; systemValues?: Record<string, unknown> }>;
-}): Promise<OrderWithLines> {
+};
+
+/** writeOrder without reading the order back (a shop's intake answers with its own read): answers the order's id. */
+export async function writeOrderRecords(args: WriteOrderArgs): Promise<string> {
   const { ctx } = args;
   const object = ctx.platform.registry.requireObject('order');
   const options: WriteOptions = { pathPrefix: 'order.', ...(args.systemValues ? { systemValues: args.systemValues } : {}) };
@@ -38,7 +45,7 @@ export async function writeOrder(args: {
     throw prefixErrors(error, 'order.');
   });
   await writeDocumentLines({ ctx, kind: ORDER, header: created, lines: args.lines });
-  return readOrderWithLines(ctx, created.id);
+  return created.id;
 }
 
 /** An order and its lines in order, through the record service (the reader's access applies). */

@@ -9,7 +9,7 @@ import { parseIntakeBody, verifySignature, type IntakeOrder, type IntakeProblem 
 import { intakeSecrets } from './intakeSecret.ts';
 import { eligibilityProblems, matchAccount, productsBySku } from './matchIntake.ts';
 import { confirmOrder } from './changeStatus.ts';
-import { writeOrder } from './createOrder.ts';
+import { writeOrderRecords } from './createOrder.ts';
 import { parseHoldReasons, type HoldReason } from './holds.ts';
 import { notifyIntakeStaff } from './intakeMail.ts';
 
@@ -154,7 +154,7 @@ async function storeOrder(ctx: TxContext, order: IntakeOrder, intakeId: string):
   for (let tries = 0; tries <= lines.length; tries++) {
     await sql`SAVEPOINT intake_order`.execute(ctx.trx);
     try {
-      const written = await writeOrder({
+      const orderId = await writeOrderRecords({
         ctx, header,
         systemValues: { source: 'shop', external_id: order.externalId, intake: intakeId, on_hold: holds.length > 0, hold_reasons: holds.length ? JSON.stringify(holds) : null },
         lines: lines.map((l) => ({ input: l.input })),
@@ -162,10 +162,10 @@ async function storeOrder(ctx: TxContext, order: IntakeOrder, intakeId: string):
       await sql`RELEASE SAVEPOINT intake_order`.execute(ctx.trx);
       if (!holds.length) {
         // The confirm checks (the credit limit) may hold it instead: the intake is held with their reasons.
-        const confirmed = await confirmOrder({ ctx, id: written.order.id });
+        const confirmed = await confirmOrder({ ctx, id: orderId });
         if (confirmed.on_hold === true) holds.push(...parseHoldReasons(confirmed.hold_reasons));
       }
-      return { holds, orderId: written.order.id };
+      return { holds, orderId };
     } catch (error) {
       await sql`ROLLBACK TO SAVEPOINT intake_order`.execute(ctx.trx);
       const refused = error instanceof AppError ? error.errors.find((e: FieldError) => /^lines\[\d+\]\./.test(e.field)) : undefined;

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { getTestServer, type TestServer } from './server.ts';
+import { buildAccount } from './factories.ts';
+import { systemActor, type RecordContext } from '../src/platform/records/context.ts';
+import { createRecords } from '../src/platform/records/write.ts';
+
+/**
+ * createRecords (several records of one object through the pipeline together, as a document's
+ * lines are written): each record validated with its own path, the lookups of all checked,
+ * defaults and owner set, one history change and one event per record in order — and a record
+ * refused by a check or by the database refuses the batch, named by its path, leaving nothing.
+ */
+let server: TestServer;
+let ctx: RecordContext;
+beforeAll(async () => {
+  server = await getTestServer();
+  ctx = { platform: server.platform, actor: { ...systemActor('api'), userId: server.admin.id } };
+});
+afterAll(async () => server?.close());
+
+const contact = () => server.platform.registry.requireObject('contact');
+const product = () => server.platform.registry.requireObject('product');
+const countOf = async (table: string, where: ReturnType<typeof sql>) =>
+  (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)} WHERE ${where}`.execute(server.platform.db)).rows[0]!.n;
+
+describe('createRecords', () => {
+  it('creates every record with defaults and owner, one history change and one event each, in order', async () => {
+    const account = await buildAccount(server.admin, {});
+    const tag = `batch${Math.random().toString(36).slice(2, 8)}`;
+    const records = await createRecords({
+      ctx, object: contact(),
+      records: ['Ada', 'Grace', 'Edsger'].map((first, i) => ({ input: { first_name: first, last_name: tag, account: account.id }, options: { pathPrefix: `records[${i}].` } })),
+    });
+    expect(records.map((r) => r.first_name)).toEqual(['Ada', 'Grace', 'Edsger']);
+    for (const r of records) expect(r).toMatchObject({ last_name: tag, account: account.id, owner: server.admin.id, version: 1 });
+    const events = (await sql<{ record_id: string; type: string; changes: any }>`SELECT record_id, type, changes FROM outbox_event
+      WHERE record_id = ANY(${records.map((r) => r.id)}::uuid[]) ORDER BY seq`.execute(server.platform.db)).rows;
+    expect(events.map((e) => [e.record_id, e.type])).toEqual(records.map((r) => [r.id, 'contact.created']));
+    expect(events[1]!.changes.first_name).toEqual({ old: null, new: 'Grace' });
+    const history = (await sql<{ record_id: string; changes: number }>`SELECT record_id, count(DISTINCT change_id)::int AS changes FROM record_history
+      WHERE record_id = ANY(${records.map((r) => r.id)}::uuid[]) AND operation = 'create' GROUP BY record_id`.execute(server.platform.db)).rows;
+    expect(history).toHaveLength(3);
+    for (const h of history) expect(h.changes).toBe(1);
+  });
+
+  it('refuses the batch for one bad record — a missing field, a forged lookup, a duplicate the database refuses — naming it, and writes nothing', async () => {
+    const account = await buildAccount(server.admin, {});
+    const tag = `refused${Math.random().toString(36).slice(2, 8)}`;
+    const attempt = (records: Array<Record<string, unknown>>, object = contact()) =>
+      createRecords({ ctx, object, records: records.map((input, i) => ({ input, options: { pathPrefix: `records[${i}].` } })) }).then(() => null, (e) => e);
+    const missing = await attempt([{ last_name: tag, account: account.id }, { first_name: 'No last name', account: account.id }]);
+    expect(missing.errors).toEqual([expect.objectContaining({ field: 'records[1].last_name', code: 'required' })]);
+    const forged = await attempt([{ last_name: tag, account: account.id }, { last_name: tag, account: '0190aaaa-0000-7000-8000-000000000000' }]);
+    expect(forged.errors).toEqual([expect.objectContaining({ field: 'records[1].account', code: 'invalid_reference' })]);
+    expect(await countOf('obj_contact', sql`last_name = ${tag}`)).toBe(0);
+
+    const unit = (await sql<{ id: string }>`SELECT id FROM obj_unit_of_measure WHERE code = 'each'`.execute(server.platform.db)).rows[0]!.id;
+    const code = `SKU-${tag}`;
+    const duplicate = await attempt([{ code: `${code}-a`, name: 'A', unit_of_measure: unit }, { code, name: 'B', unit_of_measure: unit }, { code, name: 'C', unit_of_measure: unit }], product());
+    expect(duplicate.errors[0]).toMatchObject({ field: expect.stringMatching(/^records\[2\]\.code/) });
+    expect(await countOf('obj_product', sql`code LIKE ${`${code}%`}`)).toBe(0);
+  });
+});
