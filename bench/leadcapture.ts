@@ -14,32 +14,12 @@
 import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { benchChecks, bootBenchPlatform, createBenchDatabase, fmt } from './lib.ts';
-
-interface Options { leads: number; concurrency: number; reps: number; keep: boolean }
-
-function parseArgs(argv: string[]): Options {
-  const o: Options = { leads: 400, concurrency: 8, reps: 4, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
-      return v;
-    };
-    if (a === '--leads') o.leads = num();
-    else if (a === '--concurrency') o.concurrency = num();
-    else if (a === '--reps') o.reps = num();
-    else if (a === '--keep') o.keep = true;
-    else throw new Error(`Unknown argument ${a}; usage: bench/leadcapture.ts [--leads N] [--concurrency N] [--reps N] [--keep]`);
-  }
-  return o;
-}
+import { benchChecks, bootBenchPlatform, createBenchDatabase, fmt, parseBenchArgs } from './lib.ts';
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseBenchArgs(process.argv.slice(2), { leads: 400, concurrency: 8, reps: 4 }, 'bench/leadcapture.ts [--leads N] [--concurrency N] [--reps N] [--keep]');
   const bench = await createBenchDatabase('leadcapture');
   console.log(`Meridian speed-to-lead benchmark — ${new Date().toISOString()}`);
   for (const line of bench.facts) console.log(line);

@@ -343,3 +343,26 @@ export async function bootBenchPlatform(databaseUrl: string) {
     throw error;
   }
 }
+
+/**
+ * A benchmark's command line: `--name N` for each key of `defaults` that holds a number (a
+ * positive integer; camelCase keys are spelled with dashes) and `--keep`; anything else is an
+ * error naming `usage`.
+ */
+export function parseBenchArgs<O extends Record<string, number>>(argv: string[], defaults: O, usage: string): O & { keep: boolean } {
+  const o: Record<string, number | boolean> = { ...defaults, keep: false };
+  const byFlag = new Map(Object.keys(defaults).map((k) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, k]));
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--keep') {
+      o.keep = true;
+      continue;
+    }
+    const key = byFlag.get(a);
+    if (!key) throw new Error(`Unknown argument ${a}; usage: ${usage}`);
+    const v = Number(argv[++i]);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
+    o[key] = v;
+  }
+  return o as O & { keep: boolean };
+}
