@@ -5,7 +5,11 @@ import { buildAccount, buildContact } from '../factories.ts';
 import { fastSettings, startReceiver, verifyStandardWebhook, waitFor } from '../events/helpers.ts';
 import { startTestSmtp } from '../smtp.ts';
 import { startEventBackbone } from '../../src/platform/events/index.ts';
-import { automationSettings, listAutomationSchedules, runDueRuns, runScheduledRules, setSmsProvider } from '../../src/modules/automation/index.ts';
+import { automationSettings, listAutomationSchedules, registerAutomationAction, runDueRuns, runScheduledRules, setSmsProvider } from '../../src/modules/automation/index.ts';
+import { bootPlatform, createLogger } from '../../src/platform/boot.ts';
+import { openDatabase } from '../../src/platform/db/connection.ts';
+import { createRecord } from '../../src/platform/records/write.ts';
+import { systemActor } from '../../src/platform/records/context.ts';
 import { invoicingSettings } from '../../src/modules/invoicing/index.ts';
 import { overrideSettings } from '../../src/platform/settings.ts';
 
@@ -390,6 +394,48 @@ describe('faults and the dry run', () => {
     expect((await admin.request('PATCH', `/api/v1/automation_rule/${rule.id}`, { body: { active: true } })).status).toBe(400);
     const fixed = ok(await admin.request('PATCH', `/api/v1/automation_rule/${rule.id}`, { body: { active: true, condition: '{"field":"name","op":"eq","value":"Tiered"}', actions: '[{"type":"update_fields","values":{"description":"tiered"}}]' } })).body;
     expect(fixed.disabled_reason ?? null).toBeNull();
+  });
+
+  // PostgreSQL only by nature: a second worker process is a second platform with its own
+  // connections, and killing it is ending its connection mid-transaction. PGlite is one process.
+  it.runIf(process.env.DATABASE_URL)('a worker killed mid-run: the next worker runs the actions once', async () => {
+    let calls = 0;
+    let holding: (() => void) | undefined;
+    const held = new Promise<number>((reached) => {
+      // An action that, the first time, stops the worker mid-run after the run's first action wrote.
+      registerAutomationAction<Record<string, never>>({
+        type: 'test_hold', label: 'Hold (test)', phases: ['after_save'], check: () => ({}),
+        async run({ ctx }) {
+          if (++calls > 1) return {};
+          const pid = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(ctx.trx)).rows[0]!.pid;
+          reached(pid);
+          await new Promise<void>((resume) => (holding = resume));
+          return {};
+        },
+        describe: async () => 'hold',
+      });
+    });
+    await makeRule({
+      target_object: 'account', trigger: 'created', condition: { field: 'name', op: 'startsWith', value: 'Crash' },
+      actions: [{ type: 'create_record', object: 'task', values: { subject: 'After the crash: {{ record.name }}' } }, { type: 'test_hold' }],
+    });
+    const database = await openDatabase({ databaseUrl: server.platform.database.connectionString, poolSize: 3 });
+    const worker = await bootPlatform({ config: server.platform.config, modules: server.platform.modules, database, logger: createLogger('silent') });
+    try {
+      // Written through the second platform: its after-commit wake starts the run there.
+      const a = await createRecord({ ctx: { platform: worker, actor: systemActor('api') }, object: worker.registry.requireObject('account'), input: { name: 'Crash Test' } });
+      const pid = await held;
+      await sql`SELECT pg_terminate_backend(${pid})`.execute(server.platform.db);
+      holding!();
+      await runDueRuns(server.platform);
+      const run = await waitFor(async () => (await runsOf({ record: a.id, status: 'succeeded' }))[0], 'the run after the restart');
+      expect(run.attempts).toBe(1);
+      const tasks = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_task WHERE subject = 'After the crash: Crash Test' AND deleted_at IS NULL`.execute(server.platform.db);
+      expect(Number(tasks.rows[0]!.n)).toBe(1);
+      expect(calls).toBe(2);
+    } finally {
+      await database.close().catch(() => {});
+    }
   });
 
   it('dry-runs a rule against existing records without side effects', async () => {
