@@ -289,6 +289,18 @@ describe('actions', () => {
     const counts = reps.map((rep) => owners.filter((o) => o === rep.id).length);
     expect(counts).toEqual([3, 3, 3, 3]);
   });
+
+  it('assigns a lead by the assignment rules when told to', async () => {
+    const rep = await server.createUser();
+    ok(await admin.request('POST', '/api/v1/assignment_rule', { body: { name: 'Dutch leads', sort_order: 1, condition: JSON.stringify({ field: 'company', op: 'startsWith', value: 'Reassign' }), target: 'user', user: rep.id } }), 201);
+    await makeRule({ target_object: 'lead', trigger: 'updated', condition: { field: 'rating', op: 'eq', value: 'hot' }, only_on_change: true, actions: [{ type: 'assign_owner', rules: true }] });
+    const lead = ok(await admin.request('POST', '/api/v1/lead', { body: { last_name: 'Visser', company: 'Reassign BV', owner: admin.id } }), 201).body;
+    ok(await admin.request('PATCH', `/api/v1/lead/${lead.id}`, { body: { owner: admin.id, rating: 'hot' } }));
+    const run = await waitFor(async () => (await runsOf({ record: lead.id, status: 'succeeded' }))[0], 'the run');
+    expect(run.actions[0].result).toMatchObject({ owner: rep.id, rule: 'Dutch leads' });
+    expect((await get('lead', lead.id)).owner).toBe(rep.id);
+    expect((await admin.request('POST', '/api/v1/automation_rule', { body: { name: 'x', target_object: 'account', trigger: 'created', actions: '[{"type":"assign_owner","rules":true}]' } })).body.errors.map((e: any) => e.field)).toContain('actions[0].rules');
+  });
 });
 
 describe('time-based rules', () => {

@@ -1,11 +1,14 @@
 import { sql } from 'kysely';
 import { updateRecord } from '../../../platform/records/write.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';
+import { assignByRules } from '../../leadcapture/index.ts';
 import { registerAutomationAction, type ActionRun } from './registry.ts';
 
 interface AssignConfig {
   user?: string;
   group?: string;
+  /** Leads: the lead capture module's assignment rules decide (territories, queues, round robin). */
+  rules?: true;
 }
 
 /**
@@ -22,7 +25,7 @@ async function nextInGroup(run: ActionRun<AssignConfig>, index: number): Promise
   return members.rows[Number(r.rows[0]!.position) % members.rows.length]!.id;
 }
 
-/** Assign the record's owner: a user, or round robin in a group. */
+/** Assign the record's owner: a user, round robin in a group, or (leads) the assignment rules. */
 registerAutomationAction<AssignConfig & { index: number }>({
   type: 'assign_owner',
   label: 'Assign the owner',
@@ -31,17 +34,26 @@ registerAutomationAction<AssignConfig & { index: number }>({
     if (!registry.getField(object, 'owner')) errors.push({ field: `${path}.type`, code: 'invalid', message: `${object.pluralLabel} have no owner` });
     const user = typeof config.user === 'string' && UUID_RE.test(config.user) ? config.user : undefined;
     const group = typeof config.group === 'string' && /^[a-z0-9_]{1,64}$/i.test(config.group) ? config.group : undefined;
-    if (!user === !group) errors.push({ field: `${path}.user`, code: 'invalid', message: 'Either a user id (user) or a group name (group) for round robin' });
+    const rules = config.rules === true ? true : undefined;
+    if ([user, group, rules].filter(Boolean).length !== 1) errors.push({ field: `${path}.user`, code: 'invalid', message: 'One of: a user id (user), a group name (group) for round robin, or rules: true (leads: the assignment rules)' });
+    if (rules && object.apiName !== 'lead') errors.push({ field: `${path}.rules`, code: 'invalid', message: 'The assignment rules assign leads' });
     // The action's position in the rule keys its round-robin counter; set by the engine's order.
-    return { ...(user ? { user } : {}), ...(group ? { group } : {}), index: Number(path.match(/\d+/)?.[0] ?? 0) };
+    return { ...(user ? { user } : {}), ...(group ? { group } : {}), ...(rules ? { rules } : {}), index: Number(path.match(/\d+/)?.[0] ?? 0) };
   },
   async run(run) {
+    if (run.config.rules) {
+      const decided = await assignByRules(run.ctx, run.record);
+      if (!decided?.owner) return { skipped: decided ? `rule ${decided.rule.name} gives queue ${decided.queue}` : 'no assignment rule decided' };
+      await updateRecord({ ctx: run.ctx, object: run.object, id: run.record.id, input: { owner: decided.owner } });
+      return { owner: decided.owner, rule: decided.rule.name };
+    }
     const owner = run.config.user ?? (await nextInGroup(run, run.config.index));
     if (!owner) return { skipped: `group ${run.config.group} has no active member` };
     await updateRecord({ ctx: run.ctx, object: run.object, id: run.record.id, input: { owner } });
     return { owner };
   },
   async describe({ config }) {
+    if (config.rules) return 'Assign by the lead assignment rules';
     return config.user ? `Assign to user ${config.user}` : `Assign to the next member of group ${config.group} (round robin)`;
   },
 });
