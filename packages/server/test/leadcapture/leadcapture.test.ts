@@ -237,6 +237,13 @@ describe('assignment rules', () => {
     expect(notJson.body.errors[0]).toMatchObject({ field: 'condition' });
     const noUser = await admin.request('POST', '/api/v1/assignment_rule', { body: { name: 'Bad', sort_order: 1, target: 'user' } });
     expect(noUser.body.errors[0]).toMatchObject({ field: 'user' });
+    // A rule on a custom field that is deleted later: skipped (the next rule decides), leads keep being saved.
+    await ok(admin.request('POST', '/api/v1/metadata/objects/lead/fields', { body: { apiName: 'roof_type', label: 'Roof type', type: 'text' } }));
+    await onlyRules({ target: 'user', user: reps[5]!.id, condition: JSON.stringify({ field: 'roof_type', op: 'eq', value: 'tile' }) }, { target: 'user', user: reps[2]!.id });
+    expect((await post('lead', { last_name: `Tile ${randomUUID()}`, roof_type: 'tile', assign_by_rules: true })).owner).toBe(reps[5]!.id);
+    const removed = await admin.request('DELETE', '/api/v1/metadata/objects/lead/fields/roof_type?confirm=true');
+    expect(removed.status, removed.text).toBeLessThan(300);
+    expect((await post('lead', { last_name: `After ${randomUUID()}`, assign_by_rules: true })).owner).toBe(reps[2]!.id);
   });
 });
 

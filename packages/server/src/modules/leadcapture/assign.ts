@@ -90,8 +90,10 @@ export async function assignByRules(ctx: TxContext, lead: Record<string, unknown
       let condition;
       try {
         condition = parseCondition({ input: JSON.parse(rule.condition), object, registry: ctx.platform.registry, source: 'condition' });
-      } catch {
-        continue; // a field deleted since the rule was saved: the rule no longer matches anything
+      } catch (error) {
+        // A field deleted since the rule was saved: the rule matches nothing until it is fixed.
+        ctx.platform.logger.warn({ err: error, rule: rule.id }, 'an assignment rule’s condition no longer reads; the rule is skipped');
+        continue;
       }
       if (!evaluateCondition({ condition, record: lead, context: conditionContext(ctx) })) continue;
     }
