@@ -64,4 +64,15 @@ describe('GET /api/v1/jobs', () => {
     expect(next.getUTCDay()).toBe(1);
     expect([6, 7]).toContain(next.getUTCHours());
   });
+
+  it("lists the workflow rules' schedules, which automation fires itself", async () => {
+    const created = await server.admin.request('POST', '/api/v1/automation_rule', {
+      body: { name: 'Friday dormant check', target_object: 'account', trigger: 'scheduled', schedule_cron: '30 16 * * 5', phase: 'after_save', actions: JSON.stringify([{ type: 'update_fields', values: { description: 'checked' } }]) },
+    });
+    expect(created.status, created.text).toBe(201);
+    const { data } = (await server.admin.request('GET', '/api/v1/jobs')).body;
+    const rule = data.find((j: { key: string }) => j.key === created.body.id);
+    expect(rule).toMatchObject({ name: 'Friday dormant check', source: 'automation', cron: '30 16 * * 5', lastRun: null });
+    expect(new Date(rule.nextRun).getTime()).toBeGreaterThan(Date.now());
+  });
 });

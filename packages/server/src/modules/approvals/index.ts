@@ -4,6 +4,7 @@ import { approvalMigrations } from './migrations.ts';
 import { registerLockHooks } from './lock.ts';
 import { registerApprovalRoutes } from './routes.ts';
 import { approvalSettings } from './settings.ts';
+import { registerRuleSchedules } from './jobSources.ts';
 
 /**
  * Approvals (docs/automation.md#approvals; AUT-3, issue 14 item 6): approval processes per
@@ -19,6 +20,7 @@ export const approvalsModule = defineModule({
   routes: registerApprovalRoutes,
   migrations: approvalMigrations,
   settings: approvalSettings,
+  startup: registerRuleSchedules,
 });
 
 export { submitForApproval } from './commands/submit.ts';

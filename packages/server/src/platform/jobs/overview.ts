@@ -22,6 +22,17 @@ export interface JobOverview {
   active: number;
 }
 
+/**
+ * Rows a module adds to the jobs page for work it schedules itself rather than through pg-boss's
+ * schedules (automation's scheduled rules, fired by its minute job). Registered at start-up.
+ */
+export type JobSource = (platform: Platform) => Promise<JobOverview[]>;
+const sources = new WeakMap<Platform, JobSource[]>();
+
+export function registerJobSource(platform: Platform, source: JobSource): void {
+  sources.set(platform, [...(sources.get(platform) ?? []), source]);
+}
+
 const iso = (v: unknown) => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
 
 function nextRun(cron: string | null, timeZone: string): string | null {
@@ -98,5 +109,6 @@ export async function listJobs(platform: Platform): Promise<JobOverview[]> {
   const known = new Set(declared.filter((d) => d.job.cron).map((d) => d.job.name));
   // Schedules the declared jobs made are the rows above; the others were created at run time.
   for (const s of schedules) if (!(known.has(s.name) && s.key === '')) out.push(row(s.name, s.key, 'schedule', s.cron, s.timezone ?? 'UTC'));
+  for (const source of sources.get(platform) ?? []) out.push(...(await source(platform)));
   return out;
 }
