@@ -17,29 +17,12 @@
  * them; the median round is reported. Not a test: run it by hand. See docs/performance.md.
  */
 import { performance } from 'node:perf_hooks';
-import { benchChecks, bootBenchPlatform, createBenchDatabase } from './lib.ts';
-
-function parseArgs(argv: string[]) {
-  const o = { records: 2000, rounds: 3, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
-      return v;
-    };
-    if (a === '--records') o.records = num();
-    else if (a === '--rounds') o.rounds = num();
-    else if (a === '--keep') o.keep = true;
-    else throw new Error(`Unknown argument ${a}; usage: bench/approvals.ts [--records N] [--rounds N] [--keep]`);
-  }
-  return o;
-}
+import { benchChecks, bootBenchPlatform, createBenchDatabase, parseBenchArgs } from './lib.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseBenchArgs(process.argv.slice(2), { records: 2000, rounds: 3 }, 'bench/approvals.ts [--records N] [--rounds N] [--keep]');
   const { updateRecord } = await import('../packages/server/src/platform/records/write.ts');
   const { systemActor } = await import('../packages/server/src/platform/records/context.ts');
   const { saveApprovalProcess, deleteApprovalProcess } = await import('../packages/server/src/modules/approvals/index.ts');
