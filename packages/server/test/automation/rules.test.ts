@@ -439,8 +439,11 @@ describe('faults and the dry run', () => {
       const pid = await held;
       await sql`SELECT pg_terminate_backend(${pid})`.execute(server.platform.db);
       holding!();
-      await runDueRuns(server.platform);
-      const run = await waitFor(async () => (await runsOf({ record: a.id, status: 'succeeded' }))[0], 'the run after the restart');
+      // The ended backend lets go of the run's lock a moment later: the next worker (the minute job) takes it then.
+      const run = await waitFor(async () => {
+        await runDueRuns(server.platform);
+        return (await runsOf({ record: a.id, status: 'succeeded' }))[0];
+      }, 'the run after the restart');
       expect(run.attempts).toBe(1);
       const tasks = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_task WHERE subject = 'After the crash: Crash Test' AND deleted_at IS NULL`.execute(server.platform.db);
       expect(Number(tasks.rows[0]!.n)).toBe(1);

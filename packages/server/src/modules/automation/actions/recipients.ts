@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
 import type { ActionCheck, ActionRun } from './registry.ts';
 import { EMAIL_RE, UUID_RE } from '../../../platform/records/values.ts';
+import { asSystem } from '../../../platform/records/context.ts';
+import { getRecord, listRecords } from '../../../platform/records/read.ts';
 
 /**
  * Who a message goes to: `owner` (the record's owner), `manager` (the owner's manager),
@@ -32,7 +33,7 @@ export function checkRecipients(args: ActionCheck & { emails: boolean }): string
   return list as string[];
 }
 
-/** The users (id and e-mail) and plain addresses the recipients stand for; inactive users are left out. */
+/** The users (id and e-mail) and plain addresses the recipients stand for; inactive users are left out. Read through the record service. */
 export async function resolveRecipients(run: Pick<ActionRun<unknown>, 'ctx' | 'record' | 'rule'>, to: string[]): Promise<{ users: Array<{ id: string; email: string }>; addresses: string[] }> {
   const ids = new Set<string>();
   const roles: string[] = [];
@@ -49,8 +50,17 @@ export async function resolveRecipients(run: Pick<ActionRun<unknown>, 'ctx' | 'r
       else if (typeof v === 'string' && EMAIL_RE.test(v)) addresses.add(v);
     } else if (EMAIL_RE.test(r)) addresses.add(r);
   }
-  const managerOf = to.includes('manager') && owner ? owner : null;
-  const rows = await sql<{ id: string; email: string }>`SELECT id, email FROM obj_user WHERE deleted_at IS NULL AND active IS NOT FALSE AND (
-      id = ANY(${[...ids]}::uuid[]) OR role = ANY(${roles}::text[]) OR id = (SELECT manager_id FROM obj_user WHERE id = ${managerOf}::uuid))`.execute(run.ctx.trx);
-  return { users: rows.rows, addresses: [...addresses] };
+  const ctx = asSystem(run.ctx);
+  const user = ctx.platform.registry.requireObject('user');
+  if (to.includes('manager') && owner) {
+    const o = await getRecord({ ctx, object: user, id: owner, fields: ['manager'] }).catch(() => null);
+    if (typeof o?.manager === 'string') ids.add(o.manager);
+  }
+  if (!ids.size && !roles.length) return { users: [], addresses: [...addresses] };
+  const anyOf = [
+    ...(ids.size ? [{ field: 'id', op: 'in', value: [...ids] }] : []),
+    ...(roles.length ? [{ field: 'role', op: 'in', value: roles }] : []),
+  ];
+  const found = await listRecords({ ctx, object: user, fields: ['email'], limit: 200, filter: { and: [{ field: 'active', op: 'ne', value: false }, { or: anyOf }] } });
+  return { users: found.data.map((u) => ({ id: u.id, email: String(u.email) })), addresses: [...addresses] };
 }
