@@ -82,6 +82,10 @@ describe('board summary', () => {
     const table = server.platform.registry.requireObject('opportunity').table;
     const deals: string[] = [];
     const done = { change: 0, delete: 0, restore: 0 };
+    // A few deals to change from the first step on, whatever the generated creates.
+    for (const [stage, currency, amount] of [['prospecting', 'USD', 100.1], ['proposal', 'EUR', 2500], ['qualification', 'USD', null], ['negotiation', 'GBP', 99.99]] as const) {
+      deals.push((await buildOpportunity(admin, { account, stage, currency, amount, probability: 35 })).id);
+    }
     const op = fc.oneof(
       fc.record({ kind: fc.constant('create' as const), stage: fc.constantFrom('prospecting', 'qualification', 'proposal', 'negotiation'), amount: fc.option(fc.integer({ min: 0, max: 10_000_000 }).map((c) => c / 100)), probability: fc.option(fc.integer({ min: 0, max: 100 })), currency: fc.constantFrom('USD', 'EUR') }),
       fc.record({ kind: fc.constant('change' as const), pick: fc.nat(), values: fc.record({ stage: fc.constantFrom('qualification', 'needs_analysis', 'proposal', 'closed_won'), amount: fc.option(fc.integer({ min: 0, max: 10_000_000 }).map((c) => c / 100)), probability: fc.integer({ min: 0, max: 100 }), currency: fc.constantFrom('USD', 'EUR', 'GBP') }, { requiredKeys: [] }) }),
@@ -111,8 +115,7 @@ describe('board summary', () => {
       }),
       { numRuns: 8 },
     );
-    // The sequences did write: deals were made, changed, deleted and restored.
-    expect(deals.length).toBeGreaterThan(5);
+    // The sequences did write: deals were changed, deleted and restored.
     expect(Math.min(done.change, done.delete, done.restore)).toBeGreaterThan(0);
     // A fold leaves one row per stage and currency; a recount finds nothing to correct.
     await compactBoardTotals(server.platform.db);
