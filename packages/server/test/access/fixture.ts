@@ -15,8 +15,9 @@ export async function createSiblingRoles(admin: TestUser): Promise<void> {
 }
 
 /** The custom object `audit_case` and a profile `rep` that may not read it, with `fields` access per object. */
-export async function createRepProfile(admin: TestUser, fields: Record<string, Record<string, 'hidden' | 'read_only'>>): Promise<void> {
+export async function createRepProfile(admin: TestUser, fields: Record<string, Record<string, 'hidden' | 'read_only'>>, options: { capabilities?: string[] } = {}): Promise<void> {
   ok(await admin.request('POST', '/api/v1/metadata/objects', { body: { apiName: 'audit_case', label: 'Audit case', pluralLabel: 'Audit cases' } }));
+  const { capabilities } = options;
   ok(await admin.request('POST', '/api/v1/profiles', {
     body: {
       name: 'rep', label: 'Rep',
@@ -24,6 +25,7 @@ export async function createRepProfile(admin: TestUser, fields: Record<string, R
         default: { read: true, create: true, edit: true, delete: true },
         objects: { audit_case: { read: false, create: false, edit: false, delete: false } },
         fields,
+        ...(capabilities ? { capabilities } : {}),
       },
     },
   }));

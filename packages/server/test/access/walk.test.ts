@@ -30,7 +30,9 @@ beforeAll(async () => {
   repB = await server.createUser();
   const manager = await server.createUser();
   await createSiblingRoles(admin);
-  await createRepProfile(admin, { account: { annual_revenue: 'hidden', phone: 'read_only' }, opportunity: { won_amount: 'hidden' } });
+  // Managing workflow rules is a capability: with it B can build a rule like every other object,
+  // and A's walk shows that a capability never opens another rep's records.
+  await createRepProfile(admin, { account: { annual_revenue: 'hidden', phone: 'read_only' }, opportunity: { won_amount: 'hidden' } }, { capabilities: ['automation.manage_rules'] });
   ok(await admin.request('PATCH', `/api/v1/user/${repA.id}`, { body: { profile: 'rep', role: 'sales_east' } }));
   ok(await admin.request('PATCH', `/api/v1/user/${repB.id}`, { body: { profile: 'rep', role: 'sales_west' } }));
   ok(await admin.request('PATCH', `/api/v1/user/${manager.id}`, { body: { profile: 'rep', role: 'sales_head' } }));

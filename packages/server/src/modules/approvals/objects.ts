@@ -18,7 +18,7 @@ export const approvalRequest = defineObject({
   navOrder: 95,
   inNavigation: false,
   description: 'A record submitted for approval: the process, the submitter, the current step and the outcome.',
-  listColumns: ['target_object', 'status', 'step_name', 'submitted_by', 'submitted_at'],
+  listColumns: ['target_object', 'status', 'step_name', 'submitted_by'],
   writtenBySystem: true,
   fields: [
     field('name', 'Request', 'text', { readOnly: true }),
@@ -44,7 +44,7 @@ export const approvalStepResult = defineObject({
   navOrder: 96,
   inNavigation: false,
   description: "An approver's answer at one step of an approval request.",
-  listColumns: ['request', 'step_name', 'approver', 'decision', 'decided_at'],
+  listColumns: ['request', 'step_name', 'approver', 'decision'],
   writtenBySystem: true,
   fields: [
     field('name', 'Step result', 'text', { readOnly: true }),

@@ -18,7 +18,7 @@ export const automationRule = defineObject({
   nameField: 'name',
   navOrder: 90,
   description: 'Workflow rules: when a record of an object is created, changed or deleted and meets a condition, update fields, create records, notify, e-mail or call a webhook.',
-  listColumns: ['target_object', 'trigger', 'phase', 'active', 'run_order'],
+  listColumns: ['target_object', 'trigger', 'phase', 'active'],
   fields: [
     field('name', 'Name', 'text', { required: true, searchable: true }),
     field('target_object', 'Object', 'text', { required: true, helpText: 'API name of the object whose records trigger the rule, e.g. opportunity.' }),
