@@ -1,6 +1,5 @@
 import { defineObject, field } from '../../platform/metadata/define.ts';
 
-const label = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replaceAll('_', ' ');
 export const REQUEST_STATUSES = ['pending', 'approved', 'rejected', 'recalled'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export const DECISIONS = ['pending', 'approved', 'rejected', 'not_needed', 'recalled'] as const;
@@ -25,7 +24,7 @@ export const approvalRequest = defineObject({
     field('target_object', 'Object', 'text', { readOnly: true }),
     field('record_id', 'Record id', 'text', { readOnly: true }),
     field('process', 'Process', 'text', { readOnly: true }),
-    field('status', 'Status', 'picklist', { values: REQUEST_STATUSES.map((v) => ({ value: v, label: label(v) })), readOnly: true }),
+    field('status', 'Status', 'picklist', { values: [...REQUEST_STATUSES], readOnly: true }),
     field('current_step', 'Step number', 'number', { readOnly: true }),
     field('step_name', 'Current step', 'text', { readOnly: true }),
     field('submitted_by', 'Submitted by', 'user', { readOnly: true }),
@@ -52,7 +51,7 @@ export const approvalStepResult = defineObject({
     field('step', 'Step number', 'number', { readOnly: true }),
     field('step_name', 'Step', 'text', { readOnly: true }),
     field('approver', 'Approver', 'user', { readOnly: true }),
-    field('decision', 'Decision', 'picklist', { values: DECISIONS.map((v) => ({ value: v, label: label(v) })), readOnly: true }),
+    field('decision', 'Decision', 'picklist', { values: [...DECISIONS], readOnly: true }),
     field('comment', 'Comment', 'long_text', { readOnly: true }),
     field('decided_at', 'Decided', 'datetime', { readOnly: true }),
     field('decided_via', 'Answered from', 'picklist', { values: [{ value: 'web', label: 'Web app' }, { value: 'email', label: 'E-mail link' }], readOnly: true }),

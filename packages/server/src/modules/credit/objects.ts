@@ -3,7 +3,6 @@ import type { FieldDefinition } from '../../platform/metadata/types.ts';
 import { currencyValues } from '../billing/index.ts';
 import { BEHAVIOURS } from './formula.ts';
 
-const label = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replaceAll('_', ' ');
 
 /**
  * One credit assessment of an account (docs/credit.md): the inputs, the limit and the rating the
@@ -24,10 +23,10 @@ export const creditAssessment = defineObject({
     field('name', 'Assessment', 'text', { readOnly: true }),
     field('account', 'Account', 'lookup', { lookup: 'account', onDelete: 'cascade', required: true }),
     field('computed_at', 'Computed', 'datetime', { readOnly: true }),
-    field('trigger', 'Trigger', 'picklist', { values: ['nightly', 'manual'].map((v) => ({ value: v, label: label(v) })), readOnly: true }),
+    field('trigger', 'Trigger', 'picklist', { values: ['nightly', 'manual'], readOnly: true }),
     field('credit_limit', 'Credit limit', 'number', { readOnly: true }),
     field('currency', 'Currency', 'picklist', { values: currencyValues, readOnly: true }),
-    field('payment_behaviour', 'Payment behaviour', 'picklist', { values: BEHAVIOURS.map((b) => ({ value: b, label: label(b) })), readOnly: true, helpText: 'Empty: no payment history yet.' }),
+    field('payment_behaviour', 'Payment behaviour', 'picklist', { values: [...BEHAVIOURS], readOnly: true, helpText: 'Empty: no payment history yet.' }),
     field('inputs', 'Inputs', 'long_text', { readOnly: true, helpText: 'The figures the formula read (JSON).' }),
     field('explanation', 'Formula', 'long_text', { readOnly: true }),
   ],

@@ -14,7 +14,6 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 export const INVOICE_KINDS = ['invoice', 'credit_note'] as const;
 export const PAYMENT_TERMS = ['due_on_receipt', 'net_15', 'net_30', 'net_45', 'net_60', 'net_90'] as const;
 
-const label = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replaceAll('_', ' ');
 
 export const invoice = defineObject({
   apiName: 'invoice',
@@ -28,8 +27,8 @@ export const invoice = defineObject({
   fields: [
     field('name', 'Invoice', 'text', { readOnly: true, searchable: true, helpText: 'The number once posted; "Draft" before.' }),
     field('number', 'Number', 'text', { readOnly: true, searchable: true, helpText: 'Given when the invoice is posted, from a gapless series per year.' }),
-    field('kind', 'Kind', 'picklist', { values: INVOICE_KINDS.map((k) => ({ value: k, label: label(k) })), readOnly: true, defaultValue: 'invoice' }),
-    field('status', 'Status', 'picklist', { values: INVOICE_STATUSES.map((s) => ({ value: s, label: label(s) })), readOnly: true, defaultValue: 'draft' }),
+    field('kind', 'Kind', 'picklist', { values: [...INVOICE_KINDS], readOnly: true, defaultValue: 'invoice' }),
+    field('status', 'Status', 'picklist', { values: [...INVOICE_STATUSES], readOnly: true, defaultValue: 'draft' }),
     field('account', 'Account', 'lookup', { lookup: 'account', onDelete: 'restrict', required: true }),
     field('contact', 'Contact', 'lookup', { lookup: 'contact', onDelete: 'clear' }),
     field('opportunity', 'Opportunity', 'lookup', { lookup: 'opportunity', onDelete: 'clear' }),
@@ -37,7 +36,7 @@ export const invoice = defineObject({
     field('po_number', 'Customer PO', 'text', { searchable: true }),
     field('currency', 'Currency', 'picklist', { values: currencyValues, helpText: "Empty: the account's, else the corporate currency." }),
     field('price_date', 'Price date', 'date', { helpText: 'Prices and exchange rates of this day for lines priced from the book; empty: today.' }),
-    field('payment_terms', 'Payment terms', 'picklist', { values: PAYMENT_TERMS.map((t) => ({ value: t, label: label(t) })), helpText: "Empty: the account's." }),
+    field('payment_terms', 'Payment terms', 'picklist', { values: [...PAYMENT_TERMS], helpText: "Empty: the account's." }),
     field('invoice_date', 'Invoice date', 'date', { readOnly: true, helpText: 'The day it was posted.' }),
     field('due_date', 'Due date', 'date', { readOnly: true, helpText: 'The invoice date plus the payment terms.' }),
     field('credited_invoice', 'Credits invoice', 'lookup', { lookup: 'invoice', onDelete: 'restrict', readOnly: true, helpText: 'On a credit note: the invoice it corrects.' }),

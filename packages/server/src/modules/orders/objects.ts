@@ -11,7 +11,6 @@ export const ORDER_STATUSES = ['received', 'confirmed', 'in_production', 'comple
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const ORDER_SOURCES = ['web', 'api', 'quote', 'shop'] as const;
 
-const label = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace('_', ' ');
 
 export const order = defineObject({
   apiName: 'order',
@@ -25,7 +24,7 @@ export const order = defineObject({
   fields: [
     field('name', 'Order', 'text', { readOnly: true, searchable: true }),
     field('number', 'Number', 'text', { readOnly: true, searchable: true }),
-    field('status', 'Status', 'picklist', { values: ORDER_STATUSES.map((s) => ({ value: s, label: label(s) })), readOnly: true }),
+    field('status', 'Status', 'picklist', { values: [...ORDER_STATUSES], readOnly: true }),
     field('account', 'Account', 'lookup', { lookup: 'account', onDelete: 'restrict', required: true }),
     field('contact', 'Contact', 'lookup', { lookup: 'contact', onDelete: 'clear' }),
     field('opportunity', 'Opportunity', 'lookup', { lookup: 'opportunity', onDelete: 'clear' }),

@@ -11,7 +11,6 @@ export const PAYMENT_METHODS = ['card', 'bank_transfer', 'check', 'cash', 'other
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export const PAYMENT_STATUSES = ['received', 'reversed'] as const;
 
-const label = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replaceAll('_', ' ');
 const METHOD_LABELS: Record<PaymentMethod, string> = { card: 'Card', bank_transfer: 'Bank transfer / ACH', check: 'Check', cash: 'Cash', other: 'Other' };
 
 export const payment = defineObject({
@@ -32,7 +31,7 @@ export const payment = defineObject({
     field('currency', 'Currency', 'picklist', { values: currencyValues, required: true }),
     field('method', 'Method', 'picklist', { values: PAYMENT_METHODS.map((m) => ({ value: m, label: METHOD_LABELS[m] })), required: true }),
     field('reference', 'Reference', 'text', { searchable: true, helpText: 'Check number, bank reference, card transaction.' }),
-    field('status', 'Status', 'picklist', { values: PAYMENT_STATUSES.map((s) => ({ value: s, label: label(s) })), readOnly: true, defaultValue: 'received' }),
+    field('status', 'Status', 'picklist', { values: [...PAYMENT_STATUSES], readOnly: true, defaultValue: 'received' }),
     amountField('allocated_amount', 'Allocated', 'Applied to invoices'),
     amountField('unallocated_amount', 'Credit', 'Not applied to an invoice: the customer’s credit, applied to later invoices or refunded'),
     amountField('refunded_amount', 'Refunded'),
