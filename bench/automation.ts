@@ -20,34 +20,10 @@
  * See docs/performance.md.
  */
 import { performance } from 'node:perf_hooks';
-import { benchChecks, bootBenchPlatform, createBenchDatabase } from './lib.ts';
+import { benchChecks, bootBenchPlatform, createBenchDatabase, parseBenchArgs } from './lib.ts';
 
-interface Options {
-  writes: number;
-  runs: number;
-  rounds: number;
-  workers: number;
-  keep: boolean;
-}
-
-function parseArgs(argv: string[]): Options {
-  const o: Options = { writes: 1000, runs: 1000, rounds: 3, workers: 4, keep: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const num = () => {
-      const v = Number(argv[++i]);
-      if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
-      return v;
-    };
-    if (a === '--writes') o.writes = num();
-    else if (a === '--runs') o.runs = num();
-    else if (a === '--rounds') o.rounds = num();
-    else if (a === '--workers') o.workers = num();
-    else if (a === '--keep') o.keep = true;
-    else throw new Error(`Unknown argument ${a}; usage: bench/automation.ts [--writes N] [--runs N] [--rounds N] [--workers N] [--keep]`);
-  }
-  return o;
-}
+const parseArgs = (argv: string[]) =>
+  parseBenchArgs(argv, { writes: 1000, runs: 1000, rounds: 3, workers: 4 }, 'bench/automation.ts [--writes N] [--runs N] [--rounds N] [--workers N] [--keep]');
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
