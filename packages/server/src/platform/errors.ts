@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'record_locked'
   | 'link_used'
   | 'link_expired'
+  | 'cursor_expired'
   | 'rule_violation'
   | 'payload_too_large'
   | 'uri_too_long'
@@ -51,6 +52,8 @@ const STATUS: Record<ErrorCode, number> = {
   /** A single-use link (an approval e-mail's) was used already. */
   link_used: 409,
   link_expired: 410,
+  /** A changes-feed cursor older than the feed keeps (events/changes.ts): start again with a full load. */
+  cursor_expired: 410,
   rule_violation: 422,
   payload_too_large: 413,
   uri_too_long: 414,
