@@ -19,3 +19,6 @@ export const activitiesModule = defineModule({
   startup: startActivities,
   factories: activityFactories,
 });
+
+/** The attachment blobs as a backup file source (registered by the privacy module's start-up). */
+export { attachmentBackupSource } from './attachments/backup.ts';
