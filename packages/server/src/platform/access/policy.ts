@@ -5,6 +5,7 @@ import type { Actor } from '../records/context.ts';
 import { compileCondition, conditionFields, type ParsedCondition } from '../query/index.ts';
 import { objectPermissions, type FieldAccess, type ObjectPermissions } from './model.ts';
 import { computedDependencies } from '../formula/computed.ts';
+import { narrowByScopes } from '../auth/oauth/scopes.ts';
 
 export type ObjectPermission = 'read' | 'create' | 'edit' | 'delete';
 
@@ -16,7 +17,9 @@ export type ObjectPermission = 'read' | 'create' | 'edit' | 'delete';
  *   team, sharing rules), applied unless the object is shared publicly or the profile has
  *   "view all" / "modify all";
  * - field-level security hides fields or makes them read-only per profile.
- * Admins and the system actor are unrestricted.
+ * Admins and the system actor are unrestricted. An integration client's token is never
+ * unrestricted: its actor is not an admin (auth/oauth/token.ts) and its scopes narrow the
+ * acting user's profile here.
  */
 function unrestricted(actor: Actor): boolean {
   return actor.isAdmin || !actor.access;
@@ -27,7 +30,8 @@ export function permissionsFor(actor: Actor, object: ObjectDefinition): ObjectPe
   const perms = objectPermissions(actor.access!.profile, object.apiName);
   // Everyone may look up users (owners, assignees); only admins manage them.
   if (object.apiName === 'user') return { read: true, create: false, edit: false, delete: false, viewAll: true, modifyAll: false };
-  return perms;
+  // An integration client's token: the user's access ∩ the token's scopes (never wider).
+  return actor.scopes ? narrowByScopes(perms, actor.scopes, object.apiName) : perms;
 }
 
 const VERBS: Record<ObjectPermission, string> = { read: 'see', create: 'create', edit: 'change', delete: 'delete' };

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Migration } from '../db/migrations.ts';
+import { oauthMigrations } from './oauth/migrations.ts';
 
 /**
  * Tables and triggers behind the per-process authentication cache (auth/cache.ts) and the shared
@@ -50,4 +51,6 @@ export const authMigrations: Migration[] = [
       )`.execute(db);
     },
   },
+  // Integration clients (oauth/) — after the version function they reuse.
+  ...oauthMigrations,
 ];

@@ -9,6 +9,7 @@ import { loadAccessInfo } from '../access/info.ts';
 import { writeAudit } from '../events/audit.ts';
 import { authCache, loadSession, loadToken } from './cache.ts';
 import { requestGate } from './gate.ts';
+import { ACCESS_TOKEN_PREFIX, actorFromAccessToken } from './oauth/token.ts';
 
 export const SESSION_COOKIE = 'meridian_session';
 export const SESSION_DAYS = 14;
@@ -101,6 +102,8 @@ export async function actorFromSession(platform: Platform, sessionId: string, op
 export async function actorFromToken(platform: Platform, token: string, options: AuthenticateOptions = {}): Promise<Actor> {
   const hash = hashSecret(token);
   const version = await currentVersion(platform, options);
+  // An integration client's OAuth access token (auth/oauth/token.ts): scoped, never an admin.
+  if (token.startsWith(ACCESS_TOKEN_PREFIX)) return actorFromAccessToken(platform, token, version);
   const cache = authCache(platform);
   const t = cache.get(cache.tokens, hash, version) ?? (await loadToken(platform, hash));
   if (!t || t.revoked || (t.expiresAt !== null && t.expiresAt < Date.now())) throw unauthenticated('The API token is not valid');
@@ -140,6 +143,8 @@ export interface TokenInfo {
 /** A new API token for the actor's own user; the secret is returned once and only its hash is kept. */
 export async function createApiToken(args: { platform: Platform; actor: Actor; name: unknown; expiresInDays?: unknown }): Promise<TokenInfo & { token: string }> {
   if (!args.actor.userId) throw unauthenticated();
+  // A scoped integration token must not mint an unscoped personal token for its user.
+  if (args.actor.scopes) throw new AppError('forbidden', 'An integration client cannot create API tokens');
   if (typeof args.name !== 'string' || !args.name.trim() || args.name.length > 100) {
     throw validationFailed([{ field: 'name', code: 'required', message: 'Name the token (up to 100 characters), e.g. "Accounting sync"' }]);
   }

@@ -14,6 +14,7 @@ import { checkResponsesAgainstSchemas } from './schema/response-check.ts';
 import { presentForActor } from '../records/present.ts';
 import { requireActor } from './context.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
+import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerMetadataRoutes } from './routes/metadata.ts';
 import { reserveRouteSegment } from '../metadata/validate-definition.ts';
 import { registerRecordRoutes } from './routes/records.ts';
@@ -112,6 +113,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   });
 
   registerAuthRoutes(app, platform);
+  registerOAuthRoutes(app, platform);
   app.get('/api/v1/openapi.json', async (request) => {
     await platform.registry.ensureFresh();
     return buildOpenApi({ registry: platform.registry, actor: requireActor(request), serverUrl: platform.config.publicUrl, routes });

@@ -15,6 +15,11 @@ export interface Actor {
   locale: string;
   /** Profile, role hierarchy and groups of the user; absent for the system actor. */
   access?: AccessInfo;
+  /**
+   * OAuth scopes of an integration client's access token (auth/oauth/scopes.ts): the user's
+   * access is narrowed to them in access/policy.ts. Absent for sessions and personal API tokens.
+   */
+  scopes?: readonly string[];
 }
 
 export const systemActor = (via: Channel = 'system'): Actor => ({ userId: null, isAdmin: true, via, timeZone: 'UTC', locale: 'en-US' });
@@ -26,7 +31,7 @@ export const systemActor = (via: Channel = 'system'): Actor => ({ userId: null, 
  * same transaction and attributed to the user. The one way to act as the system mid-request.
  */
 export function asSystem<C extends { actor: Actor }>(ctx: C): C {
-  return { ...ctx, actor: { ...ctx.actor, isAdmin: true, access: undefined } };
+  return { ...ctx, actor: { ...ctx.actor, isAdmin: true, access: undefined, scopes: undefined } };
 }
 
 /** Work queued to run only once the outermost transaction has committed. */
