@@ -13,10 +13,11 @@ import { automationModule } from './automation/index.ts';
 import { leadCaptureModule } from './leadcapture/index.ts';
 import { approvalsModule } from './approvals/index.ts';
 import { privacyModule } from './privacy/index.ts';
+import { importsModule } from './imports/index.ts';
 
 /**
  * The composition root's list: the modules this Meridian runs, in order (routes are registered and
  * start-up work runs in this order). Adding a module is its folder and one line here — see
  * docs/modules.md. The CLI and the test servers pass this list to bootPlatform.
  */
-export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, dunningModule, portalModule, automationModule, approvalsModule, leadCaptureModule, privacyModule, demoModule];
+export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, dunningModule, portalModule, automationModule, approvalsModule, leadCaptureModule, privacyModule, importsModule, demoModule];

@@ -1,0 +1,37 @@
+import { defineModule } from '../../platform/module.ts';
+import type { JobDefinition } from '../../platform/jobs/boss.ts';
+import { importMigrations } from './migrations.ts';
+import { importSettings } from './settings.ts';
+import { registerImportRoutes } from './routes.ts';
+import { runDueImports } from './engine/run.ts';
+
+const importJobs: JobDefinition[] = [
+  {
+    // Every minute wherever jobs run: imports queued by a process that does not run them, and
+    // running ones whose process died (their lease ran out) — resumed after their checkpoint.
+    name: 'imports.run',
+    cron: '* * * * *',
+    async run(platform) {
+      const ran = await runDueImports(platform);
+      if (ran) platform.logger.info({ ran }, 'imports run');
+    },
+  },
+];
+
+/**
+ * Imports (docs/imports.md, issue 15 items 1–5, PLT-10): CSV and XLSX files streamed to disk,
+ * encoding and delimiter detected, columns mapped to fields with suggestions, values parsed per
+ * type and locale, lookups resolved (parents created when asked), insert/update/upsert with the
+ * duplicate rules' skip/update/create, dry runs, background runs in batches through the record
+ * pipeline with a checkpoint per batch (exactly once across a killed process), progress, cancel,
+ * the error report and undo.
+ */
+export const importsModule = defineModule({
+  name: 'imports',
+  routes: registerImportRoutes,
+  jobs: importJobs,
+  migrations: importMigrations,
+  settings: importSettings,
+});
+
+export { runDueImports, wakeImports } from './engine/run.ts';
