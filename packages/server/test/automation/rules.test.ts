@@ -453,6 +453,38 @@ describe('faults and the dry run', () => {
     }
   });
 
+  it('previews a rule being edited on one record: condition, actions, every template rendered; saves and sends nothing', async () => {
+    const a = await buildAccount(admin, { name: 'Preview Works', industry: 'retail' });
+    const before = await sql<{ n: string }>`SELECT count(*) AS n FROM automation_run`.execute(server.platform.db);
+    const rule = {
+      name: 'Unsaved', target_object: 'account', trigger: 'created', phase: 'after_save',
+      condition: JSON.stringify({ field: 'industry', op: 'eq', value: 'retail' }),
+      actions: JSON.stringify([
+        { type: 'send_email', to: ['owner'], subject: 'Welcome {{ record.name }}', body: 'Owned by {{ owner.email }} since {{ record.industry }}' },
+        { type: 'update_fields', values: { description: 'Seen {{ record.name | upcase }}' } },
+      ]),
+    };
+    const r = ok(await admin.request('POST', '/api/v1/automation/rules/preview', { body: { rule, record: a.id } })).body;
+    expect(r.record).toEqual({ id: a.id, name: 'Preview Works' });
+    expect(r.conditionMet).toBe(true);
+    expect(r.actions[0].description).toContain('Welcome Preview Works');
+    expect(r.actions[0].texts).toEqual([
+      { path: 'actions[0].subject', text: 'Welcome Preview Works', error: null },
+      { path: 'actions[0].body', text: expect.stringMatching(/^Owned by \S+@\S+ since retail$/), error: null },
+    ]);
+    expect(r.actions[1].texts).toEqual([{ path: 'actions[1].values.description', text: 'Seen PREVIEW WORKS', error: null }]);
+    // Nothing saved, nothing run, the record untouched.
+    expect((await get('account', a.id)).description ?? null).toBeNull();
+    const after = await sql<{ n: string }>`SELECT count(*) AS n FROM automation_run`.execute(server.platform.db);
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+    // A rule that would not save is refused the same way, naming the field.
+    const bad = await admin.request('POST', '/api/v1/automation/rules/preview', { body: { rule: { ...rule, actions: JSON.stringify([{ type: 'notify', to: 'owner', title: '{{ record.nmae }}' }]) }, record: a.id } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('actions[0].title');
+    // A record the rule's object does not have: 404, as for any read.
+    expect((await admin.request('POST', '/api/v1/automation/rules/preview', { body: { rule, record: '0190a3b4-0000-7000-8000-000000000000' } })).status).toBe(404);
+  });
+
   it('dry-runs a rule against existing records without side effects', async () => {
     const a = await buildAccount(admin, { name: 'Dry Goods', industry: 'retail' });
     const rule = await makeRule({

@@ -6,6 +6,7 @@ import { hasCapability } from '../../platform/access/policy.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { automationActionTypes, automationAction } from './actions/registry.ts';
 import { dryRunRule } from './commands/dryRun.ts';
+import { previewRule } from './commands/preview.ts';
 import { getRun, listRuns, retryRun, RUN_STATUSES, type RunFilter } from './commands/log.ts';
 import { MANAGE_RULES } from './hooks.ts';
 
@@ -28,6 +29,15 @@ const DryRun = T.Object({
     actions: T.Array(T.Object({ type: T.String(), description: Nullable(T.String()), error: Nullable(T.String()) })),
   })),
   nextCursor: Nullable(T.String()),
+});
+
+const Preview = T.Object({
+  record: T.Object({ id: T.String(), name: T.String() }),
+  conditionMet: T.Boolean(),
+  actions: T.Array(T.Object({
+    type: T.String(), description: Nullable(T.String()), error: Nullable(T.String()),
+    texts: T.Array(T.Object({ path: T.String(), text: Nullable(T.String()), error: Nullable(T.String()) })),
+  })),
 });
 
 /** The execution log, the retry button, the dry run and the action catalogue (docs/automation.md). Thin: each calls one command. */
@@ -72,6 +82,21 @@ export function registerAutomationRoutes(app: FastifyInstance, platform: Platfor
     await platform.registry.ensureFresh();
     const body = (request.body ?? {}) as { limit?: number; cursor?: string };
     return dryRunRule({ ctx: gate(request), ruleId: (request.params as { id: string }).id, ...body });
+  });
+
+  app.post('/api/v1/automation/rules/preview', {
+    schema: routeSchema({
+      tags, operationId: 'previewAutomationRule', summary: 'A rule as edited (not saved) against one record: whether its condition holds, what each action would do and every template rendered; changes and sends nothing',
+      body: T.Object({
+        rule: T.Object({}, { additionalProperties: true, description: 'The rule\'s fields as they would be saved (condition and actions as JSON text)' }),
+        record: Uuid,
+      }, { additionalProperties: false }),
+      response: { 200: Preview },
+    }),
+  }, async (request) => {
+    await platform.registry.ensureFresh();
+    const body = request.body as { rule: Record<string, unknown>; record: string };
+    return previewRule({ ctx: gate(request), rule: body.rule, recordId: body.record });
   });
 
   app.get('/api/v1/automation/actions', {
