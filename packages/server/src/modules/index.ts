@@ -13,7 +13,6 @@ import { automationModule } from './automation/index.ts';
 import { leadCaptureModule } from './leadcapture/index.ts';
 import { approvalsModule } from './approvals/index.ts';
 import { privacyModule } from './privacy/index.ts';
-import { forecastingModule } from './forecasting/index.ts';
 import { analyticsModule } from './analytics/index.ts';
 import { importsModule } from './imports/index.ts';
 
@@ -22,4 +21,4 @@ import { importsModule } from './imports/index.ts';
  * start-up work runs in this order). Adding a module is its folder and one line here — see
  * docs/modules.md. The CLI and the test servers pass this list to bootPlatform.
  */
-export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, dunningModule, portalModule, automationModule, approvalsModule, leadCaptureModule, analyticsModule, importsModule, forecastingModule, privacyModule, demoModule];
+export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, dunningModule, portalModule, automationModule, approvalsModule, leadCaptureModule, analyticsModule, importsModule, privacyModule, demoModule];
