@@ -12,6 +12,7 @@ import { creditModule } from './credit/index.ts';
 import { automationModule } from './automation/index.ts';
 import { leadCaptureModule } from './leadcapture/index.ts';
 import { approvalsModule } from './approvals/index.ts';
+import { forecastingModule } from './forecasting/index.ts';
 import { privacyModule } from './privacy/index.ts';
 import { analyticsModule } from './analytics/index.ts';
 import { importsModule } from './imports/index.ts';
@@ -21,4 +22,4 @@ import { importsModule } from './imports/index.ts';
  * start-up work runs in this order). Adding a module is its folder and one line here — see
  * docs/modules.md. The CLI and the test servers pass this list to bootPlatform.
  */
-export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, dunningModule, portalModule, automationModule, approvalsModule, leadCaptureModule, analyticsModule, importsModule, privacyModule, demoModule];
+export const modules: readonly MeridianModule[] = [salesModule, activitiesModule, billingModule, ordersModule, invoicingModule, paymentsModule, creditModule, dunningModule, portalModule, automationModule, approvalsModule, leadCaptureModule, analyticsModule, importsModule, privacyModule, forecastingModule, demoModule];

@@ -54,6 +54,7 @@ export { invoiceOrders } from './commands/invoiceOrders.ts';
 export { renderInvoicePdf } from './document/render.ts';
 export { annotateInvoice } from './commands/annotate.ts';
 export { payLinksOf } from './pay/batch.ts';
+export { invoicedRevenueLines, type InvoicedLine } from './queries/revenueLines.ts';
 export { invoicingSettings } from './settings.ts';
 export { invoiceOfToken } from './pay/links.ts';
 export { setPayPageAction, type PayPageAction, type PayPageActionSource } from './pay/actions.ts';
