@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Migration } from '../db/migrations.ts';
 import { oauthMigrations } from './oauth/migrations.ts';
+import { ssoMigrations } from './sso/migrations.ts';
 
 /**
  * Tables and triggers behind the per-process authentication cache (auth/cache.ts) and the shared
@@ -53,4 +54,6 @@ export const authMigrations: Migration[] = [
   },
   // Integration clients (oauth/) — after the version function they reuse.
   ...oauthMigrations,
+  // Single sign-on (sso/).
+  ...ssoMigrations,
 ];

@@ -56,15 +56,23 @@ export async function login(args: { platform: Platform; email: unknown; password
   if (typeof args.email !== 'string' || typeof args.password !== 'string' || !args.email || !args.password) {
     throw validationFailed([{ field: typeof args.email === 'string' && args.email ? 'password' : 'email', code: 'required', message: 'E-mail and password are required' }]);
   }
-  const r = await sql<UserRow & { password_hash: string | null }>`SELECT u.id, u.email, u.profile, u.active, u.time_zone, u.locale, u.full_name, c.password_hash
+  const r = await sql<UserRow & { password_hash: string | null; password_disabled: boolean }>`SELECT u.id, u.email, u.profile, u.active, u.time_zone, u.locale, u.full_name, c.password_hash,
+      EXISTS (SELECT 1 FROM auth_password_disabled d WHERE d.user_id = u.id) AS password_disabled
     FROM obj_user u LEFT JOIN auth_credential c ON c.user_id = u.id WHERE lower(u.email) = lower(${args.email}) AND u.deleted_at IS NULL`.execute(args.platform.db);
   const row = r.rows[0];
   const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), args.password);
   if (!row || !row.password_hash || !ok || row.active === false) throw new AppError('unauthenticated', 'The e-mail or password is not correct');
+  // Told only to someone who knows the password: this user signs in with single sign-on.
+  if (row.password_disabled) throw new AppError('unauthenticated', 'Password sign-in is turned off for this user; use single sign-on');
+  return { ...(await startSession(args.platform, row.id, args)), user: row };
+}
+
+/** A new session for a user who proved who they are (password or single sign-on). */
+export async function startSession(platform: Platform, userId: string, meta: { ip?: string; userAgent?: string } = {}): Promise<{ sessionId: string; expiresAt: Date }> {
   const sessionId = newSecret('ms_');
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86400_000);
-  await sql`INSERT INTO auth_session (id, user_id, expires_at, ip, user_agent) VALUES (${hashSecret(sessionId)}, ${row.id}, ${expiresAt}, ${args.ip ?? null}, ${(args.userAgent ?? '').slice(0, 300)})`.execute(args.platform.db);
-  return { sessionId, user: row, expiresAt };
+  await sql`INSERT INTO auth_session (id, user_id, expires_at, ip, user_agent) VALUES (${hashSecret(sessionId)}, ${userId}, ${expiresAt}, ${meta.ip ?? null}, ${(meta.userAgent ?? '').slice(0, 300)})`.execute(platform.db);
+  return { sessionId, expiresAt };
 }
 
 export async function logout(platform: Platform, sessionId: string): Promise<void> {

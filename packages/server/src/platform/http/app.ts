@@ -15,6 +15,7 @@ import { presentForActor } from '../records/present.ts';
 import { requireActor } from './context.ts';
 import { registerAuthRoutes } from './routes/auth.ts';
 import { registerOAuthRoutes } from './routes/oauth.ts';
+import { registerSsoRoutes } from './routes/sso.ts';
 import { registerMetadataRoutes } from './routes/metadata.ts';
 import { reserveRouteSegment } from '../metadata/validate-definition.ts';
 import { registerRecordRoutes } from './routes/records.ts';
@@ -114,6 +115,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
 
   registerAuthRoutes(app, platform);
   registerOAuthRoutes(app, platform);
+  registerSsoRoutes(app, platform);
   app.get('/api/v1/openapi.json', async (request) => {
     await platform.registry.ensureFresh();
     return buildOpenApi({ registry: platform.registry, actor: requireActor(request), serverUrl: platform.config.publicUrl, routes });
