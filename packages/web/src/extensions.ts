@@ -19,6 +19,7 @@ import { registerDunning } from './features/dunning/register';
 import { registerAutomation } from './features/automation/register';
 import { registerApprovals } from './features/approvals/register';
 import { registerLeadCapture } from './features/leadcapture/register';
+import { registerForecasting } from './features/forecasting/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -46,4 +47,5 @@ export function registerExtensions(): void {
   registerAutomation();
   registerApprovals();
   registerLeadCapture();
+  registerForecasting();
 }

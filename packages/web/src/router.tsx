@@ -33,6 +33,8 @@ import { ApprovalInboxPage, APPROVALS_PATH } from './features/approvals/InboxPag
 import { ApprovalRespondPage } from './features/approvals/RespondPage';
 import { JobsPage, JOBS_PATH } from './features/jobs/JobsPage';
 import { SpeedToLeadPage } from './features/leadcapture/SpeedToLeadPage';
+import { ForecastPage } from './features/forecasting/ForecastPage';
+import { PillarsPage } from './features/forecasting/PillarsPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -163,6 +165,9 @@ const dunningPreviewRoute = createRoute({ getParentRoute: () => appRoute, path: 
 const automationRunsRoute = createRoute({ getParentRoute: () => appRoute, path: '/automation/runs', component: RunLogPage });
 // Lead capture's speed-to-lead report (features/leadcapture).
 const speedToLeadRoute = createRoute({ getParentRoute: () => appRoute, path: '/speed-to-lead', component: SpeedToLeadPage });
+// The forecast and the annual three-pillar forecast (features/forecasting).
+const forecastRoute = createRoute({ getParentRoute: () => appRoute, path: '/forecast', component: ForecastPage });
+const pillarsRoute = createRoute({ getParentRoute: () => appRoute, path: '/forecast/pillars', component: PillarsPage });
 
 export const recordRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -215,7 +220,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({
