@@ -87,6 +87,11 @@ export async function processBatch(ctx: TxContext, object: ObjectDefinition, opt
 function toInput(object: ObjectDefinition, options: ImportOptions, row: SourceRow): Pending {
   const input: Record<string, unknown> = {};
   const p: Pending = { row, input };
+  // U+FFFD is what the decoder made of bytes invalid in the chosen encoding: a file mixing encodings.
+  if (row.cells.some((c) => c.includes('\uFFFD'))) {
+    p.error = 'The row has bytes that are not text in the file’s encoding (the file mixes encodings): fix the row, or choose another encoding';
+    return p;
+  }
   for (const [i, c] of options.columns.entries()) {
     if (!c.field) continue;
     const text = row.cells[i] ?? '';
