@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Decimal from 'decimal.js';
+import { Decimal } from '../../src/modules/billing/index.ts';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildOpportunity } from '../factories.ts';
 import { createRepProfile, ok } from '../access/fixture.ts';
