@@ -12,6 +12,8 @@ import { NewRecordPage } from './features/records/NewRecordPage';
 import { KanbanPage } from './features/kanban/KanbanPage';
 import { ObjectsSettingsPage } from './features/settings/ObjectsSettingsPage';
 import { ObjectSettingsPage } from './features/settings/ObjectSettingsPage';
+import { IntegrationClientsPage } from './features/integrations/IntegrationClientsPage';
+import { SingleSignOnPage } from './features/integrations/SingleSignOnPage';
 import { TokensPage } from './features/settings/TokensPage';
 import { NotificationSettingsPage } from './features/settings/NotificationSettingsPage';
 import { NotFound } from './components/NotFound';
@@ -192,6 +194,8 @@ const objectSettingsRoute = createRoute({
 });
 
 const tokensRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/tokens', component: TokensPage });
+const integrationClientsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/integration-clients', component: IntegrationClientsPage });
+const singleSignOnRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/single-sign-on', component: SingleSignOnPage });
 const notificationSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: '/settings/notifications', component: NotificationSettingsPage });
 
 const mergeRoute = createRoute({
@@ -220,7 +224,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -106,6 +106,8 @@ function Shell() {
               <NavLinkLink to="/settings/profiles" label="Profiles" active={isActive('/settings/profiles')} />
               <NavLinkLink to="/settings/sharing" label="Sharing" active={isActive('/settings/sharing')} />
               <NavLinkLink to="/settings/tokens" label="API tokens" active={isActive('/settings/tokens')} />
+              <NavLinkLink to="/settings/integration-clients" label="Integration clients" active={isActive('/settings/integration-clients')} />
+              <NavLinkLink to="/settings/single-sign-on" label="Single sign-on" active={isActive('/settings/single-sign-on')} />
               <NavLinkLink to="/settings/jobs" label="Jobs" active={isActive('/settings/jobs')} />
               <NavLinkLink to="/recycle-bin" label="Recycle bin" active={isActive('/recycle-bin')} />
             </nav>
