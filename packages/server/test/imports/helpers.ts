@@ -5,7 +5,7 @@ import { waitFor } from '../events/helpers.ts';
 export async function multipart(object: string, fileName: string, content: Buffer | string): Promise<{ body: Buffer; contentType: string }> {
   const form = new FormData();
   form.append('object', object);
-  form.append('file', new Blob([typeof content === 'string' ? Buffer.from(content, 'utf8') : content]), fileName);
+  form.append('file', new Blob([new Uint8Array(typeof content === 'string' ? Buffer.from(content, 'utf8') : content)]), fileName);
   const res = new Response(form);
   return { body: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type')! };
 }

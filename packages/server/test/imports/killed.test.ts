@@ -68,7 +68,7 @@ describe(`an import whose process is killed resumes exactly once (${process.env.
     const lines = ['last_name,email'];
     for (let i = 1; i <= ROWS; i++) lines.push(`Row ${i},row${i}@killtest.example`);
     const form = await multipart('contact', 'kill.csv', lines.join('\n'));
-    const up = await fetch(url(port, '/api/v1/imports'), { method: 'POST', headers: { ...auth, 'content-type': form.contentType }, body: form.body });
+    const up = await fetch(url(port, '/api/v1/imports'), { method: 'POST', headers: { ...auth, 'content-type': form.contentType }, body: new Uint8Array(form.body) });
     const id = ((await up.json()) as { id: string }).id;
     expect(up.status).toBe(201);
     expect((await api(port, 'PATCH', `/api/v1/imports/${id}`, { duplicates: 'create', columns: [{ field: 'last_name' }, { field: 'email' }] })).status).toBe(200);
