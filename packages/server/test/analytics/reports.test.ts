@@ -84,7 +84,7 @@ describe('reports run as the runner and never leak', () => {
       for (const row of res.body.rows) {
         const records = await listAll(rep, row.drill);
         expect(row.count, `${report.name} ${JSON.stringify(row)}`).toBe(records.length);
-        const sum = records.reduce((s, r) => s.plus(r.amount ?? 0), new Decimal(0));
+        const sum = records.reduce((s: InstanceType<typeof Decimal>, r) => s.plus(r.amount ?? 0), new Decimal(0));
         if ('sum:amount' in row) expect(new Decimal(row['sum:amount']).equals(sum), `${report.name} ${JSON.stringify(row)}`).toBe(true);
         if ('max:amount' in row) expect(new Decimal(row['max:amount']).equals(Decimal.max(...records.map((r) => r.amount)))).toBe(true);
         compared++;
