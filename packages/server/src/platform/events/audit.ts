@@ -18,6 +18,7 @@ import { decodeCursor, encodeCursor } from '../records/cursor.ts';
  *   metadata.object.created|updated|deleted   metadata.field.created|updated|deleted
  *   metadata.rule.created|updated|deleted     metadata.restored   metadata.purged
  *   webhook.created|updated|deleted|disabled|replayed
+ *   records.exported (details: object, format, rows, completed, view, filter, sort, fields)
  */
 export interface AuditEntry {
   action: string;

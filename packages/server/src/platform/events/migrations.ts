@@ -116,4 +116,15 @@ export const eventMigrations: Migration[] = [
       await sql`CREATE INDEX IF NOT EXISTS ix_user_notification_user ON user_notification (user_id, created_at DESC)`.execute(db);
     },
   },
+  {
+    id: '1003_outbox_xid',
+    async up(db) {
+      // The changes feed (events/changes.ts) orders events by the writing transaction's id and
+      // hands out only those below the oldest transaction still running: `seq` alone is taken at
+      // insert, so a slow transaction can commit a smaller seq after a reader moved past it.
+      // Existing rows get this migration's id (they are all committed: their seq order stands).
+      await sql`ALTER TABLE outbox_event ADD COLUMN IF NOT EXISTS xid xid8 NOT NULL DEFAULT pg_current_xact_id()`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS ix_outbox_event_xid ON outbox_event (xid, seq)`.execute(db);
+    },
+  },
 ];

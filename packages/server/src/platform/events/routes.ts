@@ -3,6 +3,7 @@ import type { Platform } from '../kernel.ts';
 import { adminsOnly, requireActor } from '../http/context.ts';
 import { DataList, NoContent, T, Uuid, routeSchema, PathId } from '../http/schema/common.ts';
 import { listAuditLog } from './audit.ts';
+import { registerChangesRoutes } from './changesRoutes.ts';
 import {
   createSubscription, deleteSubscription, getSubscription, listDeliveries, listSubscriptions, replayDelivery, replayRange, updateSubscription,
 } from './webhooks/commands/index.ts';
@@ -39,6 +40,7 @@ type Query = Record<string, string | undefined>;
 
 /** /api/v1/webhooks (admin only) and /api/v1/audit-log (admin only, read-only). */
 export function registerEventRoutes(app: FastifyInstance, platform: Platform) {
+  registerChangesRoutes(app, platform);
   app.get('/api/v1/webhooks', { ...adminsOnly, schema: routeSchema({ tags, operationId: 'listWebhooks', summary: 'Webhook subscriptions (admins)', response: { 200: DataList(Subscription) } }) }, async (request) => listSubscriptions({ platform, actor: requireActor(request) }));
   app.post('/api/v1/webhooks', {
     ...adminsOnly,

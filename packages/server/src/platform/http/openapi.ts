@@ -199,7 +199,7 @@ const NON_JSON: Record<string, { operationId: string; status: string; request?: 
 };
 
 /** Paths over any object published once per object (see buildOpenApi). */
-const AMBIGUOUS_PER_OBJECT = ['/api/v1/{object}/merge'];
+const AMBIGUOUS_PER_OBJECT = ['/api/v1/{object}/merge', '/api/v1/{object}/export'];
 
 const GENERIC_RECORD_ROUTES = new Set(['/api/v1/{object}', '/api/v1/{object}/query', '/api/v1/{object}/count', '/api/v1/{object}/bulk', '/api/v1/{object}/{id}/related-counts', '/api/v1/{object}/{id}', '/api/v1/{object}/{id}/restore', '/api/v1/{object}/{id}/history', '/api/v1/openapi.json', '/*']);
 

@@ -11,6 +11,7 @@ import { withIdempotency } from '../idempotency.ts';
 import { UUID_RE } from '../../records/values.ts';
 import type { ApiRecord } from '../../records/hooks.ts';
 import { isFieldReadable, permissionsFor, readableFields } from '../../access/policy.ts';
+import { registerExportRoutes } from '../../records/export/routes.ts';
 
 type Params = { object: string; id: string };
 type Query = Record<string, string | undefined>;
@@ -58,6 +59,8 @@ function withEtag(reply: FastifyReply, record: ApiRecord) {
 }
 
 export function registerRecordRoutes(app: FastifyInstance, platform: Platform) {
+  // /{object}/export beside the list it exports (a static segment, so it wins over /{object}/{id}).
+  registerExportRoutes(app, platform);
   const objectOf = async (name: string) => {
     await platform.registry.ensureFresh();
     return platform.registry.requireObject(name);
