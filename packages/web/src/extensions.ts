@@ -20,6 +20,7 @@ import { registerAutomation } from './features/automation/register';
 import { registerApprovals } from './features/approvals/register';
 import { registerLeadCapture } from './features/leadcapture/register';
 import { registerForecasting } from './features/forecasting/register';
+import { registerAnalytics } from './features/analytics/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -48,4 +49,5 @@ export function registerExtensions(): void {
   registerApprovals();
   registerLeadCapture();
   registerForecasting();
+  registerAnalytics();
 }

@@ -37,6 +37,8 @@ import { JobsPage, JOBS_PATH } from './features/jobs/JobsPage';
 import { SpeedToLeadPage } from './features/leadcapture/SpeedToLeadPage';
 import { ForecastPage } from './features/forecasting/ForecastPage';
 import { PillarsPage } from './features/forecasting/PillarsPage';
+import { ReportsPage } from './features/analytics/ReportsPage';
+import { ReportBuilderPage } from './features/analytics/ReportBuilderPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -170,6 +172,9 @@ const speedToLeadRoute = createRoute({ getParentRoute: () => appRoute, path: '/s
 // The forecast and the annual three-pillar forecast (features/forecasting).
 const forecastRoute = createRoute({ getParentRoute: () => appRoute, path: '/forecast', component: ForecastPage });
 const pillarsRoute = createRoute({ getParentRoute: () => appRoute, path: '/forecast/pillars', component: PillarsPage });
+// Reports and the report builder (features/analytics).
+const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports', component: ReportsPage });
+const reportRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports/$id', component: ReportBuilderPage });
 
 export const recordRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -224,7 +229,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -1,0 +1,67 @@
+import { api, request } from '../../api/client';
+import type { Condition, RecordData } from '../../api/types';
+
+/** Analytics' routes (docs/analytics.md): reports, folders, the builder's preview, drill-down through the list read. */
+export const REPORTS_PATH = '/reports';
+
+export type Bucket = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type Grouping = string | { field: string; bucket?: Bucket };
+export interface Measure { fn: 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max'; field?: string }
+export type ChartType = 'none' | 'bar' | 'stacked_bar' | 'line' | 'area' | 'donut' | 'funnel' | 'kpi';
+
+export interface ReportDefinition {
+  columns: string[];
+  filter: Condition | null;
+  sort: string | null;
+  groupings: { rows: Grouping[]; column: Grouping | null };
+  measures: Measure[];
+  totals: boolean;
+  chart: { type: ChartType; measure: string | null };
+}
+
+export interface Report {
+  id: string;
+  name: string;
+  description: string | null;
+  folder: string | null;
+  object: string;
+  ownerId: string;
+  shape: 'tabular' | 'summary' | 'matrix';
+  definition: ReportDefinition;
+  sharing: { groups: string[]; roles: string[] };
+  broken: string | null;
+  updatedAt: string;
+}
+
+export interface Folder { id: string; name: string; ownerId: string; shared: boolean }
+
+export interface AnswerColumn { key: string; label: string; type: string; kind?: 'group' | 'measure'; bucket?: string; fn?: string; currency?: string }
+export type AnswerRow = Record<string, unknown> & { rolledUp?: string[]; drill?: Condition };
+
+export interface Answer {
+  shape: 'tabular' | 'summary' | 'matrix';
+  columns: AnswerColumn[];
+  rows: AnswerRow[];
+  nextCursor?: string | null;
+  truncated?: boolean;
+  display: Record<string, Record<string, string>>;
+  warnings?: string[];
+}
+
+export interface ReportInput { name: string; object?: string; folder: string | null; definition: ReportDefinition; sharing: { groups: string[]; roles: string[] } }
+
+export const emptyDefinition = (): ReportDefinition => ({ columns: [], filter: null, sort: null, groupings: { rows: [], column: null }, measures: [{ fn: 'count' }], totals: true, chart: { type: 'bar', measure: null } });
+
+export const analyticsApi = {
+  reports: (folder?: string) => api.get<{ data: Report[] }>(`/reports${folder ? `?folder=${encodeURIComponent(folder)}` : ''}`).then((r) => r.data),
+  report: (id: string) => api.get<Report>(`/reports/${encodeURIComponent(id)}`),
+  create: (body: ReportInput) => api.post<Report>('/reports', body),
+  replace: (id: string, body: ReportInput) => request<Report>(`/reports/${encodeURIComponent(id)}`, { method: 'PUT', body }),
+  remove: (id: string) => request<unknown>(`/reports/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  run: (id: string, page: { cursor?: string } = {}) => api.post<Answer>(`/reports/${encodeURIComponent(id)}/run`, page),
+  preview: (object: string, definition: ReportDefinition, signal?: AbortSignal) => api.post<Answer>('/reports/preview', { object, definition }, { signal }),
+  folders: () => api.get<{ data: Folder[] }>('/report-folders').then((r) => r.data),
+  createFolder: (body: { name: string; shared: boolean }) => api.post<Folder>('/report-folders', body),
+  drill: (object: string, filter: Condition, cursor?: string) =>
+    api.post<{ data: RecordData[]; nextCursor: string | null }>(`/${encodeURIComponent(object)}/query`, { filter, limit: 50, ...(cursor ? { cursor } : {}) }),
+};
