@@ -29,7 +29,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
   // The callback URL is built from the public URL: this instance's real address.
   (server.platform.config as { publicUrl: string }).publicUrl = base;
-  idp = await startOidcProvider({ redirectUri: `${base}/api/v1/auth/sso/callback`, accounts: ACCOUNTS });
+  idp = await startOidcProvider({ redirectUri: `${base}/auth/sso/callback`, accounts: ACCOUNTS });
   const created = await server.admin.request('POST', '/api/v1/sso/providers', {
     body: { name: 'Acme ID', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowedDomains: ['acme.test'], defaultProfile: 'standard' },
   });
@@ -44,12 +44,12 @@ afterAll(async () => {
 /** Starts at "Sign in with …", fills the provider's form, and stops before or at Meridian's callback. */
 async function signIn(login: string, options: { provider?: string; beforeCallback?: (url: URL) => Promise<URL | void> | URL | void; otherBrowser?: boolean } = {}) {
   const b = browser();
-  let res = await b.request(`${base}/api/v1/auth/sso/${options.provider ?? providerId}/start`);
+  let res = await b.request(`${base}/auth/sso/${options.provider ?? providerId}/start`);
   for (let hops = 0; hops < 20; hops++) {
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
       let next = new URL(location, res.url || base);
-      if (next.href.startsWith(`${base}/api/v1/auth/sso/callback`)) {
+      if (next.href.startsWith(`${base}/auth/sso/callback`)) {
         next = (await options.beforeCallback?.(next)) ?? next;
         const final = await (options.otherBrowser ? browser() : b).request(next.href);
         return { location: final.headers.get('location')!, session: b.cookie(base, 'meridian_session') ?? null, status: final.status };

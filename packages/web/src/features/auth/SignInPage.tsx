@@ -67,7 +67,7 @@ export function SignInPage({ redirect }: { redirect?: string }) {
           <Divider label="or" labelPosition="center" />
           {providers.data!.map((p) => (
             // A full page navigation: the provider's sign-in page is another site.
-            <Button key={p.id} component="a" href={`/api/v1/auth/sso/${encodeURIComponent(p.id)}/start`} variant="default">Sign in with {p.name}</Button>
+            <Button key={p.id} component="a" href={`/auth/sso/${encodeURIComponent(p.id)}/start`} variant="default">Sign in with {p.name}</Button>
           ))}
         </Stack>
       )}

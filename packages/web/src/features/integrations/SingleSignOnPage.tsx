@@ -50,7 +50,7 @@ function ProvidersPanel() {
     <Stack maw={1000}>
       <Title order={1}>Single sign-on</Title>
       <Text size="sm" c="dimmed">
-        Staff sign in with your OpenID Connect provider. Register Meridian at the provider with the redirect URI <Code>{`${window.location.origin}/api/v1/auth/sso/callback`}</Code>.
+        Staff sign in with your OpenID Connect provider. Register Meridian at the provider with the redirect URI <Code>{`${window.location.origin}/auth/sso/callback`}</Code>.
         Users are matched by verified e-mail; new ones are created with the default profile, if you choose one.
       </Text>
       <Button onClick={() => setEditing('new')} w="fit-content">Add provider</Button>

@@ -19,7 +19,7 @@ import { providerRow } from './providers.ts';
 export const SSO_COOKIE = 'meridian_sso';
 const FLOW_MINUTES = 10;
 
-export const callbackUrl = (platform: Platform) => `${platform.config.publicUrl}/api/v1/auth/sso/callback`;
+export const callbackUrl = (platform: Platform) => `${platform.config.publicUrl}/auth/sso/callback`;
 
 /** Why a sign-in failed: a stable code the sign-in page turns into a sentence. */
 export type SsoFailure = 'provider_unavailable' | 'flow_expired' | 'state_mismatch' | 'provider_refused' | 'token_invalid' | 'email_unverified' | 'domain_not_allowed' | 'no_account' | 'user_inactive';

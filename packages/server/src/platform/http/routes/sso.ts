@@ -37,13 +37,13 @@ export function registerSsoRoutes(app: FastifyInstance, platform: Platform) {
     schema: routeSchema({ tags, operationId: 'listSignInProviders', summary: 'Identity providers the sign-in page offers (public: ids and names only)', security: [], response: { 200: DataList(T.Object({ id: Uuid, name: T.String() })) } }),
   }, async () => ({ data: await listSignInProviders(platform) }));
 
-  app.get('/api/v1/auth/sso/:id/start', {
+  app.get('/auth/sso/:id/start', {
     config: { public: true },
     schema: routeSchema({ tags, operationId: 'startSingleSignOn', summary: "Sign in with a provider: redirects to the provider's sign-in page", security: [], params: T.Object({ id: PathId }), response: { 302: Redirect } }),
   }, async (request, reply) => {
     try {
       const { flowId, url } = await startSignIn(platform, (request.params as { id: string }).id);
-      reply.setCookie(SSO_COOKIE, flowId, { path: '/api/v1/auth/sso', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 });
+      reply.setCookie(SSO_COOKIE, flowId, { path: '/auth/sso', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 });
       return reply.redirect(url, 302);
     } catch (error) {
       if (error instanceof SsoError) return reply.redirect(`/login?sso_error=${error.reason}`, 302);
@@ -51,11 +51,11 @@ export function registerSsoRoutes(app: FastifyInstance, platform: Platform) {
     }
   });
 
-  app.get('/api/v1/auth/sso/callback', {
+  app.get('/auth/sso/callback', {
     config: { public: true },
     schema: routeSchema({ tags, operationId: 'finishSingleSignOn', summary: "The provider's redirect back: signs the user in and redirects to the app (or to the sign-in page with sso_error)", security: [], response: { 302: Redirect } }),
   }, async (request, reply) => {
-    reply.clearCookie(SSO_COOKIE, { path: '/api/v1/auth/sso' });
+    reply.clearCookie(SSO_COOKIE, { path: '/auth/sso' });
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     try {
       const { sessionId } = await finishSignIn(platform, { flowId: request.cookies[SSO_COOKIE], query, ip: request.ip, userAgent: request.headers['user-agent'] });
