@@ -14,6 +14,7 @@ import { seedDemo } from '../modules/demo/seed.ts';
 import { startJobs } from '../platform/jobs/boss.ts';
 import { modules } from '../modules/index.ts';
 import { generateOpenApiDocument } from './openapi.ts';
+import { backupDirect, backupFromServer, restoreFromFile } from './backup.ts';
 
 const HELP = `meridian — the Meridian CRM command line
 
@@ -23,6 +24,9 @@ const HELP = `meridian — the Meridian CRM command line
   meridian user create --email E --password P [--role admin|standard] [--first-name F] [--last-name L]
   meridian seed demo [--scale N] load a realistic demo organisation
   meridian openapi               print the OpenAPI document of the standard objects and routes (JSON)
+  meridian backup FILE [--url U] a consistent tar.gz of the database and attached files; --url asks a running
+                                 server (needed for PGlite while it runs) with the admin token in MERIDIAN_API_TOKEN
+  meridian restore FILE          restore a backup into the configured, EMPTY data directory or database
 
 Configuration: DATABASE_URL (PostgreSQL) or MERIDIAN_DATA_DIR (PGlite, default ./data),
 MERIDIAN_ADMIN_EMAIL / MERIDIAN_ADMIN_PASSWORD for the first admin. See docs/operations.md.`;
@@ -98,6 +102,25 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await platform.database.close();
       }
+      return 0;
+    }
+    case 'backup': {
+      const { values, positionals } = parseArgs({ args: argv.slice(1), allowPositionals: true, options: { url: { type: 'string' } } });
+      const file = positionals[0];
+      if (!file) throw new AppError('bad_request', 'Usage: meridian backup FILE [--url http://server:3000]');
+      const token = config.env.MERIDIAN_API_TOKEN;
+      if (values.url && !token) throw new AppError('bad_request', 'meridian backup --url needs an administrator API token in MERIDIAN_API_TOKEN');
+      const result = values.url
+        ? await backupFromServer({ file, url: values.url, token: token! })
+        : await backupDirect({ file, config, modules, logger, pgDump: config.env.MERIDIAN_PG_DUMP });
+      console.log(`Backup written to ${file}: ${result.tables} tables, ${result.rows} rows, ${result.files} files${result.missingFiles ? ` (${result.missingFiles} deleted after the snapshot)` : ''}`);
+      return 0;
+    }
+    case 'restore': {
+      const file = sub;
+      if (!file) throw new AppError('bad_request', 'Usage: meridian restore FILE');
+      const summary = await restoreFromFile({ file, config, modules, logger, pgRestore: config.env.MERIDIAN_PG_RESTORE, log: (m) => console.log(m) });
+      console.log(`Restored ${summary.tables.length} tables and ${summary.files} files from the backup of ${summary.manifest.createdAt}`);
       return 0;
     }
     case 'openapi': {

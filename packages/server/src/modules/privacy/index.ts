@@ -1,13 +1,8 @@
 import { defineModule } from '../../platform/module.ts';
-import type { FastifyInstance } from 'fastify';
-import type { Platform } from '../../platform/kernel.ts';
 import { privacySettings } from './settings.ts';
 import { startPrivacy } from './startup.ts';
-import { registerBackupRoutes } from './backup/routes.ts';
-
-function registerPrivacyRoutes(app: FastifyInstance, platform: Platform): void {
-  registerBackupRoutes(app, platform);
-}
+import { registerPrivacyRoutes } from './routes.ts';
+import { ERASE_CAPABILITY } from './erasure/erasePerson.ts';
 
 /**
  * Privacy and backups (docs/privacy.md; issue 15 items 10 and 11): per-person export and
@@ -19,4 +14,5 @@ export const privacyModule = defineModule({
   routes: registerPrivacyRoutes,
   settings: privacySettings,
   startup: startPrivacy,
+  capabilities: [{ name: ERASE_CAPABILITY, label: 'Erase people', description: 'Anonymise a contact or lead on request (right to erasure); administrators have it' }],
 });

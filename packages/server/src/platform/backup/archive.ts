@@ -6,6 +6,8 @@ import type { BackupFileSource } from './files.ts';
 import { fileEntryName, MANIFEST_ENTRY } from './manifest.ts';
 import type { Snapshot } from './snapshot.ts';
 
+const CHUNK = 1024 * 1024;
+
 export interface ArchiveSummary {
   tables: number;
   rows: number;
@@ -29,7 +31,9 @@ function addEntry(pack: tar.Pack, name: string, size: number, body: Readable): P
  */
 export async function writeArchive(snapshot: Snapshot, sources: BackupFileSource[], out: Writable): Promise<ArchiveSummary> {
   const pack = tar.pack();
-  const done = pipeline(pack, createGzip({ level: 6 }), out);
+  // Level 1 and 1 MiB chunks: a backup competes with the server's own work for the event loop
+  // (PGlite runs in it), so it moves few large chunks rather than many small ones.
+  const done = pipeline(pack, createGzip({ level: 1, chunkSize: CHUNK }), out);
   const missing: string[] = [];
   const bySource = new Map(sources.map((s) => [s.name, s]));
   try {

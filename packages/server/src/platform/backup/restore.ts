@@ -117,6 +117,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       if (!manifest) throw new AppError('bad_request', 'The archive does not start with manifest.json: not a Meridian backup');
       if (name === manifest.databaseEntry) {
         database = await restoreDatabase(manifest, entry, options);
+        log('Database loaded; checking every table against the manifest');
         tables = await checksumsOf(database);
         const problems = compareChecksums(manifest.tables, tables);
         if (problems.length) throw new Error(`The restored database differs from the backup:\n  ${problems.join('\n  ')}`);

@@ -58,6 +58,10 @@ function manifestOf(kind: 'pglite' | 'postgres', tables: BackupManifest['tables'
   };
 }
 
+function* chunksOf(bytes: Buffer): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += 1024 * 1024) yield bytes.subarray(at, at + 1024 * 1024);
+}
+
 async function snapshotPGlite({ database, sources }: SnapshotOptions): Promise<Snapshot> {
   const pglite = database.pglite!;
   const release = await database.mutex!.lock();
@@ -76,7 +80,7 @@ async function snapshotPGlite({ database, sources }: SnapshotOptions): Promise<S
     const bytes = Buffer.from(await dump.arrayBuffer());
     return {
       manifest: manifestOf('pglite', tables, files),
-      database: { size: bytes.length, open: () => Readable.from([bytes]) },
+      database: { size: bytes.length, open: () => Readable.from(chunksOf(bytes)) },
       dispose: async () => {},
     };
   } finally {

@@ -28,7 +28,7 @@ export function registerBackupRoutes(app: FastifyInstance, platform: Platform): 
     const snapshot = await takeSnapshot({ database: platform.database, sources, pgDump: privacySettings.of(platform).pgDump });
     const rows = snapshot.manifest.tables.reduce((n, t) => n + t.rows, 0);
     await writeAudit(platform.db, { action: 'backup.created', actor, ip: request.ip, details: { tables: snapshot.manifest.tables.length, rows, files: snapshot.manifest.files.length, method: snapshot.manifest.method } });
-    const body = new PassThrough();
+    const body = new PassThrough({ highWaterMark: 1024 * 1024 });
     writeArchive(snapshot, sources, body)
       .then((summary) => {
         if (summary.missingFiles.length) request.log.warn({ missing: summary.missingFiles.length }, 'backup: files deleted after the snapshot were left out');
