@@ -16,7 +16,7 @@ import { NotFound } from '../../components/NotFound';
 import { useMe } from '../../lib/useMe';
 import { BulkEditModal } from './BulkEditModal';
 import { ColumnChooser } from './ColumnChooser';
-import { ExportCsv } from './ExportCsv';
+import { ExportButtons } from '../exports/ExportButtons';
 import { RecordTable } from './RecordTable';
 import { RecordCards } from './RecordCards';
 import { usePatchRowInCache, useRecordList } from './useRecordList';
@@ -248,7 +248,7 @@ function ObjectListBody({ object, views, viewId, url }: { object: ObjectDef; vie
           Filter{filterCount ? <Badge ml={6} size="sm" circle>{filterCount}</Badge> : null}
         </Button>
         <ColumnChooser object={object} columns={columns} onChange={setColumns} />
-        <ExportCsv object={object} filter={effectiveFilter} sort={sort} columns={columns} />
+        <ExportButtons object={object} filter={effectiveFilter} sort={sort} columns={columns} />
       </Group>
       <Collapse expanded={showFilter} id="list-filter">
         <Paper withBorder p="sm">
