@@ -113,6 +113,7 @@ describe('single sign-on with OpenID Connect', () => {
     expect(refused.statusCode).toBe(401);
     expect(refused.json().detail).toContain('single sign-on');
     expect((await server.admin.request('GET', `/api/v1/users/${dave.id}/password-sign-in`)).body.passwordSignIn).toBe(false);
+    expect((await server.admin.request('GET', '/api/v1/sso/password-sign-in-off')).body.data).toEqual([dave.id]);
     await server.admin.request('PUT', `/api/v1/users/${dave.id}/password-sign-in`, { body: { enabled: true } });
     expect((await login()).statusCode).toBe(200);
   });

@@ -19,6 +19,8 @@ export const identityApi = {
   updateProvider: (id: string, body: Partial<ProviderInput>) => api.patch<IdentityProvider>(`/sso/providers/${enc(id)}`, body),
   deleteProvider: (id: string) => api.del(`/sso/providers/${enc(id)}`),
   testProvider: (id: string) => api.post<{ ok: boolean; message: string }>(`/sso/providers/${enc(id)}/test`),
+  passwordSignInOff: () => api.get<{ data: string[] }>('/sso/password-sign-in-off').then((r) => r.data),
+  setPasswordSignIn: (userId: string, enabled: boolean) => request<unknown>(`/users/${enc(userId)}/password-sign-in`, { method: 'PUT', body: { enabled } }),
   /** Public: what the sign-in page offers. */
   signInProviders: () => request<{ data: Array<{ id: string; name: string }> }>('/auth/sso/providers', { noReauth: true }).then((r) => r.data),
 };

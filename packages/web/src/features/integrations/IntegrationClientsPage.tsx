@@ -99,15 +99,16 @@ function ClientsPanel() {
           <Stack gap="xs">
             <Text size="sm">Copy the secret now: it is shown only once.</Text>
             <Text size="sm">Client id</Text>
-            <Code block data-testid="client-id">{secret.client.clientId}</Code>
+            <Code block data-testid="client-id" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{secret.client.clientId}</Code>
             <Text size="sm">Client secret</Text>
-            <Code block data-testid="client-secret">{secret.client.clientSecret}</Code>
+            <Code block data-testid="client-secret" style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>{secret.client.clientSecret}</Code>
             <CopyButton value={secret.client.clientSecret}>{({ copied, copy }) => <Button size="xs" variant="default" onClick={copy} w="fit-content">{copied ? 'Copied' : 'Copy secret'}</Button>}</CopyButton>
           </Stack>
         </Alert>
       )}
       <Paper withBorder>
-        <div className="list-table-wrap">
+        {/* Focusable: on a narrow screen the table scrolls sideways, and keyboard users must reach it. */}
+        <div className="list-table-wrap" tabIndex={0} role="region" aria-label="Integration clients table">
           <Table verticalSpacing="sm" aria-label="Integration clients">
             <Table.Thead>
               <Table.Tr><Table.Th>Name</Table.Th><Table.Th>Client id</Table.Th><Table.Th>Scopes</Table.Th><Table.Th>Acts as</Table.Th><Table.Th>Last token</Table.Th><Table.Th><span className="sr-only">Actions</span></Table.Th></Table.Tr>

@@ -60,7 +60,8 @@ function ProvidersPanel() {
         </Alert>
       )}
       <Paper withBorder>
-        <div className="list-table-wrap">
+        {/* Focusable: on a narrow screen the table scrolls sideways, and keyboard users must reach it. */}
+        <div className="list-table-wrap" tabIndex={0} role="region" aria-label="Identity providers table">
           <Table verticalSpacing="sm" aria-label="Identity providers">
             <Table.Thead>
               <Table.Tr><Table.Th>Name</Table.Th><Table.Th>Issuer</Table.Th><Table.Th>Allowed domains</Table.Th><Table.Th>New users</Table.Th><Table.Th><span className="sr-only">Actions</span></Table.Th></Table.Tr>
@@ -88,6 +89,7 @@ function ProvidersPanel() {
           </Table>
         </div>
       </Paper>
+      <PasswordSignIn />
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? 'Add identity provider' : `Edit ${editing?.name ?? ''}`} centered size="lg">
         {editing !== null && <ProviderForm provider={editing === 'new' ? null : editing} onDone={() => { setEditing(null); refresh(); }} />}
       </Modal>
@@ -151,5 +153,33 @@ function ProviderForm({ provider, onDone }: { provider: IdentityProvider | null;
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/** Per user: may they still sign in with a password? Off also ends their sessions. */
+function PasswordSignIn() {
+  const qc = useQueryClient();
+  const users = useQuery({ queryKey: ['users', 'admin'], queryFn: adminApi.users });
+  const off = useQuery({ queryKey: ['password-sign-in-off'], queryFn: identityApi.passwordSignInOff });
+  const toggle = async (id: string, name: string, enabled: boolean) => {
+    try {
+      await identityApi.setPasswordSignIn(id, enabled);
+      notifications.show({ message: `Password sign-in ${enabled ? 'on' : 'off'} for ${name}` });
+      void qc.invalidateQueries({ queryKey: ['password-sign-in-off'] });
+    } catch (err) {
+      notifications.show({ color: 'red', message: errorMessage(err) });
+    }
+  };
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="xs">
+        <Title order={2} size="h3">Password sign-in</Title>
+        <Text size="sm" c="dimmed">Turn it off for staff who must use single sign-on. Keep at least one administrator with a password.</Text>
+        {(users.data?.data ?? []).filter((u) => u.active !== false).map((u) => {
+          const name = String(u.full_name || u.email);
+          return <Switch key={u.id} label={`${name} (${String(u.email ?? '')})`} checked={!(off.data ?? []).includes(u.id)} onChange={(e) => void toggle(u.id, name, e.currentTarget.checked)} />;
+        })}
+      </Stack>
+    </Paper>
   );
 }

@@ -29,3 +29,10 @@ export async function passwordSignIn(platform: Platform, actor: Actor, userId: s
   const r = await sql`SELECT 1 FROM auth_password_disabled WHERE user_id::text = ${userId}`.execute(platform.db);
   return { userId, passwordSignIn: r.rows.length === 0 };
 }
+
+/** Users whose password sign-in is off (the settings page marks them). */
+export async function passwordSignInOff(platform: Platform, actor: Actor): Promise<string[]> {
+  assertAdmin(actor);
+  const r = await sql<{ user_id: string }>`SELECT user_id FROM auth_password_disabled ORDER BY disabled_at`.execute(platform.db);
+  return r.rows.map((x) => x.user_id);
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../kernel.ts';
 import { createProvider, deleteProvider, listProviders, listSignInProviders, testProvider, updateProvider } from '../../auth/sso/providers.ts';
 import { finishSignIn, SSO_COOKIE, SsoError, startSignIn } from '../../auth/sso/flow.ts';
-import { passwordSignIn, setPasswordSignIn } from '../../auth/sso/password-sign-in.ts';
+import { passwordSignIn, passwordSignInOff, setPasswordSignIn } from '../../auth/sso/password-sign-in.ts';
 import { SESSION_COOKIE, SESSION_DAYS } from '../../auth/sessions.ts';
 import { adminsOnly, requireActor } from '../context.ts';
 import { DataList, NoContent, PathId, T, Uuid, routeSchema } from '../schema/common.ts';
@@ -100,6 +100,11 @@ export function registerSsoRoutes(app: FastifyInstance, platform: Platform) {
       response: { 200: T.Object({ ok: T.Boolean(), message: T.String(), authorizationEndpoint: T.Optional(T.String()) }) },
     }),
   }, async (request) => testProvider({ platform, actor: requireActor(request), id: (request.params as { id: string }).id }));
+
+  app.get('/api/v1/sso/password-sign-in-off', {
+    ...adminsOnly,
+    schema: routeSchema({ tags, operationId: 'listPasswordSignInOff', summary: 'Users whose password sign-in is turned off (admins)', response: { 200: DataList(Uuid) } }),
+  }, async (request) => ({ data: await passwordSignInOff(platform, requireActor(request)) }));
 
   app.get('/api/v1/users/:id/password-sign-in', {
     ...adminsOnly,
