@@ -96,6 +96,24 @@ describe('reports run as the runner and never leak', () => {
     expect(compared).toBeGreaterThan(15);
   });
 
+  it('a date-time grouping by day in the runner’s zone drills down to the same records across a DST change', async () => {
+    const berlin = await server.createUser();
+    ok(await admin.request('PATCH', `/api/v1/user/${berlin.id}`, { body: { time_zone: 'Europe/Berlin' } }));
+    const dst = `dst${Date.now()}`;
+    for (const at of ['2026-03-28T22:30:00Z', '2026-03-28T23:30:00Z', '2026-03-29T01:30:00Z', '2026-03-29T21:59:00Z', '2026-03-29T22:00:00Z']) {
+      ok(await berlin.request('POST', '/api/v1/meeting', { body: { subject: dst, start_at: at } }));
+    }
+    const filter = { field: 'subject', op: 'eq', value: dst };
+    const res = await berlin.request('POST', '/api/v1/reports/preview', { body: { object: 'meeting', definition: { filter, groupings: { rows: [{ field: 'start_at', bucket: 'day' }] } } } });
+    expect(res.status, res.text).toBe(200);
+    const days = res.body.rows.filter((r: { rolledUp?: string[] }) => !r.rolledUp).map((r: Record<string, unknown>) => [r['start_at:day'], r.count]);
+    expect(days).toEqual([['2026-03-28', 1], ['2026-03-29', 3], ['2026-03-30', 1]]);
+    for (const row of res.body.rows) {
+      const list = await berlin.request('POST', '/api/v1/meeting/query', { body: { filter: row.drill, limit: 200 } });
+      expect(list.body.data.length, JSON.stringify(row)).toBe(row.count);
+    }
+  });
+
   it('a tabular report pages with keyset cursors and shows parent fields only from records the rep may see', async () => {
     const saved = await save(rep, 'My deals', { columns: ['name', 'amount', 'account', 'account.industry'], filter: mine, sort: '-amount' });
     expect(saved.status, saved.text).toBe(201);
