@@ -35,7 +35,7 @@ export function AccountBehaviourPanel({ id }: RecordSlotProps) {
             series={[{ name: 'Revenue', color: 'blue.7' }, { name: 'Open pipeline', color: 'teal.7' }]} />
         </Box>
       ) : (
-        <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label="Weekly behaviour figures">
+        <Box style={{ overflowX: 'auto', position: 'relative' }} tabIndex={0} role="region" aria-label="Weekly behaviour figures">
           <Table aria-label="Weekly behaviour" striped miw={640}>
             <Table.Thead>
               <Table.Tr>

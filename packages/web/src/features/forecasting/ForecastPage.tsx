@@ -55,7 +55,8 @@ export function ForecastPage() {
       {data && (
         <>
           <Paper withBorder>
-            <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label="Forecast by period and owner">
+            {/* Positioned, so the visually hidden header text inside stays inside the scroll box at phone width. */}
+            <Box style={{ overflowX: 'auto', position: 'relative' }} tabIndex={0} role="region" aria-label="Forecast by period and owner">
               <Table aria-label="Forecast by period and owner (team numbers)" striped miw={200 + data.periods.length * 130}>
                 <Table.Thead>
                   <Table.Tr>
@@ -89,7 +90,7 @@ export function ForecastPage() {
           {period && (
             <Paper withBorder p="sm">
               <Title order={2} size="h4" mb="xs">{period} by forecast category</Title>
-              <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label={`Forecast categories in ${period}`}>
+              <Box style={{ overflowX: 'auto', position: 'relative' }} tabIndex={0} role="region" aria-label={`Forecast categories in ${period}`}>
                 <Table aria-label={`Forecast categories in ${period}`} striped miw={980}>
                   <Table.Thead>
                     <Table.Tr>

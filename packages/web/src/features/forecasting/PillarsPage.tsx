@@ -109,7 +109,7 @@ export function PillarsPage() {
       {grid && grid.rows.length === 0 && <Alert variant="light" color="gray" title="No accounts">Accounts you own or manage appear here; untick "Only my accounts" to plan others you may see.</Alert>}
       {grid && grid.rows.length > 0 && (
         <Paper withBorder>
-          <Box style={{ overflowX: 'auto' }} tabIndex={0} role="region" aria-label="Three-pillar forecast grid">
+          <Box style={{ overflowX: 'auto', position: 'relative' }} tabIndex={0} role="region" aria-label="Three-pillar forecast grid">
             <Table aria-label={`Three-pillar forecast ${year}`} miw={1500} withColumnBorders>
               <Table.Thead>
                 <Table.Tr>
