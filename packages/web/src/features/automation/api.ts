@@ -5,6 +5,8 @@ import type { ResponseOf } from '../../api/types';
 export type AutomationRun = ResponseOf<'getAutomationRun'>;
 export type AutomationRunList = ResponseOf<'listAutomationRuns'>;
 export type DryRunResult = ResponseOf<'dryRunAutomationRule'>;
+export type RulePreview = ResponseOf<'previewAutomationRule'>;
+export type ActionCatalogue = ResponseOf<'listAutomationActions'>;
 
 const enc = encodeURIComponent;
 
@@ -24,6 +26,8 @@ export const automationApi = {
   },
   retry: (id: string) => api.post<AutomationRun>(`/automation/runs/${enc(id)}/retry`, {}),
   dryRun: (id: string, body: { limit?: number; cursor?: string }) => api.post<DryRunResult>(`/automation/rules/${enc(id)}/dry-run`, body),
+  preview: (body: { rule: Record<string, unknown>; record: string }) => api.post<RulePreview>('/automation/rules/preview', body),
+  actions: () => api.get<ActionCatalogue>('/automation/actions'),
 };
 
 export const STATUS_COLORS: Record<string, string> = { succeeded: 'green', failed: 'red', pending: 'blue', skipped: 'gray', stopped: 'orange' };
