@@ -100,30 +100,29 @@ describe('integration clients and single sign-on', () => {
   });
 
   test('staff sign in with the provider; a domain that is not allowed gets a clear error', async () => {
-    const context = await h.browser.newContext({ baseURL: h.server.url, viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC' });
-    try {
-      const page = await context.newPage();
-      page.setDefaultTimeout(15_000);
-      const viaProvider = async (login: string) => {
-        await page.goto('/login');
-        await page.getByRole('link', { name: 'Sign in with Acme ID' }).click();
-        // (poll the URL: a failure then shows where the browser went instead)
-        await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`${idp.issuer}/interaction/`);
-        await page.getByPlaceholder('Enter any login').fill(login);
-        await page.getByPlaceholder('and password').fill('any-password');
-        await page.getByRole('button', { name: /sign-in/i }).click();
-      };
-      await viaProvider('mallory');
-      await page.waitForURL(/\/login\?sso_error=domain_not_allowed/);
-      await page.getByRole('alert').filter({ hasText: 'Your e-mail domain may not sign in here.' }).waitFor();
-      await expectAccessible(page, 'sign-in page with a single sign-on error');
+    // The last test: the admin signs out (cookies gone, at Meridian and at the provider).
+    const { page, context } = h;
+    await context.clearCookies();
+    const viaProvider = async (login: string) => {
+      await page.goto('/login');
+      await page.getByRole('link', { name: 'Sign in with Acme ID' }).click();
+      // (poll the URL: a failure then shows where the browser went instead)
+      await expect.poll(() => page.url(), { timeout: 15_000 }).toContain(`${idp.issuer}/interaction/`);
+      await page.getByPlaceholder('Enter any login').fill(login);
+      await page.getByPlaceholder('and password').fill('any-password');
+      await page.getByRole('button', { name: /sign-in/i }).click();
+    };
+    await viaProvider('mallory');
+    await page.waitForURL(/\/login\?sso_error=domain_not_allowed/);
+    await page.getByRole('alert').filter({ hasText: 'Your e-mail domain may not sign in here.' }).waitFor();
+    await expectAccessible(page, 'sign-in page with a single sign-on error');
+    await screenshot(page, 'sign-in-with-sso');
 
-      await viaProvider('grace');
-      await page.getByRole('navigation', { name: 'Objects' }).waitFor();
-      const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
-      expect(me).toMatchObject({ email: 'grace@acme.test', profile: 'standard' });
-    } finally {
-      await context.close();
-    }
+    // Signed out at the provider too, so its form asks who signs in next.
+    await context.clearCookies();
+    await viaProvider('grace');
+    await page.getByRole('navigation', { name: 'Objects' }).waitFor();
+    const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
+    expect(me).toMatchObject({ email: 'grace@acme.test', profile: 'standard' });
   });
 });
