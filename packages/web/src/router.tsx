@@ -39,6 +39,8 @@ import { ForecastPage } from './features/forecasting/ForecastPage';
 import { PillarsPage } from './features/forecasting/PillarsPage';
 import { ReportsPage } from './features/analytics/ReportsPage';
 import { ReportBuilderPage } from './features/analytics/ReportBuilderPage';
+import { ImportsPage, IMPORTS_PATH } from './features/imports/ImportsPage';
+import { ImportPage } from './features/imports/ImportPage';
 
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
@@ -175,6 +177,16 @@ const pillarsRoute = createRoute({ getParentRoute: () => appRoute, path: '/forec
 // Reports and the report builder (features/analytics).
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports', component: ReportsPage });
 const reportRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports/$id', component: ReportBuilderPage });
+// Imports: the history and the wizard of one import (features/imports).
+const importsRoute = createRoute({ getParentRoute: () => appRoute, path: IMPORTS_PATH, component: ImportsPage });
+const importRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/imports/$id',
+  component: function ImportRoute() {
+    const { id } = importRoute.useParams();
+    return <ImportPage key={id} id={id} />;
+  },
+});
 
 export const recordRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -229,7 +241,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

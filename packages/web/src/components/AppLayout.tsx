@@ -109,6 +109,7 @@ function Shell() {
               <NavLinkLink to="/settings/integration-clients" label="Integration clients" active={isActive('/settings/integration-clients')} />
               <NavLinkLink to="/settings/single-sign-on" label="Single sign-on" active={isActive('/settings/single-sign-on')} />
               <NavLinkLink to="/settings/jobs" label="Jobs" active={isActive('/settings/jobs')} />
+              <NavLinkLink to="/imports" label="Imports" active={isActive('/imports')} />
               <NavLinkLink to="/recycle-bin" label="Recycle bin" active={isActive('/recycle-bin')} />
             </nav>
           </AppShell.Section>
@@ -117,6 +118,7 @@ function Shell() {
           <AppShell.Section>
             <Divider my="sm" />
             <NavLinkLink to="/settings/tokens" label="API tokens" active={isActive('/settings/tokens')} />
+            <NavLinkLink to="/imports" label="Imports" active={isActive('/imports')} />
             <NavLinkLink to="/recycle-bin" label="Recycle bin" active={isActive('/recycle-bin')} />
           </AppShell.Section>
         )}
