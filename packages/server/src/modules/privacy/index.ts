@@ -3,6 +3,7 @@ import { privacySettings } from './settings.ts';
 import { startPrivacy } from './startup.ts';
 import { registerPrivacyRoutes } from './routes.ts';
 import { ERASE_CAPABILITY } from './erasure/erasePerson.ts';
+import { purgeExpired } from './retention/purgeExpired.ts';
 
 /**
  * Privacy and backups (docs/privacy.md; issue 15 items 10 and 11): per-person export and
@@ -14,5 +15,6 @@ export const privacyModule = defineModule({
   routes: registerPrivacyRoutes,
   settings: privacySettings,
   startup: startPrivacy,
+  jobs: [{ name: 'privacy.retention', cron: '41 2 * * *', run: async (platform) => void (await purgeExpired(platform)) }],
   capabilities: [{ name: ERASE_CAPABILITY, label: 'Erase people', description: 'Anonymise a contact or lead on request (right to erasure); administrators have it' }],
 });
