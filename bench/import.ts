@@ -1,7 +1,7 @@
 /**
  * Import benchmark (issue 15 item 14).
  *
- *   cd /work/main && npm exec -- node bench/import.ts [--rows 50000] [--duplicate-rules 1] [--keep]
+ *   cd /work/main && npm exec -- node bench/import.ts [--rows 50000] [--create-anyway 1] [--keep]
  *
  * Creates a throwaway database on the local PostgreSQL server (BENCH_PG_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres; other hosts are refused) and boots the platform on it.
@@ -12,8 +12,8 @@
  *   import   the file through the imports module as a user would run it — uploaded, mapped, started,
  *            run by runDueImports in batches (MERIDIAN_IMPORT_BATCH_ROWS, default 500) through the
  *            record pipeline: validation, hooks, history and events per record, a checkpoint per
- *            batch. `--duplicate-rules 1` (default) leaves the duplicate rules on (each row checked
- *            against the contacts by e-mail and name: 'skip'); 0 imports with 'create anyway'.
+ *            batch. By default the duplicate rules are on (each row checked against the contacts by
+ *            e-mail and name: 'skip'); `--create-anyway 1` imports with 'create anyway' (no checks).
  *
  * Prints rows/s of both, the ratio (aim ≥ 0.25× COPY) and the RSS growth over the import, sampled
  * every 50 ms (aim: flat). Not a test: run it by hand. Figures go to docs/performance.md.
@@ -26,7 +26,7 @@ import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
 import { benchChecks, bootBenchPlatform, createBenchDatabase, fmt, parseBenchArgs } from './lib.ts';
 
-const opts = parseBenchArgs(process.argv.slice(2), { rows: 50_000, duplicateRules: 1 }, 'node bench/import.ts [--rows N] [--duplicate-rules 0|1] [--keep]');
+const opts = parseBenchArgs(process.argv.slice(2), { rows: 50_000, createAnyway: 0 }, 'node bench/import.ts [--rows N] [--create-anyway 1] [--keep]');
 const bench = await createBenchDatabase('import');
 const { check, failed } = benchChecks();
 console.log(bench.facts.join('\n'));
@@ -83,7 +83,7 @@ try {
   await writeFile(importFilePath(platform, key), csv);
   const ctx = { platform, actor: systemActor('api') };
   const id = await createImport(ctx, { key, fileName: 'bench.csv', size: (await stat(importFilePath(platform, key))).size, object: 'contact' });
-  await configureImport(ctx, id, { columns: [{ field: 'last_name' }, { field: 'first_name' }, { field: 'email' }, { field: 'phone' }, { field: 'title' }], duplicates: opts.duplicateRules ? 'skip' : 'create' });
+  await configureImport(ctx, id, { columns: [{ field: 'last_name' }, { field: 'first_name' }, { field: 'email' }, { field: 'phone' }, { field: 'title' }], duplicates: opts.createAnyway ? 'create' : 'skip' });
   const before = await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox_event`).catch(() => ({ rows: [{ n: '0' }] }));
   // startImport wakes the runner in this process; runDueImports after it finds nothing left to claim.
   const rss = sampleRss();
