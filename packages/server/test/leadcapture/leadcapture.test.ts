@@ -7,6 +7,7 @@ import { waitFor } from '../events/helpers.ts';
 import { overrideSettings } from '../../src/platform/settings.ts';
 import { leadCaptureSettings } from '../../src/modules/leadcapture/settings.ts';
 import { escalateUncontactedLeads } from '../../src/modules/leadcapture/index.ts';
+import { setSmsProvider } from '../../src/modules/automation/index.ts';
 import { issueFormToken, solveProofOfWork } from '../../src/modules/leadcapture/spam.ts';
 import { startLeadMailbox } from '../../src/modules/leadcapture/mailbox.ts';
 import nodemailer from 'nodemailer';
@@ -21,6 +22,8 @@ import nodemailer from 'nodemailer';
 let server: TestServer;
 let admin: TestUser;
 let smtp: TestSmtp;
+/** Text messages the test's SMS gateway was handed (none until a test plugs one in). */
+const texts: Array<{ to: string; text: string }> = [];
 const reps: TestUser[] = [];
 
 beforeAll(async () => {
@@ -87,10 +90,26 @@ describe('web forms', () => {
     expect(note).toMatchObject({ record_id: lead!.id, title: 'New lead: Ana Ruiz (Ruiz Roofing)' });
     const mail = await waitFor(() => smtp.inbox.find((m) => m.to.includes(reps[0]!.email)), 'the owner’s e-mail');
     expect(mail.raw).toContain('New lead: Ana Ruiz');
+    // No SMS gateway plugged in: no text message (the logging default is not a channel).
+    expect(texts).toHaveLength(0);
     expect(mail.raw.replace(/=\r?\n/g, '')).toContain(`/o/lead/${lead!.id}`);
     const summary = await ok(admin.request('GET', `/api/v1/leadcapture/forms/${f.id}/summary`), 200);
     expect(summary).toMatchObject({ submissions: { created: 1, attached: 0 }, blocked: {}, hostedUrl: `http://localhost:3000/f/${f.public_id}` });
     expect(summary.script).toBe(`<script src="http://localhost:3000/f/${f.public_id}/embed.js" async></script>`);
+  });
+
+  it('with an SMS gateway plugged in, an owner with a phone number also gets a text: the lead’s name and link, not its details', async () => {
+    setSmsProvider(server.platform, { name: 'test-gateway', async send(_p, m) { texts.push(m); return { id: `t${texts.length}` }; } });
+    await admin.request('PATCH', `/api/v1/user/${reps[1]!.id}`, { body: { phone: '+44 20 7946 0018' } });
+    await onlyRules({ target: 'round_robin', assignment_group: await group([reps[1]!]) });
+    const f = await form();
+    const email = `bo.${randomUUID()}@prospect.example`;
+    expect((await submit(f.public_id, { token: await freshToken(f.public_id), values: { first_name: 'Bo', last_name: 'Lind', email, company: 'Lind Print' } })).status).toBe(200);
+    const [lead] = await leadsOfForm(f.id);
+    const text = await waitFor(() => texts.find((t) => t.text.includes('Bo Lind')), 'the owner’s text message');
+    expect(text.to).toBe('+44 20 7946 0018');
+    expect(text.text).toBe(`New lead: Bo Lind (Lind Print) — http://localhost:3000/o/lead/${lead!.id}`);
+    expect(text.text).not.toContain(email);
   });
 
   it('serves the hosted page and the embed script; an unknown or inactive form is a 404; bad input names the field', async () => {

@@ -77,5 +77,5 @@ export { dryRunRule } from './commands/dryRun.ts';
 export { listRuns, getRun, retryRun, purgeRuns } from './commands/log.ts';
 export { compileRule, type CompiledRule } from './spec.ts';
 export { automationSettings } from './settings.ts';
-export { setSmsProvider, loggingSmsProvider, type SmsProvider } from './actions/sms.ts';
+export { setSmsProvider, configuredSmsProvider, loggingSmsProvider, type SmsProvider } from './actions/sms.ts';
 export { MANAGE_RULES } from './hooks.ts';

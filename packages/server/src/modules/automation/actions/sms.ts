@@ -23,6 +23,11 @@ export function setSmsProvider(platform: Platform, provider: SmsProvider): void 
   providers.set(platform, provider);
 }
 
+/** The gateway an installation plugged in, if any (lead alerts text owners only then, not to the log). */
+export function configuredSmsProvider(platform: Platform): SmsProvider | undefined {
+  return providers.get(platform);
+}
+
 interface SmsConfig {
   /** A phone field of the record. */
   field: string;
