@@ -94,14 +94,17 @@ function xlsxStream(plan: ExportPlan, origin: ExportOrigin): Readable {
       }
       if (!aborted && !out.destroyed) {
         await sheet.commit();
-        await workbook.commit();
+        // Every row is in the archive now: the entry is written before the workbook's last bytes,
+        // so it exists by the time the client has the whole file.
         completed = true;
+        await audit(plan, origin, rows, completed);
+        await workbook.commit();
       }
     } catch (error) {
       plan.ctx.platform.logger.error({ err: error, object: plan.object.apiName }, 'export: the XLSX stream failed');
       out.destroy(error as Error);
     } finally {
-      await audit(plan, origin, rows, completed);
+      if (!completed) await audit(plan, origin, rows, completed);
     }
   })();
   return out;
