@@ -135,6 +135,30 @@ describe('reports run as the runner and never leak', () => {
     }
   });
 
+  it("a tabular report of accounts shows a child aggregate — open opportunities' total — counting only the rep's visible deals", async () => {
+    const open = { field: 'stage', op: 'nin', value: ['closed_won', 'closed_lost'] };
+    const saved = await rep.request('POST', '/api/v1/reports', { body: { name: 'Open pipeline per account', object: 'account', definition: {
+      columns: ['name', 'industry'], filter: { field: 'industry', op: 'in', value: ['energy', 'retail'] },
+      children: [{ object: 'opportunity', lookup: 'account', fn: 'sum', field: 'amount', filter: { and: [open, mine] } }, { object: 'opportunity', lookup: 'account', fn: 'count', filter: mine }],
+    } } });
+    expect(saved.status, saved.text).toBe(201);
+    const res = await run(rep, saved.body.id, { limit: 200 });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.rows.length).toBeGreaterThan(0);
+    for (const row of res.body.rows) {
+      const deals = await listAll(rep, { and: [mine, open, { field: 'account', op: 'eq', value: row.id }] });
+      const sum = deals.reduce((s: InstanceType<typeof Decimal>, r) => s.plus(r.amount ?? 0), new Decimal(0));
+      const total = row['opportunity.account:sum:amount'];
+      expect(total === null ? 0 : Number(total), row.name).toBe(sum.toNumber());
+      expect(row['opportunity.account:count']).toBe((await listAll(rep, { and: [mine, { field: 'account', op: 'eq', value: row.id }] })).length);
+    }
+    expect(JSON.stringify(res.body)).not.toContain('5000.01');
+    expect(JSON.stringify(res.body)).not.toContain('7000');
+    const bad = await rep.request('POST', '/api/v1/reports', { body: { name: 'Bad child', object: 'account', definition: { children: [{ object: 'opportunity', lookup: 'account', fn: 'sum', field: 'won_amount' }] } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('definition.children[0].measures[0].field');
+  });
+
   it('refuses to save what the saver cannot read, and shows a report whose field was deleted as broken while others work', async () => {
     const hidden = await save(rep, 'Won', { groupings: { rows: ['stage'] }, measures: [{ fn: 'sum', field: 'won_amount' }] });
     expect(hidden.status).toBe(400);

@@ -2,6 +2,7 @@ import { AppError, validationFailed, type FieldError } from '../../../platform/e
 import type { MetadataRegistry, ObjectDefinition } from '../../../platform/metadata/types.ts';
 import { parseCondition } from '../../../platform/query/index.ts';
 import type { Actor } from '../../../platform/records/context.ts';
+import { permissionsFor } from '../../../platform/access/policy.ts';
 import { parseAggregateSpec, resolveReadablePath, type AggregateSpec } from '../aggregate/spec.ts';
 
 /**
@@ -18,8 +19,24 @@ export type ChartType = (typeof CHART_TYPES)[number];
 export const MAX_ROW_GROUPINGS = 3;
 export const MAX_COLUMNS = 30;
 
+/**
+ * A child aggregate column of a tabular report ("open opportunities' total per account"): the
+ * child object, its lookup to the primary object, one measure and an optional filter — run per
+ * page as one aggregate over the child with the runner's access.
+ */
+export interface ChildColumn {
+  object: string;
+  lookup: string;
+  fn: string;
+  field?: string;
+  filter?: unknown;
+}
+
+export const MAX_CHILD_COLUMNS = 5;
+
 export interface ReportDefinition {
   columns: string[];
+  children?: ChildColumn[];
   filter: unknown;
   sort: string | null;
   groupings: { rows: unknown[]; column: unknown | null };
@@ -44,6 +61,30 @@ export function reportAggregateSpec(actor: Actor, registry: MetadataRegistry, ob
   return parseAggregateSpec({ actor, registry, object, maxGroups, input: { filter: def.filter ?? undefined, groupBy, measures: def.measures.length ? def.measures : [{ fn: 'count' }] } });
 }
 
+/** The key of a child column in answer rows: `opportunity.account:sum:amount`. */
+export const childKey = (c: ChildColumn) => `${c.object}.${c.lookup}:${c.fn}${c.field ? `:${c.field}` : ''}`;
+
+/** A child column as an aggregate spec over the child, grouped by its lookup to the primary object. */
+export function childSpec(actor: Actor, registry: MetadataRegistry, object: ObjectDefinition, child: ChildColumn, i: number, maxGroups: number, parentIds?: string[]): AggregateSpec {
+  const source = `children[${i}]`;
+  const target = registry.getObject(child.object);
+  if (!target || !permissionsFor(actor, target).read) throw validationFailed([{ field: `${source}.object`, code: 'unknown_object', message: `${source}: unknown object '${String(child.object).slice(0, 64)}'` }]);
+  const lookup = registry.getField(target, child.lookup);
+  if (!lookup || lookup.lookup?.object !== object.apiName) throw validationFailed([{ field: `${source}.lookup`, code: 'invalid', message: `${source}: '${String(child.lookup).slice(0, 64)}' is not a lookup from ${target.apiName} to ${object.apiName}` }]);
+  const ids = parentIds ? [{ field: child.lookup, op: 'in', value: parentIds }] : [];
+  const filter = child.filter !== undefined && child.filter !== null ? { and: [child.filter, ...ids] } : ids.length ? { and: ids } : undefined;
+  try {
+    return parseAggregateSpec({ actor, registry, object: target, maxGroups, input: { filter, groupBy: [child.lookup], measures: [{ fn: child.fn, ...(child.field ? { field: child.field } : {}) }] } });
+  } catch (error) {
+    if (error instanceof AppError && error.errors.length) throw validationFailed(error.errors.map((e) => ({ ...e, field: `${source}.${e.field}`, message: `${source}: ${e.message}` })));
+    throw error;
+  }
+}
+
+function checkChildren(actor: Actor, registry: MetadataRegistry, object: ObjectDefinition, def: ReportDefinition, maxGroups: number): void {
+  (def.children ?? []).forEach((c, i) => childSpec(actor, registry, object, c, i, maxGroups));
+}
+
 /** Columns of a tabular report, each a readable field or one lookup then a readable field of the parent. */
 export function checkColumns(actor: Actor, registry: MetadataRegistry, object: ObjectDefinition, columns: string[]): void {
   columns.forEach((c, i) => {
@@ -62,6 +103,7 @@ export function brokenReason(actor: Actor, registry: MetadataRegistry, objectNam
   if (!object) return `The object '${objectName}' no longer exists`;
   try {
     checkColumns(actor, registry, object, def.columns);
+    checkChildren(actor, registry, object, def, maxGroups);
     reportAggregateSpec(actor, registry, object, def, maxGroups);
     return null;
   } catch (error) {
@@ -74,10 +116,14 @@ export function brokenReason(actor: Actor, registry: MetadataRegistry, objectNam
 export function readDefinition(actor: Actor, registry: MetadataRegistry, object: ObjectDefinition, input: unknown, maxGroups: number): ReportDefinition {
   if (!isObject(input)) throw validationFailed([{ field: 'definition', code: 'type', message: '{columns, filter, sort, groupings, measures, totals, chart}' }]);
   const errors: FieldError[] = [];
-  const allowed = ['columns', 'filter', 'sort', 'groupings', 'measures', 'totals', 'chart'];
+  const allowed = ['columns', 'children', 'filter', 'sort', 'groupings', 'measures', 'totals', 'chart'];
   for (const k of Object.keys(input)) if (!allowed.includes(k)) errors.push({ field: `definition.${k.slice(0, 32)}`, code: 'unknown_property', message: `Unknown property '${k.slice(0, 32)}'` });
   const columns = input.columns ?? [];
   if (!Array.isArray(columns) || columns.length > MAX_COLUMNS || columns.some((c) => typeof c !== 'string')) errors.push({ field: 'definition.columns', code: 'type', message: `At most ${MAX_COLUMNS} field paths` });
+  const children = input.children ?? [];
+  if (!Array.isArray(children) || children.length > MAX_CHILD_COLUMNS || children.some((c) => !isObject(c) || typeof c.object !== 'string' || typeof c.lookup !== 'string' || typeof c.fn !== 'string' || (c.field !== undefined && typeof c.field !== 'string'))) {
+    errors.push({ field: 'definition.children', code: 'type', message: `At most ${MAX_CHILD_COLUMNS} of {object, lookup, fn, field, filter}` });
+  }
   const groupings = input.groupings ?? { rows: [], column: null };
   if (!isObject(groupings)) errors.push({ field: 'definition.groupings', code: 'type', message: '{rows: [...], column}' });
   const rows = isObject(groupings) ? (groupings.rows ?? []) : [];
@@ -94,20 +140,22 @@ export function readDefinition(actor: Actor, registry: MetadataRegistry, object:
   if (sort !== null && (typeof sort !== 'string' || sort.length > 500)) errors.push({ field: 'definition.sort', code: 'type', message: 'e.g. -amount,name' });
   if (errors.length) throw validationFailed(errors);
   const def: ReportDefinition = {
-    columns: columns as string[], filter: input.filter ?? null, sort: sort as string | null,
+    columns: columns as string[], filter: input.filter ?? null,
+    ...(Array.isArray(children) && children.length ? { children: (children as Array<Record<string, unknown>>).map((c): ChildColumn => ({ object: c.object as string, lookup: c.lookup as string, fn: c.fn as string, ...(c.field ? { field: c.field as string } : {}), ...(c.filter !== undefined && c.filter !== null ? { filter: c.filter } : {}) })) } : {}), sort: sort as string | null,
     groupings: { rows: rows as unknown[], column }, measures: measures as unknown[], totals: totals as boolean,
     chart: { type: (chart as Record<string, unknown>).type as ChartType, measure: typeof (chart as Record<string, unknown>).measure === 'string' ? ((chart as Record<string, unknown>).measure as string) : null },
   };
   if (def.filter !== null) parseCondition({ input: def.filter, object, registry, source: 'definition.filter' });
   try {
     checkColumns(actor, registry, object, def.columns);
+    checkChildren(actor, registry, object, def, maxGroups);
     const spec = reportAggregateSpec(actor, registry, object, def, maxGroups);
     if (def.chart.measure && !spec.measures.some((m) => m.key === def.chart.measure)) {
       throw validationFailed([{ field: 'definition.chart.measure', code: 'unknown_key', message: `One of the measures: ${spec.measures.map((m) => m.key).join(', ')}` }]);
     }
   } catch (error) {
     // The aggregate checks name fields of the question (groupBy[1]); say where they are in a report.
-    if (error instanceof AppError && error.errors.length) {
+    if (error instanceof AppError && error.errors.length && error.code === 'validation_failed') {
       throw validationFailed(error.errors.map((e) => ({ ...e, field: `definition.${renameField(e.field, def.groupings.rows.length)}` })));
     }
     throw error;

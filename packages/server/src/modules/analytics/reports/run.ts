@@ -7,7 +7,7 @@ import { runAggregateSpec, type AggregateAnswer, type AggregateRow } from '../ag
 import type { AggregateSpec, GroupSpec } from '../aggregate/spec.ts';
 import { resolveReadablePath } from '../aggregate/spec.ts';
 import { analyticsSettings } from '../settings.ts';
-import { brokenReason, reportAggregateSpec, type ReportDefinition } from './definition.ts';
+import { brokenReason, childKey, childSpec, reportAggregateSpec, type ReportDefinition } from './definition.ts';
 import { loadReport, type SavedReport } from './store.ts';
 
 /**
@@ -91,8 +91,26 @@ async function runTabular(ctx: RecordContext, object: ObjectDefinition, def: Rep
     const found = ids.length ? (await listRecords({ ctx, object: target, filter: { field: 'id', op: 'in', value: ids }, fields, limit: Math.min(200, ids.length) })).data : [];
     parents.set(lookup.apiName, new Map(found.map((r) => [r.id as string, r])));
   }
+  // Child aggregates: one aggregate statement per child column over this page's records, with the
+  // runner's access to the children (a child they may not see is not counted).
+  const childValues = new Map<string, Map<string, unknown>>();
+  const ids = list.data.map((r) => r.id as string);
+  const { maxGroups } = analyticsSettings.of(ctx.platform);
+  for (const [i, child] of (def.children ?? []).entries()) {
+    const values = new Map<string, unknown>();
+    if (ids.length) {
+      const spec = childSpec(ctx.actor, registry, object, child, i, maxGroups, ids);
+      const answer = await runAggregateSpec({ ctx, spec });
+      for (const r of answer.rows) values.set(String(r[spec.groupBy[0]!.key]), r[spec.measures[0]!.key]);
+    }
+    childValues.set(childKey(child), values);
+  }
   const rows = list.data.map((record) => {
     const row: ApiRecord = { id: record.id };
+    for (const child of def.children ?? []) {
+      const v = childValues.get(childKey(child))?.get(record.id as string);
+      row[childKey(child)] = v ?? (child.fn === 'count' || child.fn === 'count_distinct' ? 0 : null);
+    }
     for (const p of paths) {
       if (p.steps.length === 1) row[p.key] = record[p.key] ?? null;
       else row[p.key] = parents.get(p.steps[0]!.field.apiName)?.get(record[p.steps[0]!.field.apiName] as string)?.[p.steps[1]!.field.apiName] ?? null;
@@ -101,7 +119,14 @@ async function runTabular(ctx: RecordContext, object: ObjectDefinition, def: Rep
   });
   return {
     shape: 'tabular',
-    columns: paths.map((p) => ({ key: p.key, label: p.steps.map((s) => s.field.label).join(' › '), type: p.steps[p.steps.length - 1]!.field.type })),
+    columns: [
+      ...paths.map((p) => ({ key: p.key, label: p.steps.map((s) => s.field.label).join(' › '), type: p.steps[p.steps.length - 1]!.field.type })),
+      ...(def.children ?? []).map((c) => {
+        const target = registry.requireObject(c.object);
+        const field = c.field ? registry.getField(target, c.field) : undefined;
+        return { key: childKey(c), label: `${target.pluralLabel}: ${c.fn}${field ? ` of ${field.label}` : ''}`, type: c.fn === 'count' || c.fn === 'count_distinct' ? 'number' : field?.type ?? 'number' };
+      }),
+    ],
     rows, nextCursor: list.nextCursor, display: await resolveDisplayNames(ctx, object, list.data),
   };
 }
