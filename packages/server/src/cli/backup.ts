@@ -26,7 +26,7 @@ export interface BackupResult {
  * (POST /api/v1/admin/backup with an admin API token). The archive is written to `<file>.partial`,
  * read back to its end, then renamed: a file named `<file>` is always a complete backup.
  */
-export async function backupFromServer(args: { file: string; url: string; token: string }): Promise<BackupResult> {
+export async function backupFromServer(args: { file: string; url: string; token: string; onSnapshot?: () => void }): Promise<BackupResult> {
   const partial = `${args.file}.partial`;
   try {
     const res = await fetch(`${args.url.replace(/\/+$/, '')}/api/v1/admin/backup`, { method: 'POST', headers: { authorization: `Bearer ${args.token}` } });
@@ -40,6 +40,8 @@ export async function backupFromServer(args: { file: string; url: string; token:
       }
       throw new AppError('bad_request', `The server refused the backup (${res.status}): ${detail}`);
     }
+    // The server answers once its snapshot is taken; what follows is the archive being sent.
+    args.onSnapshot?.();
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>), createWriteStream(partial, { mode: 0o600, highWaterMark: 1024 * 1024 }));
     return await finish(partial, args.file);
   } catch (error) {

@@ -117,12 +117,15 @@ describe('meridian backup and restore', () => {
 
     const file = path.join(dir, 'backup.tar.gz');
     const writtenBefore = written;
-    const result = await backupFromServer({ file, url: baseUrl, token: server.admin.token });
-    const writtenAtEnd = written;
-    // Writes carry on after the backup: the source moves past the snapshot.
-    await expect.poll(() => written, { timeout: 30_000 }).toBeGreaterThan(writtenAtEnd + 2);
+    let writtenAtSnapshot = -1;
+    const backup = backupFromServer({ file, url: baseUrl, token: server.admin.token, onSnapshot: () => (writtenAtSnapshot = written) });
+    await expect.poll(() => writtenAtSnapshot, { timeout: 300_000 }).toBeGreaterThanOrEqual(0);
+    // Writes carry on after the snapshot: the source moves past it.
+    await expect.poll(() => written, { timeout: 60_000 }).toBeGreaterThan(writtenAtSnapshot + 2);
     stop = true;
     await writer;
+    const result = await backup;
+    const writtenAtEnd = writtenAtSnapshot;
 
     const manifest = await readManifest(file);
     expect(result).toMatchObject({ tables: manifest.tables.length, files: 1, missingFiles: 0 });
@@ -154,7 +157,7 @@ describe('meridian backup and restore', () => {
     }
     // The attached file is back, byte for byte, in the target's store.
     const store = new DiskStore(path.join(target.dataDir, 'files'));
-    if (!target.databaseUrl) expect(sha256(readFileSync(store.pathOf(attachment.storage_key)))).toBe(sha256(pdf));
+    expect(sha256(readFileSync(store.pathOf(attachment.storage_key)))).toBe(sha256(pdf));
 
     // A second restore into the now non-empty target is refused and changes nothing.
     await expect(restoreFromFile({ file, config: target, modules, logger })).rejects.toThrow(/not empty/);

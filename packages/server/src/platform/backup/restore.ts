@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
@@ -129,8 +129,14 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       const source = file && sources?.get(file.source);
       if (!file || !source) throw new AppError('bad_request', `Unexpected entry ${name} in the archive`);
       const hash = createHash('sha256');
-      const body = new PassThrough();
-      body.on('data', (chunk: Buffer) => hash.update(chunk));
+      // A transform, not a 'data' listener: a listener would start the flow before the store
+      // (which may first create its directory) reads, and the bytes would be lost.
+      const body = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
       const writing = source.write(file.key, body, file);
       await pipeline(entry, body);
       await writing;
