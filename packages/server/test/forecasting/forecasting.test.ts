@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildAny, buildOpportunity } from '../factories.ts';
 import { modules } from '../../src/modules/index.ts';
+import { classifyRevenue, splitDeal } from '../../src/modules/forecasting/index.ts';
+import { Decimal } from '../../src/modules/billing/index.ts';
 
 /**
  * Forecasts (issue 16 item 7), rolled up the role hierarchy:
@@ -121,12 +123,13 @@ describe('the annual three-pillar forecast', () => {
   let old: { id: string };
   let fresh: { id: string };
   let westAccount: { id: string };
+  let print: { id: string };
 
   beforeAll(async () => {
     old = await buildAccount(east, { name: 'Old Customer' });
     fresh = await buildAccount(east, { name: 'New Customer' });
     westAccount = await buildAccount(west, { name: 'West Customer' });
-    const print = await buildAny(modules, admin, 'product', { product_line: 'print' });
+    print = await buildAny(modules, admin, 'product', { product_line: 'print' });
     const signage = await buildAny(modules, admin, 'product', { product_line: 'signage' });
     const book = await buildAny(modules, admin, 'price_book', { is_standard: true, currency: 'USD' });
     for (const p of [print, signage]) await buildAny(modules, admin, 'price_book_entry', { price_book: book.id, product: p.id, unit_price: '100' });
@@ -152,6 +155,33 @@ describe('the annual three-pillar forecast', () => {
     expect(grid.totals.won.all[2]).toBe('400.00');
     // East sees nothing of west's account.
     expect(row(westAccount.id)).toBeUndefined();
+  });
+
+  it("classifies invoiced revenue (posted invoices' net lines, through invoicing's export) by the same rule", async () => {
+    const buyer = await buildAccount(east, { name: 'Invoiced Customer' });
+    const draft = ok(await admin.request('POST', '/api/v1/invoices', { body: { invoice: { account: buyer.id }, lines: [{ product: print.id, quantity: 2, unit_price: '100' }] } }), 201).body;
+    const posted = ok(await admin.request('POST', `/api/v1/invoices/${draft.invoice.id}/post`, { body: {} })).body;
+    const month = Number(String(posted.invoice_date).slice(5, 7)) - 1;
+    const year = Number(String(posted.invoice_date).slice(0, 4));
+    const grid = ok(await east.request('GET', `/api/v1/forecasting/pillars?year=${year}`)).body;
+    const row = grid.rows.find((r: any) => r.account === buyer.id);
+    expect(row.invoiced.new_sales[month]).toBe('200.00');
+    expect(row.invoiced.account_management[month]).toBe('0.00');
+    // West may not read east's account: nothing of it in west's grid.
+    expect((await west.request('GET', `/api/v1/forecasting/pillars?year=${year}`)).body.rows.some((r: any) => r.account === buyer.id)).toBe(false);
+  });
+
+  it('the rule itself: new account, new product line, existing line, no product', () => {
+    const prior = { accounts: new Set(['a']), lines: new Set(['a|print']) };
+    expect(classifyRevenue(prior, 'b', 'print')).toBe('new_sales');
+    expect(classifyRevenue(prior, 'a', 'signage')).toBe('upselling');
+    expect(classifyRevenue(prior, 'a', 'print')).toBe('account_management');
+    expect(classifyRevenue(prior, 'a', null)).toBe('account_management');
+    // A partially won deal (1000 of 1500 in lines) splits by line share; the cents left over go to the no-product pillar.
+    const split = splitDeal(prior, 'a', new Decimal('1000'), [{ productLine: 'print', total: new Decimal('1000') }, { productLine: 'signage', total: new Decimal('500') }]);
+    expect(split.get('account_management')!.toFixed(2)).toBe('666.67');
+    expect(split.get('upselling')!.toFixed(2)).toBe('333.33');
+    expect([...split.values()].reduce((t, d) => t.plus(d), new Decimal(0)).toFixed(2)).toBe('1000.00');
   });
 
   it('saves plan cells in one transaction, with totals; a bad cell writes nothing', async () => {
@@ -193,8 +223,10 @@ describe('account behaviour, weekly', () => {
     expect((await west.request('GET', `/api/v1/forecasting/behaviour/${account.id}`)).status).toBe(404);
     const changes = ok(await east.request('GET', '/api/v1/forecasting/behaviour/changes')).body;
     expect(changes.week).toBe('2026-11-30');
-    expect(changes.rows[0]).toMatchObject({ account: account.id, name: 'Tracked Co' });
-    expect(changes.rows.every((r: any) => r.account !== undefined)).toBe(true);
+    // Open pipeline 1000 → 9000 against a 1000 baseline: |9000 − 1000| ÷ 1000 = 8, the other three unchanged: 8 ÷ 4.
+    expect(changes.rows.find((r: any) => r.account === account.id)).toMatchObject({ name: 'Tracked Co', score: '2.0000', baseline: { openPipeline: '1000.00' } });
+    const scores = changes.rows.map((r: any) => Number(r.score));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect((await west.request('GET', '/api/v1/forecasting/behaviour/changes')).body.rows.some((r: any) => r.account === account.id)).toBe(false);
     const bad = await admin.request('POST', '/api/v1/forecasting/snapshots', { body: { week: '2026-12-01' } });
     expect(bad.status).toBe(400);
