@@ -94,7 +94,8 @@ describe('imports', () => {
   it('upserts by e-mail, updates by id, and undo puts the previous values back; duplicates skip or update their match', async () => {
     const a = await server.admin.request('POST', '/api/v1/contact', { body: { last_name: 'Original', email: 'upsert.one@example.org', title: 'Before' } });
     expect(a.status).toBe(201);
-    const csv = 'email,last_name,title\nupsert.one@example.org,Original,After\nupsert.two@example.org,Newcomer,New\n';
+    // Matched whatever the case of the e-mail in the file.
+    const csv = 'email,last_name,title\nUPSERT.One@example.org,Original,After\nupsert.two@example.org,Newcomer,New\n';
     const up = await upload(server, server.admin, 'contact', 'upsert.csv', csv);
     const id = up.body.id;
     const patch = await server.admin.request('PATCH', `/api/v1/imports/${id}`, { body: { mode: 'upsert', matchField: 'email', columns: columnsFor(up.body.headers, { email: 'email', last_name: 'last_name', title: 'title' }) } });

@@ -45,7 +45,29 @@ interface Pending {
   error?: string;
 }
 
-const LIST_CHUNK = 200;
+const LIST_CHUNK = 100;
+
+/**
+ * Records whose `key` is one of `values`, through the record service (the user's access), into
+ * `found` by the lower-cased key: each value is asked as written and in lower case (e-mails are
+ * usually stored so), every page read (a name may match many records).
+ */
+async function findByKey(ctx: TxContext, object: ObjectDefinition, key: string, values: string[], found: Map<string, string[]>): Promise<void> {
+  for (let i = 0; i < values.length; i += LIST_CHUNK) {
+    const chunk = values.slice(i, i + LIST_CHUNK);
+    const probe = [...new Set(chunk.flatMap((v) => [v, v.toLowerCase()]))];
+    let cursor: string | undefined;
+    do {
+      const r = await listRecords({ ctx, object, filter: { field: key, op: 'in', value: probe }, fields: [key], limit: 200, cursor });
+      for (const rec of r.data) {
+        const k = String(rec[key] ?? '').toLowerCase();
+        const ids = found.get(k) ?? [];
+        if (!ids.includes(rec.id)) found.set(k, [...ids, rec.id]);
+      }
+      cursor = r.nextCursor ?? undefined;
+    } while (cursor);
+  }
+}
 
 /** A refused write as one line for the error report: the problem's field errors, else its message. */
 export function describeError(object: ObjectDefinition, error: AppError): string {
@@ -128,14 +150,7 @@ async function resolveLookups(ctx: TxContext, object: ObjectDefinition, options:
     if (key === 'id') {
       for (const v of wanted) if (UUID_RE.test(v)) found.set(v.toLowerCase(), [v.toLowerCase()]);
     } else {
-      for (let i = 0; i < wanted.length; i += LIST_CHUNK) {
-        const chunk = wanted.slice(i, i + LIST_CHUNK);
-        const r = await listRecords({ ctx, object: parent, filter: { field: key, op: 'in', value: chunk }, fields: [key], limit: LIST_CHUNK });
-        for (const rec of r.data) {
-          const k = String(rec[key] ?? '').toLowerCase();
-          found.set(k, [...(found.get(k) ?? []), rec.id]);
-        }
-      }
+      await findByKey(ctx, parent, key, wanted, found);
     }
     const keyLabel = fieldOf(parent, key)?.label ?? key;
     for (const p of rows) {
@@ -184,14 +199,7 @@ async function matchRecords(ctx: TxContext, object: ObjectDefinition, options: I
   if (key === 'id') {
     for (const v of values) if (UUID_RE.test(v)) found.set(v.toLowerCase(), [v.toLowerCase()]);
   } else {
-    for (let i = 0; i < values.length; i += LIST_CHUNK) {
-      const chunk = values.slice(i, i + LIST_CHUNK);
-      const r = await listRecords({ ctx, object, filter: { field: key, op: 'in', value: chunk }, fields: [key], limit: LIST_CHUNK });
-      for (const rec of r.data) {
-        const k = String(rec[key] ?? '').toLowerCase();
-        found.set(k, [...(found.get(k) ?? []), rec.id]);
-      }
-    }
+    await findByKey(ctx, object, key, values, found);
   }
   for (const p of rows) {
     const v = p.input[key];
