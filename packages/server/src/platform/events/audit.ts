@@ -19,6 +19,9 @@ import { decodeCursor, encodeCursor } from '../records/cursor.ts';
  *   metadata.rule.created|updated|deleted     metadata.restored   metadata.purged
  *   webhook.created|updated|deleted|disabled|replayed
  *   records.exported (details: object, format, rows, completed, view, filter, sort, fields)
+ *   oauth.client.created|secret_rotated|revoked   oauth.token.issued   (integration clients, auth/oauth/)
+ *   sso.provider.created|updated|deleted   auth.sso.user_created   auth.password_sign_in.enabled|disabled
+ *   (single sign-on, auth/sso/; its sign-ins are auth.login.succeeded|failed with details.method = 'sso')
  */
 export interface AuditEntry {
   action: string;
