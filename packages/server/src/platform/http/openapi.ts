@@ -198,8 +198,11 @@ const NON_JSON: Record<string, { operationId: string; status: string; request?: 
   'GET /api/v1/me/notifications/stream': { operationId: 'streamNotifications', status: '200', response: { 'text/event-stream': { schema: { type: 'string' } } } },
 };
 
-/** Paths over any object published once per object (see buildOpenApi). */
-const AMBIGUOUS_PER_OBJECT = ['/api/v1/{object}/merge', '/api/v1/{object}/export'];
+/**
+ * Paths over any object published once per object (see buildOpenApi): a fixed word after
+ * {object} (merge, export, a module's aggregate) reads as ambiguous against /{object}/{id}.
+ */
+const isAmbiguousPerObject = (path: string) => /^\/api\/v1\/\{object\}\/[^{}/]+$/.test(path) && !GENERIC_RECORD_ROUTES.has(path);
 
 const GENERIC_RECORD_ROUTES = new Set(['/api/v1/{object}', '/api/v1/{object}/query', '/api/v1/{object}/count', '/api/v1/{object}/bulk', '/api/v1/{object}/{id}/related-counts', '/api/v1/{object}/{id}', '/api/v1/{object}/{id}/restore', '/api/v1/{object}/{id}/history', '/api/v1/openapi.json', '/*']);
 
@@ -307,9 +310,10 @@ export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; s
   let paths: Record<string, unknown> = fixedPaths(args.routes ?? []);
   // Fixed routes over any object whose path would be ambiguous against /{object}/{id} (merge) are
   // published per object, like the generic record routes.
+  const ambiguous = Object.keys(paths).filter(isAmbiguousPerObject);
   const perObject = (fixed: Record<string, unknown>, o: ObjectDefinition) =>
     Object.fromEntries(
-      AMBIGUOUS_PER_OBJECT.filter((p) => fixed[p] && !(o.apiName === 'user' && p.endsWith('/merge'))).map((p) => {
+      ambiguous.filter((p) => fixed[p] && !(o.apiName === 'user' && p.endsWith('/merge'))).map((p) => {
         const item = structuredClone(fixed[p]) as Record<string, { operationId?: string; parameters?: Array<{ name: string }> }>;
         for (const op of Object.values(item)) {
           if (op.operationId) op.operationId = `${op.operationId}${pascal(o.apiName)}`;
@@ -332,7 +336,7 @@ export function buildOpenApi(args: { registry: MetadataRegistry; actor: Actor; s
     };
     paths = { ...paths, ...objectPaths(o), ...perObject(paths, o) };
   }
-  for (const p of AMBIGUOUS_PER_OBJECT) delete paths[p];
+  for (const p of ambiguous) delete paths[p];
   return {
     openapi: '3.1.0',
     info: {
