@@ -84,6 +84,20 @@ describe('privacy requests', () => {
     expect(bad.body.errors[0].field).toBe('object');
   });
 
+  it('keeps consent and communication preferences on contacts and leads, with a clear error for a bad value', async () => {
+    const at = '2026-11-02T09:30:00.000Z';
+    const contact = await buildRecord(server.admin, 'contact', { last_name: 'Consenting', marketing_consent: 'granted', consent_given_at: at, consent_method: 'web_form', consent_note: 'Newsletter form v3', preferred_channel: 'email' });
+    expect((await server.admin.request('GET', `/api/v1/contact/${contact.id}`)).body).toMatchObject({ marketing_consent: 'granted', consent_given_at: at, consent_method: 'web_form', preferred_channel: 'email' });
+    const withdrawn = await server.admin.request('PATCH', `/api/v1/contact/${contact.id}`, { body: { marketing_consent: 'withdrawn', consent_method: 'email' } });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    const bad = await server.admin.request('POST', '/api/v1/lead', { body: { last_name: 'L', company: 'C', marketing_consent: 'maybe' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('marketing_consent');
+    // The earlier state stays in the field history: the record of consent.
+    const history = await sql<{ old_value: unknown }>`SELECT old_value FROM record_history WHERE record_id = ${contact.id}::uuid AND field = 'marketing_consent' AND operation = 'update'`.execute(server.platform.db);
+    expect(history.rows.map((r) => r.old_value)).toEqual(['granted']);
+  });
+
   it('erases a lead across the record, its history and its stored events, for administrators only', async () => {
     const lead = await buildRecord(server.admin, 'lead', { first_name: 'Jan', last_name: 'Kowalski', company: 'Kowalski Sp.', email: 'jan@kowalski.example', phone: '+48 22 555 0101' });
     expect((await server.admin.request('PATCH', `/api/v1/lead/${lead.id}`, { body: { email: 'jan.k@kowalski.example' } })).status).toBe(200);

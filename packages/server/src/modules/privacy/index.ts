@@ -4,6 +4,7 @@ import { startPrivacy } from './startup.ts';
 import { registerPrivacyRoutes } from './routes.ts';
 import { ERASE_CAPABILITY } from './erasure/erasePerson.ts';
 import { purgeExpired } from './retention/purgeExpired.ts';
+import { consentFields } from './consent.ts';
 
 /**
  * Privacy and backups (docs/privacy.md; issue 15 items 10 and 11): per-person export and
@@ -12,6 +13,8 @@ import { purgeExpired } from './retention/purgeExpired.ts';
  */
 export const privacyModule = defineModule({
   name: 'privacy',
+  // Consent and communication preferences on both kinds of person (sales, listed before this module).
+  fieldsFor: { contact: consentFields, lead: consentFields },
   routes: registerPrivacyRoutes,
   settings: privacySettings,
   startup: startPrivacy,
