@@ -21,6 +21,7 @@ import { registerApprovals } from './features/approvals/register';
 import { registerLeadCapture } from './features/leadcapture/register';
 import { registerForecasting } from './features/forecasting/register';
 import { registerAnalytics } from './features/analytics/register';
+import { registerPrivacy } from './features/privacy/register';
 
 /**
  * The web app's composition root for feature extensions (lib/extensions.ts): each feature that
@@ -50,4 +51,5 @@ export function registerExtensions(): void {
   registerLeadCapture();
   registerForecasting();
   registerAnalytics();
+  registerPrivacy();
 }
