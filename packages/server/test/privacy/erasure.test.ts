@@ -93,6 +93,12 @@ describe('privacy requests', () => {
     const bad = await server.admin.request('POST', '/api/v1/lead', { body: { last_name: 'L', company: 'C', marketing_consent: 'maybe' } });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('marketing_consent');
+    // A lead's consent follows the person when the lead becomes a contact.
+    const lead = await buildRecord(server.admin, 'lead', { last_name: 'Convert', company: 'Consent Co', marketing_consent: 'granted', consent_given_at: at, consent_method: 'phone', preferred_channel: 'phone' });
+    const converted = await server.admin.request('POST', `/api/v1/lead/${lead.id}/convert`, { body: { allowDuplicate: true } });
+    expect(converted.status, converted.text).toBe(200);
+    const contactId = converted.body.contact?.id ?? converted.body.contactId;
+    expect((await server.admin.request('GET', `/api/v1/contact/${contactId}`)).body).toMatchObject({ marketing_consent: 'granted', consent_given_at: at, consent_method: 'phone', preferred_channel: 'phone' });
     // The earlier state stays in the field history: the record of consent.
     const history = await sql<{ old_value: unknown }>`SELECT old_value FROM record_history WHERE record_id = ${contact.id}::uuid AND field = 'marketing_consent' AND operation = 'update'`.execute(server.platform.db);
     expect(history.rows.map((r) => r.old_value)).toEqual(['granted']);

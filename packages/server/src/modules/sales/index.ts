@@ -26,3 +26,4 @@ export const salesModule = defineModule({
 export { closeOpportunity, type CloseInput, type CloseResult } from './commands/closeOpportunity.ts';
 export { normalizeCompanyName, emailDomain } from './domain/normalize.ts';
 export { companyNameSql, webDomainSql, lowerSql } from './duplicates/sql.ts';
+export { carryOnLeadConversion } from './commands/leadMapping.ts';

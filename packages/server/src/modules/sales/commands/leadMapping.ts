@@ -41,6 +41,16 @@ export const LEAD_FIELD_MAP: Record<'account' | 'contact' | 'opportunity', Recor
 };
 
 /** The input for a new `target` record from a lead: the map above plus same-named custom fields. */
+/**
+ * Fields other modules add to leads and to contacts, accounts or opportunities (fieldsFor) that a
+ * conversion carries over by name, like custom fields: a module's fields are "standard" (defined in
+ * code), so they are not carried unless the module asks — privacy's consent must follow the person.
+ */
+const carriedModuleFields = new Set<string>();
+export function carryOnLeadConversion(fields: readonly string[]): void {
+  for (const f of fields) carriedModuleFields.add(f);
+}
+
 export function mapLeadFields(args: { lead: Record<string, unknown>; leadObject: ObjectDefinition; target: ObjectDefinition; kind: keyof typeof LEAD_FIELD_MAP }): Record<string, unknown> {
   const { lead, leadObject, target } = args;
   const out: Record<string, unknown> = {};
@@ -53,8 +63,9 @@ export function mapLeadFields(args: { lead: Record<string, unknown>; leadObject:
   };
   for (const [from, to] of Object.entries(LEAD_FIELD_MAP[args.kind])) put(from, to);
   for (const f of leadObject.fields) {
-    if (f.standard) continue;
-    const same = target.fields.find((x) => x.apiName === f.apiName && !x.standard && x.type === f.type);
+    const carried = carriedModuleFields.has(f.apiName);
+    if (f.standard && !carried) continue;
+    const same = target.fields.find((x) => x.apiName === f.apiName && (!x.standard || carried) && x.type === f.type);
     if (same) put(f.apiName, f.apiName);
   }
   return out;
