@@ -309,7 +309,7 @@ describe('rate limits', () => {
   // Off under Vitest unless turned on: a second app on the same platform, with small limits.
   let limitedApp: FastifyInstance;
   beforeAll(async () => {
-    const limits = { MERIDIAN_RATE_LIMIT: 'on', MERIDIAN_RATE_LIMIT_TOKEN: '5', MERIDIAN_RATE_LIMIT_IP: '30', MERIDIAN_RATE_LIMIT_LOGIN: '3', MERIDIAN_RATE_LIMIT_WINDOW: '1m' };
+    const limits = { MERIDIAN_RATE_LIMIT: 'on', MERIDIAN_RATE_LIMIT_TOKEN: '5', MERIDIAN_RATE_LIMIT_IP: '30', MERIDIAN_RATE_LIMIT_LOGIN: '3', MERIDIAN_RATE_LIMIT_OAUTH: '4', MERIDIAN_RATE_LIMIT_WINDOW: '1m' };
     Object.assign(process.env, limits);
     try {
       limitedApp = await buildApp(server.platform, { logger: false });
@@ -348,6 +348,20 @@ describe('rate limits', () => {
     expect(limited.headers['retry-after']).toBeDefined();
     expect((await attempt('victim@example.com', '10.0.1.2')).statusCode).toBe(401);
     expect((await attempt('someone.else@example.com', '10.0.1.1')).statusCode).toBe(401);
+  });
+
+  it('limits token requests at /oauth/token per address, outside /api too', async () => {
+    const token = (ip: string) => limitedApp.inject({
+      method: 'POST', url: '/oauth/token', remoteAddress: ip,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('mcl_guess:wrong').toString('base64')}` },
+      payload: 'grant_type=client_credentials',
+    });
+    for (let i = 0; i < 4; i++) expect((await token('10.0.3.1')).statusCode).toBe(401);
+    const limited = await token('10.0.3.1');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBeDefined();
+    expect(JSON.parse(limited.body)).toMatchObject({ error: 'rate_limited' });
+    expect((await token('10.0.3.2')).statusCode).toBe(401);
   });
 
   it('limits each client address, even when its credentials are refused', async () => {

@@ -19,6 +19,7 @@ import { cachedCredentialKey, SESSION_COOKIE } from '../auth/sessions.ts';
  *   MERIDIAN_RATE_LIMIT_LOGIN      POST /api/v1/auth/login per IP and e-mail (10)
  *   MERIDIAN_LOGIN_LOCKOUT_AFTER   consecutive failed sign-ins of one e-mail that lock it (10; 0 = never)
  *   MERIDIAN_LOGIN_LOCKOUT         how long the lock lasts ("15m")
+ *   MERIDIAN_RATE_LIMIT_OAUTH      token requests at POST /oauth/token per client address and window (60; 0 = no limit)
  *
  * Counters are in the database (rate_limit_counter, fixed windows), counted by the request gate
  * (auth/gate.ts) in the same round trip that checks the authentication version, so every API
@@ -32,6 +33,8 @@ export interface SecuritySettings {
   login: number;
   lockoutAfter: number;
   lockoutMs: number;
+  /** Token requests at POST /oauth/token per client address and window. */
+  oauth: number;
 }
 
 export function loadSecuritySettings(env: NodeJS.ProcessEnv = process.env): SecuritySettings {
@@ -51,6 +54,7 @@ export function loadSecuritySettings(env: NodeJS.ProcessEnv = process.env): Secu
     login: num('MERIDIAN_RATE_LIMIT_LOGIN', 10),
     lockoutAfter: num('MERIDIAN_LOGIN_LOCKOUT_AFTER', 10),
     lockoutMs: parseDuration(env.MERIDIAN_LOGIN_LOCKOUT || '15m'),
+    oauth: num('MERIDIAN_RATE_LIMIT_OAUTH', 60),
   };
 }
 
@@ -137,6 +141,11 @@ export async function registerSecurity(app: FastifyInstance, platform: Platform,
   });
   if (settings.rateLimit) {
     app.addHook('preHandler', async (request, reply) => {
+      // The token endpoint sits outside /api (OAuth clients expect /oauth/token), so the per-address
+      // budget above does not see it: it has its own, like sign-in, against floods of guesses.
+      if (isRoute(request, 'POST', '/oauth/token') && settings.oauth > 0) {
+        enforce(reply, await gate.pass({ hits: [`oauth:${request.ip}`], windowMs }), [{ max: settings.oauth, what: 'token requests from this address' }]);
+      }
       if (!isLimited(request)) return;
       if (request.actor?.userId && settings.perToken > 0 && !request.meridianCredentialCounted) {
         const key = request.actor.tokenId ? `token:${request.actor.tokenId}` : `user:${request.actor.userId}`;

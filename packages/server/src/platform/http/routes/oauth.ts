@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { Platform } from '../../kernel.ts';
 import { createClient, listClients, revokeClient, rotateClientSecret } from '../../auth/oauth/clients.ts';
 import { issueToken, OAuthError } from '../../auth/oauth/token.ts';
+import { AppError } from '../../errors.ts';
 import { adminsOnly, requireActor } from '../context.ts';
 import { DataList, NoContent, PathId, T, Uuid, routeSchema } from '../schema/common.ts';
 
@@ -32,6 +33,11 @@ function basicCredentials(request: FastifyRequest): { id: string; secret: string
 }
 
 function sendOAuthError(error: FastifyError | OAuthError, reply: FastifyReply) {
+  // Too many requests from this address (platform/events/security.ts set Retry-After): 429 in the
+  // endpoint's own error shape, not a form error.
+  if (error instanceof AppError && error.code === 'rate_limited') {
+    return reply.header('cache-control', 'no-store').status(429).type('application/json').send({ error: 'rate_limited', error_description: error.message });
+  }
   const e = error instanceof OAuthError ? error : new OAuthError('invalid_request', 'The request body must be application/x-www-form-urlencoded');
   if (e.status === 401) reply.header('www-authenticate', 'Basic realm="meridian"');
   reply.header('cache-control', 'no-store').status(e.status).type('application/json').send({ error: e.error, error_description: e.description });
@@ -52,7 +58,7 @@ export function registerOAuthRoutes(app: FastifyInstance, platform: Platform) {
         tags, operationId: 'issueOAuthToken', security: [],
         summary: 'OAuth 2.0 client credentials grant: a short-lived Bearer token for an integration client',
         description: 'Form-encoded: grant_type=client_credentials, optional scope (space-separated); client id and secret by HTTP Basic or as client_id/client_secret. Errors follow RFC 6749 §5.2.',
-        response: { 200: T.Object({ access_token: T.String(), token_type: T.Literal('Bearer'), expires_in: T.Integer(), scope: T.String() }), 400: OAuthErrorSchema, 401: OAuthErrorSchema },
+        response: { 200: T.Object({ access_token: T.String(), token_type: T.Literal('Bearer'), expires_in: T.Integer(), scope: T.String() }), 400: OAuthErrorSchema, 401: OAuthErrorSchema, 429: OAuthErrorSchema },
       }),
       errorHandler: (error, _request, reply) => sendOAuthError(error as FastifyError, reply),
     }, async (request, reply) => {
