@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildContact } from '../factories.ts';
 import { createRepProfile, ok } from '../access/fixture.ts';
@@ -22,6 +23,18 @@ async function cursorNow(user: TestUser): Promise<string> {
   const r = await user.request('GET', '/api/v1/changes/cursor');
   ok(r);
   return r.body.cursor;
+}
+
+/**
+ * Waits until every transaction that has written an event so far has ended. The feed hands out
+ * only changes below the oldest transaction still running, and that horizon is the whole
+ * PostgreSQL server's: test files running beside this one on the same server hold it back for
+ * a moment (a delay the feed promises, never a loss).
+ */
+async function settled(): Promise<void> {
+  const db = server.platform.db;
+  const last = BigInt((await sql<{ x: string }>`SELECT coalesce(max(xid), '0')::text AS x FROM outbox_event`.execute(db)).rows[0]!.x);
+  await expect.poll(async () => BigInt((await sql<{ x: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x`.execute(db)).rows[0]!.x) > last, { timeout: 60_000 }).toBe(true);
 }
 
 /** Every change after `since`, page by page; the final cursor. */
@@ -58,6 +71,7 @@ describe('the changes feed', () => {
     const contact = await buildContact(admin, { last_name: 'Feed Person', account: account.id });
     const other = await buildAccount(admin, { name: 'Feed Gone' });
     ok(await admin.request('DELETE', `/api/v1/account/${other.id}`));
+    await settled();
     const { changes, cursor, pages } = await drain(admin, start, '&objects=account,contact', 2);
     expect(pages).toBeGreaterThanOrEqual(3);
     const ours = changes.filter((c) => [account.id, contact.id, other.id].includes(c.recordId));
@@ -68,6 +82,7 @@ describe('the changes feed', () => {
     // Resuming from the last cursor: nothing again, then only what is new.
     expect((await drain(admin, cursor)).changes).toEqual([]);
     ok(await admin.request('PATCH', `/api/v1/contact/${contact.id}`, { body: { title: 'CTO' } }));
+    await settled();
     const next = await drain(admin, cursor, '&objects=contact');
     expect(next.changes.map((c) => [c.recordId, c.operation, c.changes.title?.new])).toEqual([[contact.id, 'updated', 'CTO']]);
     // objects= narrows the feed.
@@ -80,6 +95,7 @@ describe('the changes feed', () => {
     const mine = await buildAccount(admin, { name: 'Alpha Feed', annual_revenue: 4242.42, owner: repA.id });
     const theirs = await buildAccount(admin, { name: 'Bravo Feed', owner: repB.id });
     ok(await admin.request('PATCH', `/api/v1/account/${theirs.id}`, { body: { name: 'Bravo Feed 2' } }));
+    await settled();
     const seen = await drain(repA, start);
     expect(seen.changes.map((c) => c.recordId)).toEqual([mine.id]);
     expect(seen.changes[0]!.changes.name).toEqual({ old: null, new: 'Alpha Feed' });
@@ -128,6 +144,7 @@ describe('the changes feed', () => {
     expect(before.changes.map((c) => c.changes.name?.new)).not.toContain('Slow Tx Co');
     release();
     const slowRecord = await slow;
+    await settled();
     const after = await drain(admin, before.cursor, '&objects=account');
     const all = [...before.changes, ...after.changes];
     expect(all.filter((c) => c.recordId === slowRecord.id).map((c) => c.operation)).toEqual(['created']);
