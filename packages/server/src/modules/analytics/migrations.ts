@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ModuleMigration } from '../../platform/module.ts';
+import { dashboardMigrations } from './dashboards/migrations.ts';
 
 /**
  * Analytics' own tables (ids `analytics/<id>`): report folders and saved reports. A report is a
@@ -23,4 +24,5 @@ export const analyticsMigrations: ModuleMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS analytics_report_owner_idx ON analytics_report (owner_id)`.execute(trx);
     },
   },
+  ...dashboardMigrations,
 ];

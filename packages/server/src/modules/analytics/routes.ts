@@ -5,6 +5,7 @@ import { T, routeSchema } from '../../platform/http/schema/common.ts';
 import { aggregateRecords } from './aggregate/run.ts';
 import { AggregateAnswerSchema, AggregateBody } from './aggregate/schema.ts';
 import { registerReportRoutes } from './reports/routes.ts';
+import { registerDashboardRoutes } from './dashboards/routes.ts';
 
 const tags = ['analytics'];
 
@@ -24,4 +25,5 @@ export function registerAnalyticsRoutes(app: FastifyInstance, platform: Platform
   }, async (request) => aggregateRecords({ ctx: recordContext(platform, request), object: await objectOf(request), input: request.body ?? {} }));
 
   registerReportRoutes(app, platform);
+  registerDashboardRoutes(app, platform);
 }
