@@ -154,7 +154,7 @@ function dashboardConditions(ctx: RecordContext, object: ObjectDefinition, resol
     if (dateField) parts.push({ field: dateField, op: 'between', value: [period.from, period.to] });
     else ignored.push('dateRange');
   }
-  const hasOwner = registry.getField(object, 'owner')?.type === 'lookup';
+  const hasOwner = !!registry.getField(object, 'owner');
   if (resolved.ownerId) {
     if (hasOwner) parts.push({ field: 'owner', op: 'eq', value: resolved.ownerId });
     else ignored.push('owner');
