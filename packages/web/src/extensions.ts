@@ -21,6 +21,7 @@ import { registerApprovals } from './features/approvals/register';
 import { registerLeadCapture } from './features/leadcapture/register';
 import { registerForecasting } from './features/forecasting/register';
 import { registerAnalytics } from './features/analytics/register';
+import { registerDashboards } from './features/dashboards/register';
 import { registerPrivacy } from './features/privacy/register';
 
 /**
@@ -51,5 +52,6 @@ export function registerExtensions(): void {
   registerLeadCapture();
   registerForecasting();
   registerAnalytics();
+  registerDashboards();
   registerPrivacy();
 }

@@ -39,6 +39,8 @@ import { ForecastPage } from './features/forecasting/ForecastPage';
 import { PillarsPage } from './features/forecasting/PillarsPage';
 import { ReportsPage } from './features/analytics/ReportsPage';
 import { ReportBuilderPage } from './features/analytics/ReportBuilderPage';
+import { DashboardsPage } from './features/dashboards/DashboardsPage';
+import { DashboardPage } from './features/dashboards/DashboardPage';
 import { ImportsPage, IMPORTS_PATH } from './features/imports/ImportsPage';
 import { ImportPage } from './features/imports/ImportPage';
 
@@ -177,6 +179,16 @@ const pillarsRoute = createRoute({ getParentRoute: () => appRoute, path: '/forec
 // Reports and the report builder (features/analytics).
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports', component: ReportsPage });
 const reportRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports/$id', component: ReportBuilderPage });
+// Dashboards (features/dashboards); `?edit=true` opens the editor.
+const dashboardsRoute = createRoute({ getParentRoute: () => appRoute, path: '/dashboards', component: DashboardsPage });
+const dashboardRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: '/dashboards/$id',
+  validateSearch: (s: Record<string, unknown>) => ({ edit: s.edit === true || s.edit === 'true' ? true : undefined }),
+  component: function DashboardRoute() {
+    return <DashboardPage id={dashboardRoute.useParams().id} edit={!!dashboardRoute.useSearch().edit} />;
+  },
+});
 // Imports: the history and the wizard of one import (features/imports).
 const importsRoute = createRoute({ getParentRoute: () => appRoute, path: IMPORTS_PATH, component: ImportsPage });
 const importRoute = createRoute({
@@ -241,7 +253,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, dashboardsRoute, dashboardRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

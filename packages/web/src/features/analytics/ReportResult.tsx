@@ -86,7 +86,8 @@ export function ReportResult({ object, answer, chart, chartMeasure, title }: { o
 }
 
 
-function DrillList({ object, filter }: { object: string; filter: Condition }) {
+/** The records behind a figure, read through the list API with the viewer's access (dashboards reuse it). */
+export function DrillList({ object, filter }: { object: string; filter: Condition }) {
   const { byName } = useMetadata();
   const def = byName(object);
   const q = useQuery({ queryKey: ['analytics', 'drill', object, filter], queryFn: () => analyticsApi.drill(object, filter) });
@@ -109,7 +110,7 @@ function DrillList({ object, filter }: { object: string; filter: Condition }) {
  * for stacked charts and matrices, the second grouping (or the column grouping) as series. The
  * chart is an image with a summary label; the table next to it carries every figure.
  */
-export function ReportChart({ answer, type, measureKey, title }: { answer: Answer; type: ChartType; measureKey: string; title: string }) {
+export function ReportChart({ answer, type, measureKey, title, onPick }: { answer: Answer; type: ChartType; measureKey: string; title: string; onPick?: (category: string) => void }) {
   const groups = answer.columns.filter((c) => c.kind === 'group');
   const detail = answer.rows.filter((r) => !isTotal(r));
   const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
@@ -142,13 +143,15 @@ export function ReportChart({ answer, type, measureKey, title }: { answer: Answe
   const rows = categories.map((c) => data.get(c)!);
   const series = seriesNames.slice(0, 12).map((name, i) => ({ name, color: COLORS[i % COLORS.length]! }));
   const summary = `${title}: ${type.replace('_', ' ')} chart of ${rows.length} ${axis.label} values; the figures are in the table below`;
-  const wrap = (chart: React.ReactNode) => <Box role="img" aria-label={summary} p="xs">{chart}</Box>;
+  const wrap = (chart: React.ReactNode) => <Box role="img" aria-label={summary} p="xs" style={onPick ? { cursor: 'pointer' } : undefined}>{chart}</Box>;
+  // A click on a bar, point or slice names its category (dashboards open the records behind it).
+  const pick = onPick ? { onClick: (state: { activeLabel?: string | number } | null) => { if (state?.activeLabel !== undefined) onPick(String(state.activeLabel)); } } : {};
   if (type === 'donut' || type === 'funnel') {
     const slices = rows.map((r, i) => ({ name: String(r.category), value: seriesNames.reduce((s, n) => s + num(r[n]), 0), color: COLORS[i % COLORS.length]! }));
-    return wrap(type === 'donut' ? <DonutChart data={slices} withLabelsLine={false} size={200} /> : <FunnelChart data={slices} size={220} />);
+    return wrap(type === 'donut' ? <DonutChart data={slices} withLabelsLine={false} size={200} pieProps={onPick ? { onClick: (d: { name?: string }) => d?.name !== undefined && onPick(String(d.name)) } : undefined} /> : <FunnelChart data={slices} size={220} />);
   }
-  if (type === 'line') return wrap(<LineChart h={260} data={rows} dataKey="category" series={series} />);
-  if (type === 'area') return wrap(<AreaChart h={260} data={rows} dataKey="category" series={series} type={seriesGroup ? 'stacked' : 'default'} />);
-  return wrap(<BarChart h={260} data={rows} dataKey="category" series={series} type={type === 'stacked_bar' ? 'stacked' : 'default'} />);
+  if (type === 'line') return wrap(<LineChart h={260} data={rows} dataKey="category" series={series} lineChartProps={pick} />);
+  if (type === 'area') return wrap(<AreaChart h={260} data={rows} dataKey="category" series={series} type={seriesGroup ? 'stacked' : 'default'} areaChartProps={pick} />);
+  return wrap(<BarChart h={260} data={rows} dataKey="category" series={series} type={type === 'stacked_bar' ? 'stacked' : 'default'} barChartProps={pick} />);
 }
 

@@ -15,6 +15,7 @@ import { homePanelsList } from '../../lib/extensions';
 import { TaskRow } from './TaskRow';
 import { TodaySchedule } from './TodaySchedule';
 import { DemoOffer } from '../demo/DemoOffer';
+import { HomeDashboard } from '../dashboards/HomeDashboard';
 import './home.css';
 
 /** The look-ahead covers the week after today; one agenda request serves it and today. */
@@ -61,6 +62,7 @@ export function HomePage() {
         </Group>
       </Group>
       <DemoOffer />
+      <HomeDashboard />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="md">

@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import { Alert, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { errorMessage } from '../../api/client';
+import { Loading } from '../../components/PageState';
+import { dashboardsApi, type Dashboard, type RunFilters, type Widget } from './api';
+import { DashboardGrid } from './DashboardGrid';
+import { FilterBar } from './FilterBar';
+
+/**
+ * A dashboard's filter bar and grid, run as the viewer: one request answers every widget (each
+ * with its own error if its report cannot run). Edit mode passes the draft layout and handlers.
+ */
+export function DashboardView({ dashboard, editing = false, draft, onChange, onRemove }: {
+  dashboard: Dashboard;
+  editing?: boolean;
+  draft?: Widget[];
+  onChange?: (w: Widget) => void;
+  onRemove?: (id: string) => void;
+}) {
+  const [filters, setFilters] = useState<RunFilters>({});
+  const run = useQuery({
+    queryKey: ['dashboards', 'run', dashboard.id, dashboard.updatedAt, filters],
+    queryFn: ({ signal }) => dashboardsApi.run(dashboard.id, filters, signal),
+    placeholderData: (p) => p, retry: false,
+  });
+  const answers = new Map((run.data?.widgets ?? []).map((w) => [w.id, w]));
+  return (
+    <Stack gap="sm">
+      {dashboard.filters.offered.length > 0 && <FilterBar offered={dashboard.filters.offered} value={filters} onChange={setFilters} />}
+      {run.data?.period && <Text size="sm" c="dimmed" aria-live="polite">{run.data.period.from} – {run.data.period.to}</Text>}
+      {run.error && <Alert color="red" title="The dashboard could not be run">{errorMessage(run.error)}</Alert>}
+      {run.isLoading && <Loading />}
+      {(run.data || editing) && (
+        (draft ?? dashboard.widgets).length === 0
+          ? <Text c="dimmed">No widgets yet.{editing ? ' Add one below.' : ''}</Text>
+          : <DashboardGrid widgets={draft ?? dashboard.widgets} answers={answers} editing={editing} onChange={onChange} onRemove={onRemove} />
+      )}
+    </Stack>
+  );
+}
