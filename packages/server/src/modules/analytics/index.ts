@@ -2,6 +2,7 @@ import { defineModule } from '../../platform/module.ts';
 import { registerAnalyticsRoutes } from './routes.ts';
 import { analyticsSettings } from './settings.ts';
 import { analyticsMigrations } from './migrations.ts';
+import { runDueSchedules } from './schedules/run.ts';
 
 /**
  * Analytics (docs/analytics.md; issue 16, ANL-1): the aggregate API — groups and measures over
@@ -14,6 +15,17 @@ export const analyticsModule = defineModule({
   routes: registerAnalyticsRoutes,
   settings: analyticsSettings,
   migrations: analyticsMigrations,
+  jobs: [
+    {
+      // Every minute: schedules are set to a local minute, and a claim is one indexed query.
+      name: 'analytics.report_schedules',
+      cron: '* * * * *',
+      async run(platform) {
+        const { schedules } = await runDueSchedules(platform);
+        if (schedules) platform.logger.info({ schedules }, 'scheduled reports sent');
+      },
+    },
+  ],
 });
 
 export { aggregateRecords, runAggregateSpec, type AggregateAnswer } from './aggregate/run.ts';

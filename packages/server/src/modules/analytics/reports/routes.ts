@@ -7,6 +7,8 @@ import { assertObjectPermission } from '../../../platform/access/policy.ts';
 import { analyticsSettings } from '../settings.ts';
 import { readDefinition } from './definition.ts';
 import { runDefinition, runReport } from './run.ts';
+import { exportReport, reportFileName } from './file.ts';
+import { TABLE_CONTENT_TYPE } from '../../../platform/records/export/streamTable.ts';
 import { deleteFolder, deleteReport, listFolders, listReports, loadReport, saveFolder, saveReport } from './store.ts';
 
 const tags = ['analytics'];
@@ -76,5 +78,24 @@ export function registerReportRoutes(app: FastifyInstance, platform: Platform): 
     const page = (request.body ?? {}) as { cursor?: string; limit?: number };
     const { answer } = await runReport({ ctx: ctxOf(request), id: idOf(request), ...page });
     return answer;
+  });
+  app.get('/api/v1/reports/:id/export', {
+    schema: routeSchema({
+      tags, operationId: 'exportReport', summary: 'Download a report as CSV or XLSX, run as the caller (every row of a tabular report; a grouped one with its subtotals); audited',
+      params: IdParams, querystring: T.Object({ format: T.Optional(T.Union([T.Literal('csv'), T.Literal('xlsx')], { description: 'csv (default) or xlsx' })) }),
+      response: { 200: T.Unsafe({ description: 'The report as a file (streamed)', content: { 'text/csv': { schema: { type: 'string' } }, [TABLE_CONTENT_TYPE.xlsx]: { schema: { type: 'string', format: 'binary' } } } }) },
+    }),
+  }, async (request, reply) => {
+    const ctx = ctxOf(request);
+    const format = (request.query as { format?: 'csv' | 'xlsx' }).format ?? 'csv';
+    const report = await loadReport(ctx, idOf(request));
+    if (report.broken) throw validationFailed([{ field: 'definition', code: 'report_broken', message: report.broken }]);
+    const body = await exportReport({ ctx, report, format, origin: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null } });
+    return reply
+      .header('content-type', TABLE_CONTENT_TYPE[format])
+      .header('content-disposition', `attachment; filename="${reportFileName(report.name, format)}"`)
+      .header('cache-control', 'private, no-store')
+      .header('x-content-type-options', 'nosniff')
+      .send(body);
   });
 }

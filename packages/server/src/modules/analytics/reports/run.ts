@@ -73,13 +73,13 @@ function broken(reason: string): AppError {
   return new AppError('rule_violation', `This report cannot run: ${reason}`, { errors: [{ field: 'definition', code: 'report_broken', message: reason }] });
 }
 
-async function runTabular(ctx: RecordContext, object: ObjectDefinition, def: ReportDefinition, page: { cursor?: string; limit?: number }): Promise<TabularAnswer> {
+async function runTabular(ctx: RecordContext, object: ObjectDefinition, def: ReportDefinition, page: { cursor?: string; limit?: number; maxLimit?: number }): Promise<TabularAnswer> {
   const registry = ctx.platform.registry;
   const columns = def.columns.length ? def.columns : [object.nameField];
   const paths = columns.map((c, i) => ({ key: c, steps: resolveReadablePath({ actor: ctx.actor, registry, object, path: c, source: `columns[${i}]` }) }));
   const direct = new Set<string>([object.nameField]);
   for (const p of paths) direct.add(p.steps[0]!.field.apiName);
-  const list = await listRecords({ ctx, object, filter: def.filter ?? undefined, sort: def.sort ?? undefined, fields: [...direct], limit: page.limit ?? 50, cursor: page.cursor });
+  const list = await listRecords({ ctx, object, filter: def.filter ?? undefined, sort: def.sort ?? undefined, fields: [...direct], limit: page.limit ?? 50, maxLimit: page.maxLimit, cursor: page.cursor });
   // Parent fields: one list read per lookup, with the runner's access to the parent records.
   const parents = new Map<string, Map<string, ApiRecord>>();
   for (const p of paths.filter((x) => x.steps.length === 2)) {
@@ -132,7 +132,7 @@ async function runTabular(ctx: RecordContext, object: ObjectDefinition, def: Rep
 }
 
 /** Runs a definition (saved or the builder's unsaved preview) as the caller. */
-export async function runDefinition(args: { ctx: RecordContext; object: ObjectDefinition; definition: ReportDefinition; cursor?: string; limit?: number }): Promise<TabularAnswer | GroupedAnswer> {
+export async function runDefinition(args: { ctx: RecordContext; object: ObjectDefinition; definition: ReportDefinition; cursor?: string; limit?: number; maxLimit?: number }): Promise<TabularAnswer | GroupedAnswer> {
   const { ctx, object, definition: def } = args;
   const { maxGroups } = analyticsSettings.of(ctx.platform);
   const reason = brokenReason(ctx.actor, ctx.platform.registry, object.apiName, def, maxGroups);

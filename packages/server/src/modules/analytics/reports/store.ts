@@ -88,6 +88,17 @@ export async function loadReport(ctx: RecordContext, id: string): Promise<SavedR
   return toReport(ctx, r.rows[0]);
 }
 
+/**
+ * A report as `ctx`'s user would see it, without asking whether it was shared with them: for a
+ * schedule, whose owner chose the recipients. Sharing shares the question only, so this reveals
+ * no records — the run is still the recipient's own access.
+ */
+export async function loadScheduledReport(ctx: RecordContext, id: string): Promise<SavedReport | null> {
+  await ctx.platform.registry.ensureFresh();
+  const r = await sql<ReportRow>`SELECT * FROM analytics_report r WHERE r.id = ${id}`.execute(db(ctx));
+  return r.rows[0] ? toReport(ctx, r.rows[0]) : null;
+}
+
 interface ReportInput {
   name?: unknown;
   description?: unknown;
