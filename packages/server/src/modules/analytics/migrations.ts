@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ModuleMigration } from '../../platform/module.ts';
+import { scheduleMigrations } from './schedules/migrations.ts';
 import { dashboardMigrations } from './dashboards/migrations.ts';
 
 /**
@@ -25,4 +26,5 @@ export const analyticsMigrations: ModuleMigration[] = [
     },
   },
   ...dashboardMigrations,
+  ...scheduleMigrations,
 ];

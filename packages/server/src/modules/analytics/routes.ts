@@ -6,6 +6,7 @@ import { aggregateRecords } from './aggregate/run.ts';
 import { AggregateAnswerSchema, AggregateBody } from './aggregate/schema.ts';
 import { registerReportRoutes } from './reports/routes.ts';
 import { registerDashboardRoutes } from './dashboards/routes.ts';
+import { registerScheduleRoutes } from './schedules/routes.ts';
 
 const tags = ['analytics'];
 
@@ -26,4 +27,5 @@ export function registerAnalyticsRoutes(app: FastifyInstance, platform: Platform
 
   registerReportRoutes(app, platform);
   registerDashboardRoutes(app, platform);
+  registerScheduleRoutes(app, platform);
 }
