@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react';
 import { ActionIcon, Group, Paper, Text } from '@mantine/core';
 import type { Widget, WidgetAnswer } from './api';
-import { describePlace, inReadingOrder, moveWidget, resizeWidget } from './layout';
+import { describePlace, inReadingOrder, moveWidget, placeWidget, resizeWidget } from './layout';
 import { WidgetBody, WidgetHeading } from './WidgetCard';
 import './dashboards.css';
 
@@ -14,18 +14,18 @@ const KEYS: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight:
  * the move handle or the resize corner by whole cells) and by keyboard (focus the card: arrow
  * keys move it, Shift+arrows resize it); each change is announced in a live region.
  */
-export function DashboardGrid({ widgets, answers, editing, onChange, onRemove }: {
+export function DashboardGrid({ widgets, answers, editing, onLayout, onRemove }: {
   widgets: Widget[];
   answers: Map<string, WidgetAnswer>;
   editing: boolean;
-  onChange?: (w: Widget) => void;
+  onLayout?: (widgets: Widget[]) => void;
   onRemove?: (id: string) => void;
 }) {
   const grid = useRef<HTMLDivElement>(null);
   const [announcement, setAnnouncement] = useState('');
   const titleOf = (w: Widget) => w.title || answers.get(w.id)?.title || 'Widget';
   const change = (next: Widget) => {
-    onChange?.(next);
+    onLayout?.(placeWidget(widgets, next));
     setAnnouncement(describePlace(titleOf(next), next));
   };
 
@@ -36,6 +36,7 @@ export function DashboardGrid({ widgets, answers, editing, onChange, onRemove }:
     handle.setPointerCapture(e.pointerId);
     const cell = grid.current.clientWidth / 12;
     const start = { x: e.clientX, y: e.clientY };
+    const before = widgets;
     let last = w;
     const onMove = (ev: PointerEvent) => {
       const dx = Math.round((ev.clientX - start.x) / cell);
@@ -43,7 +44,7 @@ export function DashboardGrid({ widgets, answers, editing, onChange, onRemove }:
       const next = mode === 'move' ? moveWidget(w, dx, dy) : resizeWidget(w, dx, dy);
       if (next.x !== last.x || next.y !== last.y || next.w !== last.w || next.h !== last.h) {
         last = next;
-        onChange?.(next);
+        onLayout?.(placeWidget(before, next));
       }
     };
     const onUp = () => {
@@ -68,7 +69,8 @@ export function DashboardGrid({ widgets, answers, editing, onChange, onRemove }:
     <>
       {editing && <Text size="sm" c="dimmed" id="dash-keys">Drag a card's handle to move it or its corner to resize it; or focus a card and use the arrow keys to move it, Shift+arrow keys to resize it.</Text>}
       <div className="dash-grid" ref={grid}>
-        {inReadingOrder(widgets).map((w) => {
+        {/* While editing, the DOM order stays put: re-inserting the focused card would drop its focus. */}
+        {(editing ? widgets : inReadingOrder(widgets)).map((w) => {
           const answer = answers.get(w.id);
           const title = titleOf(w);
           return (

@@ -104,7 +104,7 @@ function DashboardScreen({ dashboard, edit }: { dashboard: Dashboard; edit: bool
         </Paper>
       )}
       <DashboardView dashboard={dashboard} editing={edit} draft={edit ? draft : undefined}
-        onChange={(w) => setDraft((list) => list.map((x) => (x.id === w.id ? w : x)))} onRemove={(wid) => setDraft((list) => list.filter((x) => x.id !== wid))} />
+        onLayout={setDraft} onRemove={(wid) => setDraft((list) => list.filter((x) => x.id !== wid))} />
     </Stack>
   );
 }

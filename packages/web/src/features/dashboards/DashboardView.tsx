@@ -11,11 +11,11 @@ import { FilterBar } from './FilterBar';
  * A dashboard's filter bar and grid, run as the viewer: one request answers every widget (each
  * with its own error if its report cannot run). Edit mode passes the draft layout and handlers.
  */
-export function DashboardView({ dashboard, editing = false, draft, onChange, onRemove }: {
+export function DashboardView({ dashboard, editing = false, draft, onLayout, onRemove }: {
   dashboard: Dashboard;
   editing?: boolean;
   draft?: Widget[];
-  onChange?: (w: Widget) => void;
+  onLayout?: (widgets: Widget[]) => void;
   onRemove?: (id: string) => void;
 }) {
   const [filters, setFilters] = useState<RunFilters>({});
@@ -34,7 +34,7 @@ export function DashboardView({ dashboard, editing = false, draft, onChange, onR
       {(run.data || editing) && (
         (draft ?? dashboard.widgets).length === 0
           ? <Text c="dimmed">No widgets yet.{editing ? ' Add one below.' : ''}</Text>
-          : <DashboardGrid widgets={draft ?? dashboard.widgets} answers={answers} editing={editing} onChange={onChange} onRemove={onRemove} />
+          : <DashboardGrid widgets={draft ?? dashboard.widgets} answers={answers} editing={editing} onLayout={onLayout} onRemove={onRemove} />
       )}
     </Stack>
   );

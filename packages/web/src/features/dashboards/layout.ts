@@ -26,3 +26,21 @@ export const nextRow = (widgets: Widget[]) => widgets.reduce((max, w) => Math.ma
 
 /** What a screen reader hears after a keyboard move or resize. */
 export const describePlace = (title: string, w: Widget) => `${title}: column ${w.x + 1}, row ${w.y + 1}, ${w.w} columns wide, ${w.h} rows high`;
+
+const overlaps = (a: Widget, b: Widget) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+
+/**
+ * The layout after one widget moved or resized: it keeps its place and any widget it now covers
+ * is pushed down below whatever it would overlap (top to bottom), so cards never sit on each other.
+ */
+export function placeWidget(widgets: Widget[], changed: Widget): Widget[] {
+  const placed: Widget[] = [changed];
+  const others = inReadingOrder(widgets.filter((w) => w.id !== changed.id));
+  for (const original of others) {
+    const w = { ...original };
+    for (let hit = placed.find((p) => overlaps(p, w)); hit; hit = placed.find((p) => overlaps(p, w))) w.y = hit.y + hit.h;
+    placed.push(w);
+  }
+  // Keep the caller's order (the DOM order while editing, so the focused card is never re-inserted).
+  return widgets.map((w) => placed.find((p) => p.id === w.id)!);
+}
