@@ -88,7 +88,7 @@ describe('dashboards', () => {
     await expect.poll(() => page.getByTestId('dash-announcer').textContent()).toContain('3 columns wide, 3 rows high');
 
     // Drag the chart's move handle two columns to the right.
-    const handle = page.getByRole('button', { name: 'Move Pipeline chart' });
+    const handle = page.getByRole('button', { name: 'Move Pipeline chart', exact: true });
     const box = (await handle.boundingBox())!;
     const grid = (await page.locator('.dash-grid').boundingBox())!;
     const cell = grid.width / 12;

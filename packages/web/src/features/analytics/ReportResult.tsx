@@ -145,13 +145,15 @@ export function ReportChart({ answer, type, measureKey, title, onPick }: { answe
   const summary = `${title}: ${type.replace('_', ' ')} chart of ${rows.length} ${axis.label} values; the figures are in the table below`;
   const wrap = (chart: React.ReactNode) => <Box role="img" aria-label={summary} p="xs" style={onPick ? { cursor: 'pointer' } : undefined}>{chart}</Box>;
   // A click on a bar, point or slice names its category (dashboards open the records behind it).
-  const pick = onPick ? { onClick: (state: { activeLabel?: string | number } | null) => { if (state?.activeLabel !== undefined) onPick(String(state.activeLabel)); } } : {};
+  // The chart names the active point by index; its row carries the category.
+  const pick = onPick ? { onClick: (state: { activeIndex?: unknown; activeTooltipIndex?: unknown } | null) => { const row = rows[Number(state?.activeTooltipIndex ?? state?.activeIndex)]; if (row) onPick(String(row.category)); } } : {};
+  const barPick = onPick ? { onClick: (bar: { payload?: { category?: unknown } }) => { if (bar?.payload?.category !== undefined) onPick(String(bar.payload.category)); } } : undefined;
   if (type === 'donut' || type === 'funnel') {
     const slices = rows.map((r, i) => ({ name: String(r.category), value: seriesNames.reduce((s, n) => s + num(r[n]), 0), color: COLORS[i % COLORS.length]! }));
     return wrap(type === 'donut' ? <DonutChart data={slices} withLabelsLine={false} size={200} pieProps={onPick ? { onClick: (d: { name?: string }) => d?.name !== undefined && onPick(String(d.name)) } : undefined} /> : <FunnelChart data={slices} size={220} />);
   }
   if (type === 'line') return wrap(<LineChart h={260} data={rows} dataKey="category" series={series} lineChartProps={pick} />);
   if (type === 'area') return wrap(<AreaChart h={260} data={rows} dataKey="category" series={series} type={seriesGroup ? 'stacked' : 'default'} areaChartProps={pick} />);
-  return wrap(<BarChart h={260} data={rows} dataKey="category" series={series} type={type === 'stacked_bar' ? 'stacked' : 'default'} barChartProps={pick} />);
+  return wrap(<BarChart h={260} data={rows} dataKey="category" series={series} type={type === 'stacked_bar' ? 'stacked' : 'default'} barProps={barPick} />);
 }
 

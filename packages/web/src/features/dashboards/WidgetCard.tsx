@@ -49,7 +49,7 @@ export function WidgetBody({ widget }: { widget: WidgetAnswer }) {
       {widget.kind === 'chart' && answer && (
         <>
           <Group justify="flex-end">
-            <Button size="compact-xs" variant="subtle" aria-pressed={tableView} onClick={() => setTableView(!tableView)}>{tableView ? 'Chart view' : 'Table view'}</Button>
+            <Button size="compact-xs" variant="default" aria-pressed={tableView} onClick={() => setTableView(!tableView)}>{tableView ? 'Chart view' : 'Table view'}</Button>
           </Group>
           {tableView ? (
             <ReportResult object={object} answer={answer} chart="none" chartMeasure={null} title={widget.title} />
