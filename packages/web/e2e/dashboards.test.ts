@@ -69,8 +69,9 @@ describe('dashboards', () => {
     await expectAccessible(page, 'dashboard (chart as table)');
 
     await page.getByRole('combobox', { name: 'Date range' }).selectOption('custom');
-    await page.getByRole('textbox', { name: 'From' }).fill('2027-02-01');
-    await page.getByRole('textbox', { name: 'To' }).fill('2027-02-28');
+    // The end first, so the range is never backwards in between (date inputs have no textbox role).
+    await page.getByLabel('To', { exact: true }).fill('2027-02-28');
+    await page.getByLabel('From', { exact: true }).fill('2027-02-01');
     await expect.poll(() => kpiButton(h).getAttribute('aria-label')).toContain('1200.00');
     await expect.poll(() => page.getByTestId('kpi-comparison').textContent()).toContain('2027-01-04 – 2027-01-31');
     expect(await page.getByRole('table', { name: 'Deals table (table view)' }).getByRole('link', { name: 'Initech panels' }).count()).toBe(0);
