@@ -1,22 +1,42 @@
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SMTPServer } from 'smtp-server';
 import { dialogOpened, expectAccessible, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /**
  * Reports in the browser (issue 16 item 9): the builder's live preview as groupings change, a
  * saved summary report with its chart and table view, drill-down to the records behind a figure;
+ * a saved report downloaded and e-mailed on a schedule (item 5) through a real SMTP server;
  * axe-clean, and at 390 px without sideways scrolling.
  */
 describe('reports', () => {
   let h: Harness;
+  let smtp: SMTPServer;
+  const inbox: Array<{ to: string[]; raw: string }> = [];
 
   beforeAll(async () => {
-    h = await startHarness();
+    smtp = new SMTPServer({
+      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    h = await startHarness({ smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
     const account = await h.api('POST', '/account?allowDuplicate=true', { name: 'Globex Energy', industry: 'energy' });
     await h.api('POST', '/opportunity', { name: 'Globex turbines', account: account.id, stage: 'prospecting', amount: '1200', close_date: '2027-02-10' });
     await h.api('POST', '/opportunity', { name: 'Globex panels', account: account.id, stage: 'qualification', amount: '800', close_date: '2027-03-01' });
     await signIn(h.page);
   });
-  afterAll(async () => h?.close());
+  afterAll(async () => {
+    await h?.close();
+    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+  });
   screenshotOnFailure(() => h);
 
   const noSidewaysScroll = (h: Harness) => h.page.evaluate(() => [document.documentElement, ...Array.from(document.querySelectorAll('main, main > *'))]
@@ -48,5 +68,35 @@ describe('reports', () => {
     await page.goto('/reports');
     await page.getByRole('link', { name: 'Pipeline by stage' }).waitFor();
     await expectAccessible(page, 'reports');
+  });
+
+  test('a saved report downloads as CSV and is e-mailed on a schedule, sent now from the page', async () => {
+    const { page } = h;
+    const report = await h.api('POST', '/reports', {
+      name: 'Deals by stage', object: 'opportunity',
+      definition: { groupings: { rows: ['stage'] }, measures: [{ fn: 'count' }, { fn: 'sum', field: 'amount' }], totals: true, chart: { type: 'bar', measure: null } },
+    });
+    await page.goto(`/reports/${report.id}`);
+    const download = page.getByRole('link', { name: 'Export CSV' });
+    await download.waitFor();
+    const csv = await page.evaluate(async (href) => (await fetch(href as string)).text(), await download.getAttribute('href'));
+    expect(csv).toContain('Stage,Count,Sum of Amount');
+    expect(csv).toContain('prospecting,1,1200');
+
+    await page.getByRole('button', { name: 'Schedule e-mail…' }).click();
+    const dialog = page.getByRole('dialog', { name: /E-mail “Deals by stage” on a schedule/ });
+    await dialogOpened(dialog);
+    await dialog.getByText('Not scheduled yet.').waitFor();
+    await dialog.getByRole('combobox', { name: 'On' }).selectOption('3');
+    await dialog.getByRole('textbox', { name: 'At' }).fill('07:45');
+    await expectAccessible(page, 'report schedule dialog');
+    await dialog.getByRole('button', { name: 'Add schedule' }).click();
+    await dialog.getByText(/Every Wednesday at 07:45/).waitFor();
+    await dialog.getByRole('button', { name: 'Send now' }).click();
+    await expect.poll(() => inbox.length).toBe(1);
+    expect(inbox[0]!.raw).toContain('Deals by stage');
+    await page.getByText(/Sent 1 e-mail/).waitFor();
+    await dialog.getByRole('button', { name: /Delete schedule: Every Wednesday/ }).click();
+    await dialog.getByText('Not scheduled yet.').waitFor();
   });
 });

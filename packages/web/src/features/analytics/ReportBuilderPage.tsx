@@ -9,6 +9,7 @@ import type { FieldDef, ObjectDef } from '../../api/types';
 import { FilterBuilder } from '../../components/FilterBuilder';
 import { Loading } from '../../components/PageState';
 import { analyticsApi, emptyDefinition, type Bucket, type ChartType, type Grouping, type Measure, type Report, type ReportDefinition } from './api';
+import { ReportDelivery } from './ReportDelivery';
 import { ReportResult } from './ReportResult';
 
 const UNGROUPABLE = new Set(['long_text', 'multi_picklist']);
@@ -129,6 +130,7 @@ function Builder({ report }: { report: Report | null }) {
   return (
     <Stack gap="md" maw={1200}>
       <Title order={1}>{report ? report.name : 'New report'}</Title>
+      {report && !report.broken && <ReportDelivery report={report} />}
       {report?.broken && <Alert color="red" title="This report is broken">{report.broken}</Alert>}
       <Paper withBorder p="md">
         <Stack gap="sm">

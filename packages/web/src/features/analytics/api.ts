@@ -1,5 +1,5 @@
 import { api, request } from '../../api/client';
-import type { Condition, RecordData } from '../../api/types';
+import type { Condition, RecordData, BodyOf, ResponseOf } from '../../api/types';
 
 /** Analytics' routes (docs/analytics.md): reports, folders, the builder's preview, drill-down through the list read. */
 export const REPORTS_PATH = '/reports';
@@ -65,3 +65,18 @@ export const analyticsApi = {
   drill: (object: string, filter: Condition, cursor?: string) =>
     api.post<{ data: RecordData[]; nextCursor: string | null }>(`/${encodeURIComponent(object)}/query`, { filter, limit: 50, ...(cursor ? { cursor } : {}) }),
 };
+
+/** A report schedule as the server answers it (docs/analytics.md#schedules). */
+export type Schedule = ResponseOf<'createReportSchedule', 201>;
+export type ScheduleInput = BodyOf<'createReportSchedule'>;
+
+export const scheduleApi = {
+  list: (reportId: string) => api.get<{ data: Schedule[] }>(`/reports/${encodeURIComponent(reportId)}/schedules`).then((r) => r.data),
+  create: (reportId: string, body: ScheduleInput) => api.post<Schedule>(`/reports/${encodeURIComponent(reportId)}/schedules`, body),
+  remove: (id: string) => request<unknown>(`/report-schedules/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+  sendNow: (id: string) => api.post<ResponseOf<'sendReportScheduleNow'>>(`/report-schedules/${encodeURIComponent(id)}/send`, {}),
+  users: () => api.post<{ data: RecordData[] }>('/user/query', { limit: 200, sort: 'full_name', fields: ['full_name', 'email'] }).then((r) => r.data),
+};
+
+/** The report as a file, run as the signed-in user; the browser downloads it (content-disposition: attachment). */
+export const reportExportUrl = (id: string, format: 'csv' | 'xlsx') => `/api/v1/reports/${encodeURIComponent(id)}/export?format=${format}`;
