@@ -118,6 +118,18 @@ describe('dashboards', () => {
     expect(created.body.widgets).toHaveLength(6);
     expect((await admin.request('GET', `/api/v1/dashboards/${dashboardId}`)).body.name).toBe('Sales');
     expect((await rep.request('GET', '/api/v1/dashboards')).body.data.map((d: { id: string }) => d.id)).toEqual([dashboardId]);
+    // Folders are the report folders; a dashboard shared with a role reaches that role only.
+    const folder = await admin.request('POST', '/api/v1/report-folders', { body: { name: 'Boards', shared: true } });
+    ok(folder);
+    ok(await admin.request('POST', '/api/v1/roles', { body: { name: 'dash_east', label: 'East' } }));
+    ok(await admin.request('PATCH', `/api/v1/user/${peer.id}`, { body: { role: 'dash_east' } }));
+    const inFolder = await admin.request('POST', '/api/v1/dashboards', { body: { name: 'East board', folder: folder.body.id, sharing: { roles: ['dash_east'] }, widgets: [widget('a', 'Deals', 'list')] } });
+    expect(inFolder.status, inFolder.text).toBe(201);
+    expect((await admin.request('GET', `/api/v1/dashboards?folder=${folder.body.id}`)).body.data.map((d: { id: string }) => d.id)).toEqual([inFolder.body.id]);
+    expect((await peer.request('GET', `/api/v1/dashboards/${inFolder.body.id}`)).status).toBe(200);
+    expect((await rep.request('GET', `/api/v1/dashboards/${inFolder.body.id}`)).status).toBe(404);
+    ok(await admin.request('DELETE', `/api/v1/dashboards/${inFolder.body.id}`));
+    expect((await peer.request('GET', `/api/v1/dashboards/${inFolder.body.id}`)).status).toBe(404);
     // Only the owner or an admin changes it.
     expect((await rep.request('PUT', `/api/v1/dashboards/${dashboardId}`, { body: { name: 'Mine', widgets: [] } })).status).toBe(403);
     expect((await rep.request('DELETE', `/api/v1/dashboards/${dashboardId}`)).status).toBe(403);
