@@ -3,6 +3,7 @@ import { registerAnalyticsRoutes } from './routes.ts';
 import { analyticsSettings } from './settings.ts';
 import { analyticsMigrations } from './migrations.ts';
 import { runDueSchedules } from './schedules/run.ts';
+import { seedStandardReports } from './reports/standard.ts';
 
 /**
  * Analytics (docs/analytics.md; issue 16, ANL-1): the aggregate API — groups and measures over
@@ -15,6 +16,9 @@ export const analyticsModule = defineModule({
   routes: registerAnalyticsRoutes,
   settings: analyticsSettings,
   migrations: analyticsMigrations,
+  startup: async (platform) => {
+    await seedStandardReports(platform);
+  },
   jobs: [
     {
       // Every minute: schedules are set to a local minute, and a claim is one indexed query.

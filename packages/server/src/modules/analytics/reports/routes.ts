@@ -17,7 +17,7 @@ const Nullable = T.Union([T.String(), T.Null()]);
 const Definition = T.Object({}, { additionalProperties: true, description: '{columns, filter, sort, groupings: {rows, column}, measures, totals, chart: {type, measure}} (docs/analytics.md)' });
 const ReportSchema = T.Object({
   id: Uuid, name: T.String(), description: Nullable, folder: Nullable, object: T.String(), ownerId: T.String(), shape: T.String(),
-  definition: Definition, sharing: T.Object({ groups: T.Array(T.String()), roles: T.Array(T.String()) }), broken: Nullable, updatedAt: T.String(),
+  definition: Definition, sharing: T.Object({ groups: T.Array(T.String()), roles: T.Array(T.String()) }), broken: Nullable, standard: T.Boolean({ description: 'Shipped with Meridian: everyone may open it, admins change it' }), updatedAt: T.String(),
 }, { description: 'A saved report; `broken` says why it cannot run for the reader (a deleted or hidden field)' });
 const ReportInput = T.Object({
   name: T.String({ maxLength: 200 }), description: T.Optional(T.Union([T.String({ maxLength: 2000 }), T.Null()])), folder: T.Optional(T.Union([T.String(), T.Null()])),

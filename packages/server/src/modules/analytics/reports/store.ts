@@ -33,6 +33,8 @@ export interface SavedReport {
   sharing: { groups: string[]; roles: string[] };
   /** Why the report cannot run for the reader now (a deleted or hidden field), else null. */
   broken: string | null;
+  /** One of the standard reports Meridian ships (reports/standard.ts): everyone may open it, admins change it. */
+  standard: boolean;
   updatedAt: string;
 }
 
@@ -46,18 +48,19 @@ interface ReportRow {
   definition: ReportDefinition;
   share_groups: string[];
   share_roles: string[];
+  standard: string | null;
   updated_at: Date | string;
 }
 
 const db = (ctx: RecordContext) => ctx.trx ?? ctx.platform.db;
 
-/** Reports the actor may open: their own, shared with one of their groups or their role; admins see all. */
+/** Reports the actor may open: standard ones, their own, shared with one of their groups or their role; admins see all. */
 function readableReports(ctx: RecordContext): RawBuilder<boolean> {
   const { actor } = ctx;
   if (actor.isAdmin) return sql<boolean>`true`;
   const groups = actor.access?.groups ?? [];
   const role = actor.access?.role ?? null;
-  return sql<boolean>`(r.owner_id = ${actor.userId} OR r.share_groups && ${encodeArrayLiteral(groups)}::text[] OR (${role}::text IS NOT NULL AND ${role}::text = ANY(r.share_roles)))`;
+  return sql<boolean>`(r.standard IS NOT NULL OR r.owner_id = ${actor.userId} OR r.share_groups && ${encodeArrayLiteral(groups)}::text[] OR (${role}::text IS NOT NULL AND ${role}::text = ANY(r.share_roles)))`;
 }
 
 function toReport(ctx: RecordContext, row: ReportRow): SavedReport {
@@ -67,6 +70,7 @@ function toReport(ctx: RecordContext, row: ReportRow): SavedReport {
     id: row.id, name: row.name, description: row.description, folder: row.folder_id, object: row.object, ownerId: row.owner_id,
     shape: reportShape(definition), definition, sharing: { groups: row.share_groups ?? [], roles: row.share_roles ?? [] },
     broken: brokenReason(ctx.actor, ctx.platform.registry, row.object, definition, maxGroups),
+    standard: row.standard !== null && row.standard !== undefined,
     updatedAt: new Date(row.updated_at).toISOString(),
   };
 }

@@ -27,4 +27,14 @@ export const scheduleMigrations: ModuleMigration[] = [
         PRIMARY KEY (schedule_id, slot, recipient_id))`.execute(trx);
     },
   },
+  {
+    // Standard reports (reports/standard.ts): readable by everyone, owned by no user; the seeded
+    // keys are kept apart so a standard report an admin deleted is not seeded again.
+    id: '0004_standard_reports',
+    async up(trx) {
+      await sql`ALTER TABLE analytics_report ADD COLUMN IF NOT EXISTS standard text`.execute(trx);
+      await sql`CREATE UNIQUE INDEX IF NOT EXISTS analytics_report_standard_idx ON analytics_report (standard) WHERE standard IS NOT NULL`.execute(trx);
+      await sql`CREATE TABLE IF NOT EXISTS analytics_standard_seeded (key text PRIMARY KEY, seeded_at timestamptz NOT NULL DEFAULT now())`.execute(trx);
+    },
+  },
 ];
