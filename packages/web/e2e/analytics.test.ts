@@ -45,12 +45,12 @@ describe('reports', () => {
   test('build a summary report with a live preview, save it, drill down to its records', async () => {
     const { page } = h;
     await page.goto('/reports/new');
-    await page.getByRole('textbox', { name: /^Name/ }).fill('Pipeline by stage');
+    await page.getByRole('textbox', { name: /^Name/ }).fill('Deals per stage');
     await page.getByRole('combobox', { name: 'Row grouping 1', exact: true }).selectOption('stage');
-    const table = page.getByRole('table', { name: 'Pipeline by stage (table view)' });
+    const table = page.getByRole('table', { name: 'Deals per stage (table view)' });
     await table.getByRole('cell', { name: 'prospecting', exact: true }).waitFor();
     await expect.poll(() => table.getByRole('row').count()).toBeGreaterThan(2);
-    await page.getByRole('img', { name: /Pipeline by stage: bar chart/ }).waitFor();
+    await page.getByRole('img', { name: /Deals per stage: bar chart/ }).waitFor();
     await expectAccessible(page, 'report builder');
     await page.getByRole('button', { name: 'Save report' }).click();
     await page.waitForURL(/\/reports\/[0-9a-f-]{36}$/);
@@ -66,7 +66,7 @@ describe('reports', () => {
     await expectAccessible(page, 'report builder (phone)');
     await page.setViewportSize({ width: 1280, height: 860 });
     await page.goto('/reports');
-    await page.getByRole('link', { name: 'Pipeline by stage' }).waitFor();
+    await page.getByRole('link', { name: 'Deals per stage' }).waitFor();
     await expectAccessible(page, 'reports');
   });
 

@@ -130,4 +130,21 @@ describe('dashboards', () => {
     await expect.poll(() => kpiButton(h).getAttribute('aria-label')).toContain('2000.00');
     await expectAccessible(page, 'home with dashboard');
   });
+
+  test('a dashboard is scheduled for e-mail from its page', async () => {
+    const { page } = h;
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await page.goto(`/dashboards/${dashboardId}`);
+    await page.getByRole('button', { name: 'Schedule e-mail…' }).click();
+    const dialog = page.getByRole('dialog', { name: /E-mail “Sales overview” on a schedule/ });
+    await dialogOpened(dialog);
+    await dialog.getByText('Not scheduled yet.').waitFor();
+    await dialog.getByRole('combobox', { name: 'Frequency' }).selectOption('daily');
+    await dialog.getByRole('button', { name: 'Add schedule' }).click();
+    await dialog.getByText(/Every day at 08:00/).waitFor();
+    await expectAccessible(page, 'dashboard schedule dialog');
+    const schedules = await h.api('GET', `/dashboards/${dashboardId}/schedules`);
+    expect(schedules.data).toHaveLength(1);
+    expect(schedules.data[0]).toMatchObject({ frequency: 'daily', at: '08:00', dashboardId });
+  });
 });

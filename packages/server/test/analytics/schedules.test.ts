@@ -186,4 +186,37 @@ describe('report schedules', () => {
     const toAdmin = await simpleParser(smtp.inbox.slice(before).find((m) => m.to[0] === admin.email)!.raw);
     expect(toAdmin.attachments[0]!.filename).toMatch(/^by-secret-.*\.xlsx$/);
   });
+
+  it('a dashboard is e-mailed too: each widget as the recipient sees it, one XLSX sheet per widget; one not shared with them is told so', async () => {
+    const dashboard = await admin.request('POST', '/api/v1/dashboards', {
+      body: {
+        name: 'Weekly sales', sharing: { groups: [`viewers${tag}`] },
+        widgets: [
+          { id: 'total', reportId: byStage, kind: 'kpi', x: 0, y: 0, w: 6, h: 3, kpi: { measure: 'sum:amount' } },
+          { id: 'stages', reportId: byStage, kind: 'table', x: 6, y: 0, w: 6, h: 3, title: 'Stages' },
+        ],
+      },
+    });
+    expect(dashboard.status, dashboard.text).toBe(201);
+    const outsider = await server.createUser();
+    const created = await admin.request('POST', `/api/v1/dashboards/${dashboard.body.id}/schedules`, { body: { frequency: 'daily', at: '07:00', timeZone: 'UTC', recipients: { users: [rep.id, outsider.id] } } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.body).toMatchObject({ dashboardId: dashboard.body.id, reportId: null });
+    expect((await admin.request('GET', `/api/v1/dashboards/${dashboard.body.id}/schedules`)).body.data).toHaveLength(1);
+    const before = smtp.inbox.length;
+    const sent = await admin.request('POST', `/api/v1/report-schedules/${created.body.id}/send`);
+    expect(sent.body, sent.text).toEqual({ sent: 1, failed: 0, broken: 1 });
+    const mails = smtp.inbox.slice(before);
+    const toRep = await simpleParser(mails.find((m) => m.to[0] === rep.email)!.raw);
+    expect(toRep.subject).toContain('Weekly sales');
+    expect(toRep.text).toContain('300.25');
+    expect(toRep.text).not.toContain('5300.26');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(toRep.attachments[0]!.content as never);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Stages']);
+    expect(workbook.worksheets[0]!.getRow(1).values).toEqual([undefined, 'Stage', 'Count', 'Sum of Amount']);
+    const toOutsider = await simpleParser(mails.find((m) => m.to[0] === outsider.email)!.raw);
+    expect(toOutsider.text).toContain('not shared with you');
+    expect(toOutsider.attachments).toHaveLength(0);
+  });
 });

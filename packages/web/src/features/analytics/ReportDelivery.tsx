@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../api/client';
 import { useMe } from '../../lib/useMe';
-import { reportExportUrl, scheduleApi, type Report, type Schedule, type ScheduleInput } from './api';
+import { reportExportUrl, scheduleApi, type Report, type Schedule, type ScheduleInput, type ScheduleTarget } from './api';
 
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -29,24 +29,33 @@ const localDateTime = (iso: string) => new Intl.DateTimeFormat(undefined, { date
  * never shows anyone more than their own list views would.
  */
 export function ReportDelivery({ report }: { report: Report }) {
-  const [open, setOpen] = useState(false);
   return (
     <Group gap={4} wrap="wrap" role="group" aria-label="Export or schedule this report">
       <Button component="a" variant="default" href={reportExportUrl(report.id, 'csv')} download title="Download the report as CSV, run with your access">Export CSV</Button>
       <Button component="a" variant="default" href={reportExportUrl(report.id, 'xlsx')} download title="Download the report as an Excel workbook">Export XLSX</Button>
-      <Button variant="default" onClick={() => setOpen(true)}>Schedule e-mail…</Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`E-mail “${report.name}” on a schedule`} size="lg">
-        {open && <Schedules report={report} />}
-      </Modal>
+      <ScheduleButton target={{ kind: 'report', id: report.id, name: report.name, ownerId: report.ownerId }} />
     </Group>
   );
 }
 
-function Schedules({ report }: { report: Report }) {
+/** "Schedule e-mail…" and its dialog, for a report or a dashboard. */
+export function ScheduleButton({ target }: { target: ScheduleTarget }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button variant="default" onClick={() => setOpen(true)}>Schedule e-mail…</Button>
+      <Modal opened={open} onClose={() => setOpen(false)} title={`E-mail “${target.name}” on a schedule`} size="lg">
+        {open && <Schedules target={target} />}
+      </Modal>
+    </>
+  );
+}
+
+function Schedules({ target }: { target: ScheduleTarget }) {
   const qc = useQueryClient();
   const { data: me } = useMe();
-  const key = ['analytics', 'schedules', report.id];
-  const schedules = useQuery({ queryKey: key, queryFn: () => scheduleApi.list(report.id) });
+  const key = ['analytics', 'schedules', target.kind, target.id];
+  const schedules = useQuery({ queryKey: key, queryFn: () => scheduleApi.list(target) });
   const remove = useMutation({
     mutationFn: (id: string) => scheduleApi.remove(id),
     onSuccess: () => qc.invalidateQueries({ queryKey: key }),
@@ -55,15 +64,15 @@ function Schedules({ report }: { report: Report }) {
   const send = useMutation({
     mutationFn: (id: string) => scheduleApi.sendNow(id),
     onSuccess: (r) => {
-      notifications.show({ message: `Sent ${r.sent} e-mail${r.sent === 1 ? '' : 's'}${r.broken ? `; ${r.broken} recipient(s) told the report cannot run for them` : ''}${r.failed ? `; ${r.failed} failed` : ''}` });
+      notifications.show({ message: `Sent ${r.sent} e-mail${r.sent === 1 ? '' : 's'}${r.broken ? `; ${r.broken} recipient(s) told it cannot run for them` : ''}${r.failed ? `; ${r.failed} failed` : ''}` });
       void qc.invalidateQueries({ queryKey: key });
     },
     onError: (e) => notifications.show({ color: 'red', message: errorMessage(e) }),
   });
-  const mayAddressOthers = !!me && (me.isAdmin || me.id === report.ownerId);
+  const mayAddressOthers = !!me && (me.isAdmin || me.id === target.ownerId);
   return (
     <Stack gap="md">
-      <Text size="sm">Each recipient gets the report run with their own access: they see only the records they could open in Meridian.</Text>
+      <Text size="sm">Each recipient gets the {target.kind} run with their own access: they see only the records they could open in Meridian.{target.kind === 'dashboard' ? ' Each widget is in the e-mail, its rows attached.' : ''}</Text>
       <section aria-label="Schedules">
         <Title order={3} size="h5" mb="xs">Schedules</Title>
         {schedules.isLoading && <Text size="sm" c="dimmed">Loading…</Text>}
@@ -88,14 +97,14 @@ function Schedules({ report }: { report: Report }) {
           ))}
         </Stack>
       </section>
-      <ScheduleForm report={report} mayAddressOthers={mayAddressOthers} defaultZone={me?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone} myId={me?.id ?? ''}
+      <ScheduleForm target={target} mayAddressOthers={mayAddressOthers} defaultZone={me?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone} myId={me?.id ?? ''}
         onCreated={() => qc.invalidateQueries({ queryKey: key })} />
-      <Text size="xs" c="dimmed">Or download it now: <Anchor underline="always" href={reportExportUrl(report.id, 'xlsx')} download>XLSX</Anchor> · <Anchor underline="always" href={reportExportUrl(report.id, 'csv')} download>CSV</Anchor></Text>
+      {target.kind === 'report' && <Text size="xs" c="dimmed">Or download it now: <Anchor underline="always" href={reportExportUrl(target.id, 'xlsx')} download>XLSX</Anchor> · <Anchor underline="always" href={reportExportUrl(target.id, 'csv')} download>CSV</Anchor></Text>}
     </Stack>
   );
 }
 
-function ScheduleForm({ report, mayAddressOthers, defaultZone, myId, onCreated }: { report: Report; mayAddressOthers: boolean; defaultZone: string; myId: string; onCreated: () => void }) {
+function ScheduleForm({ target, mayAddressOthers, defaultZone, myId, onCreated }: { target: ScheduleTarget; mayAddressOthers: boolean; defaultZone: string; myId: string; onCreated: () => void }) {
   const [frequency, setFrequency] = useState<ScheduleInput['frequency']>('weekly');
   const [at, setAt] = useState('08:00');
   const [weekday, setWeekday] = useState(1);
@@ -107,7 +116,7 @@ function ScheduleForm({ report, mayAddressOthers, defaultZone, myId, onCreated }
   const [errors, setErrors] = useState<Record<string, string>>({});
   const people = useQuery({ queryKey: ['analytics', 'schedule-users'], queryFn: scheduleApi.users, enabled: mayAddressOthers, staleTime: 60_000 });
   const create = useMutation({
-    mutationFn: () => scheduleApi.create(report.id, {
+    mutationFn: () => scheduleApi.create(target, {
       frequency, at, timeZone, format, weekday: frequency === 'weekly' ? weekday : null, monthDay: frequency === 'monthly' ? Number(monthDay) : null,
       recipients: { users: mayAddressOthers ? users : [myId], groups: mayAddressOthers ? groups : [] },
     }),
@@ -145,7 +154,7 @@ function ScheduleForm({ report, mayAddressOthers, defaultZone, myId, onCreated }
             <TagsInput label="And to groups" description="Group names; every member gets their own copy" value={groups} onChange={setGroups} error={errors['recipients.groups']} />
           </>
         ) : (
-          <Text size="sm">Sent to you. The report's owner or an administrator can send it to others.</Text>
+          <Text size="sm">Sent to you. The {target.kind}'s owner or an administrator can send it to others.</Text>
         )}
         {errors.form && <Alert color="red" role="alert">{errors.form}</Alert>}
         <Group><Button type="submit" loading={create.isPending}>Add schedule</Button></Group>

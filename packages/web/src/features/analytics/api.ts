@@ -70,9 +70,13 @@ export const analyticsApi = {
 export type Schedule = ResponseOf<'createReportSchedule', 201>;
 export type ScheduleInput = BodyOf<'createReportSchedule'>;
 
+/** What a schedule sends: a saved report or a dashboard. */
+export interface ScheduleTarget { kind: 'report' | 'dashboard'; id: string; name: string; ownerId: string }
+const schedulesPath = (t: Pick<ScheduleTarget, 'kind' | 'id'>) => `/${t.kind}s/${encodeURIComponent(t.id)}/schedules`;
+
 export const scheduleApi = {
-  list: (reportId: string) => api.get<{ data: Schedule[] }>(`/reports/${encodeURIComponent(reportId)}/schedules`).then((r) => r.data),
-  create: (reportId: string, body: ScheduleInput) => api.post<Schedule>(`/reports/${encodeURIComponent(reportId)}/schedules`, body),
+  list: (target: ScheduleTarget) => api.get<{ data: Schedule[] }>(schedulesPath(target)).then((r) => r.data),
+  create: (target: ScheduleTarget, body: ScheduleInput) => api.post<Schedule>(schedulesPath(target), body),
   remove: (id: string) => request<unknown>(`/report-schedules/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   sendNow: (id: string) => api.post<ResponseOf<'sendReportScheduleNow'>>(`/report-schedules/${encodeURIComponent(id)}/send`, {}),
   users: () => api.post<{ data: RecordData[] }>('/user/query', { limit: 200, sort: 'full_name', fields: ['full_name', 'email'] }).then((r) => r.data),

@@ -12,6 +12,7 @@ import { analyticsApi } from '../analytics/api';
 import { dashboardsApi, type Dashboard, type FilterName, type Widget } from './api';
 import { AddWidget } from './AddWidget';
 import { DashboardView } from './DashboardView';
+import { ScheduleButton } from '../analytics/ReportDelivery';
 
 const FILTERS: Array<{ value: FilterName; label: string }> = [{ value: 'dateRange', label: 'Date range' }, { value: 'owner', label: 'Owner' }, { value: 'team', label: 'Team' }, { value: 'pipeline', label: 'Pipeline' }];
 
@@ -74,6 +75,7 @@ function DashboardScreen({ dashboard, edit }: { dashboard: Dashboard; edit: bool
         </div>
         <Group gap="xs">
           <ButtonLink variant="subtle" to="/dashboards">All dashboards</ButtonLink>
+          {!edit && <ScheduleButton target={{ kind: 'dashboard', id: dashboard.id, name: dashboard.name, ownerId: dashboard.ownerId }} />}
           {mayEdit && !edit && <Button variant="default" onClick={() => setEdit(true)}>Edit dashboard</Button>}
         </Group>
       </Group>

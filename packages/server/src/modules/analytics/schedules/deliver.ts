@@ -4,18 +4,14 @@ import type { Platform } from '../../../platform/kernel.ts';
 import { buildActor, type UserRow } from '../../../platform/auth/sessions.ts';
 import { writeAudit } from '../../../platform/events/audit.ts';
 import { sendMail } from '../../../platform/mail.ts';
-import type { Cell } from '../../../platform/records/export/cells.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
-import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
 import { encodeArrayLiteral } from '../../../platform/query/compile.ts';
 import { analyticsSettings } from '../settings.ts';
-import { groupedCells, reportAttachment, reportFileName, tabularCells } from '../reports/file.ts';
-import type { GroupedAnswer, TabularAnswer } from '../reports/run.ts';
+import { reportAttachment, reportFileName } from '../reports/file.ts';
 import { loadScheduledReport, type SavedReport } from '../reports/store.ts';
 import { toSchedule, type ScheduleRow } from './store.ts';
-
-/** Rows shown in the e-mail's body; the attachment has the rest. */
-const SUMMARY_ROWS = 20;
+import { sendDashboard } from './deliverDashboard.ts';
+import { SUMMARY_ROWS, escapeHtml, summaryOf } from './summary.ts';
 
 export interface DeliveryResult {
   sent: number;
@@ -23,9 +19,6 @@ export interface DeliveryResult {
   broken: number;
   errors?: string[];
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const shown = (c: Cell) => (c === null ? '' : typeof c === 'number' ? c.toLocaleString('en-US', { maximumFractionDigits: 6 }) : String(c));
 
 /** The people a schedule goes to: its users and its groups' members, active and with an e-mail, each once. */
 async function recipientsOf(platform: Platform, row: ScheduleRow): Promise<UserRow[]> {
@@ -36,25 +29,25 @@ async function recipientsOf(platform: Platform, row: ScheduleRow): Promise<UserR
   return r.rows;
 }
 
-/** The e-mail's inline summary: the first rows as a table (HTML) and as text. */
-function summaryOf(object: ObjectDefinition, answer: TabularAnswer | GroupedAnswer): { html: string; text: string; rows: number } {
-  const cells = answer.shape === 'tabular' ? tabularCells(object, answer) : groupedCells(answer);
-  const head = answer.columns.map((c) => c.label);
-  const body = cells.slice(0, SUMMARY_ROWS);
-  const html = `<table border="1" cellpadding="4" cellspacing="0" style="border-collapse:collapse"><thead><tr>${head.map((h) => `<th align="left">${escapeHtml(h)}</th>`).join('')}</tr></thead>
-<tbody>${body.map((row) => `<tr>${row.map((c) => `<td${typeof c === 'number' ? ' align="right"' : ''}>${escapeHtml(shown(c))}</td>`).join('')}</tr>`).join('\n')}</tbody></table>`;
-  const text = [head.join(' | '), ...body.map((row) => row.map(shown).join(' | '))].join('\n');
-  return { html, text, rows: cells.length };
+export type SendOutcome = { status: 'sent' | 'broken'; rows: number | null };
+
+/** The recipient's local date of a run, for the subject line. */
+export function runDay(slot: Date, user: UserRow, row: ScheduleRow): string {
+  return DateTime.fromJSDate(slot, { zone: user.time_zone || row.time_zone }).toLocaleString(DateTime.DATE_MED, { locale: user.locale || 'en-US' });
 }
 
-async function sendOne(args: { platform: Platform; row: ScheduleRow; user: UserRow; slot: Date }): Promise<{ status: 'sent' | 'broken'; rows: number | null }> {
-  const { platform, row, user, slot } = args;
+async function sendOne(args: { platform: Platform; row: ScheduleRow; user: UserRow; slot: Date }): Promise<SendOutcome> {
+  const { platform, row, user } = args;
   const ctx: RecordContext = { platform, actor: await buildActor(platform, user, 'system') };
-  const report: SavedReport | null = await loadScheduledReport(ctx, row.report_id);
+  return row.dashboard_id ? sendDashboard({ ...args, ctx }) : sendReport({ ...args, ctx });
+}
+
+async function sendReport(args: { platform: Platform; ctx: RecordContext; row: ScheduleRow; user: UserRow; slot: Date }): Promise<SendOutcome> {
+  const { platform, ctx, row, user, slot } = args;
+  const report: SavedReport | null = await loadScheduledReport(ctx, row.report_id!);
   if (!report) throw new Error('the report no longer exists');
   const link = `${platform.config.publicUrl}/reports/${report.id}`;
-  const day = DateTime.fromJSDate(slot, { zone: user.time_zone || row.time_zone }).toLocaleString(DateTime.DATE_MED, { locale: user.locale || 'en-US' });
-  const subject = `${report.name} — ${day}`;
+  const subject = `${report.name} — ${runDay(slot, user, row)}`;
   if (report.broken) {
     // Said rather than skipped: a recipient who stops getting a report should know why.
     const why = `This report cannot run for you: ${report.broken}. Ask its owner to fix it, or to take you off the schedule.`;

@@ -37,4 +37,14 @@ export const scheduleMigrations: ModuleMigration[] = [
       await sql`CREATE TABLE IF NOT EXISTS analytics_standard_seeded (key text PRIMARY KEY, seeded_at timestamptz NOT NULL DEFAULT now())`.execute(trx);
     },
   },
+  {
+    // A schedule sends a report or a dashboard (exactly one of the two).
+    id: '0005_dashboard_schedules',
+    async up(trx) {
+      await sql`ALTER TABLE analytics_report_schedule ALTER COLUMN report_id DROP NOT NULL`.execute(trx);
+      await sql`ALTER TABLE analytics_report_schedule ADD COLUMN IF NOT EXISTS dashboard_id uuid REFERENCES analytics_dashboard (id) ON DELETE CASCADE`.execute(trx);
+      await sql`ALTER TABLE analytics_report_schedule ADD CONSTRAINT analytics_report_schedule_one_target CHECK (num_nonnulls(report_id, dashboard_id) = 1)`.execute(trx);
+      await sql`CREATE INDEX IF NOT EXISTS analytics_report_schedule_dashboard_idx ON analytics_report_schedule (dashboard_id)`.execute(trx);
+    },
+  },
 ];

@@ -12,10 +12,10 @@ const IdParams = T.Object({ id: PathId });
 const Frequency = T.Union([T.Literal('daily'), T.Literal('weekly'), T.Literal('monthly')]);
 const Result = T.Object({ sent: T.Integer(), failed: T.Integer(), broken: T.Integer(), errors: T.Optional(T.Array(T.String())) }, { description: 'One run: e-mails sent, failed, and recipients for whom the report could not run (told why)' });
 const ScheduleSchema = T.Object({
-  id: Uuid, reportId: Uuid, ownerId: T.String(), frequency: Frequency, at: T.String(), weekday: T.Union([T.Integer(), T.Null()]), monthDay: T.Union([T.Integer(), T.Null()]),
+  id: Uuid, reportId: T.Union([Uuid, T.Null()]), dashboardId: T.Union([Uuid, T.Null()]), ownerId: T.String(), frequency: Frequency, at: T.String(), weekday: T.Union([T.Integer(), T.Null()]), monthDay: T.Union([T.Integer(), T.Null()]),
   timeZone: T.String(), recipients: T.Object({ users: T.Array(T.String()), groups: T.Array(T.String()) }), format: T.Union([T.Literal('csv'), T.Literal('xlsx')]),
   active: T.Boolean(), nextRunAt: T.String({ format: 'date-time' }), lastRunAt: T.Union([T.String({ format: 'date-time' }), T.Null()]), lastResult: T.Union([Result, T.Null()]),
-}, { description: 'A report e-mailed on a schedule; each recipient gets it run with their own access' });
+}, { description: 'A report or dashboard e-mailed on a schedule; each recipient gets it run with their own access' });
 const ScheduleInputSchema = T.Object({
   frequency: Frequency,
   at: T.String({ maxLength: 5, description: 'Local time of day, HH:MM (24-hour)' }),
@@ -27,17 +27,20 @@ const ScheduleInputSchema = T.Object({
   active: T.Optional(T.Boolean()),
 }, { additionalProperties: false });
 
-/** Report schedules (docs/analytics.md#schedules). Thin: parse, one command, answer. */
+/** Report and dashboard schedules (docs/analytics.md#exports-and-schedules-anl-3). Thin: parse, one command, answer. */
 export function registerScheduleRoutes(app: FastifyInstance, platform: Platform): void {
   const ctxOf = (request: FastifyRequest) => recordContext(platform, request);
   const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
 
-  app.get('/api/v1/reports/:id/schedules', {
-    schema: routeSchema({ tags, operationId: 'listReportSchedules', summary: "A report's schedules: your own; all of them for its owner and admins", params: IdParams, response: { 200: DataList(ScheduleSchema) } }),
-  }, async (request) => ({ data: await listSchedules({ ctx: ctxOf(request), reportId: idOf(request) }) }));
-  app.post('/api/v1/reports/:id/schedules', {
-    schema: routeSchema({ tags, operationId: 'createReportSchedule', summary: 'E-mail a report daily, weekly or monthly at a local time (to others: report owner or admin)', params: IdParams, body: ScheduleInputSchema, response: { 201: ScheduleSchema } }),
-  }, async (request, reply) => reply.status(201).send(await createSchedule({ ctx: ctxOf(request), reportId: idOf(request), input: request.body as ScheduleInput })));
+  for (const kind of ['report', 'dashboard'] as const) {
+    const Kind = kind === 'report' ? 'Report' : 'Dashboard';
+    app.get(`/api/v1/${kind}s/:id/schedules`, {
+      schema: routeSchema({ tags, operationId: `list${Kind}Schedules`, summary: `A ${kind}'s e-mail schedules: your own; all of them for its owner and admins`, params: IdParams, response: { 200: DataList(ScheduleSchema) } }),
+    }, async (request) => ({ data: await listSchedules({ ctx: ctxOf(request), target: { kind, id: idOf(request) } }) }));
+    app.post(`/api/v1/${kind}s/:id/schedules`, {
+      schema: routeSchema({ tags, operationId: `create${Kind}Schedule`, summary: `E-mail a ${kind} daily, weekly or monthly at a local time (to others: its owner or an admin)`, params: IdParams, body: ScheduleInputSchema, response: { 201: ScheduleSchema } }),
+    }, async (request, reply) => reply.status(201).send(await createSchedule({ ctx: ctxOf(request), target: { kind, id: idOf(request) }, input: request.body as ScheduleInput })));
+  }
   app.put('/api/v1/report-schedules/:id', {
     schema: routeSchema({ tags, operationId: 'replaceReportSchedule', summary: 'Change a schedule (its owner, the report owner or an admin)', params: IdParams, body: ScheduleInputSchema, response: { 200: ScheduleSchema } }),
   }, async (request) => updateSchedule({ ctx: ctxOf(request), id: idOf(request), input: request.body as ScheduleInput }));

@@ -6,17 +6,23 @@ import type { RecordContext } from '../../../platform/records/context.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';
 import { encodeArrayLiteral } from '../../../platform/query/compile.ts';
 import { loadReport } from '../reports/store.ts';
+import { loadDashboard } from '../dashboards/store.ts';
 import { nextRunAt, type Frequency, type Recurrence } from './next.ts';
 
 /**
- * Report schedules: who may make them and what a valid one is. Anyone who can open a report may
- * have it sent to themselves; sending it to other people or groups is for the report's owner and
- * admins, as it puts the report in other inboxes. A schedule is changed by its owner, the report's
- * owner or an admin.
+ * Report and dashboard schedules: who may make them and what a valid one is. Anyone who can open
+ * a report (dashboard) may have it sent to themselves; sending it to other people or groups is for
+ * its owner and admins, as it puts it in other inboxes. A schedule is changed by its owner, the
+ * target's owner or an admin.
  */
+/** What a schedule sends: a saved report or a dashboard. */
+export type ScheduleTarget = { kind: 'report' | 'dashboard'; id: string };
+
 export interface ReportSchedule {
   id: string;
-  reportId: string;
+  /** Exactly one of reportId and dashboardId is set. */
+  reportId: string | null;
+  dashboardId: string | null;
   ownerId: string;
   frequency: Frequency;
   at: string;
@@ -33,7 +39,8 @@ export interface ReportSchedule {
 
 export interface ScheduleRow {
   id: string;
-  report_id: string;
+  report_id: string | null;
+  dashboard_id: string | null;
   owner_id: string;
   frequency: Frequency;
   at_time: string;
@@ -67,7 +74,7 @@ function arrayOf(value: unknown): string[] {
 
 export function toSchedule(row: ScheduleRow): ReportSchedule {
   return {
-    id: row.id, reportId: row.report_id, ownerId: row.owner_id, frequency: row.frequency, at: row.at_time,
+    id: row.id, reportId: row.report_id ?? null, dashboardId: row.dashboard_id ?? null, ownerId: row.owner_id, frequency: row.frequency, at: row.at_time,
     weekday: row.weekday === null ? null : Number(row.weekday), monthDay: row.month_day === null ? null : Number(row.month_day), timeZone: row.time_zone,
     recipients: { users: arrayOf(row.recipient_users), groups: arrayOf(row.recipient_groups) },
     format: row.format, active: row.active, nextRunAt: iso(row.next_run_at)!, lastRunAt: iso(row.last_run_at),
@@ -149,6 +156,18 @@ async function checkInput(ctx: RecordContext, input: ScheduleInput, mayAddressOt
   };
 }
 
+/** The target as the caller may open it (404 otherwise) and its owner. */
+async function openTarget(ctx: RecordContext, target: ScheduleTarget): Promise<{ id: string; ownerId: string }> {
+  const found = target.kind === 'report' ? await loadReport(ctx, target.id) : await loadDashboard(ctx, target.id);
+  return { id: found.id, ownerId: found.ownerId };
+}
+
+const targetColumn = (target: ScheduleTarget) => (target.kind === 'report' ? sql.ref('report_id') : sql.ref('dashboard_id'));
+
+export function targetOf(row: Pick<ScheduleRow, 'report_id' | 'dashboard_id'>): ScheduleTarget {
+  return row.report_id ? { kind: 'report', id: row.report_id } : { kind: 'dashboard', id: row.dashboard_id! };
+}
+
 async function loadRow(ctx: RecordContext, id: string): Promise<ScheduleRow> {
   if (!UUID_RE.test(id)) throw notFound('Schedule');
   const r = await sql<ScheduleRow>`SELECT * FROM analytics_report_schedule WHERE id = ${id}`.execute(db(ctx));
@@ -156,46 +175,48 @@ async function loadRow(ctx: RecordContext, id: string): Promise<ScheduleRow> {
   return r.rows[0];
 }
 
-/** The schedules of a report the caller may see: their own; all of them for the report's owner and admins. */
-export async function listSchedules(args: { ctx: RecordContext; reportId: string }): Promise<ReportSchedule[]> {
+/** The schedules of a report or dashboard the caller may see: their own; all of them for its owner and admins. */
+export async function listSchedules(args: { ctx: RecordContext; target: ScheduleTarget }): Promise<ReportSchedule[]> {
   const { ctx } = args;
-  const report = await loadReport(ctx, args.reportId);
-  const all = ctx.actor.isAdmin || report.ownerId === ctx.actor.userId;
-  const r = await sql<ScheduleRow>`SELECT * FROM analytics_report_schedule WHERE report_id = ${report.id} ${all ? sql`` : sql`AND owner_id = ${ctx.actor.userId}`}
+  const target = await openTarget(ctx, args.target);
+  const all = ctx.actor.isAdmin || target.ownerId === ctx.actor.userId;
+  const r = await sql<ScheduleRow>`SELECT * FROM analytics_report_schedule WHERE ${targetColumn(args.target)} = ${target.id} ${all ? sql`` : sql`AND owner_id = ${ctx.actor.userId}`}
     ORDER BY created_at, id`.execute(db(ctx));
   return r.rows.map(toSchedule);
 }
 
-export async function createSchedule(args: { ctx: RecordContext; reportId: string; input: ScheduleInput; now?: Date }): Promise<ReportSchedule> {
+export async function createSchedule(args: { ctx: RecordContext; target: ScheduleTarget; input: ScheduleInput; now?: Date }): Promise<ReportSchedule> {
   const { ctx } = args;
-  const report = await loadReport(ctx, args.reportId);
-  const checked = await checkInput(ctx, args.input, ctx.actor.isAdmin || report.ownerId === ctx.actor.userId);
-  const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM analytics_report_schedule WHERE report_id = ${report.id}`.execute(db(ctx));
-  if (Number(count.rows[0]!.n) >= MAX_PER_REPORT) throw validationFailed([{ field: 'report', code: 'too_many', message: `A report has at most ${MAX_PER_REPORT} schedules` }]);
+  const target = await openTarget(ctx, args.target);
+  const checked = await checkInput(ctx, args.input, ctx.actor.isAdmin || target.ownerId === ctx.actor.userId);
+  const count = await sql<{ n: number }>`SELECT count(*)::int AS n FROM analytics_report_schedule WHERE ${targetColumn(args.target)} = ${target.id}`.execute(db(ctx));
+  if (Number(count.rows[0]!.n) >= MAX_PER_REPORT) throw validationFailed([{ field: args.target.kind, code: 'too_many', message: `A ${args.target.kind} has at most ${MAX_PER_REPORT} schedules` }]);
   const { recurrence: r } = checked;
   const next = nextRunAt(r, args.now ?? new Date());
-  const row = await sql<ScheduleRow>`INSERT INTO analytics_report_schedule (id, report_id, owner_id, frequency, at_time, weekday, month_day, time_zone, recipient_users, recipient_groups, format, active, next_run_at)
-    VALUES (${uuidv7()}, ${report.id}, ${ctx.actor.userId}, ${r.frequency}, ${r.at}, ${r.weekday ?? null}, ${r.monthDay ?? null}, ${r.timeZone},
+  const reportId = args.target.kind === 'report' ? target.id : null;
+  const dashboardId = args.target.kind === 'dashboard' ? target.id : null;
+  const row = await sql<ScheduleRow>`INSERT INTO analytics_report_schedule (id, report_id, dashboard_id, owner_id, frequency, at_time, weekday, month_day, time_zone, recipient_users, recipient_groups, format, active, next_run_at)
+    VALUES (${uuidv7()}, ${reportId}, ${dashboardId}, ${ctx.actor.userId}, ${r.frequency}, ${r.at}, ${r.weekday ?? null}, ${r.monthDay ?? null}, ${r.timeZone},
       ${encodeArrayLiteral(checked.users)}::uuid[], ${encodeArrayLiteral(checked.groups)}::text[], ${checked.format}, ${checked.active}, ${next})
     RETURNING *`.execute(db(ctx));
   return toSchedule(row.rows[0]!);
 }
 
-/** The schedule, if the caller may change it: its owner, the report's owner, or an admin. */
-export async function loadEditableSchedule(ctx: RecordContext, id: string): Promise<{ row: ScheduleRow; reportOwner: string }> {
+/** The schedule, if the caller may change it: its owner, the report's (dashboard's) owner, or an admin. */
+export async function loadEditableSchedule(ctx: RecordContext, id: string): Promise<{ row: ScheduleRow; targetOwner: string }> {
   const row = await loadRow(ctx, id);
-  // The report must still be one the caller can open; otherwise the schedule does not exist for them.
-  const report = await loadReport(ctx, row.report_id).catch(() => {
+  // The target must still be one the caller can open; otherwise the schedule does not exist for them.
+  const target = await openTarget(ctx, targetOf(row)).catch(() => {
     throw notFound('Schedule');
   });
-  if (!(ctx.actor.isAdmin || row.owner_id === ctx.actor.userId || report.ownerId === ctx.actor.userId)) throw notFound('Schedule');
-  return { row, reportOwner: report.ownerId };
+  if (!(ctx.actor.isAdmin || row.owner_id === ctx.actor.userId || target.ownerId === ctx.actor.userId)) throw notFound('Schedule');
+  return { row, targetOwner: target.ownerId };
 }
 
 export async function updateSchedule(args: { ctx: RecordContext; id: string; input: ScheduleInput; now?: Date }): Promise<ReportSchedule> {
   const { ctx } = args;
-  const { row, reportOwner } = await loadEditableSchedule(ctx, args.id);
-  const checked = await checkInput(ctx, args.input, ctx.actor.isAdmin || reportOwner === ctx.actor.userId);
+  const { row, targetOwner } = await loadEditableSchedule(ctx, args.id);
+  const checked = await checkInput(ctx, args.input, ctx.actor.isAdmin || targetOwner === ctx.actor.userId);
   const { recurrence: r } = checked;
   const next = nextRunAt(r, args.now ?? new Date());
   const updated = await sql<ScheduleRow>`UPDATE analytics_report_schedule SET frequency = ${r.frequency}, at_time = ${r.at}, weekday = ${r.weekday ?? null},
