@@ -7,6 +7,7 @@ import { AggregateAnswerSchema, AggregateBody } from './aggregate/schema.ts';
 import { registerReportRoutes } from './reports/routes.ts';
 import { registerDashboardRoutes } from './dashboards/routes.ts';
 import { registerScheduleRoutes } from './schedules/routes.ts';
+import { registerQualityRoutes } from './quality/routes.ts';
 
 const tags = ['analytics'];
 
@@ -28,4 +29,5 @@ export function registerAnalyticsRoutes(app: FastifyInstance, platform: Platform
   registerReportRoutes(app, platform);
   registerDashboardRoutes(app, platform);
   registerScheduleRoutes(app, platform);
+  registerQualityRoutes(app, platform);
 }
