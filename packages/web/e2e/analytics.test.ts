@@ -99,4 +99,22 @@ describe('reports', () => {
     await dialog.getByRole('button', { name: /Delete schedule: Every Wednesday/ }).click();
     await dialog.getByText('Not scheduled yet.').waitFor();
   });
+
+  test('data quality: a score per owner, and the records behind a number', async () => {
+    const { page } = h;
+    await h.api('POST', '/contact', { last_name: 'Sparse Quality' });
+    await page.goto('/data-quality');
+    const table = page.getByRole('table', { name: /Data quality of Contacts per owner/ });
+    await table.getByRole('cell', { name: 'Total', exact: true }).waitFor();
+    await page.getByRole('button', { name: /^Incomplete: \d+ record\(s\) of everyone/ }).click();
+    const dialog = page.getByRole('dialog', { name: /Incomplete: everyone/ });
+    await dialogOpened(dialog);
+    await dialog.getByRole('link', { name: 'Sparse Quality' }).waitFor();
+    await expectAccessible(page, 'data quality drill-down');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('combobox', { name: 'Object' }).selectOption('account');
+    await page.getByRole('table', { name: /Data quality of Accounts per owner/ }).waitFor();
+    await expectAccessible(page, 'data quality');
+  });
 });

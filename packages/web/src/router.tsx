@@ -39,6 +39,7 @@ import { ForecastPage } from './features/forecasting/ForecastPage';
 import { PillarsPage } from './features/forecasting/PillarsPage';
 import { ReportsPage } from './features/analytics/ReportsPage';
 import { ReportBuilderPage } from './features/analytics/ReportBuilderPage';
+import { DataQualityPage } from './features/analytics/DataQualityPage';
 import { DashboardsPage } from './features/dashboards/DashboardsPage';
 import { DashboardPage } from './features/dashboards/DashboardPage';
 import { ImportsPage, IMPORTS_PATH } from './features/imports/ImportsPage';
@@ -179,6 +180,7 @@ const pillarsRoute = createRoute({ getParentRoute: () => appRoute, path: '/forec
 // Reports and the report builder (features/analytics).
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports', component: ReportsPage });
 const reportRoute = createRoute({ getParentRoute: () => appRoute, path: '/reports/$id', component: ReportBuilderPage });
+const dataQualityRoute = createRoute({ getParentRoute: () => appRoute, path: '/data-quality', component: DataQualityPage });
 // Dashboards (features/dashboards); `?edit=true` opens the editor.
 const dashboardsRoute = createRoute({ getParentRoute: () => appRoute, path: '/dashboards', component: DashboardsPage });
 const dashboardRoute = createRoute({
@@ -253,7 +255,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, dashboardsRoute, dashboardRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, dataQualityRoute, dashboardsRoute, dashboardRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -84,3 +84,11 @@ export const scheduleApi = {
 
 /** The report as a file, run as the signed-in user; the browser downloads it (content-disposition: attachment). */
 export const reportExportUrl = (id: string, format: 'csv' | 'xlsx') => `/api/v1/reports/${encodeURIComponent(id)}/export?format=${format}`;
+
+export const DATA_QUALITY_PATH = '/data-quality';
+export type QualityAnswer = ResponseOf<'measureDataQuality'>;
+export const qualityApi = {
+  measure: (object: string) => api.get<QualityAnswer>(`/data-quality/${encodeURIComponent(object)}`),
+  records: (object: string, check: string, owner: string | null) =>
+    api.get<ResponseOf<'listDataQualityRecords'>>(`/data-quality/${encodeURIComponent(object)}/records?check=${encodeURIComponent(check)}${owner ? `&owner=${encodeURIComponent(owner)}` : ''}`),
+};
