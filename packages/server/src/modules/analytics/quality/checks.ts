@@ -36,8 +36,14 @@ export interface QualityChecks {
   recommended: FieldDefinition[];
   /** Each check's predicate on `t0`: true when the record fails it. */
   fails: Record<CheckKey, RawBuilder<boolean>>;
-  /** The record's score, 0 … 1. */
-  score: RawBuilder<number>;
+  /** The share of recommended fields filled, 0 … 1 (1 when there are none). */
+  filled: RawBuilder<number>;
+}
+
+/** A record's score from its share of filled fields (`filled`) and its failure flags (0/1 columns named by check). */
+export function scoreOf(ref: (name: string) => RawBuilder<unknown>): RawBuilder<number> {
+  const pass = (k: CheckKey) => sql`(1 - ${ref(k)})`;
+  return sql<number>`(0.4 * ${ref('filled')} + 0.15 * ${pass('invalid_email')} + 0.15 * ${pass('invalid_phone')} + 0.15 * ${pass('stale')} + 0.15 * ${pass('duplicate')})`;
 }
 
 const col = (f: FieldDefinition) => sql.ref(`t0.${f.column}`);
@@ -70,7 +76,5 @@ export function qualityChecks(actor: Actor, object: ObjectDefinition): QualityCh
     stale: sql<boolean>`(t0.updated_at < now() - interval '365 days')`,
     duplicate,
   };
-  const pass = (k: CheckKey) => sql`CASE WHEN ${fails[k]} THEN 0 ELSE 1 END`;
-  const score = sql<number>`(0.4 * ${filled} + 0.15 * ${pass('invalid_email')} + 0.15 * ${pass('invalid_phone')} + 0.15 * ${pass('stale')} + 0.15 * ${pass('duplicate')})`;
-  return { recommended, fails, score };
+  return { recommended, fails, filled };
 }

@@ -6,7 +6,7 @@ import type { RecordContext } from '../../../platform/records/context.ts';
 import { listConditions, listRecords, resolveDisplayNames } from '../../../platform/records/read.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
-import { CHECKS, qualityChecks, type CheckKey } from './checks.ts';
+import { CHECKS, qualityChecks, scoreOf, type CheckKey } from './checks.ts';
 
 /** One owner's (or, with `ownerId: null` and `total`, everyone's) figures. */
 export interface QualityRow {
@@ -39,12 +39,16 @@ export async function measureDataQuality(args: { ctx: RecordContext; object: Obj
   assertObjectPermission(ctx.actor, object, 'read');
   const checks = qualityChecks(ctx.actor, object);
   const where = sql.join(listConditions(ctx, object, undefined), sql` AND `);
-  const counts = CHECKS.map((c) => sql`sum(CASE WHEN ${checks.fails[c.key]} THEN 1 ELSE 0 END)::int AS ${sql.id(c.key)}`);
   const hasOwner = object.fields.some((f) => f.apiName === 'owner');
-  const owner = hasOwner ? sql`t0.owner_id` : sql`NULL::uuid`;
+  // Each check is evaluated once per record in the inner query (the duplicate probe is an index
+  // lookup); the outer one only adds up flags.
+  const flags = CHECKS.map((c) => sql`CASE WHEN ${checks.fails[c.key]} THEN 1 ELSE 0 END AS ${sql.id(c.key)}`);
+  const counts = CHECKS.map((c) => sql`sum(s.${sql.id(c.key)})::int AS ${sql.id(c.key)}`);
+  const owner = sql`s.owner_id`;
   const r = await sql<Record<string, unknown>>`SELECT ${owner} AS owner_id, GROUPING(${owner}) AS total, count(*)::int AS records, ${sql.join(counts, sql`, `)},
-      round(avg(${checks.score}) * 100, 1) AS score
-    FROM ${sql.table(object.table)} t0 WHERE ${where}
+      round(avg(${scoreOf((name) => sql.ref(`s.${name}`))}) * 100, 1) AS score
+    FROM (SELECT ${hasOwner ? sql`t0.owner_id` : sql`NULL::uuid`} AS owner_id, ${checks.filled} AS filled, ${sql.join(flags, sql`, `)}
+      FROM ${sql.table(object.table)} t0 WHERE ${where}) s
     GROUP BY ROLLUP (${owner}) ORDER BY GROUPING(${owner}) DESC, count(*) DESC LIMIT ${MAX_OWNERS + 1}`.execute(ctx.trx ?? ctx.platform.db);
   const rows: QualityRow[] = r.rows.map((row) => ({
     ownerId: (row.owner_id as string | null) ?? null,
