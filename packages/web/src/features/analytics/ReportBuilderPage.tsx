@@ -8,6 +8,7 @@ import { useMetadata } from '../../api/metadata';
 import type { FieldDef, ObjectDef } from '../../api/types';
 import { FilterBuilder } from '../../components/FilterBuilder';
 import { Loading } from '../../components/PageState';
+import { useMe } from '../../lib/useMe';
 import { analyticsApi, emptyDefinition, type Bucket, type ChartType, type Grouping, type Measure, type Report, type ReportDefinition } from './api';
 import { ReportDelivery } from './ReportDelivery';
 import { ReportResult } from './ReportResult';
@@ -79,6 +80,9 @@ function Builder({ report }: { report: Report | null }) {
   const [groups, setGroups] = useState<string[]>(report?.sharing.groups ?? []);
   const [roles, setRoles] = useState<string[]>(report?.sharing.roles ?? []);
   const [saving, setSaving] = useState(false);
+  const { data: me } = useMe();
+  // A report is changed by its owner or an admin (standard reports: admins); others build their own.
+  const readOnly = !!report && !!me && !me.isAdmin && me.id !== report.ownerId;
   const [errors, setErrors] = useState<string[]>([]);
   const object = byName(objectName);
   const options = useMemo(() => (object ? fieldOptions(object, byName) : []), [object, byName]);
@@ -168,7 +172,10 @@ function Builder({ report }: { report: Report | null }) {
             </>
           )}
           {errors.length > 0 && <Alert color="red" title="The report could not be saved" role="alert"><ul>{errors.map((e) => <li key={e}>{e}</li>)}</ul></Alert>}
-          <Group><Button onClick={save} loading={saving} disabled={!name.trim()}>Save report</Button></Group>
+          <Group>
+            <Button onClick={save} loading={saving} disabled={!name.trim() || readOnly}>Save report</Button>
+            {readOnly && <Text size="sm">{report?.standard ? 'A standard report: only administrators change it.' : 'Only its owner or an administrator can change this report.'} Start a new report to make your own.</Text>}
+          </Group>
         </Stack>
       </Paper>
       <section aria-label="Preview">

@@ -66,6 +66,7 @@ export function ReportsPage() {
                   <Table.Tr key={r.id}>
                     <Table.Td>
                       <AnchorLink to="/reports/$id" params={{ id: r.id }}>{r.name}</AnchorLink>
+                      {r.standard && <Badge color="gray" variant="light" ml="xs">Standard</Badge>}
                       {r.broken && <Badge color="red" ml="xs" title={r.broken}>Broken</Badge>}
                       {r.broken && <Text size="xs" c="red.8">{r.broken}</Text>}
                     </Table.Td>

@@ -30,6 +30,8 @@ export interface Report {
   definition: ReportDefinition;
   sharing: { groups: string[]; roles: string[] };
   broken: string | null;
+  /** Shipped with Meridian: everyone may open it, admins change it. */
+  standard: boolean;
   updatedAt: string;
 }
 
