@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SMTPServer } from 'smtp-server';
+import { startSmtp, type Mail, type TestSmtp } from './smtp';
 import { dialogOpened, expectAccessible, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /**
@@ -11,23 +10,12 @@ import { dialogOpened, expectAccessible, screenshotOnFailure, signIn, startHarne
  */
 describe('reports', () => {
   let h: Harness;
-  let smtp: SMTPServer;
-  const inbox: Array<{ to: string[]; raw: string }> = [];
+  let smtp: TestSmtp;
+  const inbox: Mail[] = [];
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    h = await startHarness({ smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
+    smtp = await startSmtp(inbox);
+    h = await startHarness({ smtpUrl: smtp.url });
     const account = await h.api('POST', '/account?allowDuplicate=true', { name: 'Globex Energy', industry: 'energy' });
     await h.api('POST', '/opportunity', { name: 'Globex turbines', account: account.id, stage: 'prospecting', amount: '1200', close_date: '2027-02-10' });
     await h.api('POST', '/opportunity', { name: 'Globex panels', account: account.id, stage: 'qualification', amount: '800', close_date: '2027-03-01' });
@@ -35,7 +23,7 @@ describe('reports', () => {
   });
   afterAll(async () => {
     await h?.close();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.close();
   });
   screenshotOnFailure(() => h);
 

@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { startSmtp, type Mail, type TestSmtp } from './smtp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ADMIN, dialogOpened, expectAccessible, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
@@ -11,8 +10,8 @@ import { ADMIN, dialogOpened, expectAccessible, screenshotOnFailure, signIn, sta
  */
 describe('approvals', () => {
   let h: Harness;
-  let smtp: SMTPServer;
-  const inbox: Array<{ to: string[]; raw: string }> = [];
+  let smtp: TestSmtp;
+  const inbox: Mail[] = [];
   let account: { id: string };
 
   const linkFor = async (to: string, after: number) => {
@@ -22,19 +21,8 @@ describe('approvals', () => {
   };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    h = await startHarness({ smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
+    smtp = await startSmtp(inbox);
+    h = await startHarness({ smtpUrl: smtp.url });
     const ada = (await h.api('GET', `/user?filter=${encodeURIComponent(JSON.stringify({ field: 'email', op: 'eq', value: ADMIN.email }))}`)).data[0].id;
     await h.api('POST', '/approval-processes', {
       name: 'key_accounts', label: 'Key account review', object: 'account', active: true,
@@ -47,7 +35,7 @@ describe('approvals', () => {
   });
   afterAll(async () => {
     await h?.close();
-    await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
+    await smtp?.close();
   });
   screenshotOnFailure(() => h);
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { startSmtp, type Mail, type TestSmtp } from './smtp';
 import type { BrowserContext, Page } from 'playwright-core';
 import { expectAccessible, screenshotOnFailure, startHarness, type Harness } from './harness';
 
@@ -12,8 +11,8 @@ import { expectAccessible, screenshotOnFailure, startHarness, type Harness } fro
  */
 describe('customer portal', () => {
   let h: Harness;
-  let smtp: SMTPServer;
-  const inbox: Array<{ to: string[]; raw: string }> = [];
+  let smtp: TestSmtp;
+  const inbox: Mail[] = [];
   let customer: BrowserContext;
   let page: Page;
   const ids: Record<string, string> = {};
@@ -28,19 +27,8 @@ describe('customer portal', () => {
   };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    h = await startHarness({ smtpUrl: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}` });
+    smtp = await startSmtp(inbox);
+    h = await startHarness({ smtpUrl: smtp.url });
     const unit = (await h.api('GET', `/unit_of_measure?filter=${encodeURIComponent(JSON.stringify({ field: 'code', op: 'eq', value: 'each' }))}`)).data[0].id;
     const service = await h.api('POST', '/product', { code: 'SVC-PORTAL', name: 'Generator inspection', unit_of_measure: unit });
     const part = await h.api('POST', '/product', { code: 'PRT-PORTAL', name: 'Oil filter', unit_of_measure: unit });
@@ -65,7 +53,7 @@ describe('customer portal', () => {
   afterAll(async () => {
     await customer?.close();
     await h?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
   screenshotOnFailure(() => h && { ...h, page });
 
