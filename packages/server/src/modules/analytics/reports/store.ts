@@ -4,6 +4,7 @@ import { forbidden, notFound, validationFailed, type FieldError } from '../../..
 import { assertObjectPermission } from '../../../platform/access/policy.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';
+import { checkFolder, readSharing } from '../sharing.ts';
 import { encodeArrayLiteral } from '../../../platform/query/compile.ts';
 import { analyticsSettings } from '../settings.ts';
 import { brokenReason, readDefinition, reportShape, type ReportDefinition } from './definition.ts';
@@ -112,30 +113,6 @@ interface ReportInput {
   sharing?: unknown;
 }
 
-function readSharing(input: unknown, errors: FieldError[]): { groups: string[]; roles: string[] } {
-  if (input === undefined || input === null) return { groups: [], roles: [] };
-  const s = input as Record<string, unknown>;
-  const list = (v: unknown, field: string) => {
-    if (v === undefined) return [];
-    if (!Array.isArray(v) || v.length > 50 || v.some((x) => typeof x !== 'string' || x.length > 100)) {
-      errors.push({ field, code: 'type', message: 'An array of names' });
-      return [];
-    }
-    return v as string[];
-  };
-  return { groups: list(s.groups, 'sharing.groups'), roles: list(s.roles, 'sharing.roles') };
-}
-
-async function checkFolder(ctx: RecordContext, folder: unknown, errors: FieldError[]): Promise<string | null> {
-  if (folder === undefined || folder === null) return null;
-  if (typeof folder !== 'string' || !UUID_RE.test(folder)) {
-    errors.push({ field: 'folder', code: 'type', message: 'A folder id' });
-    return null;
-  }
-  const r = await sql<{ id: string }>`SELECT id FROM analytics_report_folder WHERE id = ${folder} AND (owner_id = ${ctx.actor.userId} OR shared OR ${ctx.actor.isAdmin})`.execute(db(ctx));
-  if (!r.rows[0]) errors.push({ field: 'folder', code: 'not_found', message: 'No such folder' });
-  return folder;
-}
 
 /** Creates or replaces a report (owner or admin); the definition is checked as the saver. */
 export async function saveReport(args: { ctx: RecordContext; id?: string; input: ReportInput }): Promise<SavedReport> {
