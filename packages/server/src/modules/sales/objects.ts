@@ -268,6 +268,8 @@ export const opportunityStageHistory = defineObject({
     field('to_stage', 'To stage', 'text', { required: true }),
     field('changed_at', 'Changed', 'datetime', { required: true }),
     field('time_in_previous_stage_seconds', 'Seconds in previous stage', 'number'),
+    // Number fields have no scale of their own: the writer rounds to 2 decimals (reports average days, not seconds).
+    field('days_in_previous_stage', 'Days in previous stage', 'number', { readOnly: true, helpText: 'Seconds in previous stage ÷ 86,400, to two decimals.' }),
     field('changed_by', 'Changed by', 'user', { onDelete: 'restrict' }),
     field('skip_reason', 'Reason for skipping stages', 'text'),
     field('amount', 'Amount at change', 'currency'),

@@ -37,6 +37,19 @@ export const salesMigrations: ModuleMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__stage_updated`)} ON ${sql.table(table)} (stage, updated_at DESC, id DESC) WHERE deleted_at IS NULL`.execute(trx);
     },
   },
+  {
+    // Issue 16 (ANL-4, the "Stage duration" report): days in the previous stage on stage changes
+    // recorded before writeStageHistory set it. The column exists already — boot syncs the standard
+    // tables from the definitions before module migrations run (platform/boot.ts) — and the
+    // rounding is daysOf's (rules/opportunity.ts). A table update of sales' own log, not record
+    // writes: nothing about the changes is new, so no history or events.
+    id: '0003_stage_history_days',
+    async up(trx, { registry }) {
+      const table = registry.requireObject('opportunity_stage_history').table;
+      await sql`UPDATE ${sql.table(table)} SET days_in_previous_stage = round(time_in_previous_stage_seconds / 86400.0, 2)
+        WHERE days_in_previous_stage IS NULL AND time_in_previous_stage_seconds IS NOT NULL`.execute(trx);
+    },
+  },
 ];
 
 /** Expression indexes built from the same SQL builders the duplicate queries use (duplicates/sql.ts). */

@@ -75,6 +75,20 @@ export const STANDARD_REPORTS: StandardReport[] = [
     definition: { filter: { field: 'status', op: 'nin', value: ['completed', 'cancelled'] }, groupings: { rows: ['owner', { field: 'due_date', bucket: 'month' }] }, measures: [{ fn: 'count' }], totals: true, chart: { type: 'bar', measure: 'count' } },
   },
   {
+    // The aggregate sorts a group by its value, so stages come in name order, not the pipeline's
+    // (from_stage is text: a stage may since have left the pipeline). The opportunity path in the
+    // filter counts only changes of deals the runner may see: stage history has its own sharing
+    // setting and is owned by whoever moved the deal, and a path carries its parent's visibility.
+    key: 'stage_duration', name: 'Stage duration', object: 'opportunity_stage_history',
+    description: 'How long deals stayed in each stage before they moved on: average, longest and number of moves, in days (deals you can see).',
+    definition: {
+      filter: { and: [{ field: 'from_stage', op: 'isNull', value: false }, { field: 'opportunity.id', op: 'isNull', value: false }] },
+      groupings: { rows: ['from_stage'] },
+      measures: [{ fn: 'avg', field: 'days_in_previous_stage' }, { fn: 'max', field: 'days_in_previous_stage' }, { fn: 'count', field: 'days_in_previous_stage' }],
+      totals: true, chart: { type: 'bar', measure: 'avg:days_in_previous_stage' },
+    },
+  },
+  {
     key: 'accounts_untouched', name: 'Accounts not updated for a year', object: 'account',
     description: 'Accounts nobody has changed in the last 365 days, oldest first.',
     definition: { columns: ['name', 'owner', 'industry', 'updated_at'], filter: { field: 'updated_at', op: 'lt', value: { relative: 'last_n_days:365' } }, sort: 'updated_at', groupings: { rows: [] }, measures: [], totals: false, chart: { type: 'none', measure: null } },

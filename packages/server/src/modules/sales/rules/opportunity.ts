@@ -147,8 +147,17 @@ export async function writeStageHistory({ ctx, operation, record, previous, chan
       probability: record.probability ?? null,
     },
     // The command's own values: stage history is written by Meridian only (refuseManualStageHistory).
-    options: { systemValues: { changed_at: changedAt, changed_by: ctx.actor.userId } },
+    options: { systemValues: { changed_at: changedAt, changed_by: ctx.actor.userId, days_in_previous_stage: daysOf(seconds) } },
   });
+}
+
+/**
+ * Whole seconds as days to two decimals, rounded half up — what the migration that fills older
+ * rows computes in SQL (`round(seconds / 86400.0, 2)`), so old and new rows agree.
+ */
+export function daysOf(seconds: number | null): number | null {
+  if (seconds === null) return null;
+  return Math.round(seconds / 864) / 100;
 }
 
 /** SAL-10: a lost deal goes to the reviewer configured for its reason, as a task. */
