@@ -4,7 +4,7 @@ import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildAny, buildOpportunity } from '../factories.ts';
 import { modules } from '../../src/modules/index.ts';
 import { classifyRevenue, splitDeal } from '../../src/modules/forecasting/index.ts';
-import { Decimal } from '../../src/modules/billing/index.ts';
+import { Decimal, forgetRates } from '../../src/modules/billing/index.ts';
 
 /**
  * Forecasts (issue 16 item 7), rolled up the role hierarchy:
@@ -204,6 +204,63 @@ describe('the annual three-pillar forecast', () => {
     // The director manages east's accounts; west cannot plan them.
     ok(await director.request('PUT', '/api/v1/forecasting/pillars', { body: { year: 2027, cells: [{ account: fresh.id, month: 12, pillar: 'new_sales', amount: '200' }] } }));
     expect((await west.request('PUT', '/api/v1/forecasting/pillars', { body: { year: 2027, cells: [{ account: fresh.id, month: 12, pillar: 'new_sales', amount: '1' }] } })).status).toBe(403);
+  });
+});
+
+describe('currencies', () => {
+  beforeAll(async () => {
+    // 1 EUR = 1.1 USD (the corporate currency); ZAR has no rate.
+    ok(await admin.request('POST', '/api/v1/exchange_rate', { body: { rate_date: '2020-01-01', from_currency: 'EUR', to_currency: 'USD', rate: 1.1 } }), 201);
+    forgetRates(server.platform);
+  });
+
+  it('converts each deal into the corporate currency at today\'s rate, rounded per deal, and leaves out what has no rate', async () => {
+    // East, May 2027: won EUR 100.05 → 110.06 (110.055 rounded half up); commit EUR 200 → 220 and USD 10;
+    // best case two deals of EUR 0.05 → 0.06 each (0.12: rounded per deal, not 0.11 as a rounded sum);
+    // a commit of ZAR 5 (no rate) and one with no currency (counted as USD).
+    await buildOpportunity(east, { stage: 'closed_won', amount: '100.05', currency: 'EUR', close_date: '2027-05-02' });
+    await buildOpportunity(east, { stage: 'negotiation', amount: '200', currency: 'EUR', close_date: '2027-05-03' });
+    await buildOpportunity(east, { stage: 'negotiation', amount: '10', currency: 'USD', close_date: '2027-05-04' });
+    await buildOpportunity(east, { stage: 'proposal', amount: '0.05', currency: 'EUR', close_date: '2027-05-05' });
+    await buildOpportunity(east, { stage: 'proposal', amount: '0.05', currency: 'EUR', close_date: '2027-05-06' });
+    await buildOpportunity(east, { stage: 'negotiation', amount: '5', currency: 'ZAR', close_date: '2027-05-07' });
+    const none = await buildOpportunity(east, { stage: 'negotiation', amount: '1', close_date: '2027-05-08' });
+    const table = server.platform.registry.requireObject('opportunity').table;
+    await sql`UPDATE ${sql.table(table)} SET currency = NULL WHERE id = ${none.id}`.execute(server.platform.db);
+    const f = await forecast(east, '2027-05');
+    expect(f.currency).toBe('USD');
+    // weighted: (220 + 10 + 1) × 75 % + 0.12 × 50 % = 173.25 + 0.06.
+    expect(cell(f, east, '2027-05').own).toMatchObject({ closed: '110.06', commit: '231.00', bestCase: '0.12', pipeline: '0.00', weighted: '173.31', forecast: '341.06' });
+    expect(f.warnings).toHaveLength(1);
+    expect(f.warnings[0]).toContain('1 record(s)');
+    expect(f.warnings[0]).toContain('USD');
+    // The manager's team figure is the exact sum of the members' converted figures.
+    expect(cell(await forecast(director, '2027-05'), director, '2027-05').team).toMatchObject({ closed: '110.06', commit: '231.00', bestCase: '0.12' });
+    // A period without such deals has no warning.
+    expect((await forecast(east, '2027-02')).warnings).toEqual([]);
+  });
+
+  it('converts the pillars\' actuals: won deals and invoiced revenue', async () => {
+    const buyer = await buildAccount(east, { name: 'Euro Customer' });
+    await buildOpportunity(east, { account: buyer.id, stage: 'closed_won', amount: '100.05', currency: 'EUR', close_date: '2027-07-10' });
+    await buildOpportunity(east, { account: buyer.id, stage: 'closed_won', amount: '999', currency: 'ZAR', close_date: '2027-07-11' });
+    const grid = ok(await east.request('GET', '/api/v1/forecasting/pillars?year=2027')).body;
+    expect(grid.currency).toBe('USD');
+    const row = grid.rows.find((r: any) => r.account === buyer.id);
+    expect(row.won.new_sales[6]).toBe('110.06');
+    expect(grid.warnings).toHaveLength(1);
+    expect(grid.warnings[0]).toContain('1 record(s)');
+    // An invoice in euros: 2 × 100.01 net = EUR 200.02 → USD 220.02 (220.022).
+    const invoiced = await buildAccount(east, { name: 'Euro Invoiced Customer' });
+    const book = ok(await admin.request('GET', `/api/v1/price_book?filter=${encodeURIComponent(JSON.stringify({ field: 'is_standard', op: 'eq', value: true }))}`)).body.data[0];
+    const product = await buildAny(modules, admin, 'product', {});
+    await buildAny(modules, admin, 'price_book_entry', { price_book: book.id, product: product.id, unit_price: '100' });
+    const draft = ok(await admin.request('POST', '/api/v1/invoices', { body: { invoice: { account: invoiced.id, currency: 'EUR' }, lines: [{ product: product.id, quantity: 2, unit_price: '100.01' }] } }), 201).body;
+    const posted = ok(await admin.request('POST', `/api/v1/invoices/${draft.invoice.id}/post`, { body: {} })).body;
+    const month = Number(String(posted.invoice_date).slice(5, 7)) - 1;
+    const year = Number(String(posted.invoice_date).slice(0, 4));
+    const current = ok(await east.request('GET', `/api/v1/forecasting/pillars?year=${year}`)).body;
+    expect(current.rows.find((r: any) => r.account === invoiced.id).invoiced.new_sales[month]).toBe('220.02');
   });
 });
 

@@ -53,6 +53,9 @@ export { resolvePrice, resolvePrices, type PriceAnswer, type PriceQuestion } fro
 export { determineTaxes, type ApplicableTax, type TaxDetermination } from './queries/taxes.ts';
 export { convertAmount, findExchangeRate, type AppliedRate, type Conversion } from './exchange/convert.ts';
 export { importExchangeRates } from './exchange/import.ts';
+export {
+  convertedAmount, corporateRatesFor, currencyChoices, forgetRates, inCorporate, knownRates, rateCase, toCorporate, unconvertedWarning, unconvertible, type CorporateRates,
+} from './exchange/corporate.ts';
 export { manualRateProvider, refreshExchangeRates, type ExchangeRateProvider } from './exchange/provider.ts';
 export * from './quotes/index.ts';
 export type { DocumentKind } from './documents/kind.ts';

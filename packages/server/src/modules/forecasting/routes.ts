@@ -21,8 +21,11 @@ const FiguresProps = {
   attainment: T.Union([T.String(), T.Null()], { description: 'closed ÷ quota in percent' }),
 };
 const AdjustmentSchema = T.Object({ id: Uuid, amount: Money, computed: Money, reason: T.String(), adjustedBy: Uuid, adjustedByName: Nullable, at: T.String() });
+const Currency = T.String({ description: 'The corporate currency every amount is in (ISO 4217); deals in other currencies are converted at today\'s rate' });
+const Warnings = T.Array(T.String(), { description: 'Records left out because their currency has no exchange rate into the corporate currency' });
 const ForecastSchema = T.Object({
   unit: T.String(),
+  currency: Currency,
   periods: T.Array(T.String()),
   users: T.Array(T.Object({ id: Uuid, name: T.String(), role: Nullable, depth: T.Integer(), team: T.Array(Uuid) })),
   cells: T.Array(T.Object({
@@ -30,11 +33,14 @@ const ForecastSchema = T.Object({
     own: T.Object({ ...FiguresProps, computedForecast: Money, adjustment: T.Union([AdjustmentSchema, T.Null()]) }),
     team: T.Object(FiguresProps),
   })),
+  warnings: Warnings,
 }, { description: 'The forecast grid (docs/forecasting.md)' });
 const PillarMonths = T.Object({ new_sales: T.Array(NullableMoney), account_management: T.Array(NullableMoney), upselling: T.Array(NullableMoney) });
 const PillarTotals = T.Object({ new_sales: T.Array(Money), account_management: T.Array(Money), upselling: T.Array(Money), all: T.Array(Money) });
 const PillarGridSchema = T.Object({
   year: T.Integer(),
+  currency: Currency,
+  warnings: Warnings,
   truncated: T.Boolean(),
   rows: T.Array(T.Object({ account: Uuid, name: T.String(), editable: T.Boolean(), plan: PillarMonths, won: PillarMonths, invoiced: PillarMonths })),
   totals: T.Object({ plan: PillarTotals, won: PillarTotals, invoiced: PillarTotals }),

@@ -5,7 +5,7 @@ import type { FieldDefinition, ObjectDefinition } from '../../../platform/metada
 import type { PathStep } from '../../../platform/query/index.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { conditionContext, listConditions } from '../../../platform/records/read.ts';
-import { knownRates, type CorporateRates } from './rates.ts';
+import { inCorporate, rateCase, type CorporateRates } from './rates.ts';
 import type { AggregateSpec, GroupSpec, MeasureSpec } from './spec.ts';
 
 /**
@@ -98,12 +98,7 @@ function currencyOf(ctx: RecordContext, joins: Joins, measure: MeasureSpec, rate
   const holder = steps[steps.length - 1]!.object;
   const currency = holder.fields.find((f) => f.apiName === 'currency')!;
   // A record without a currency is in the corporate currency (the picklist's default is the organisation's).
-  return sql`coalesce(${fieldValue(ctx, holder, currency, joins.aliasOf(steps))}, ${rates.currency}::text)`;
-}
-
-function rateCase(currency: RawBuilder<unknown>, rates: CorporateRates): RawBuilder<unknown> {
-  const known = knownRates(rates);
-  return sql`(CASE ${currency} ${sql.join(known.map(([c, r]) => sql`WHEN ${c}::text THEN ${r}::numeric`), sql` `)} END)`;
+  return inCorporate(fieldValue(ctx, holder, currency, joins.aliasOf(steps)), rates);
 }
 
 function measureInput(ctx: RecordContext, joins: Joins, measure: MeasureSpec, rates: CorporateRates | undefined): RawBuilder<unknown> | undefined {

@@ -2,13 +2,16 @@ import { sql } from 'kysely';
 import { assertObjectPermission } from '../../../platform/access/policy.ts';
 import { listConditions } from '../../../platform/records/read.ts';
 import { asSystem, type TxContext } from '../../../platform/records/context.ts';
-import { Decimal } from '../../billing/index.ts';
+import { convertedAmount, corporateRatesFor, currencyChoices, Decimal, toCorporate } from '../../billing/index.ts';
 import { invoicedRevenueLines } from '../../invoicing/index.ts';
 import { dec } from '../input.ts';
 import { classifyRevenue, splitDeal, type Pillar, type PriorPurchases } from './classify.ts';
 
 /** Actual revenue of one account in the year: per source, pillar and month (index 0 = January). */
 export interface AccountActuals { won: Record<Pillar, Decimal[]>; invoiced: Record<Pillar, Decimal[]> }
+
+/** The actuals of the accounts, in the corporate currency; `unconverted` deals and invoice lines had no rate and are left out. */
+export interface PillarActuals { accounts: Map<string, AccountActuals>; currency: string; unconverted: number }
 
 const WON = sql`t0.stage IN ('closed_won', 'partially_won')`;
 const empty = (): Record<Pillar, Decimal[]> => ({
@@ -20,26 +23,35 @@ const empty = (): Record<Pillar, Decimal[]> => ({
 /**
  * Won deals (by close date) and invoiced revenue (by invoice date, through invoicing's export) of
  * the year for the given accounts, classified into the pillars. Amounts are what the actor may
- * read (the lists' conditions); the rule's memory — what each account bought before the year — is
- * read as the system, so a pillar does not depend on who looks.
+ * read (the lists' conditions), converted into the corporate currency at today's rate like the
+ * forecast (a won deal's amount in SQL, an invoice line's in Node — invoicing answers it in the
+ * invoice's currency), each rounded to the minor unit; the rule's memory — what each account
+ * bought before the year — is read as the system, so a pillar does not depend on who looks.
  */
-export async function pillarActuals(ctx: TxContext, year: number, accounts: string[]): Promise<Map<string, AccountActuals>> {
+export async function pillarActuals(ctx: TxContext, year: number, accounts: string[]): Promise<PillarActuals> {
   const out = new Map<string, AccountActuals>();
-  if (!accounts.length) return out;
+  const opportunity = ctx.platform.registry.requireObject('opportunity');
+  const invoice = ctx.platform.registry.getObject('invoice');
+  const rates = await corporateRatesFor({ ctx, currencies: [...new Set([...currencyChoices(opportunity), ...(invoice ? currencyChoices(invoice) : [])])] });
+  const result: PillarActuals = { accounts: out, currency: rates.currency, unconverted: 0 };
+  if (!accounts.length) return result;
   const from = `${year}-01-01`;
   const to = `${year + 1}-01-01`;
   const system = asSystem(ctx);
   const prior = await priorPurchases(system, from, accounts);
   const of = (account: string) => out.get(account) ?? out.set(account, { won: empty(), invoiced: empty() }).get(account)!;
 
-  const opportunity = ctx.platform.registry.requireObject('opportunity');
   assertObjectPermission(ctx.actor, opportunity, 'read');
-  const deals = await sql<{ id: string; account_id: string; close_date: string; won: string }>`
-    SELECT t0.id, t0.account_id, t0.close_date::text AS close_date, coalesce(t0.won_amount, t0.amount, 0)::text AS won
+  const deals = await sql<{ id: string; account_id: string; close_date: string; won: string | null }>`
+    SELECT t0.id, t0.account_id, t0.close_date::text AS close_date, ${convertedAmount(sql`coalesce(t0.won_amount, t0.amount, 0)`, sql`t0.currency`, rates)}::text AS won
     FROM ${sql.table(opportunity.table)} AS t0
     WHERE ${sql.join([...listConditions(ctx, opportunity, undefined), WON, sql`t0.account_id = ANY(${accounts}::uuid[])`, sql`t0.close_date >= ${from}::date AND t0.close_date < ${to}::date`], sql` AND `)}`.execute(ctx.trx);
   const lines = await dealLines(system, deals.rows.map((d) => d.id));
   for (const deal of deals.rows) {
+    if (deal.won === null) {
+      result.unconverted++;
+      continue;
+    }
     const month = Number(deal.close_date.slice(5, 7)) - 1;
     for (const [pillar, amount] of splitDeal(prior, deal.account_id, dec(deal.won), lines.get(deal.id) ?? [])) {
       const cell = of(deal.account_id).won[pillar];
@@ -50,12 +62,17 @@ export async function pillarActuals(ctx: TxContext, year: number, accounts: stri
   const invoiced = await invoicedRevenueLines(ctx, { from, to, accounts });
   const productLines = await productLinesOf(system, invoiced.map((l) => l.product).filter((p): p is string => !!p));
   for (const line of invoiced) {
+    const amount = toCorporate(dec(line.amount), line.currency, rates);
+    if (amount === null) {
+      result.unconverted++;
+      continue;
+    }
     const month = Number(line.invoiceDate.slice(5, 7)) - 1;
     const pillar = classifyRevenue(prior, line.account, line.product ? productLines.get(line.product) ?? line.product : null);
     const cell = of(line.account).invoiced[pillar];
-    cell[month] = cell[month]!.plus(dec(line.amount));
+    cell[month] = cell[month]!.plus(amount);
   }
-  return out;
+  return result;
 }
 
 /** Product line of each product: its `product_line` field, else the product itself. */

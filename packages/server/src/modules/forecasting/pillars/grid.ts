@@ -3,7 +3,7 @@ import { forbidden } from '../../../platform/errors.ts';
 import { assertObjectPermission, hasCapability, permissionsFor, visibilityCondition } from '../../../platform/access/policy.ts';
 import { listConditions } from '../../../platform/records/read.ts';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
-import { Decimal } from '../../billing/index.ts';
+import { Decimal, unconvertedWarning } from '../../billing/index.ts';
 import { dec, invalid, readAmount } from '../input.ts';
 import { pillarActuals } from './actuals.ts';
 import { PILLARS, type Pillar } from './classify.ts';
@@ -24,9 +24,13 @@ export interface PillarRow {
 }
 export interface PillarGrid {
   year: number;
+  /** The corporate currency the actuals are in (the plan is entered in it). */
+  currency: string;
   rows: PillarRow[];
   truncated: boolean;
   totals: { plan: Record<Pillar | 'all', string[]>; won: Record<Pillar | 'all', string[]>; invoiced: Record<Pillar | 'all', string[]> };
+  /** Won deals and invoice lines left out of the actuals: their currency has no exchange rate. */
+  warnings: string[];
 }
 
 export function checkYear(year: unknown): number {
@@ -55,7 +59,7 @@ export function readPillarGrid(args: { ctx: RecordContext; year: number; mine?: 
     const ids = accounts.map((a) => a.id);
     const plan = await sql<{ account_id: string; month: number; pillar: Pillar; amount: string }>`SELECT account_id, month, pillar, amount::text FROM pillar_forecast
       WHERE year = ${year} AND account_id = ANY(${ids}::uuid[])`.execute(ctx.trx);
-    const actuals = await pillarActuals(ctx, year, ids);
+    const { accounts: actuals, currency, unconverted } = await pillarActuals(ctx, year, ids);
     const zeros = () => Array.from({ length: 12 }, () => new Decimal(0));
     const sums = { plan: new Map<string, Decimal[]>(), won: new Map<string, Decimal[]>(), invoiced: new Map<string, Decimal[]>() };
     for (const key of [...PILLARS, 'all']) for (const s of Object.values(sums)) s.set(key, zeros());
@@ -89,7 +93,8 @@ export function readPillarGrid(args: { ctx: RecordContext; year: number; mine?: 
       addTo(sums.plan, cell.pillar, cell.month - 1, d);
     }
     const text = (s: Map<string, Decimal[]>) => Object.fromEntries([...s].map(([k, v]) => [k, v.map((d) => d.toFixed(2))])) as Record<Pillar | 'all', string[]>;
-    return { year, rows, truncated: r.rows.length > MAX_GRID_ACCOUNTS, totals: { plan: text(sums.plan), won: text(sums.won), invoiced: text(sums.invoiced) } };
+    const warnings = unconverted ? [unconvertedWarning(unconverted, { currency })] : [];
+    return { year, currency, rows, truncated: r.rows.length > MAX_GRID_ACCOUNTS, totals: { plan: text(sums.plan), won: text(sums.won), invoiced: text(sums.invoiced) }, warnings };
   });
 }
 

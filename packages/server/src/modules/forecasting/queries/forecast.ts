@@ -3,7 +3,7 @@ import { forbidden } from '../../../platform/errors.ts';
 import { assertObjectPermission, isFieldReadable } from '../../../platform/access/policy.ts';
 import { listConditions } from '../../../platform/records/read.ts';
 import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
-import { Decimal } from '../../billing/index.ts';
+import { convertedAmount, corporateRatesFor, currencyChoices, Decimal, unconvertedWarning, unconvertible, type CorporateRates } from '../../billing/index.ts';
 import { dec } from '../input.ts';
 import { monthsOf, periodRange, type Period } from '../periods.ts';
 import { forecastScope, type ScopeUser } from '../scope.ts';
@@ -35,7 +35,16 @@ export interface ForecastCell {
   team: Figures;
 }
 
-export interface Forecast { unit: string; periods: string[]; users: Array<Omit<ScopeUser, 'team'> & { team: string[] }>; cells: ForecastCell[] }
+export interface Forecast {
+  unit: string;
+  /** The corporate currency every amount is in (deals in other currencies converted at today's rate). */
+  currency: string;
+  periods: string[];
+  users: Array<Omit<ScopeUser, 'team'> & { team: string[] }>;
+  cells: ForecastCell[];
+  /** Deals left out because their currency has no exchange rate into the corporate one (the aggregate's words). */
+  warnings: string[];
+}
 
 export const FORECAST_FORMULA = 'forecast = closed + commit unless adjusted; weighted = Σ open amount × probability ÷ 100; attainment = closed ÷ quota';
 
@@ -45,14 +54,15 @@ const zero = (): Sums => ({ pipeline: new Decimal(0), bestCase: new Decimal(0), 
 /**
  * The forecast grid: periods × the users in the actor's scope (forecastScope), own and rolled-up
  * figures. Deals are read with the list's conditions (deleted, visibility) and bucketed by close
- * date in one grouped statement; roll-ups add the members' exact figures here. Amounts are taken
- * as entered, in the corporate currency (docs/forecasting.md).
+ * date in one grouped statement; roll-ups add the members' exact figures here. Each deal's amount
+ * is converted into the corporate currency at today's rate and rounded to its minor unit before it
+ * is summed, so a team's figure is exactly the sum of its members' (docs/forecasting.md).
  */
 export function readForecast(args: { ctx: RecordContext; from: string; count?: number }): Promise<Forecast> {
   return inTransaction(args.ctx, async (ctx) => {
     const periods = periodRange(args.from, args.count ?? 1);
     const users = await forecastScope(ctx);
-    const sums = await dealSums(ctx, periods, users.map((u) => u.id));
+    const { sums, currency, unconverted } = await dealSums(ctx, periods, users.map((u) => u.id));
     const quotas = await quotasOf(ctx, periods, users.map((u) => u.id));
     const adjustments = await currentAdjustments(ctx, periods.map((p) => p.key), users.map((u) => u.id));
     const cells: ForecastCell[] = [];
@@ -80,7 +90,8 @@ export function readForecast(args: { ctx: RecordContext; from: string; count?: n
         });
       }
     }
-    return { unit: periods[0]!.unit, periods: periods.map((p) => p.key), users, cells };
+    const warnings = unconverted.count ? [unconvertedWarning(unconverted.count, unconverted.rates)] : [];
+    return { unit: periods[0]!.unit, currency, periods: periods.map((p) => p.key), users, cells, warnings };
   });
 }
 
@@ -93,8 +104,14 @@ function figures(s: Sums, forecast: Decimal, quota: Decimal | undefined): Figure
   };
 }
 
-/** Σ per owner, period and category, read as the actor reads the deal list. */
-async function dealSums(ctx: TxContext, periods: Period[], owners: string[]): Promise<Map<string, Sums>> {
+type DealSums = { sums: Map<string, Sums>; currency: string; unconverted: { count: number; rates: CorporateRates } };
+
+/**
+ * Σ per owner, period and category, read as the actor reads the deal list, in the corporate
+ * currency: each deal's amount × its currency's rate (billing's, as the aggregate converts), rounded
+ * to the minor unit; deals whose currency has no rate add nothing and are counted.
+ */
+async function dealSums(ctx: TxContext, periods: Period[], owners: string[]): Promise<DealSums> {
   const object = ctx.platform.registry.requireObject('opportunity');
   assertObjectPermission(ctx.actor, object, 'read');
   for (const name of ['amount', 'probability', 'close_date', 'forecast_category', 'won_amount']) {
@@ -107,17 +124,27 @@ async function dealSums(ctx: TxContext, periods: Period[], owners: string[]): Pr
     ? sql`to_char(t0.close_date, 'YYYY-MM')`
     : sql`to_char(t0.close_date, 'YYYY') || '-Q' || extract(quarter FROM t0.close_date)::int`;
   const where = sql.join([...listConditions(ctx, object, undefined), sql`t0.close_date >= ${start}::date AND t0.close_date < ${end}::date`, sql`t0.owner_id = ANY(${owners}::uuid[])`], sql` AND `);
-  const r = await sql<{ owner_id: string; period: string; pipeline: string; best_case: string; commit: string; closed: string; weighted: string }>`
-    SELECT t0.owner_id, ${bucket} AS period,
-      coalesce(sum(t0.amount) FILTER (WHERE t0.forecast_category = 'pipeline' OR t0.forecast_category IS NULL AND t0.stage NOT IN ('closed_won', 'partially_won', 'closed_lost')), 0)::text AS pipeline,
-      coalesce(sum(t0.amount) FILTER (WHERE t0.forecast_category = 'best_case'), 0)::text AS best_case,
-      coalesce(sum(t0.amount) FILTER (WHERE t0.forecast_category = 'commit'), 0)::text AS commit,
-      coalesce(sum(coalesce(t0.won_amount, t0.amount)) FILTER (WHERE t0.stage IN ('closed_won', 'partially_won')), 0)::text AS closed,
-      coalesce(sum(t0.amount * coalesce(t0.probability, 0) / 100) FILTER (WHERE t0.stage NOT IN ('closed_won', 'partially_won', 'closed_lost') AND coalesce(t0.forecast_category, '') <> 'omitted'), 0)::text AS weighted
-    FROM ${sql.table(object.table)} AS t0 WHERE ${where} GROUP BY 1, 2`.execute(ctx.trx);
-  return new Map(r.rows.map((row) => [`${row.owner_id}|${row.period}`, {
+  const rates = await corporateRatesFor({ ctx, currencies: currencyChoices(object) });
+  // Named once in the inner query, so each CASE of bound rates is written once per value.
+  const r = await sql<{ owner_id: string; period: string; pipeline: string; best_case: string; commit: string; closed: string; weighted: string; unconverted: number }>`
+    SELECT d.owner_id, d.period,
+      coalesce(sum(d.amount) FILTER (WHERE d.forecast_category = 'pipeline' OR d.forecast_category IS NULL AND d.stage NOT IN ('closed_won', 'partially_won', 'closed_lost')), 0)::text AS pipeline,
+      coalesce(sum(d.amount) FILTER (WHERE d.forecast_category = 'best_case'), 0)::text AS best_case,
+      coalesce(sum(d.amount) FILTER (WHERE d.forecast_category = 'commit'), 0)::text AS commit,
+      coalesce(sum(d.won) FILTER (WHERE d.stage IN ('closed_won', 'partially_won')), 0)::text AS closed,
+      coalesce(sum(d.amount * coalesce(d.probability, 0) / 100) FILTER (WHERE d.stage NOT IN ('closed_won', 'partially_won', 'closed_lost') AND coalesce(d.forecast_category, '') <> 'omitted'), 0)::text AS weighted,
+      count(*) FILTER (WHERE d.unconverted AND d.raw IS NOT NULL)::int AS unconverted
+    FROM (
+      SELECT t0.owner_id, ${bucket} AS period, t0.stage, t0.forecast_category, t0.probability, coalesce(t0.won_amount, t0.amount) AS raw,
+        ${convertedAmount(sql`t0.amount`, sql`t0.currency`, rates)} AS amount,
+        ${convertedAmount(sql`coalesce(t0.won_amount, t0.amount)`, sql`t0.currency`, rates)} AS won,
+        ${unconvertible(sql`t0.currency`, rates)} AS unconverted
+      FROM ${sql.table(object.table)} AS t0 WHERE ${where}) d
+    GROUP BY 1, 2`.execute(ctx.trx);
+  const sums = new Map(r.rows.map((row) => [`${row.owner_id}|${row.period}`, {
     pipeline: dec(row.pipeline), bestCase: dec(row.best_case), commit: dec(row.commit), closed: dec(row.closed), weighted: dec(row.weighted),
   }]));
+  return { sums, currency: rates.currency, unconverted: { count: r.rows.reduce((n, row) => n + Number(row.unconverted), 0), rates } };
 }
 
 /** Quotas per user and period; a quarter without its own quota is the sum of its months' quotas. */
@@ -157,6 +184,6 @@ export const toAdjustment = (row: AdjustmentRow): Adjustment => ({
 
 /** A user's computed forecast (closed + commit) in one period, as the actor reads their deals. */
 export async function computedForecastOf(ctx: TxContext, userId: string, period: Period): Promise<Decimal> {
-  const s = (await dealSums(ctx, [period], [userId])).get(`${userId}|${period.key}`) ?? zero();
+  const s = (await dealSums(ctx, [period], [userId])).sums.get(`${userId}|${period.key}`) ?? zero();
   return s.closed.plus(s.commit);
 }
