@@ -42,7 +42,7 @@ export function ForecastPage() {
     <Stack gap="md" maw={1200}>
       <div>
         <Title order={1}>Forecast</Title>
-        <Text size="sm" c="dimmed">Forecast = closed + commit unless a manager adjusted it; weighted = open amount × probability; attainment = closed ÷ quota. A manager's numbers include everyone below their role.</Text>
+        <Text size="sm" c="dimmed">Forecast = closed + commit unless a manager adjusted it; weighted = open amount × probability; attainment = closed ÷ quota. A manager's numbers include everyone below their role.{data ? ` Amounts in ${data.currency}: deals in other currencies are converted at today's exchange rate.` : ''}</Text>
       </div>
       <Group gap="xs" align="flex-end" wrap="wrap">
         <NativeSelect label="Periods" data={[{ value: 'quarter', label: 'Quarters' }, { value: 'month', label: 'Months' }]} value={unit}
@@ -52,6 +52,9 @@ export function ForecastPage() {
       </Group>
       {query.isLoading && <Loading />}
       {query.error && <Alert color="red" title="The forecast could not be loaded">{errorMessage(query.error)}</Alert>}
+      {data && data.warnings.length > 0 && (
+        <Alert color="yellow" title="Some deals are not counted">{data.warnings.join(' ')} Once their exchange rates are entered, they count.</Alert>
+      )}
       {data && (
         <>
           <Paper withBorder>
@@ -76,8 +79,8 @@ export function ForecastPage() {
                         const c = cellOf(data, u.id, p);
                         return (
                           <Table.Td key={p} ta="right">
-                            <Text size="sm">{showMoney(c.team.forecast)}</Text>
-                            <Text size="xs" c="dimmed">{c.team.quota ? `of ${showMoney(c.team.quota)} · ${showPercent(c.team.attainment)}` : 'no quota'}</Text>
+                            <Text size="sm">{showMoney(c.team.forecast, data.currency)}</Text>
+                            <Text size="xs" c="dimmed">{c.team.quota ? `of ${showMoney(c.team.quota, data.currency)} · ${showPercent(c.team.attainment)}` : 'no quota'}</Text>
                           </Table.Td>
                         );
                       })}
@@ -105,12 +108,12 @@ export function ForecastPage() {
                       return (
                         <Table.Tr key={u.id}>
                           <Table.Th scope="row" fw={400} style={{ paddingLeft: 12 + u.depth * 16 }}>{u.name}</Table.Th>
-                          {[c.own.closed, c.own.commit, c.own.bestCase, c.own.pipeline, c.own.weighted].map((v, i) => <Table.Td key={i} ta="right">{showMoney(v)}</Table.Td>)}
+                          {[c.own.closed, c.own.commit, c.own.bestCase, c.own.pipeline, c.own.weighted].map((v, i) => <Table.Td key={i} ta="right">{showMoney(v, data.currency)}</Table.Td>)}
                           <Table.Td ta="right">
-                            {showMoney(c.own.forecast)}
-                            {c.own.adjustment && <Badge ml={4} size="xs" variant="light" title={`Adjusted from ${showMoney(c.own.computedForecast)}: ${c.own.adjustment.reason}`}>adjusted</Badge>}
+                            {showMoney(c.own.forecast, data.currency)}
+                            {c.own.adjustment && <Badge ml={4} size="xs" variant="light" title={`Adjusted from ${showMoney(c.own.computedForecast, data.currency)}: ${c.own.adjustment.reason}`}>adjusted</Badge>}
                           </Table.Td>
-                          <Table.Td ta="right">{showMoney(c.own.quota)}</Table.Td>
+                          <Table.Td ta="right">{showMoney(c.own.quota, data.currency)}</Table.Td>
                           <Table.Td ta="right">{showPercent(c.own.attainment)}</Table.Td>
                           <Table.Td>
                             {mayChange(u.id) && (
@@ -130,13 +133,13 @@ export function ForecastPage() {
           )}
         </>
       )}
-      <ChangeDialog dialog={dialog} onClose={() => setDialog(null)} />
+      <ChangeDialog dialog={dialog} currency={data?.currency} onClose={() => setDialog(null)} />
     </Stack>
   );
 }
 
 /** Adjust (amount + reason, with the history) or set the quota of one user in one period. */
-function ChangeDialog({ dialog, onClose }: { dialog: Dialog; onClose: () => void }) {
+function ChangeDialog({ dialog, currency, onClose }: { dialog: Dialog; currency: string | undefined; onClose: () => void }) {
   const qc = useQueryClient();
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
@@ -173,7 +176,7 @@ function ChangeDialog({ dialog, onClose }: { dialog: Dialog; onClose: () => void
       <form ref={form.formRef} noValidate onSubmit={(e) => { e.preventDefault(); if (!amountError) form.onSubmit(); }}>
         <Stack>
           <FormSummary summary={form.summary} errors={form.errors} />
-          {dialog?.kind === 'adjust' && <Text size="sm">Computed (closed + commit): {showMoney(dialog.cell.own.computedForecast)}</Text>}
+          {dialog?.kind === 'adjust' && <Text size="sm">Computed (closed + commit): {showMoney(dialog.cell.own.computedForecast, currency)}</Text>}
           <TextInput label={dialog?.kind === 'quota' ? 'Quota (empty: none)' : 'Forecast'} inputMode="decimal" value={amount} error={amountError} data-autofocus
             required={dialog?.kind === 'adjust'} onChange={(e) => { setAmount(e.currentTarget.value); form.clearError('amount'); }} />
           {dialog?.kind === 'adjust' && (
@@ -188,7 +191,7 @@ function ChangeDialog({ dialog, onClose }: { dialog: Dialog; onClose: () => void
               <Title order={3} size="h5">History</Title>
               <ul aria-label="Adjustment history" style={{ paddingLeft: 18, margin: 0 }}>
                 {history.data.data.map((h) => (
-                  <li key={h.id}><Text size="sm">{showMoney(h.amount)} (was {showMoney(h.computed)}) — {h.reason} · {h.adjustedByName ?? 'someone'}, {formatDateTime(h.at)}</Text></li>
+                  <li key={h.id}><Text size="sm">{showMoney(h.amount, currency)} (was {showMoney(h.computed, currency)}) — {h.reason} · {h.adjustedByName ?? 'someone'}, {formatDateTime(h.at)}</Text></li>
                 ))}
               </ul>
             </div>

@@ -93,7 +93,7 @@ export function PillarsPage() {
     <Stack gap="md" maw={1600}>
       <div>
         <Title order={1}>Annual forecast {year}</Title>
-        <Text size="sm" c="dimmed">Revenue per account and month in three pillars: new sales (new customers), account management (current customers), upselling (current customers adding a product line). Actuals are classified by the same rule.</Text>
+        <Text size="sm" c="dimmed">Revenue per account and month in three pillars: new sales (new customers), account management (current customers), upselling (current customers adding a product line). Actuals are classified by the same rule.{grid ? ` Amounts in ${grid.currency}: deals and invoices in other currencies are converted at today's exchange rate.` : ''}</Text>
       </div>
       <Group gap="xs" align="flex-end" wrap="wrap">
         <NativeSelect label="Year" data={[thisYear - 1, thisYear, thisYear + 1, thisYear + 2].map(String)} value={String(year)} onChange={(e) => { setYear(Number(e.currentTarget.value)); setEdits(new Map()); }} w={110} />
@@ -105,6 +105,7 @@ export function PillarsPage() {
       {error && <Alert color="red" role="alert" title="Not saved">{error}</Alert>}
       {query.isLoading && <Loading />}
       {query.error && <Alert color="red" title="The forecast could not be loaded">{errorMessage(query.error)}</Alert>}
+      {grid && grid.warnings.length > 0 && <Alert color="yellow" title="Some actuals are not counted">{grid.warnings.join(' ')} Once their exchange rates are entered, they count.</Alert>}
       {grid && grid.truncated && <Alert color="yellow">Only the first {grid.rows.length} accounts are shown; tick "Only my accounts" to narrow the list.</Alert>}
       {grid && grid.rows.length === 0 && <Alert variant="light" color="gray" title="No accounts">Accounts you own or manage appear here; untick "Only my accounts" to plan others you may see.</Alert>}
       {grid && grid.rows.length > 0 && (
@@ -139,7 +140,7 @@ export function PillarsPage() {
                           </Table.Td>
                         );
                       })}
-                      <Table.Td ta="right">{showMoney(addMoney(values.map(normaliseAmount)))}</Table.Td>
+                      <Table.Td ta="right">{showMoney(addMoney(values.map(normaliseAmount)), grid.currency)}</Table.Td>
                       <Table.Td>{r.editable && <Button size="compact-xs" variant="default" onClick={() => copyForward(r, p.value)} aria-label={`Copy forward: ${r.name}, ${p.label}`}>Copy forward</Button>}</Table.Td>
                     </Table.Tr>
                   );
@@ -149,16 +150,16 @@ export function PillarsPage() {
                 {[...PILLARS.map((p) => ({ key: p.value as Pillar | 'all', label: `Plan: ${p.label}` })), { key: 'all' as const, label: 'Plan: all pillars' }].map(({ key, label }) => (
                   <Table.Tr key={`plan-${key}`}>
                     <Table.Th scope="row" colSpan={2}>{label}</Table.Th>
-                    {MONTHS.map((_, i) => <Table.Td key={i} ta="right">{showMoney(planTotal(key, i + 1))}</Table.Td>)}
-                    <Table.Td ta="right">{showMoney(addMoney(MONTHS.map((_, i) => planTotal(key, i + 1))))}</Table.Td>
+                    {MONTHS.map((_, i) => <Table.Td key={i} ta="right">{showMoney(planTotal(key, i + 1), grid.currency)}</Table.Td>)}
+                    <Table.Td ta="right">{showMoney(addMoney(MONTHS.map((_, i) => planTotal(key, i + 1))), grid.currency)}</Table.Td>
                     <Table.Td />
                   </Table.Tr>
                 ))}
                 {(['won', 'invoiced'] as const).flatMap((source) => [...PILLARS.map((p) => ({ key: p.value as Pillar | 'all', label: p.label })), { key: 'all' as const, label: 'all pillars' }].map(({ key, label }) => (
                   <Table.Tr key={`${source}-${key}`}>
                     <Table.Th scope="row" colSpan={2} fw={400}>{source === 'won' ? 'Won deals' : 'Invoiced'}: {label}</Table.Th>
-                    {grid.totals[source][key].map((v, i) => <Table.Td key={i} ta="right">{showMoney(v)}</Table.Td>)}
-                    <Table.Td ta="right">{showMoney(addMoney(grid.totals[source][key]))}</Table.Td>
+                    {grid.totals[source][key].map((v, i) => <Table.Td key={i} ta="right">{showMoney(v, grid.currency)}</Table.Td>)}
+                    <Table.Td ta="right">{showMoney(addMoney(grid.totals[source][key]), grid.currency)}</Table.Td>
                     <Table.Td />
                   </Table.Tr>
                 )))}

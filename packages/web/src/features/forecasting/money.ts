@@ -1,7 +1,10 @@
 import { formatCurrency, formatNumber } from '../../lib/format';
 
-/** Amounts arrive as exact decimal strings; shown in the corporate currency (display only, never summed here). */
-export const showMoney = (value: string | null | undefined) => (value === null || value === undefined ? '—' : formatCurrency(Number(value)));
+/**
+ * Amounts arrive as exact decimal strings in the currency the answer names (the corporate one for the
+ * forecast and the pillars); display only, never summed here.
+ */
+export const showMoney = (value: string | null | undefined, currency?: string) => (value === null || value === undefined ? '—' : formatCurrency(Number(value), currency));
 export const showPercent = (value: string | null) => (value === null ? '—' : `${formatNumber(Number(value), { maximumFractionDigits: 1 })} %`);
 
 /** Exact decimal addition of two-place amounts (cents as BigInt), so totals on screen match the server's. */
