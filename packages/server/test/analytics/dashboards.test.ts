@@ -3,6 +3,8 @@ import { Decimal } from '../../src/modules/billing/index.ts';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildOpportunity } from '../factories.ts';
 import { createRepProfile, ok } from '../access/fixture.ts';
+import { overrideSettings } from '../../src/platform/settings.ts';
+import { analyticsSettings } from '../../src/modules/analytics/settings.ts';
 
 /**
  * Issue 16 item 4 (ANL-2): dashboards of saved reports, run as the viewer. A restricted rep's
@@ -218,5 +220,45 @@ describe('dashboards', () => {
     ok(await admin.request('PUT', '/api/v1/dashboards/home', { body: { profile: 'rep', dashboardId: null } }));
     expect((await rep.request('GET', '/api/v1/dashboards/home')).body.dashboard).toBeNull();
     ok(await rep.request('DELETE', `/api/v1/dashboards/${own.body.id}`));
+  });
+
+  it('a slow answer is kept per viewer and shown as of its time; Refresh, an edited dashboard or a change to access runs anew', async () => {
+    // Every answer counts as slow here (the default keeps only runs of a second or more).
+    overrideSettings(server.platform, analyticsSettings, { dashboardCacheMinMs: 0 });
+    try {
+      const kpiOf = (body: any) => byId(body).kpi.kpi.value;
+      const first = await run(rep);
+      expect(first.body).toMatchObject({ cached: false });
+      expect(kpiOf(first.body)).toBe('800.00');
+      const account = await buildAccount(admin);
+      const deal = await buildOpportunity(admin, { name: `${tag} 25`, owner: rep.id, account: account.id, amount: 25, stage: 'prospecting', close_date: '2027-01-05' });
+      // Kept: the same numbers, as of the first run.
+      const kept = await run(rep);
+      expect(kept.body).toMatchObject({ cached: true, asOf: first.body.asOf });
+      expect(kpiOf(kept.body)).toBe('800.00');
+      // Another viewer, or other filters, never get that answer.
+      expect((await run(peer)).body.cached).toBe(false);
+      expect((await run(rep, { ownerId: 'me' })).body.cached).toBe(false);
+      // Refresh runs anew and keeps the new answer.
+      const fresh = await rep.request('POST', `/api/v1/dashboards/${dashboardId}/run`, { body: { filters: {}, refresh: true } });
+      expect(fresh.body.cached).toBe(false);
+      expect(kpiOf(fresh.body)).toBe('825.00');
+      expect((await run(rep)).body).toMatchObject({ cached: true, asOf: fresh.body.asOf });
+      // An edited dashboard, or anything that reshapes access (here: metadata), is run anew.
+      const current = (await admin.request('GET', `/api/v1/dashboards/${dashboardId}`)).body;
+      // (Without the widget whose report broke in the test above: a dashboard is saved only with working reports.)
+      current.widgets = current.widgets.filter((w: { id: string }) => w.id !== 'broken');
+      ok(await admin.request('PUT', `/api/v1/dashboards/${dashboardId}`, { body: { name: 'Sales', sharing: current.sharing, filters: current.filters, widgets: current.widgets } }));
+      expect((await run(rep)).body.cached).toBe(false);
+      expect((await run(rep)).body.cached).toBe(true);
+      ok(await admin.request('POST', '/api/v1/metadata/objects/opportunity/fields', { body: { apiName: 'cache_probe', label: 'Cache probe', type: 'text' } }));
+      expect((await run(rep)).body.cached).toBe(false);
+      // A viewer who may no longer open the dashboard gets nothing kept for them.
+      ok(await admin.request('PUT', `/api/v1/dashboards/${dashboardId}`, { body: { name: 'Sales', sharing: { groups: [] }, filters: current.filters, widgets: current.widgets } }));
+      expect((await run(rep)).status).toBe(404);
+      ok(await admin.request('DELETE', `/api/v1/opportunity/${deal.id}`));
+    } finally {
+      overrideSettings(server.platform, analyticsSettings, { dashboardCacheMinMs: 1_000 });
+    }
   });
 });

@@ -1,8 +1,9 @@
-import { useState } from 'react';
-import { Alert, Stack, Text } from '@mantine/core';
+import { useRef, useState } from 'react';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { errorMessage } from '../../api/client';
 import { Loading } from '../../components/PageState';
+import { formatDateTime } from '../../lib/format';
 import { dashboardsApi, type Dashboard, type RunFilters, type Widget } from './api';
 import { DashboardGrid } from './DashboardGrid';
 import { FilterBar } from './FilterBar';
@@ -19,16 +20,35 @@ export function DashboardView({ dashboard, editing = false, draft, onLayout, onR
   onRemove?: (id: string) => void;
 }) {
   const [filters, setFilters] = useState<RunFilters>({});
+  // Refresh asks the server to run anew even when it kept a slow answer for this viewer.
+  const [refreshes, setRefreshes] = useState(0);
+  const refreshNext = useRef(false);
   const run = useQuery({
-    queryKey: ['dashboards', 'run', dashboard.id, dashboard.updatedAt, filters],
-    queryFn: ({ signal }) => dashboardsApi.run(dashboard.id, filters, signal),
+    queryKey: ['dashboards', 'run', dashboard.id, dashboard.updatedAt, filters, refreshes],
+    queryFn: ({ signal }) => {
+      const refresh = refreshNext.current;
+      refreshNext.current = false;
+      return dashboardsApi.run(dashboard.id, filters, { signal, refresh });
+    },
     placeholderData: (p) => p, retry: false,
   });
+  const refresh = () => {
+    refreshNext.current = true;
+    setRefreshes((n) => n + 1);
+  };
   const answers = new Map((run.data?.widgets ?? []).map((w) => [w.id, w]));
   return (
     <Stack gap="sm">
       {dashboard.filters.offered.length > 0 && <FilterBar offered={dashboard.filters.offered} value={filters} onChange={setFilters} />}
-      {run.data?.period && <Text size="sm" c="dimmed" aria-live="polite">{run.data.period.from} – {run.data.period.to}</Text>}
+      {run.data && (
+        <Group gap="xs" justify="space-between" wrap="wrap">
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {run.data.period ? `${run.data.period.from} – ${run.data.period.to}` : ''}
+            {run.data.cached ? `${run.data.period ? ' · ' : ''}As of ${formatDateTime(run.data.asOf)}` : ''}
+          </Text>
+          {!editing && <Button size="compact-sm" variant="subtle" onClick={refresh} loading={run.isFetching}>Refresh</Button>}
+        </Group>
+      )}
       {run.error && <Alert color="red" title="The dashboard could not be run">{errorMessage(run.error)}</Alert>}
       {run.isLoading && <Loading />}
       {(run.data || editing) && (

@@ -78,6 +78,9 @@ export interface DashboardAnswer {
   dashboard: Dashboard;
   period: { from: string; to: string } | null;
   widgets: WidgetAnswer[];
+  /** When the numbers were computed; `cached` when a slow answer kept for this viewer was returned. */
+  asOf: string;
+  cached: boolean;
 }
 
 const enc = encodeURIComponent;
@@ -88,7 +91,8 @@ export const dashboardsApi = {
   create: (body: DashboardInput) => api.post<Dashboard>('/dashboards', body),
   replace: (id: string, body: DashboardInput) => request<Dashboard>(`/dashboards/${enc(id)}`, { method: 'PUT', body }),
   remove: (id: string) => request<unknown>(`/dashboards/${enc(id)}`, { method: 'DELETE' }),
-  run: (id: string, filters: RunFilters, signal?: AbortSignal) => api.post<DashboardAnswer>(`/dashboards/${enc(id)}/run`, { filters }, { signal }),
+  run: (id: string, filters: RunFilters, options: { signal?: AbortSignal; refresh?: boolean } = {}) =>
+    api.post<DashboardAnswer>(`/dashboards/${enc(id)}/run`, { filters, ...(options.refresh ? { refresh: true } : {}) }, { signal: options.signal }),
   home: () => api.get<{ profile: string | null; dashboard: Dashboard | null }>('/dashboards/home'),
   homes: () => api.get<{ data: Array<{ profile: string; dashboardId: string }> }>('/dashboards/home/profiles').then((r) => r.data),
   setHome: (profile: string, dashboardId: string | null) => request<unknown>('/dashboards/home', { method: 'PUT', body: { profile, dashboardId } }),

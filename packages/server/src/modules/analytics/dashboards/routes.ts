@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/kernel.ts';
 import { recordContext } from '../../../platform/http/context.ts';
 import { DataList, NoContent, PathId, T, Uuid, routeSchema } from '../../../platform/http/schema/common.ts';
-import { runDashboard } from './run.ts';
+import { runDashboardCached } from './cache.ts';
 import { deleteDashboard, listDashboards, listHomeDashboards, loadDashboard, loadHomeDashboard, saveDashboard, setHomeDashboard } from './store.ts';
 
 const tags = ['analytics'];
@@ -30,10 +30,13 @@ const RunBody = T.Object({
     dateRange: T.Optional(T.Union([DateRange, T.Null()])), ownerId: T.Optional(T.Union([T.String({ maxLength: 64, description: 'A user id or "me"' }), T.Null()])),
     teamId: T.Optional(T.Union([T.String({ maxLength: 100, description: 'A group name' }), T.Null()])), pipeline: T.Optional(T.Union([T.String({ maxLength: 64 }), T.Null()])),
   }, { additionalProperties: true })),
+  refresh: T.Optional(T.Boolean({ description: 'Run anew even when a kept answer is fresh enough (the Refresh button)' })),
 }, { additionalProperties: false });
 const RunAnswer = T.Object({
   dashboard: DashboardSchema, period: T.Union([T.Object({ from: T.String(), to: T.String() }), T.Null()]),
   widgets: T.Array(T.Object({ id: T.String(), kind: T.String(), title: T.String() }, { additionalProperties: true, description: 'The widget\'s answer (a report answer or a KPI with its previous period) or its own error' })),
+  asOf: T.String({ format: 'date-time', description: 'When these numbers were computed' }),
+  cached: T.Boolean({ description: 'Whether a slow answer kept for this viewer was returned (MERIDIAN_DASHBOARD_CACHE_SECONDS) rather than run for this request' }),
 });
 const Home = T.Object({ profile: Nullable, dashboard: T.Union([DashboardSchema, T.Null()]) });
 const HomeInput = T.Object({ profile: T.String({ maxLength: 100 }), dashboardId: T.Union([T.String({ maxLength: 64 }), T.Null()]) }, { additionalProperties: false });
@@ -64,6 +67,9 @@ export function registerDashboardRoutes(app: FastifyInstance, platform: Platform
       return reply.status(204).send();
     });
   app.post('/api/v1/dashboards/:id/run', {
-    schema: routeSchema({ tags, operationId: 'runDashboard', summary: 'Run every widget as the caller with the dashboard-wide filters; a broken widget answers its own error', params: IdParams, body: T.Optional(RunBody), response: { 200: RunAnswer } }),
-  }, async (request) => runDashboard({ ctx: ctxOf(request), id: idOf(request), filters: (request.body as { filters?: unknown } | undefined)?.filters }));
+    schema: routeSchema({ tags, operationId: 'runDashboard', summary: 'Run every widget as the caller with the dashboard-wide filters; a broken widget answers its own error; a slow answer is kept a few minutes per viewer (asOf, refresh)', params: IdParams, body: T.Optional(RunBody), response: { 200: RunAnswer } }),
+  }, async (request) => {
+    const body = request.body as { filters?: unknown; refresh?: boolean } | undefined;
+    return runDashboardCached({ ctx: ctxOf(request), id: idOf(request), filters: body?.filters, refresh: body?.refresh });
+  });
 }

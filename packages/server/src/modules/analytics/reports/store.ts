@@ -94,6 +94,17 @@ export async function loadReport(ctx: RecordContext, id: string): Promise<SavedR
 }
 
 /**
+ * When each of these reports last changed (ids that are not reports are left out): part of a
+ * cached dashboard answer's key, so editing a widget's report shows on the next view.
+ */
+export async function reportVersions(ctx: RecordContext, ids: readonly string[]): Promise<string> {
+  const valid = ids.filter((id) => UUID_RE.test(id));
+  if (!valid.length) return '';
+  const r = await sql<{ id: string; updated_at: Date | string }>`SELECT id, updated_at FROM analytics_report WHERE id = ANY(${valid}::uuid[]) ORDER BY id`.execute(db(ctx));
+  return r.rows.map((row) => `${row.id}@${new Date(row.updated_at).toISOString()}`).join(',');
+}
+
+/**
  * A report as `ctx`'s user would see it, without asking whether it was shared with them: for a
  * schedule, whose owner chose the recipients. Sharing shares the question only, so this reveals
  * no records — the run is still the recipient's own access.
