@@ -21,7 +21,7 @@ export const adminApi = {
   profiles: () => api.get<{ data: Profile[] }>('/profiles').then((r) => r.data),
   saveProfile: (p: { name?: string; label?: string; description?: string; permissions?: ProfilePermissions }, name?: string) =>
     (name ? api.patch<Profile>(`/profiles/${enc(name)}`, p) : api.post<Profile>('/profiles', p)),
-  sharingSettings: () => api.get<{ data: { object: string; sharing: Sharing }[] }>('/sharing-settings').then((r) => r.data),
+  sharingSettings: () => api.get<{ data: { object: string; sharing: Sharing; controlledBy?: string }[] }>('/sharing-settings').then((r) => r.data),
   setSharing: (object: string, sharing: Sharing) => request<unknown>(`/sharing-settings/${enc(object)}`, { method: 'PUT', body: { sharing } }),
   sharingRules: () => api.get<{ data: SharingRule[] }>('/sharing-rules').then((r) => r.data),
   createSharingRule: (rule: Omit<SharingRule, 'id' | 'valid'>) => api.post<SharingRule>('/sharing-rules', rule),

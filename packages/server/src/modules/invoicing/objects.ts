@@ -56,6 +56,7 @@ export const invoice = defineObject({
 
 export const invoiceLine = defineObject({
   apiName: 'invoice_line',
+  accessFrom: 'invoice',
   label: 'Invoice line',
   pluralLabel: 'Invoice lines',
   nameField: 'name',

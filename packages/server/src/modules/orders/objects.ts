@@ -52,6 +52,7 @@ export const order = defineObject({
 
 export const orderLine = defineObject({
   apiName: 'order_line',
+  accessFrom: 'order',
   label: 'Order line',
   pluralLabel: 'Order lines',
   nameField: 'name',

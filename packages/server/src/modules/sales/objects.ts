@@ -255,6 +255,7 @@ export const pipelineStage = defineObject({
 
 export const opportunityStageHistory = defineObject({
   apiName: 'opportunity_stage_history',
+  accessFrom: 'opportunity',
   label: 'Stage change',
   pluralLabel: 'Stage history',
   nameField: 'name',

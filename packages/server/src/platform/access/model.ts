@@ -61,6 +61,8 @@ export interface AccessModel {
   groups: Map<string, string>;
   sharing: Map<string, ObjectSharing>;
   rules: SharingRule[];
+  /** The metadata the model was loaded with: a child's access follows its parent's (ObjectDefinition.accessFrom). */
+  registry: MetadataRegistry;
 }
 
 export const NO_PERMISSIONS: ObjectPermissions = { read: false, create: false, edit: false, delete: false, viewAll: false, modifyAll: false };
@@ -78,6 +80,7 @@ export async function loadAccessModel(db: Kysely<any>, registry: MetadataRegistr
     roles: new Map(roles.rows.map((r) => [r.name, r])),
     groups: new Map(groups.rows.map((g) => [g.name, g.label])),
     sharing: new Map(sharing.rows.map((s) => [s.object, s.sharing])),
+    registry,
     rules: rules.rows.map((r) => {
       const rule: SharingRule = { id: r.id, object: r.object, name: r.name, condition: r.condition, shareWithType: r.share_with_type, shareWith: r.share_with, access: r.access };
       const object = registry.getObject(r.object);

@@ -64,6 +64,7 @@ export function visibilityCondition(actor: Actor, object: ObjectDefinition, alia
   const access = actor.access!;
   const perms = permissionsFor(actor, object);
   if (perms.modifyAll || (mode === 'read' && perms.viewAll)) return undefined;
+  if (object.accessFrom) return parentCondition(actor, object, alias, mode);
   const sharing = access.model.sharing.get(object.apiName) ?? 'public_read_write';
   if (sharing === 'public_read_write' || (sharing === 'public_read' && mode === 'read')) return undefined;
   const owner = sql.ref(`${alias}.owner_id`);
@@ -84,6 +85,22 @@ export function visibilityCondition(actor: Actor, object: ObjectDefinition, alia
     if (applies) parts.push(compileCondition({ condition: rule.parsed, alias, context: { now: new Date(), timeZone: actor.timeZone } }));
   }
   return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
+}
+
+/**
+ * A detail record is visible (changeable) exactly when its parent is: `parent IN (the parents the
+ * actor may see)`, the parent's own condition compiled inside. A profile that may not read the
+ * parent object sees no details at all.
+ */
+function parentCondition(actor: Actor, object: ObjectDefinition, alias: string, mode: 'read' | 'edit'): RawBuilder<boolean> | undefined {
+  const registry = actor.access!.model.registry;
+  const link = object.fields.find((f) => f.apiName === object.accessFrom);
+  const parent = link?.lookup ? registry.getObject(link.lookup.object) : undefined;
+  if (!link || !parent || parent.accessFrom) throw new Error(`${object.apiName}.accessFrom must name a lookup to an object with its own sharing`);
+  if (!permissionsFor(actor, parent).read) return sql<boolean>`false`;
+  const inner = visibilityCondition(actor, parent, 'access_parent', mode);
+  if (!inner) return undefined;
+  return sql<boolean>`${sql.ref(`${alias}.${link.column}`)} IN (SELECT access_parent.id FROM ${sql.table(parent.table)} access_parent WHERE ${inner})`;
 }
 
 function fieldAccess(actor: Actor, object: ObjectDefinition, field: FieldDefinition): FieldAccess | undefined {

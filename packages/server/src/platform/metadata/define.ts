@@ -98,6 +98,8 @@ export interface ObjectOptions {
   timelineOn?: string[];
   /** Only commands write its records (ObjectDefinition.writtenBySystem). */
   writtenBySystem?: boolean;
+  /** The lookup whose record governs access to this one (ObjectDefinition.accessFrom). */
+  accessFrom?: string;
   fields: FieldDefinition[];
 }
 
@@ -116,6 +118,7 @@ export function defineObject(options: ObjectOptions): ObjectDefinition {
     ...(options.listColumns ? { listColumns: options.listColumns } : {}),
     ...(options.timelineOn ? { timelineOn: options.timelineOn } : {}),
     ...(options.writtenBySystem ? { writtenBySystem: true } : {}),
+    ...(options.accessFrom ? { accessFrom: options.accessFrom } : {}),
     fields: [...options.fields, ...systemFields()],
     validationRules: [],
   };

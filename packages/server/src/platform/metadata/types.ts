@@ -112,6 +112,13 @@ export interface ObjectDefinition {
    * without the command's system values is refused with 403 in the record pipeline. Standard objects only.
    */
   writtenBySystem?: boolean;
+  /**
+   * A required lookup whose record governs who sees and changes this one ("controlled by parent",
+   * as Salesforce's master–detail): a stage change is visible to whoever may see its deal, an
+   * invoice line to whoever may see its invoice — whoever created it. The object's own sharing
+   * setting does not apply (platform/access/policy.ts). Standard objects only.
+   */
+  accessFrom?: string;
 }
 
 /** Read access to the resolved definitions; everything that needs metadata takes this. */

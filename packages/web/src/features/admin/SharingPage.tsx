@@ -60,7 +60,11 @@ export function SharingPage() {
               {[...settings.data].sort((a, b) => labelOf(a.object).localeCompare(labelOf(b.object))).map((s) => (
                 <Table.Tr key={s.object}>
                   <Table.Td>{labelOf(s.object)}</Table.Td>
-                  <Table.Td><Select aria-label={`Default access to ${labelOf(s.object)}`} size="xs" w={200} data={SHARING} value={s.sharing} allowDeselect={false} onChange={(v) => v && void setSharing(s.object, v as Sharing)} /></Table.Td>
+                  <Table.Td>
+                    {s.controlledBy
+                      ? <Text size="sm" c="dimmed">Follows its {labelOf(s.controlledBy).toLowerCase()}</Text>
+                      : <Select aria-label={`Default access to ${labelOf(s.object)}`} size="xs" w={200} data={SHARING} value={s.sharing} allowDeselect={false} onChange={(v) => v && void setSharing(s.object, v as Sharing)} />}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

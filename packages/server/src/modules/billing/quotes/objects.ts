@@ -14,6 +14,7 @@ export type QuoteStatus = (typeof QUOTE_STATUSES)[number];
 
 export const opportunityLine = defineObject({
   apiName: 'opportunity_line',
+  accessFrom: 'opportunity',
   label: 'Opportunity product',
   pluralLabel: 'Opportunity products',
   nameField: 'name',
@@ -100,6 +101,7 @@ export const quote = defineObject({
 
 export const quoteLine = defineObject({
   apiName: 'quote_line',
+  accessFrom: 'quote',
   label: 'Quote line',
   pluralLabel: 'Quote lines',
   nameField: 'name',

@@ -12,6 +12,10 @@ export async function setObjectSharing(args: { platform: Platform; actor: Actor;
   const input = assertPlainObject(args.input, 'The setting');
   rejectUnknownKeys(input, ['sharing']);
   const o = args.platform.registry.requireObject(args.object);
+  if (o.accessFrom) {
+    const parent = o.fields.find((f) => f.apiName === o.accessFrom)?.label ?? o.accessFrom;
+    throw validationFailed([{ field: 'sharing', code: 'controlled_by_parent', message: `${o.pluralLabel} are shared with their ${parent.toLowerCase()}: change the ${parent.toLowerCase()}'s sharing instead` }]);
+  }
   if (!['private', 'public_read', 'public_read_write'].includes(input.sharing as string)) {
     throw validationFailed([{ field: 'sharing', code: 'invalid_choice', message: "Use 'private', 'public_read' or 'public_read_write'" }]);
   }

@@ -90,7 +90,7 @@ export function registerAccessRoutes(app: FastifyInstance, platform: Platform) {
     return reply.status(204).send();
   });
 
-  app.get('/api/v1/sharing-settings', { ...adminsOnly, schema: routeSchema({ tags, operationId: 'listSharingSettings', summary: 'Org-wide sharing per object (admins)', response: { 200: DataList(T.Object({ object: T.String(), sharing: Sharing })) } }) }, async (r) => ({ data: await listObjectSharing(platform, actorOf(r)) }));
+  app.get('/api/v1/sharing-settings', { ...adminsOnly, schema: routeSchema({ tags, operationId: 'listSharingSettings', summary: 'Org-wide sharing per object (admins)', response: { 200: DataList(T.Object({ object: T.String(), sharing: Sharing, controlledBy: T.Optional(T.String({ description: 'The parent object whose access this detail object follows; its own setting does not apply' })) })) } }) }, async (r) => ({ data: await listObjectSharing(platform, actorOf(r)) }));
   app.put('/api/v1/sharing-settings/:object', {
     ...adminsOnly, schema: routeSchema({ tags, operationId: 'setSharingSetting', summary: "Set an object's org-wide sharing (admins)", params: T.Object({ object: T.String({ maxLength: 63 }) }), body: T.Object({ sharing: Sharing }, { additionalProperties: false }), response: { 200: T.Object({ object: T.String(), sharing: Sharing }) } }),
   }, async (r) => setObjectSharing({ platform, actor: actorOf(r), object: (r.params as P).object, input: r.body }));
