@@ -15,7 +15,9 @@
  * through the form, then `--reps` times after `--warmup` discarded runs, page.goto the dashboard
  * and time — inside the page, from navigation start — until all 8 cards show their content
  * (a chart's SVG, a table, the KPI's number, the list's links). Also Fastify's own time for the
- * one POST /dashboards/{id}/run behind it. Aim: < 1.5 s. Not a test; see docs/performance.md.
+ * one POST /dashboards/{id}/run behind it. Each round views the dashboard "live" (its layout just
+ * changed, so no kept answer applies) and then "kept" (the answer the server keeps for a slow
+ * dashboard, docs/analytics.md). Aim: < 1.5 s. Not a test; see docs/performance.md.
  */
 import os from 'node:os';
 import fs from 'node:fs';
@@ -143,7 +145,7 @@ async function main() {
     const b = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'] });
     browser = b;
 
-    console.log('actor  first paint p50 ms  p95 ms   max ms   run (server) p50 ms');
+    console.log('actor view  first paint p50 ms  p95 ms   max ms   run (server) p50 ms');
     for (const [who, email] of [['admin', emails[0]!], ['rep', emails[1]!]] as const) {
       const context = await b.newContext({ baseURL, viewport: { width: 1280, height: 860 }, locale: 'en-US', timezoneId: 'UTC' });
       const page = await context.newPage();
@@ -155,9 +157,12 @@ async function main() {
       await page.getByLabel(/^Password/).fill(PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('navigation', { name: 'Objects' }).waitFor();
-      const paints: number[] = [];
-      const server0 = runTimes.length;
-      for (let i = 0; i < opts.warmup + opts.reps; i++) {
+      // Each round views the dashboard twice: "live" right after its layout changed (nothing kept
+      // can answer, as on a first view), then "kept" — the slow answer the server keeps for this
+      // viewer (MERIDIAN_DASHBOARD_CACHE_SECONDS), shown "as of" its time.
+      const paints = { live: [] as number[], kept: [] as number[] };
+      const serverTimes = { live: [] as number[], kept: [] as number[] };
+      const view = async () => {
         const before = runTimes.length;
         await page.goto(`/dashboards/${dashboard.id}`);
         // Every card shows its content: a chart's SVG, a table, the KPI's number or the list's links.
@@ -166,14 +171,25 @@ async function main() {
           const ready = cards.length === 8 && cards.every((c) => c.querySelector('.recharts-surface, table, button[aria-label$="show the records behind it"], ul a, [role="alert"]'));
           return ready ? performance.now() : false;
         }, undefined, { polling: 'raf' })).jsonValue() as number;
+        return { at, server: runTimes.slice(before) };
+      };
+      for (let i = 0; i < opts.warmup + opts.reps; i++) {
+        await db.query('UPDATE analytics_dashboard SET updated_at = clock_timestamp() WHERE id = $1', [dashboard.id]);
+        const live = await view();
         const alerts = await page.locator('.dash-card [role="alert"]').count();
         if (i === 0) check(`${who}: every widget answers`, alerts === 0, `${alerts} widget error(s)`);
-        if (i >= opts.warmup) paints.push(at);
-        else runTimes.splice(before);
+        const kept = await view();
+        if (i < opts.warmup) continue;
+        paints.live.push(live.at);
+        paints.kept.push(kept.at);
+        serverTimes.live.push(...live.server);
+        serverTimes.kept.push(...kept.server);
       }
-      const server = runTimes.slice(server0);
-      console.log(`${who.padEnd(6)} ${fmt(pct(paints, 50), 0).padStart(18)} ${fmt(pct(paints, 95), 0).padStart(7)} ${fmt(Math.max(...paints), 0).padStart(8)} ${fmt(pct(server, 50), 0).padStart(12)}`);
-      check(`${who}: first paint p95 < 1500 ms`, pct(paints, 95) < 1500, `${fmt(pct(paints, 95), 0)} ms`);
+      for (const mode of ['live', 'kept'] as const) {
+        const xs = paints[mode];
+        console.log(`${`${who} ${mode}`.padEnd(11)} ${fmt(pct(xs, 50), 0).padStart(13)} ${fmt(pct(xs, 95), 0).padStart(7)} ${fmt(Math.max(...xs), 0).padStart(8)} ${fmt(pct(serverTimes[mode], 50), 0).padStart(12)}`);
+        check(`${who} ${mode}: first paint p95 < 1500 ms`, pct(xs, 95) < 1500, `${fmt(pct(xs, 95), 0)} ms`);
+      }
       check(`${who}: no page errors`, errors.length === 0, errors.join('; ').slice(0, 300) || 'none');
       await context.close();
     }
