@@ -89,6 +89,12 @@ describe('the aggregate API', () => {
     expect(res.status, res.text).toBe(200);
     expect(res.body.rows).toEqual([{ 'sum:amount': '120.00', count: 3 }]);
     expect(res.body.warnings[0]).toContain('1 record(s)');
+    // Each amount is converted and rounded to the cent before the sum, as the forecast does:
+    // two EUR 0.05 deals at 1.1 are 0.06 + 0.06 = 0.12 (rounding the total would give 0.11).
+    const cents = `${conv}c`;
+    for (let i = 0; i < 2; i++) await buildOpportunity(admin, { amount: 0.05, currency: 'EUR', name: `${cents} deal` });
+    const rounded = await aggregate(admin, { filter: { field: 'name', op: 'startsWith', value: cents }, measures: [{ fn: 'sum', field: 'amount' }] });
+    expect(rounded.body.rows).toEqual([{ 'sum:amount': '0.12' }]);
   });
 
   it('refuses hidden fields, paths through unreadable objects, and measures that do not fit the field', async () => {

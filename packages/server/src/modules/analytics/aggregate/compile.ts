@@ -105,7 +105,10 @@ function measureInput(ctx: RecordContext, joins: Joins, measure: MeasureSpec, ra
   if (!measure.steps) return undefined;
   const value = pathValue(ctx, joins, measure.steps);
   if (!rates || !convertsCurrency(measure)) return value;
-  return sql`(${value} * ${rateCase(currencyOf(ctx, joins, measure, rates), rates)})`;
+  // Each record's amount is converted and rounded to the corporate currency's minor unit before it
+  // is summed: the forecast and the pillar actuals round the same way (billing's convertedAmount),
+  // so a report and the forecast over the same deals give the same total to the cent.
+  return sql`round(${value} * ${rateCase(currencyOf(ctx, joins, measure, rates), rates)}, ${sql.lit(rates.minorUnits)})`;
 }
 
 function aggregateOf(measure: MeasureSpec, index: number, rates: CorporateRates | undefined): RawBuilder<unknown> {
