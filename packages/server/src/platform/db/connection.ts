@@ -19,6 +19,13 @@ export interface Database {
   mutex?: Mutex;
   /** Set for PostgreSQL. */
   pool?: pg.Pool;
+  /**
+   * PostgreSQL: a few connections kept open for global search only. A backend's first search
+   * loads the catalog entries of two dozen tables and plans the union (~200 ms at a million
+   * contacts, then ~20 ms): on the main pool, whose requests spread over ten connections that
+   * idle out, those first searches were the p95. Here the same few stay warm for the process's life.
+   */
+  searchPool?: pg.Pool;
   connectionString?: string;
   close(): Promise<void>;
 }
@@ -46,10 +53,29 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 async function openPostgres(connectionString: string, max: number): Promise<Database> {
-  // Idle connections are kept for five minutes rather than pg's 10 s: each connection holds its
-  // prepared statements and their generic plans (global search prepares per connection), and a
-  // connection opened anew plans them again — at a million contacts that first search was the p95.
-  const pool = new pg.Pool({ connectionString, max, idleTimeoutMillis: 5 * 60_000, options: '-c TimeZone=UTC' });
+  // Idle connections are kept for five minutes rather than pg's 10 s: a connection opened anew
+  // starts with a cold catalog cache, and its first statements over many tables cost most.
+  const pool = quietPool(new pg.Pool({ connectionString, max, idleTimeoutMillis: 5 * 60_000, options: '-c TimeZone=UTC' }));
+  // At most three, opened on the first searches, never idled out (idleTimeoutMillis 0) but renewed
+  // hourly: each keeps a prepared statement per search shape (profile, fields, objects), and a
+  // metadata change makes new shapes, so an immortal connection would collect them for ever.
+  const searchPool = quietPool(new pg.Pool({ connectionString, max: Math.min(3, max), idleTimeoutMillis: 0, maxLifetimeSeconds: 3600, options: '-c TimeZone=UTC' }));
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    searchPool,
+    connectionString,
+    async close() {
+      await db.destroy();
+      // close() may be called twice (a CLI command and its shutdown hook); pg refuses a second end().
+      if (!searchPool.ended) await searchPool.end();
+    },
+  };
+}
+
+function quietPool(pool: pg.Pool): pg.Pool {
   pool.on('error', () => {
     /* idle client errors surface on the next query */
   });
@@ -59,16 +85,7 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    kind: 'postgres',
-    db,
-    pool,
-    connectionString,
-    async close() {
-      await db.destroy();
-    },
-  };
+  return pool;
 }
 
 async function openPGlite(dataDir: string | undefined, template?: Blob): Promise<Database> {

@@ -27,7 +27,7 @@ export interface SearchGroup {
 export async function searchRecords(args: { ctx: RecordContext; query: unknown; perObject?: number; objects?: string[] }): Promise<SearchGroup[]> {
   const built = buildSearch(args);
   if (!built) return [];
-  const pool = args.ctx.platform.database.pool;
+  const pool = args.ctx.platform.database.searchPool ?? args.ctx.platform.database.pool;
   // On PostgreSQL, outside a caller's transaction, the statement is a named (prepared) one on
   // its connection: planning the union of two dozen objects cost as much as running it (26 ms
   // of 47 on a million contacts), and its text is the same for every search of one profile.
