@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestServer, type TestServer, type TestUser } from './server.ts';
 import { buildAccount, buildContact, buildOpportunity, buildTask } from './factories.ts';
+import { actorFor } from '../src/platform/auth/sessions.ts';
+import { inTransaction } from '../src/platform/records/context.ts';
+import { deleteRecord } from '../src/platform/records/delete.ts';
 
 let server: TestServer;
 let admin: TestUser;
@@ -80,5 +83,75 @@ describe('recycle bin and protected deletes', () => {
     const second = await admin.request('GET', `/api/v1/recycle-bin?limit=2&cursor=${first.body.nextCursor}`);
     expect(second.body.data[0].id).not.toBe(first.body.data[1].id);
     expect((await admin.request('GET', '/api/v1/recycle-bin?cursor=%27%3B')).status).toBe(400);
+  });
+
+  it('lists a grouped delete made over several transactions as one entry, restored and purged as a whole', async () => {
+    const user = await server.createUser();
+    const actor = actorFor({ id: user.id, email: user.email, profile: 'standard', active: true, time_zone: 'UTC', locale: 'en-US', full_name: '' }, 'api');
+    const accountObject = server.platform.registry.getObject('account')!;
+    const groupId = crypto.randomUUID();
+    const binGroup = { id: groupId, label: 'Import grouped.csv' };
+    const accounts: Array<{ id: string }> = [];
+    for (let i = 0; i < 3; i++) accounts.push(await buildAccount(user, { name: `Grouped ${i}` }));
+    const contacts = [await buildContact(user, { account: accounts[0]!.id }), await buildContact(user, { account: accounts[1]!.id })];
+    const single = await buildAccount(user, { name: 'Not grouped' });
+    // Two transactions (an import's undo batches), one group; the third delete has none.
+    await inTransaction({ platform: server.platform, actor }, async (ctx) => {
+      for (const a of accounts.slice(0, 2)) await deleteRecord({ ctx, object: accountObject, id: a.id, options: { binGroup } });
+    });
+    await inTransaction({ platform: server.platform, actor }, async (ctx) => deleteRecord({ ctx, object: accountObject, id: accounts[2]!.id, options: { binGroup } }));
+    await user.request('DELETE', `/api/v1/account/${single.id}`);
+
+    const bin = (await user.request('GET', '/api/v1/recycle-bin')).body.data;
+    const grouped = bin.filter((e: any) => e.group?.id === groupId);
+    expect(grouped).toHaveLength(1);
+    expect(grouped[0]).toMatchObject({ name: 'Import grouped.csv', object: 'account', deletedBy: user.id, dependents: 2, group: { id: groupId, label: 'Import grouped.csv', count: 3 } });
+    for (const a of accounts) expect(bin.find((e: any) => e.recordId === a.id && !e.group)).toBeUndefined();
+    expect(bin.find((e: any) => e.recordId === single.id)).toMatchObject({ name: 'Not grouped', dependents: 0 });
+    expect(bin.find((e: any) => e.recordId === single.id).group).toBeUndefined();
+    // Ungrouped entries and groups page together on one keyset.
+    const page1 = (await user.request('GET', '/api/v1/recycle-bin?limit=1')).body;
+    const page2 = (await user.request('GET', `/api/v1/recycle-bin?limit=1&cursor=${page1.nextCursor}`)).body;
+    expect([...page1.data, ...page2.data].map((e: any) => e.group?.id ?? e.recordId)).toEqual([single.id, groupId]);
+
+    // Another user neither sees nor restores it; an administrator sees it.
+    const other = await server.createUser();
+    expect((await other.request('GET', '/api/v1/recycle-bin')).body.data.some((e: any) => e.group?.id === groupId)).toBe(false);
+    expect((await other.request('POST', `/api/v1/recycle-bin/${grouped[0].id}/restore`)).status).toBe(404);
+    expect((await admin.request('GET', '/api/v1/recycle-bin')).body.data.filter((e: any) => e.group?.id === groupId)).toHaveLength(1);
+
+    const restored = await user.request('POST', `/api/v1/recycle-bin/${grouped[0].id}/restore`);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ object: 'account', id: groupId, restored: 5, refused: [] });
+    for (const r of [...accounts, ...contacts]) expect((await user.request('GET', `/api/v1/${accounts.includes(r) ? 'account' : 'contact'}/${r.id}`)).status).toBe(200);
+    expect((await user.request('GET', `/api/v1/contact/${contacts[0]!.id}`)).body.account).toBe(accounts[0]!.id);
+    expect((await user.request('GET', '/api/v1/recycle-bin')).body.data.some((e: any) => e.group?.id === groupId)).toBe(false);
+    expect((await user.request('GET', '/api/v1/recycle-bin')).body.data.some((e: any) => e.recordId === single.id)).toBe(true);
+
+    // Deleted again under the same group; one root cannot come back (its account number was
+    // taken meanwhile): it is reported and stays in the bin, the others are restored.
+    const number = `GRP-${groupId.slice(0, 8)}`;
+    expect((await user.request('PATCH', `/api/v1/account/${accounts[2]!.id}`, { body: { account_number: number } })).status).toBe(200);
+    await inTransaction({ platform: server.platform, actor }, async (ctx) => {
+      for (const a of accounts) await deleteRecord({ ctx, object: accountObject, id: a.id, options: { binGroup } });
+    });
+    await buildAccount(user, { name: 'Number taker', account_number: number });
+    const again = (await user.request('GET', '/api/v1/recycle-bin')).body.data.find((e: any) => e.group?.id === groupId);
+    const partial = await user.request('POST', `/api/v1/recycle-bin/${again.id}/restore`);
+    expect(partial.status).toBe(200);
+    expect(partial.body.restored).toBe(4);
+    expect(partial.body.refused).toEqual([expect.objectContaining({ object: 'account', id: accounts[2]!.id, name: 'Grouped 2' })]);
+    expect((await user.request('GET', `/api/v1/account/${accounts[0]!.id}`)).status).toBe(200);
+    const left = (await user.request('GET', '/api/v1/recycle-bin')).body.data.find((e: any) => e.group?.id === groupId);
+    expect(left).toMatchObject({ recordId: accounts[2]!.id, group: { count: 1 } });
+
+    // Purged for good in one go: every record of the group.
+    await inTransaction({ platform: server.platform, actor }, async (ctx) => {
+      for (const a of accounts.slice(0, 2)) await deleteRecord({ ctx, object: accountObject, id: a.id, options: { binGroup } });
+    });
+    const all = (await user.request('GET', '/api/v1/recycle-bin')).body.data.find((e: any) => e.group?.id === groupId);
+    expect(all.group.count).toBe(3);
+    expect((await user.request('DELETE', `/api/v1/recycle-bin/${all.id}`)).body.purged).toBe(5);
+    for (const a of accounts) expect((await admin.request('POST', `/api/v1/account/${a.id}/restore`)).status).toBe(404);
   });
 });

@@ -142,4 +142,39 @@ describe('administration', () => {
     await confirm.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByRole('row').filter({ hasText: 'Flingers' }).count()).toBe(0);
   });
+
+  test('an undone import is one recycle-bin row, restored as a whole after a confirmation', async () => {
+    const { page } = h;
+    // Arranged through the API: an import of two accounts, then its undo.
+    const robot = await h.server.createUser({ email: 'bin-importer@example.com', password: 'importer-password-123', profile: 'admin', lastName: 'Importer' });
+    const call = async (method: string, url: string, body?: BodyInit, json = true) => {
+      const res = await fetch(`${h.server.url}/api/v1${url}`, { method, body, headers: { authorization: `Bearer ${robot.token}`, ...(json && body ? { 'content-type': 'application/json' } : {}) } });
+      expect(res.status).toBeLessThan(300);
+      return res.json();
+    };
+    const form = new FormData();
+    form.append('object', 'account');
+    form.append('file', new Blob(['Name\nInitech\nPenetrode\n']), 'accounts-bin.csv');
+    const imp = await call('POST', '/imports', form, false);
+    await call('PATCH', `/imports/${imp.id}`, JSON.stringify({ columns: [{ field: 'name' }] }));
+    const until = async (status: string) => expect.poll(async () => (await call('GET', `/imports/${imp.id}`)).status, { timeout: 30_000, interval: 200 }).toBe(status);
+    await call('POST', `/imports/${imp.id}/start`);
+    await until('completed');
+    await call('POST', `/imports/${imp.id}/undo`);
+    await until('undone');
+
+    await page.goto('/recycle-bin');
+    const row = page.getByRole('row').filter({ hasText: 'Import accounts-bin.csv — 2 records' });
+    await row.waitFor();
+    expect(await page.getByRole('row').filter({ hasText: 'Initech' }).count()).toBe(0);
+    await row.getByRole('button', { name: 'Restore Import accounts-bin.csv — 2 records' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Restore 2 records?' });
+    await confirm.waitFor();
+    await expectAccessible(page, 'group restore confirmation');
+    await confirm.getByRole('button', { name: 'Restore 2 records' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => row.count()).toBe(0);
+    const found = await h.api('POST', '/account/count', { filter: { field: 'name', op: 'in', value: ['Initech', 'Penetrode'] } });
+    expect(found.count).toBe(2);
+  });
 });

@@ -12,6 +12,7 @@ export type FieldAccess = NonNullable<ProfilePermissions['fields']>[string][stri
 export type Sharing = ResponseOf<'listSharingSettings'>['data'][number]['sharing'];
 export type SharingRule = ResponseOf<'listSharingRules'>['data'][number];
 export type BinItem = ResponseOf<'listRecycleBin'>['data'][number];
+export type BinRestore = ResponseOf<'restoreRecycleBinEntry'>;
 
 export const adminApi = {
   users: () => api.get<ListResult>('/users?limit=200'),
@@ -31,6 +32,6 @@ export const adminApi = {
   saveRole: (role: Partial<Role>, name?: string) => (name ? api.patch<Role>(`/roles/${enc(name)}`, role) : api.post<Role>('/roles', role)),
   deleteRole: (name: string) => api.del(`/roles/${enc(name)}`),
   recycleBin: (cursor?: string | null) => api.get<{ data: BinItem[]; nextCursor: string | null }>(`/recycle-bin?limit=50${cursor ? `&cursor=${enc(cursor)}` : ''}`),
-  restore: (id: string) => api.post<RecordData>(`/recycle-bin/${enc(id)}/restore`),
+  restore: (id: string) => api.post<BinRestore>(`/recycle-bin/${enc(id)}/restore`),
   purge: (id: string) => api.del(`/recycle-bin/${enc(id)}`),
 };

@@ -151,6 +151,16 @@ const coreMigrations: Migration[] = [
       await sql`CREATE INDEX IF NOT EXISTS ix_recycle_bin_deleted ON recycle_bin (deleted_at DESC, id DESC)`.execute(db);
     },
   },
+  {
+    // Deletes made as one action (an import's undo, over several transactions) share a group:
+    // the recycle bin lists it as one entry, restored or purged together.
+    id: '0011_recycle_bin_groups',
+    async up(db) {
+      await sql`ALTER TABLE recycle_bin ADD COLUMN IF NOT EXISTS bin_group text`.execute(db);
+      await sql`ALTER TABLE recycle_bin ADD COLUMN IF NOT EXISTS bin_group_label text`.execute(db);
+      await sql`CREATE INDEX IF NOT EXISTS ix_recycle_bin_group ON recycle_bin (bin_group) WHERE bin_group IS NOT NULL`.execute(db);
+    },
+  },
 ];
 
 // Ids are global and applied once each, in this order; areas keep their migrations beside their code.

@@ -5,11 +5,19 @@ import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { adminApi, type BinItem } from '../../api/admin';
 import { errorMessage } from '../../api/client';
 import { useMetadata } from '../../api/metadata';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatNumber } from '../../lib/format';
 import { ErrorState, Loading } from '../../components/PageState';
 import { AnchorLink } from '../../components/links';
 
-/** Deleted records (yours; everyone's for admins), newest first: restore or delete for good. */
+const records = (n: number) => `${formatNumber(n)} record${n === 1 ? '' : 's'}`;
+/** A row's name: a group (an import undone) names itself and how many records it holds. */
+const nameOf = (item: BinItem) => (item.group ? `${item.group.label} — ${records(item.group.count)}` : item.name);
+
+/**
+ * Deleted records (yours; everyone's for admins), newest first: restore or delete for good. A group
+ * (the records an import created, undone) is one row; restoring it, after a confirmation naming
+ * how many records come back, restores them all.
+ */
 export function RecycleBinPage() {
   const qc = useQueryClient();
   const { byName } = useMetadata();
@@ -20,16 +28,24 @@ export function RecycleBinPage() {
     getNextPageParam: (last) => last.nextCursor,
   });
   const [purging, setPurging] = useState<BinItem | null>(null);
+  const [confirmingRestore, setConfirmingRestore] = useState<BinItem | null>(null);
   const [restored, setRestored] = useState<Record<string, boolean>>({});
   const items = q.data?.pages.flatMap((p) => p.data) ?? [];
   const labelOf = (o: string) => byName(o)?.label ?? o;
 
   const restore = async (item: BinItem) => {
     try {
-      await adminApi.restore(item.id);
+      const result = await adminApi.restore(item.id);
+      setConfirmingRestore(null);
       setRestored((r) => ({ ...r, [item.id]: true }));
-      void qc.invalidateQueries({ queryKey: ['records', item.object] });
-      notifications.show({ color: 'green', message: `${item.name ?? labelOf(item.object)} restored` });
+      void qc.invalidateQueries({ queryKey: ['records'] });
+      const refused = result.refused ?? [];
+      notifications.show({ color: 'green', message: item.group ? `${records(result.restored)} restored` : `${item.name ?? labelOf(item.object)} restored` });
+      if (refused.length) {
+        // Refused records stay in the bin (under the same row); say which and why.
+        const shown = refused.slice(0, 3).map((r) => `${r.name ?? labelOf(r.object)}: ${r.message}`).join('; ');
+        notifications.show({ color: 'red', autoClose: false, title: `${records(refused.length)} could not be restored`, message: refused.length > 3 ? `${shown}; …` : shown });
+      }
       void qc.invalidateQueries({ queryKey: ['recycle-bin'] });
     } catch (e) {
       notifications.show({ color: 'red', message: errorMessage(e) });
@@ -39,7 +55,7 @@ export function RecycleBinPage() {
     if (!purging) return;
     try {
       await adminApi.purge(purging.id);
-      notifications.show({ message: `${purging.name ?? labelOf(purging.object)} deleted for good` });
+      notifications.show({ message: `${nameOf(purging) ?? labelOf(purging.object)} deleted for good` });
       setPurging(null);
       void qc.invalidateQueries({ queryKey: ['recycle-bin'] });
     } catch (e) {
@@ -64,17 +80,17 @@ export function RecycleBinPage() {
                 {items.map((item) => (
                   <Table.Tr key={item.id}>
                     <Table.Td>
-                      {restored[item.id]
+                      {restored[item.id] && !item.group
                         ? <AnchorLink to="/o/$object/$id" params={{ object: item.object, id: item.recordId }} search={{ tab: undefined }}>{item.name ?? item.recordId}</AnchorLink>
-                        : item.name ?? <Text span c="dimmed" size="sm">(no name)</Text>}
+                        : nameOf(item) ?? <Text span c="dimmed" size="sm">(no name)</Text>}
                     </Table.Td>
-                    <Table.Td>{labelOf(item.object)}</Table.Td>
+                    <Table.Td>{item.group ? 'Group' : labelOf(item.object)}</Table.Td>
                     <Table.Td>{formatDateTime(item.deletedAt)}</Table.Td>
                     <Table.Td>{item.dependents > 0 ? `${item.dependents} related` : ''}</Table.Td>
                     <Table.Td>
                       <Group gap="xs" justify="flex-end" wrap="nowrap">
-                        <Button size="compact-sm" variant="light" onClick={() => void restore(item)} aria-label={`Restore ${item.name ?? item.recordId}`}>Restore</Button>
-                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setPurging(item)} aria-label={`Delete for good: ${item.name ?? item.recordId}`}>Delete for good</Button>
+                        <Button size="compact-sm" variant="light" onClick={() => (item.group ? setConfirmingRestore(item) : void restore(item))} aria-label={`Restore ${nameOf(item) ?? item.recordId}`}>Restore</Button>
+                        <Button size="compact-sm" variant="subtle" color="red" onClick={() => setPurging(item)} aria-label={`Delete for good: ${nameOf(item) ?? item.recordId}`}>Delete for good</Button>
                       </Group>
                     </Table.Td>
                   </Table.Tr>
@@ -88,8 +104,20 @@ export function RecycleBinPage() {
         </Paper>
       )}
       {q.hasNextPage && <Button variant="default" w="fit-content" loading={q.isFetchingNextPage} onClick={() => void q.fetchNextPage()}>Load more</Button>}
-      <Modal opened={purging !== null} onClose={() => setPurging(null)} title={`Delete ${purging?.name ?? 'this record'} for good?`} centered>
-        <Text size="sm" mb="md">This cannot be undone{purging && purging.dependents > 0 ? `; ${purging.dependents} related records go with it` : ''}.</Text>
+      <Modal opened={confirmingRestore !== null} onClose={() => setConfirmingRestore(null)} title={`Restore ${confirmingRestore?.group ? records(confirmingRestore.group.count) : 'these records'}?`} centered>
+        <Text size="sm" mb="md">
+          All {confirmingRestore?.group ? records(confirmingRestore.group.count) : 'records'} of {confirmingRestore?.group?.label ?? 'this group'} come back
+          {confirmingRestore && confirmingRestore.dependents > 0 ? `, with ${records(confirmingRestore.dependents)} deleted along with them` : ''}.
+        </Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => setConfirmingRestore(null)}>Cancel</Button>
+          <Button onClick={() => confirmingRestore && void restore(confirmingRestore)}>Restore {confirmingRestore?.group ? records(confirmingRestore.group.count) : ''}</Button>
+        </Group>
+      </Modal>
+      <Modal opened={purging !== null} onClose={() => setPurging(null)} title={`Delete ${purging ? nameOf(purging) ?? 'this record' : 'this record'} for good?`} centered>
+        <Text size="sm" mb="md">
+          This cannot be undone{purging?.group ? `: all ${records(purging.group.count)} of the group are deleted` : ''}{purging && purging.dependents > 0 ? `; ${purging.dependents} related records go with ${purging.group ? 'them' : 'it'}` : ''}.
+        </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={() => setPurging(null)}>Cancel</Button>
           <Button color="red" onClick={() => void purge()}>Delete for good</Button>
