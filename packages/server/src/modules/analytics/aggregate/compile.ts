@@ -5,7 +5,7 @@ import type { FieldDefinition, ObjectDefinition } from '../../../platform/metada
 import type { PathStep } from '../../../platform/query/index.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { conditionContext, listConditions } from '../../../platform/records/read.ts';
-import { inCorporate, rateCase, type CorporateRates } from './rates.ts';
+import { convertedAmount, unconvertible, type CorporateRates } from '../../billing/index.ts';
 import type { AggregateSpec, GroupSpec, MeasureSpec } from './spec.ts';
 
 /**
@@ -93,12 +93,12 @@ export function convertsCurrency(measure: MeasureSpec): boolean {
   return holder.fields.some((f) => f.apiName === 'currency' && f.type === 'picklist');
 }
 
-function currencyOf(ctx: RecordContext, joins: Joins, measure: MeasureSpec, rates: CorporateRates): RawBuilder<unknown> {
+/** The currency of the record holding a money measure (billing's conversion reads a missing one as the corporate currency). */
+function currencyOf(ctx: RecordContext, joins: Joins, measure: MeasureSpec): RawBuilder<unknown> {
   const steps = measure.steps!;
   const holder = steps[steps.length - 1]!.object;
   const currency = holder.fields.find((f) => f.apiName === 'currency')!;
-  // A record without a currency is in the corporate currency (the picklist's default is the organisation's).
-  return inCorporate(fieldValue(ctx, holder, currency, joins.aliasOf(steps)), rates);
+  return fieldValue(ctx, holder, currency, joins.aliasOf(steps));
 }
 
 function measureInput(ctx: RecordContext, joins: Joins, measure: MeasureSpec, rates: CorporateRates | undefined): RawBuilder<unknown> | undefined {
@@ -106,9 +106,9 @@ function measureInput(ctx: RecordContext, joins: Joins, measure: MeasureSpec, ra
   const value = pathValue(ctx, joins, measure.steps);
   if (!rates || !convertsCurrency(measure)) return value;
   // Each record's amount is converted and rounded to the corporate currency's minor unit before it
-  // is summed: the forecast and the pillar actuals round the same way (billing's convertedAmount),
-  // so a report and the forecast over the same deals give the same total to the cent.
-  return sql`round(${value} * ${rateCase(currencyOf(ctx, joins, measure, rates), rates)}, ${sql.lit(rates.minorUnits)})`;
+  // is summed, by the same billing function the forecast and the pillar actuals use, so a report
+  // and the forecast over the same deals give the same total to the cent.
+  return convertedAmount(value, currencyOf(ctx, joins, measure), rates);
 }
 
 function aggregateOf(measure: MeasureSpec, index: number, rates: CorporateRates | undefined): RawBuilder<unknown> {
@@ -167,7 +167,7 @@ export function compileAggregate(args: {
   const converting = !!rates && spec.measures.some(convertsCurrency);
   if (converting) {
     const measure = spec.measures.find(convertsCurrency)!;
-    inner.push(sql`(${rateCase(currencyOf(ctx, joins, measure, rates!), rates!)} IS NULL) AS uc`);
+    inner.push(sql`${unconvertible(currencyOf(ctx, joins, measure), rates!)} AS uc`);
   }
   if (!inner.length) inner.push(sql`1 AS one`);
   const from = sql`SELECT ${sql.join(inner)} FROM ${sql.table(spec.object.table)} AS t0 ${joins.sql()} WHERE ${where}`;

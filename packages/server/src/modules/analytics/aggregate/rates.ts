@@ -7,6 +7,6 @@ import { corporateRatesFor, type CorporateRates } from '../../billing/index.ts';
  * (billing/exchange/corporate.ts, exported by billing's index.ts). Re-exported under the names the
  * aggregate has always used.
  */
-export { forgetRates, inCorporate, rateCase, type CorporateRates } from '../../billing/index.ts';
+export { forgetRates, type CorporateRates } from '../../billing/index.ts';
 
 export const corporateRates = (ctx: RecordContext, currencies: readonly string[]): Promise<CorporateRates> => corporateRatesFor({ ctx, currencies });

@@ -5,6 +5,7 @@ import type { RecordContext } from '../../../platform/records/context.ts';
 import { resolveDisplayNames } from '../../../platform/records/read.ts';
 import { analyticsSettings } from '../settings.ts';
 import { compileAggregate, convertsCurrency } from './compile.ts';
+import { currencyChoices, unconvertedWarning } from '../../billing/index.ts';
 import { corporateRates } from './rates.ts';
 import { parseAggregateSpec, type AggregateSpec, type GroupSpec, type MeasureSpec } from './spec.ts';
 
@@ -83,7 +84,7 @@ export async function runAggregateSpec(args: { ctx: RecordContext; spec: Aggrega
     return row;
   });
   const warnings: string[] = [];
-  if (unconverted > 0) warnings.push(`${unconverted} record(s) have a currency without an exchange rate into ${rates!.currency}; their amounts are left out of converted sums`);
+  if (unconverted > 0) warnings.push(unconvertedWarning(unconverted, rates!));
   return { columns: columnsOf(spec, rates?.currency), rows, truncated, display: await displayNames(ctx, spec, rows), warnings };
 }
 
@@ -91,7 +92,7 @@ function currenciesOf(spec: AggregateSpec): string[] {
   const values = new Set<string>();
   for (const m of spec.measures.filter(convertsCurrency)) {
     const holder = m.steps![m.steps!.length - 1]!.object;
-    for (const v of holder.fields.find((f) => f.apiName === 'currency')?.picklist?.values ?? []) values.add(v.value);
+    for (const v of currencyChoices(holder)) values.add(v);
   }
   return [...values];
 }

@@ -57,7 +57,7 @@ export async function runDashboardCached(args: { ctx: RecordContext; id: string;
   if (hit && !args.refresh) return { ...hit.answer, asOf: new Date(hit.at).toISOString(), cached: true };
 
   const started = Date.now();
-  const answer = await runDashboard(args);
+  const answer = await runDashboard({ ...args, dashboard });
   if (Date.now() - started >= dashboardCacheMinMs) {
     if (entries.size >= MAX_PER_VIEWER) entries.delete(entries.keys().next().value!);
     entries.set(key, { answer, at: started });

@@ -248,10 +248,11 @@ async function runWidget(ctx: RecordContext, widget: Widget, resolved: Resolved,
 }
 
 /** Runs every widget of a dashboard the viewer may open, as the viewer, with the dashboard-wide filters. */
-export async function runDashboard(args: { ctx: RecordContext; id: string; filters?: unknown }): Promise<DashboardAnswer> {
+export async function runDashboard(args: { ctx: RecordContext; id: string; filters?: unknown; dashboard?: Dashboard }): Promise<DashboardAnswer> {
   const { ctx } = args;
   await ctx.platform.registry.ensureFresh();
-  const dashboard = await loadDashboard(ctx, args.id);
+  // A caller that already opened it (with the viewer's access) passes it in rather than reading it twice.
+  const dashboard = args.dashboard ?? (await loadDashboard(ctx, args.id));
   const filters = readRunFilters(dashboard, args.filters);
   const range = filters.dateRange ?? dashboard.filters.defaultDateRange;
   const period = range ? resolveRange(range, ctx.actor.timeZone) : null;
