@@ -5,7 +5,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { adminApi } from '../../api/admin';
 import { isEditable, isSystemField, useMetadata } from '../../api/metadata';
-import type { Condition, FieldDef, ObjectDef } from '../../api/types';
+import { queryRecords } from '../../api/records';
+import type { FieldDef, ObjectDef } from '../../api/types';
 import { FieldInput } from '../../components/FieldInput';
 import { FilterBuilder } from '../../components/FilterBuilder';
 import { FormSummary } from '../../components/FormSummary';
@@ -15,7 +16,8 @@ import { ErrorState, Loading } from '../../components/PageState';
 import { UnsavedChangesGuard } from '../../components/UnsavedChangesGuard';
 import { useApiForm } from '../../lib/useApiForm';
 import { toApiName } from '../settings/AdminOnly';
-import { approvalsApi, processesKey, type ApprovalProcess, type ApproverSpec, type ProcessInput, type ProcessStep, type SubmitterSpec, type UpdateMoment } from './api';
+import { approvalsApi, processesKey, type ApprovalProcess, type ApproverSpec, type ProcessStep, type SubmitterSpec, type UpdateMoment } from './api';
+import { deepestShown, MOMENTS, newKey, newStep, NOUNS, shownPaths, toDraft, toInput, type Draft, type Keyed, type StepDraft, type UpdateRow } from './processDraft';
 import { PROCESSES_PATH } from './ProcessesPage';
 
 const SUBMITTER_KINDS: Array<{ value: SubmitterSpec['kind']; label: string }> = [
@@ -29,66 +31,6 @@ const APPROVER_KINDS: Array<{ value: ApproverSpec['kind']; label: string }> = [
 const MODES: Array<{ value: ProcessStep['mode']; label: string }> = [
   { value: 'first', label: 'The first answer decides' }, { value: 'unanimous', label: 'Every approver must approve' },
 ];
-const MOMENTS: Array<{ value: UpdateMoment; label: string }> = [
-  { value: 'submit', label: 'When submitted' }, { value: 'approve', label: 'When approved (after the last step)' },
-  { value: 'reject', label: 'When rejected' }, { value: 'recall', label: 'When recalled' },
-];
-/** The kinds that name someone (the rest stand for a person found from the record or the submitter). */
-const NOUNS: Partial<Record<string, string>> = { user: 'User', role: 'Role', group: 'Group' };
-
-let nextKey = 1;
-type Keyed<T> = T & { key: number };
-interface StepDraft { key: number; name: string; mode: ProcessStep['mode']; criteria: Condition | null; approvers: Array<Keyed<ApproverSpec>> }
-interface UpdateRow { key: number; field: string; value: unknown }
-interface Draft {
-  name: string; label: string; object: string | null; active: boolean; sortOrder: number; entryCriteria: Condition | null;
-  submitters: Array<Keyed<SubmitterSpec>>; steps: StepDraft[]; updates: Record<UpdateMoment, UpdateRow[]>;
-}
-
-/** The server checks conditions with the condition language's parser; its schema publishes them as plain objects. */
-const asCondition = (c: unknown) => (c ?? null) as Condition | null;
-const keyed = <T extends object>(x: T): Keyed<T> => ({ ...x, key: nextKey++ });
-const newStep = (): StepDraft => ({ key: nextKey++, name: '', mode: 'first', criteria: null, approvers: [keyed<ApproverSpec>({ kind: 'manager' })] });
-
-function toDraft(p?: ApprovalProcess): Draft {
-  const updates = Object.fromEntries(MOMENTS.map(({ value: m }) => [m, Object.entries(p?.fieldUpdates?.[m] ?? {}).map(([field, value]) => ({ key: nextKey++, field, value }))])) as Draft['updates'];
-  return {
-    name: p?.name ?? '', label: p?.label ?? '', object: p?.object ?? null, active: p?.active ?? true, sortOrder: p?.sortOrder ?? 0,
-    entryCriteria: asCondition(p?.entryCriteria),
-    submitters: (p?.submitters ?? [{ kind: 'owner' }]).map(keyed),
-    steps: p ? p.steps.map((s) => ({ key: nextKey++, name: s.name, mode: s.mode, criteria: asCondition(s.criteria), approvers: s.approvers.map(keyed) })) : [newStep()],
-    updates,
-  };
-}
-
-const principal = <T extends { kind: string; value?: string }>({ kind, value }: Keyed<T>) => ({ kind, ...(NOUNS[kind] && value ? { value } : {}) }) as T;
-
-/** The draft as the body POST and PUT /approval-processes take. */
-function toInput(d: Draft): ProcessInput {
-  const fieldUpdates = Object.fromEntries(MOMENTS.filter(({ value: m }) => d.updates[m].length).map(({ value: m }) => [m, Object.fromEntries(d.updates[m].map((r) => [r.field, r.value ?? null]))]));
-  return {
-    name: d.name, label: d.label, object: d.object ?? '', active: d.active, sortOrder: d.sortOrder,
-    entryCriteria: d.entryCriteria,
-    submitters: d.submitters.map(principal),
-    steps: d.steps.map((s) => ({ name: s.name, mode: s.mode, criteria: s.criteria, approvers: s.approvers.map(principal) })),
-    ...(Object.keys(fieldUpdates).length ? { fieldUpdates } : {}),
-  };
-}
-
-/** Every input path the builder shows, as the server names them in its errors (`steps[1].approvers[0].value`). */
-function shownPaths(d: Draft): string[] {
-  const people = (at: string, list: unknown[]) => [at, ...list.flatMap((_, i) => [`${at}[${i}].kind`, `${at}[${i}].value`])];
-  return [
-    'name', 'label', 'object', 'active', 'sortOrder', 'entryCriteria', ...people('submitters', d.submitters),
-    'steps', ...d.steps.flatMap((s, i) => [`steps[${i}].name`, `steps[${i}].mode`, `steps[${i}].criteria`, ...people(`steps[${i}].approvers`, s.approvers)]),
-    'fieldUpdates', ...MOMENTS.flatMap(({ value: m }) => d.updates[m].map((r) => `fieldUpdates.${m}.${r.field}`)),
-  ];
-}
-
-/** An error's path → the deepest input shown at or above it (`steps[0].criteria.and[1]` → `steps[0].criteria`). */
-const deepestShown = (paths: string[]) => (path: string) =>
-  paths.filter((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`)).reduce((a, b) => (b.length > a.length ? b : a), '') || path;
-
 /** Fields a process may set on the record: what the server accepts (not read-only, computed or system; the owner may be assigned). */
 const updatable = (o: ObjectDef) => o.fields.filter((f) => isEditable(f) && !f.formula && !f.rollup && (f.apiName === 'owner' || !isSystemField(f)));
 
@@ -292,7 +234,7 @@ function People<T extends { kind: string; value?: string }>({ what, kinds, list,
         );
       })}
       <Button size="xs" variant="subtle" w="fit-content" disabled={list.length >= 20}
-        onClick={() => { onRowsChanged(); onChange([...list, { key: nextKey++, kind: kinds[0]!.value } as Keyed<T>]); }}>Add {what}</Button>
+        onClick={() => { onRowsChanged(); onChange([...list, { key: newKey(), kind: kinds[0]!.value } as Keyed<T>]); }}>Add {what}</Button>
     </Stack>
   );
 }
@@ -303,9 +245,12 @@ const USER_FIELD = { apiName: 'user', label: 'User', type: 'user' } as FieldDef;
 function Named({ kind, label, value, error, onChange }: { kind: string; label: string; value: string | null; error?: string; onChange: (v: string | null) => void }) {
   const roles = useQuery({ queryKey: ['roles'], queryFn: adminApi.roles, enabled: kind === 'role' });
   const groups = useQuery({ queryKey: ['groups'], queryFn: adminApi.groups, enabled: kind === 'group' });
-  // The names of users already chosen (editing a process): the user select shows names, not ids.
-  const users = useQuery({ queryKey: ['approvals', 'user-names'], queryFn: adminApi.users, enabled: kind === 'user' && !!value });
-  const display = useMemo(() => ({ user: Object.fromEntries((users.data?.data ?? []).map((u) => [u.id, String(u.full_name ?? u.email ?? u.id)])) }), [users.data]);
+  // The name of a user already chosen (editing a process): the user select shows it, not the id.
+  const user = useQuery({
+    queryKey: ['approvals', 'user-name', value], enabled: kind === 'user' && !!value, staleTime: 60_000,
+    queryFn: () => queryRecords('user', { filter: { field: 'id', op: 'eq', value: value! }, fields: ['id', 'full_name'], limit: 1, display: false }),
+  });
+  const display = useMemo(() => ({ user: Object.fromEntries((user.data?.data ?? []).map((u) => [u.id, String(u.full_name ?? u.id)])) }), [user.data]);
   if (kind === 'user') return <div style={{ width: 280 }}><LookupSelect field={USER_FIELD} label={label} value={value} onChange={onChange} display={display} error={error} allowCreate={false} /></div>;
   const options = kind === 'role' ? (roles.data ?? []).map((r) => ({ value: r.name, label: r.label })) : (groups.data ?? []).map((g) => ({ value: g.name, label: g.label ?? g.name }));
   // A saved name that no longer exists stays visible, so the server's error about it makes sense.
@@ -341,7 +286,7 @@ function FieldUpdates({ object, moment, rows, err, onChange }: {
           );
         })}
         <Select aria-label={`Add a field to set ${moment.label.toLowerCase()}`} placeholder="Add a field…" searchable data={options()} value={null} w={260}
-          onChange={(v) => v && onChange([...rows, { key: nextKey++, field: v, value: blank(fields.find((f) => f.apiName === v)) }])} />
+          onChange={(v) => v && onChange([...rows, { key: newKey(), field: v, value: blank(fields.find((f) => f.apiName === v)) }])} />
       </Stack>
     </Paper>
   );
