@@ -64,8 +64,9 @@ describe('imports', () => {
 
     const zoe = (await server.admin.request('POST', '/api/v1/contact/query', { body: { filter: { field: 'email', op: 'eq', value: 'zoe.mueller@import-one.example' }, fields: ['first_name', 'last_name', 'account', 'birthdate', 'mobile', 'description'] } })).body.data[0];
     expect(zoe).toMatchObject({ first_name: 'Zoë', last_name: 'Müller', birthdate: '1980-12-31', mobile: '+49 30 1234', description: 'Likes "quotes"; and semicolons' });
-    // One account made for both of its rows.
+    // One account made for both of its rows; none for Import Two SA, whose rows were all rejected.
     expect(await count('account', { field: 'name', op: 'eq', value: 'Ïmport Öne GmbH' })).toBe(1);
+    expect(await count('account', { field: 'name', op: 'eq', value: 'Import Two SA' })).toBe(0);
     const history = await server.admin.request('GET', `/api/v1/contact/${zoe.id}/history`);
     expect(history.status).toBe(200);
 
@@ -82,22 +83,21 @@ describe('imports', () => {
     await waitForStatus(server.admin, id, ['undone']);
     expect(await count('contact', { field: 'email', op: 'eq', value: 'jean@import-one.example' })).toBe(0);
     expect(await count('account', { field: 'name', op: 'eq', value: 'Ïmport Öne GmbH' })).toBe(0);
-    // The records the import created are one recycle-bin entry (the two contacts and the accounts
-    // made for the file's companies, Import Two SA's too, though its rows were rejected), restored
-    // as a whole; another user does not see it.
+    // The records the import created are one recycle-bin entry (the two contacts and the account
+    // made for their company), restored as a whole; another user does not see it.
     const bin = await server.admin.request('GET', '/api/v1/recycle-bin');
     expect(bin.status).toBe(200);
     const entries = bin.body.data.filter((e: any) => e.group?.id === id);
-    expect(entries).toEqual([expect.objectContaining({ name: 'Import contacts.csv', group: { id, label: 'Import contacts.csv', count: 4 } })]);
+    expect(entries).toEqual([expect.objectContaining({ name: 'Import contacts.csv', group: { id, label: 'Import contacts.csv', count: 3 } })]);
     for (const e of bin.body.data.filter((x: any) => !x.group)) expect(e.name).not.toBe('Ïmport Öne GmbH');
     const other = await server.createUser();
     expect((await other.request('GET', '/api/v1/recycle-bin')).body.data.some((e: any) => e.group?.id === id)).toBe(false);
     expect((await other.request('POST', `/api/v1/recycle-bin/${entries[0].id}/restore`)).status).toBe(404);
     const restored = await server.admin.request('POST', `/api/v1/recycle-bin/${entries[0].id}/restore`);
     expect(restored.status).toBe(200);
-    expect(restored.body).toMatchObject({ id, restored: 4, refused: [] });
+    expect(restored.body).toMatchObject({ id, restored: 3, refused: [] });
     expect(await count('contact', { field: 'email', op: 'in', value: ['zoe.mueller@import-one.example', 'jean@import-one.example'] })).toBe(2);
-    expect(await count('account', { field: 'name', op: 'in', value: ['Ïmport Öne GmbH', 'Import Two SA'] })).toBe(2);
+    expect(await count('account', { field: 'name', op: 'in', value: ['Ïmport Öne GmbH', 'Import Two SA'] })).toBe(1);
     expect((await server.admin.request('GET', '/api/v1/recycle-bin')).body.data.some((e: any) => e.group?.id === id)).toBe(false);
 
     // The mapping is kept for the next file of contacts with the same titles.
