@@ -130,5 +130,14 @@ describe('lead assignment', () => {
     await page.getByRole('option', { name: 'Web', exact: true }).click();
     await page.getByRole('button', { name: 'Test', exact: true }).click();
     await page.getByRole('status').getByText('Rule Everyone else gives the lead to Rob Robin.').waitFor();
+
+    // On a phone: no sideways scroll of the page (wide tables scroll in their own box), still axe-clean.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('tab', { name: 'Rules' }).click();
+    await page.getByRole('table', { name: 'Assignment rules' }).waitFor();
+    await expect.poll(() => page.evaluate(() => [document.documentElement, ...Array.from(document.querySelectorAll('main, main > *'))]
+      .filter((el) => el.scrollWidth > window.innerWidth + 1).map((el) => `${el.tagName}.${el.className} ${el.scrollWidth}`))).toEqual([]);
+    await expectAccessible(page, 'lead assignment rules (phone)');
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 });
