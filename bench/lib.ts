@@ -346,10 +346,10 @@ export async function bootBenchPlatform(databaseUrl: string) {
 
 /**
  * A benchmark's command line: `--name N` for each key of `defaults` that holds a number (a
- * positive integer; camelCase keys are spelled with dashes) and `--keep`; anything else is an
- * error naming `usage`.
+ * positive integer, or 0 for the keys in `zeroAllowed`; camelCase keys are spelled with dashes) and
+ * `--keep`; anything else is an error naming `usage`.
  */
-export function parseBenchArgs<O extends Record<string, number>>(argv: string[], defaults: O, usage: string): O & { keep: boolean } {
+export function parseBenchArgs<O extends Record<string, number>>(argv: string[], defaults: O, usage: string, zeroAllowed: Array<keyof O> = []): O & { keep: boolean } {
   const o: Record<string, number | boolean> = { ...defaults, keep: false };
   const byFlag = new Map(Object.keys(defaults).map((k) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, k]));
   for (let i = 0; i < argv.length; i++) {
@@ -361,7 +361,8 @@ export function parseBenchArgs<O extends Record<string, number>>(argv: string[],
     const key = byFlag.get(a);
     if (!key) throw new Error(`Unknown argument ${a}; usage: ${usage}`);
     const v = Number(argv[++i]);
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${a} needs a positive integer`);
+    const least = zeroAllowed.includes(key) ? 0 : 1;
+    if (!Number.isInteger(v) || v < least) throw new Error(`${a} needs ${least ? 'a positive' : 'a whole, non-negative'} integer`);
     o[key] = v;
   }
   return o as O & { keep: boolean };

@@ -33,6 +33,8 @@ import { DunningPreviewPage } from './features/dunning/DryRunPage';
 import { RunLogPage } from './features/automation/RunLogPage';
 import { ApprovalInboxPage, APPROVALS_PATH } from './features/approvals/InboxPage';
 import { ApprovalRespondPage } from './features/approvals/RespondPage';
+import { ApprovalProcessesPage, PROCESSES_PATH } from './features/approvals/ProcessesPage';
+import { ProcessBuilderPage } from './features/approvals/ProcessBuilder';
 import { JobsPage, JOBS_PATH } from './features/jobs/JobsPage';
 import { SpeedToLeadPage } from './features/leadcapture/SpeedToLeadPage';
 import { LEAD_ASSIGNMENT_PATH, LeadAssignmentPage } from './features/leadcapture/LeadAssignmentPage';
@@ -170,6 +172,16 @@ const cashReportRoute = createRoute({ getParentRoute: () => appRoute, path: '/ca
 // The approvals inbox and the jobs page (features/approvals, features/jobs).
 const approvalsRoute = createRoute({ getParentRoute: () => appRoute, path: APPROVALS_PATH, component: ApprovalInboxPage });
 const jobsRoute = createRoute({ getParentRoute: () => appRoute, path: JOBS_PATH, component: JobsPage });
+// Settings → Approval processes: the list and the builder (features/approvals).
+const approvalProcessesRoute = createRoute({ getParentRoute: () => appRoute, path: PROCESSES_PATH, component: ApprovalProcessesPage });
+const newApprovalProcessRoute = createRoute({ getParentRoute: () => appRoute, path: `${PROCESSES_PATH}/new`, component: () => <ProcessBuilderPage /> });
+const approvalProcessRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: `${PROCESSES_PATH}/$id`,
+  component: function ApprovalProcessRoute() {
+    return <ProcessBuilderPage id={approvalProcessRoute.useParams().id} />;
+  },
+});
 const dunningPreviewRoute = createRoute({ getParentRoute: () => appRoute, path: '/reminders', component: DunningPreviewPage });
 // Workflow rules' run log (features/automation).
 const automationRunsRoute = createRoute({ getParentRoute: () => appRoute, path: '/automation/runs', component: RunLogPage });
@@ -257,7 +269,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, speedToLeadRoute, leadAssignmentRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, dataQualityRoute, dashboardsRoute, dashboardRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, approvalProcessesRoute, newApprovalProcessRoute, approvalProcessRoute, speedToLeadRoute, leadAssignmentRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, dataQualityRoute, dashboardsRoute, dashboardRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -12,6 +12,7 @@ import { createRecord } from '../../src/platform/records/write.ts';
 import { systemActor } from '../../src/platform/records/context.ts';
 import { invoicingSettings } from '../../src/modules/invoicing/index.ts';
 import { overrideSettings } from '../../src/platform/settings.ts';
+import { startDueTimers } from '../../src/platform/jobs/boss.ts';
 
 /**
  * Workflow rules (issue 14 items 1–3, 7, 12; AUT-1, AUT-4): rules checked on save, before-save
@@ -225,6 +226,42 @@ describe('after save', () => {
     expect(Number(tasks.rows[0]!.n)).toBe(1);
     expect(await runsOf({ record: a.id })).toHaveLength(1);
   });
+
+  it('keeps the good runs of a batch once when another run of it fails (the batch runs again, each run under its savepoint)', async () => {
+    // A batch of transactional runs goes without savepoints; a failure abandons that attempt, and
+    // the guarded re-run must keep neither its writes nor its after-commit work twice.
+    let afterCommits = 0;
+    registerAutomationAction<Record<string, never>>({
+      type: 'test_after_commit', label: 'Count after commit (test)', phases: ['after_save'], transactional: true, check: () => ({}),
+      async run({ afterCommit }) {
+        afterCommit(async () => void afterCommits++);
+        return {};
+      },
+      describe: async () => 'count',
+    });
+    await makeRule({
+      target_object: 'account', trigger: 'created', condition: { field: 'name', op: 'startsWith', value: 'Mixed' },
+      actions: [{ type: 'create_record', object: 'task', values: { subject: 'Hello {{ record.name }}' } }, { type: 'test_after_commit' }],
+    });
+    await makeRule({
+      target_object: 'account', trigger: 'created', condition: { field: 'name', op: 'startsWith', value: 'Mixed' },
+      actions: [{ type: 'create_record', object: 'task', values: { subject: '{{ record.description }}' } }],
+    });
+    const a = await buildAccount(admin, { name: 'Mixed Batch' });
+    await runDueRuns(server.platform);
+    const runs = await waitFor(async () => {
+      const all = await runsOf({ record: a.id });
+      return all.length === 2 && all.every((r) => r.status !== 'pending' || r.attempts > 0) ? all : null;
+    }, 'both runs tried');
+    const good = runs.find((r) => r.status === 'succeeded');
+    const bad = runs.find((r) => r.status === 'pending');
+    expect(good?.attempts).toBe(1);
+    expect(bad?.attempts).toBe(1);
+    expect(bad?.error).toMatch(/subject/);
+    const tasks = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_task WHERE subject = 'Hello Mixed Batch' AND deleted_at IS NULL`.execute(server.platform.db);
+    expect(Number(tasks.rows[0]!.n)).toBe(1);
+    expect(afterCommits).toBe(1);
+  });
 });
 
 describe('actions', () => {
@@ -349,6 +386,28 @@ describe('time-based rules', () => {
     expect((await get('account', a.id)).description).toBe('Two hours later');
     expect(ok(await admin.request('GET', `/api/v1/automation/runs/${runB.id}`)).body).toMatchObject({ status: 'skipped', error: expect.stringMatching(/when it was due/) });
     expect((await get('account', b.id)).description ?? null).toBeNull();
+  });
+
+  it('starts a run the moment it falls due, through the platform’s due timer (not the next minute’s sweep)', async () => {
+    await makeRule({
+      target_object: 'account', trigger: 'created', condition: { field: 'industry', op: 'eq', value: 'agriculture' },
+      delay_amount: 2, delay_unit: 'hours', actions: [{ type: 'update_fields', values: { description: 'Due timer' } }],
+    });
+    const a = await buildAccount(admin, { name: 'Timer Farm', industry: 'agriculture' });
+    const run = await waitFor(() => dueOf(a.id), 'the planned run');
+    const dueAt = (await sql<{ at: Date }>`UPDATE automation_run SET next_attempt_at = now() + interval '1500 milliseconds' WHERE id = ${run.id}::uuid RETURNING next_attempt_at AS at`.execute(server.platform.db)).rows[0]!.at;
+    const job = server.platform.modules.find((m) => m.name === 'automation')!.jobs!.find((j) => j.name === 'automation.runs')!;
+    const timers = startDueTimers(server.platform, [job]);
+    try {
+      const done = await waitFor(async () => {
+        const r = ok(await admin.request('GET', `/api/v1/automation/runs/${run.id}`)).body;
+        return r.status === 'succeeded' ? r : null;
+      }, 'the run started by the timer');
+      expect(Date.parse(done.finishedAt)).toBeGreaterThanOrEqual(new Date(dueAt).getTime());
+      expect((await get('account', a.id)).description).toBe('Due timer');
+    } finally {
+      await timers.stop();
+    }
   });
 
   it('refuses a delay on a before-save rule and a delay from a field that is not a date', async () => {

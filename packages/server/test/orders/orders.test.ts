@@ -63,6 +63,21 @@ describe('orders', () => {
     ids.order = order.id;
   });
 
+  it('numbers concurrent orders without duplicates; on PostgreSQL the counter never waits for an order’s transaction (a refused order leaves a gap)', async () => {
+    const counter = (n: string) => Number(n.slice(-5));
+    const created = await Promise.all(Array.from({ length: 12 }, () => newOrder(rep, { account: ids.plain }, [{ product: ids.part, quantity: 1 }])));
+    const numbers = created.map((c) => counter(c.order.number as string)).sort((a, b) => a - b);
+    expect(new Set(numbers).size).toBe(12);
+    // A refused order (a bad line) between two good ones.
+    const refused = await rep.request('POST', '/api/v1/orders', { body: { order: { account: ids.plain }, lines: [{ product: ids.part, quantity: -1 }] } });
+    expect(refused.status).toBe(422);
+    const last = await newOrder(rep, { account: ids.plain }, [{ product: ids.part, quantity: 1 }]);
+    const next = counter(last.order.number as string);
+    // PostgreSQL takes numbers like a sequence, outside the order's transaction; PGlite (one session) in it.
+    expect(next).toBe(numbers.at(-1)! + (server.platform.database.kind === 'postgres' ? 2 : 1));
+    for (const c of [...created, last]) expect((await admin.request('DELETE', `/api/v1/order/${c.order.id}`)).status).toBe(204);
+  });
+
   it('refuses a bad line by its place and leaves nothing behind', async () => {
     const before = (await admin.request('GET', '/api/v1/order')).body.data.length;
     const res = await rep.request('POST', '/api/v1/orders', { body: { order: { account: ids.plain }, lines: [{ product: ids.part, quantity: 1 }, { product: ids.part, quantity: -2 }] } });

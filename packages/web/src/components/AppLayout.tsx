@@ -109,6 +109,7 @@ function Shell() {
               <NavLinkLink to="/settings/tokens" label="API tokens" active={isActive('/settings/tokens')} />
               <NavLinkLink to="/settings/integration-clients" label="Integration clients" active={isActive('/settings/integration-clients')} />
               <NavLinkLink to="/settings/single-sign-on" label="Single sign-on" active={isActive('/settings/single-sign-on')} />
+              <NavLinkLink to="/settings/approval-processes" label="Approval processes" active={isActive('/settings/approval-processes')} />
               <NavLinkLink to="/settings/jobs" label="Jobs" active={isActive('/settings/jobs')} />
               <NavLinkLink to="/imports" label="Imports" active={isActive('/imports')} />
               <NavLinkLink to="/recycle-bin" label="Recycle bin" active={isActive('/recycle-bin')} />

@@ -11,19 +11,21 @@ import { MANAGE_RULES, registerAutomationHooks } from './hooks.ts';
 import { registerAutomationRoutes } from './routes.ts';
 import { automationMigrations } from './migrations.ts';
 import { automationSettings } from './settings.ts';
-import { runDueRuns } from './engine/worker.ts';
+import { nextDueRun, runDueRuns } from './engine/worker.ts';
 import { purgeRuns } from './commands/log.ts';
 import { runScheduledRules } from './engine/scheduled.ts';
 
 /**
  * pg-boss jobs: the runs' queue is swept every minute (runs are also started in-process right
  * after the commit that queued them; this picks up retries and anything a stopped process left),
- * and the log is trimmed to its retention nightly.
+ * and the log is trimmed to its retention nightly. Time-based runs and retries start when they
+ * fall due: the platform's due timer (jobs/boss.ts startDueTimers) reads nextDueRun.
  */
 const automationJobs: JobDefinition[] = [
   {
     name: 'automation.runs',
     cron: '* * * * *',
+    nextDueAt: nextDueRun,
     async run(platform) {
       const counts = await runDueRuns(platform);
       if (counts.succeeded + counts.failed + counts.retry + counts.skipped) platform.logger.info(counts, 'workflow rule runs');

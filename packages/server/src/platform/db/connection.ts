@@ -26,6 +26,13 @@ export interface Database {
    * idle out, those first searches were the p95. Here the same few stay warm for the process's life.
    */
   searchPool?: pg.Pool;
+  /**
+   * PostgreSQL: two connections for statements that must commit on their own, at once, outside
+   * the caller's transaction — a counter that hands out numbers like a sequence (gaps allowed)
+   * without holding its row locked until the caller's document commits. Separate from the main
+   * pool so a transaction waiting here never waits for a connection held by another transaction.
+   */
+  autonomousPool?: pg.Pool;
   connectionString?: string;
   close(): Promise<void>;
 }
@@ -60,17 +67,20 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   // hourly: each keeps a prepared statement per search shape (profile, fields, objects), and a
   // metadata change makes new shapes, so an immortal connection would collect them for ever.
   const searchPool = quietPool(new pg.Pool({ connectionString, max: Math.min(3, max), idleTimeoutMillis: 0, maxLifetimeSeconds: 3600, options: '-c TimeZone=UTC' }));
+  const autonomousPool = quietPool(new pg.Pool({ connectionString, max: 2, idleTimeoutMillis: 60_000, options: '-c TimeZone=UTC' }));
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
     db,
     pool,
     searchPool,
+    autonomousPool,
     connectionString,
     async close() {
       await db.destroy();
       // close() may be called twice (a CLI command and its shutdown hook); pg refuses a second end().
       if (!searchPool.ended) await searchPool.end();
+      if (!autonomousPool.ended) await autonomousPool.end();
     },
   };
 }

@@ -25,7 +25,70 @@ export interface JobDefinition {
   name: string;
   /** Cron expression (UTC) for recurring jobs. */
   cron?: string;
+  /**
+   * When the job's next piece of work falls due (null: none waiting), for work due at a given
+   * instant — a time-based workflow run — that must not wait for the next cron minute: wherever
+   * jobs run, a timer runs the job in process at that instant (startDueTimers).
+   */
+  nextDueAt?: (platform: Platform) => Promise<Date | null>;
   run(platform: Platform, data: unknown): Promise<void>;
+}
+
+/** A due timer looks again at least this often: it sees work other processes queued (or queued sooner). */
+export const DUE_TIMER_MAX_WAIT_MS = 15_000;
+
+/**
+ * One timer per job with `nextDueAt`: armed for the job's next due instant (at most
+ * DUE_TIMER_MAX_WAIT_MS away), it runs the job when that instant has come, then arms again. So a
+ * run due at 10:00:20 starts at 10:00:20, not with the 10:01 cron sweep; the cron stays as the
+ * backstop. Runs in several processes at once are the job's own concern (automation's runs are
+ * claimed with SKIP LOCKED). stop() waits for a run in progress.
+ */
+export function startDueTimers(platform: Platform, jobs: JobDefinition[]): { stop(): Promise<void> } {
+  let stopped = false;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const running = new Set<Promise<void>>();
+  const track = (p: Promise<void>) => {
+    running.add(p);
+    void p.finally(() => running.delete(p));
+  };
+  // After a run, work still due is work another process holds (claimed, locked) or that fell due
+  // meanwhile: look again a quarter-second later rather than spin on it.
+  const arm = async (job: JobDefinition & { nextDueAt: NonNullable<JobDefinition['nextDueAt']> }, afterRun = false) => {
+    if (stopped) return;
+    let at: Date | null = null;
+    try {
+      at = await job.nextDueAt(platform);
+    } catch (error) {
+      platform.logger.error({ err: error, job: job.name }, 'reading when a job is next due failed; looking again shortly');
+    }
+    if (stopped) return;
+    const wait = at ? Math.min(DUE_TIMER_MAX_WAIT_MS, Math.max(afterRun ? 250 : 0, at.getTime() - Date.now())) : DUE_TIMER_MAX_WAIT_MS;
+    const due = at !== null && at.getTime() - Date.now() <= DUE_TIMER_MAX_WAIT_MS;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      track(
+        (async () => {
+          try {
+            if (due && !stopped) await job.run(platform, {});
+          } catch (error) {
+            platform.logger.error({ err: error, job: job.name }, 'a job run by its due timer failed');
+          }
+          await arm(job, due);
+        })(),
+      );
+    }, wait);
+    timers.add(timer);
+  };
+  for (const job of jobs) if (job.nextDueAt) track(arm(job as Parameters<typeof arm>[0]));
+  return {
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await Promise.allSettled([...running]);
+    },
+  };
 }
 
 /** Housekeeping that keeps system tables small. */
@@ -54,8 +117,10 @@ export async function startJobs(platform: Platform, jobs: JobDefinition[] = [...
   // The outbox dispatcher and webhook deliveries run wherever jobs run (start and worker), and
   // stop with them, before the database is closed.
   const events = await startEventBackbone(platform);
+  const dueTimers = startDueTimers(platform, jobs);
   const stopBoss = boss.stop.bind(boss);
   boss.stop = async (options) => {
+    await dueTimers.stop();
     await events.stop();
     await stopBoss(options);
   };

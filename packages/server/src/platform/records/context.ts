@@ -40,6 +40,10 @@ export class UnitOfWork {
   afterCommit(fn: () => Promise<void> | void) {
     this.#afterCommit.push(fn);
   }
+  /** Hands this unit's after-commit work to `outer`: a nested unit (a savepoint) whose work was kept. */
+  transferTo(outer: UnitOfWork) {
+    for (const fn of this.#afterCommit.splice(0)) outer.afterCommit(fn);
+  }
   async flush(log: (error: unknown) => void) {
     for (const fn of this.#afterCommit.splice(0)) {
       try {

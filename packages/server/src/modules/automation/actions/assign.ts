@@ -28,6 +28,7 @@ async function nextInGroup(run: ActionRun<AssignConfig>, index: number): Promise
 /** Assign the record's owner: a user, round robin in a group, or (leads) the assignment rules. */
 registerAutomationAction<AssignConfig & { index: number }>({
   type: 'assign_owner',
+  transactional: true,
   label: 'Assign the owner',
   phases: ['after_save'],
   check({ config, path, errors, object, registry }) {

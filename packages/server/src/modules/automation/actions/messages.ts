@@ -16,6 +16,7 @@ interface NotifyConfig {
 /** An in-app notification (the bell and the live stream), linked to the record. */
 registerAutomationAction<NotifyConfig>({
   type: 'notify',
+  transactional: true,
   label: 'In-app notification',
   phases: ['after_save'],
   check(args) {

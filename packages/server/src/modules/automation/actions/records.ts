@@ -27,6 +27,7 @@ function targetOf(args: ActionCheck): { target: string; object: ActionCheck['obj
 /** Update fields of the record, or of its parent through a lookup (before save: the record only, in the same write). */
 registerAutomationAction<UpdateConfig>({
   type: 'update_fields',
+  transactional: true,
   label: 'Update fields',
   phases: ['before_save', 'after_save'],
   check(args) {
@@ -57,6 +58,7 @@ interface CreateConfig extends ValueMap {
 /** Create a record of any object (a follow-up task for the owner, a project) with templated values. */
 registerAutomationAction<CreateConfig>({
   type: 'create_record',
+  transactional: true,
   label: 'Create a record',
   phases: ['after_save'],
   check(args) {

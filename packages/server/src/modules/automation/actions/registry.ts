@@ -40,6 +40,14 @@ export interface AutomationAction<C = Record<string, unknown>> {
   label: string;
   /** Phases the action may run in; before-save actions only change the record being saved. */
   phases: readonly Phase[];
+  /**
+   * True when everything the action does is in the run's transaction or after its commit (record
+   * writes, notifications, outbox events): undoing the transaction undoes it. The worker runs a
+   * batch of such runs without a savepoint per run (and re-runs the batch with savepoints if one
+   * fails). Leave it unset for an action that reaches outside while it runs (an e-mail, an SMS):
+   * its runs always get their own savepoint, so another run's failure never repeats it.
+   */
+  transactional?: boolean;
   /** Checks the configuration, pushing errors; answers the canonical configuration. */
   check(args: ActionCheck): C;
   /** Does it; answers a short summary for the log. */

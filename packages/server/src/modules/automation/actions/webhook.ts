@@ -18,6 +18,7 @@ interface WebhookConfig {
  */
 registerAutomationAction<WebhookConfig>({
   type: 'webhook',
+  transactional: true,
   label: 'Call a webhook',
   phases: ['after_save'],
   check({ config, path, errors, object, registry }) {

@@ -85,24 +85,48 @@ export function describeError(object: ObjectDefinition, error: AppError): string
  * the batch one row at a time, each under its own savepoint, so a refused row leaves nothing
  * behind) and updates one by one with their previous values kept for undo. Duplicates found by
  * the duplicate rules are skipped, update their match, or are created anyway, as chosen.
+ *
+ * A parent created for rows that were all refused or skipped afterwards (an account made for a
+ * contact whose e-mail is invalid) must not stay behind: the attempt is then undone (savepoint)
+ * and the batch runs again without those rows, which keep the outcome and reason they got.
  */
 export async function processBatch(ctx: TxContext, object: ObjectDefinition, options: ImportOptions, rows: SourceRow[]): Promise<BatchResult> {
+  await sql`SAVEPOINT import_attempt`.execute(ctx.trx);
+  const uow = new UnitOfWork();
+  const first = await attemptBatch({ ...ctx, uow }, object, options, rows);
+  const kept = new Set(first.outcomes.filter((o) => o.outcome === 'created' || o.outcome === 'updated').map((o) => o.row));
+  const orphanRows = new Set<number>();
+  for (const using of first.parentRows.values()) if (!using.some((n) => kept.has(n))) for (const n of using) orphanRows.add(n);
+  if (!orphanRows.size) {
+    await sql`RELEASE SAVEPOINT import_attempt`.execute(ctx.trx);
+    uow.transferTo(ctx.uow);
+    return { outcomes: first.outcomes, effects: first.effects };
+  }
+  await sql`ROLLBACK TO SAVEPOINT import_attempt`.execute(ctx.trx);
+  await sql`RELEASE SAVEPOINT import_attempt`.execute(ctx.trx);
+  const again = await attemptBatch(ctx, object, options, rows.filter((r) => !orphanRows.has(r.n)));
+  const byRow = new Map([...first.outcomes.filter((o) => orphanRows.has(o.row)), ...again.outcomes].map((o) => [o.row, o]));
+  return { outcomes: rows.map((r) => byRow.get(r.n)!).filter(Boolean), effects: again.effects };
+}
+
+async function attemptBatch(ctx: TxContext, object: ObjectDefinition, options: ImportOptions, rows: SourceRow[]): Promise<BatchResult & { parentRows: Map<string, number[]> }> {
   const outcomes = new Map<number, RowOutcome>();
   const effects: Effect[] = [];
+  const parentRows = new Map<string, number[]>();
   const reject = (p: Pending, error: string) => {
     p.error = error;
     outcomes.set(p.row.n, { row: p.row.n, outcome: 'rejected', error });
   };
   const pending = rows.map((row) => toInput(object, options, row));
   for (const p of pending) if (p.error) reject(p, p.error);
-  await resolveLookups(ctx, object, options, pending.filter((p) => !p.error), effects, reject);
+  await resolveLookups(ctx, object, options, pending.filter((p) => !p.error), effects, reject, parentRows);
   const live = pending.filter((p) => !p.error);
   if (options.mode !== 'insert') await matchRecords(ctx, object, options, live, reject);
   const creates = live.filter((p) => !p.error && !p.matchId);
   const updates = live.filter((p) => !p.error && p.matchId);
   await writeCreates(ctx, object, options, creates, outcomes, effects, reject);
   for (const p of updates) await writeUpdate(ctx, object, p, p.matchId!, outcomes, effects, reject);
-  return { outcomes: rows.map((r) => outcomes.get(r.n)!).filter(Boolean), effects };
+  return { outcomes: rows.map((r) => outcomes.get(r.n)!).filter(Boolean), effects, parentRows };
 }
 
 /** The row's cells as record input (lookups still as the file's text, under `\0lookup:<field>`). */
@@ -138,8 +162,11 @@ function toInput(object: ObjectDefinition, options: ImportOptions, row: SourceRo
   return p;
 }
 
-/** Lookup cells → parent ids, one query per lookup column and LIST_CHUNK names, with the user's access. */
-async function resolveLookups(ctx: TxContext, object: ObjectDefinition, options: ImportOptions, rows: Pending[], effects: Effect[], reject: (p: Pending, e: string) => void) {
+/**
+ * Lookup cells → parent ids, one query per lookup column and LIST_CHUNK names, with the user's
+ * access. `parentRows`: each parent created here → the rows linked to it.
+ */
+async function resolveLookups(ctx: TxContext, object: ObjectDefinition, options: ImportOptions, rows: Pending[], effects: Effect[], reject: (p: Pending, e: string) => void, parentRows: Map<string, number[]>) {
   for (const c of options.columns) {
     const f = c.field ? fieldOf(object, c.field) : undefined;
     if (!f || f.type !== 'lookup') continue;
@@ -165,10 +192,14 @@ async function resolveLookups(ctx: TxContext, object: ObjectDefinition, options:
         }
         ids = [made];
         found.set(text.toLowerCase(), ids);
+        parentRows.set(made, []);
       }
       if (!ids) reject(p, `${f.label}: no ${parent.label.toLowerCase()} with ${keyLabel} '${text.slice(0, 80)}'`);
       else if (ids.length > 1) reject(p, `${f.label}: ${ids.length} ${parent.pluralLabel.toLowerCase()} have ${keyLabel} '${text.slice(0, 80)}'`);
-      else p.input[f.apiName] = ids[0];
+      else {
+        p.input[f.apiName] = ids[0];
+        parentRows.get(ids[0]!)?.push(p.row.n);
+      }
     }
   }
 }

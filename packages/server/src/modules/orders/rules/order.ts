@@ -49,7 +49,7 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
     }
     if (isBlank(merged.price_date)) data.price_date = merged.price_date = today(ctx);
     const system = options.systemValues ?? {};
-    if (isBlank(system.number)) data.number = merged.number = await nextDocumentNumber({ ctx, series: 'order', format: orderSettings.of(ctx.platform).orderNumberFormat });
+    if (isBlank(system.number)) data.number = merged.number = await nextDocumentNumber({ ctx, series: 'order', format: orderSettings.of(ctx.platform).orderNumberFormat, gaps: 'allowed' });
     if (isBlank(system.status)) data.status = 'received';
     if (isBlank(system.on_hold)) data.on_hold = false;
     if (isBlank(system.source)) data.source = ctx.actor.via === 'ui' ? 'web' : 'api';
