@@ -37,6 +37,7 @@ import { ApprovalProcessesPage, PROCESSES_PATH } from './features/approvals/Proc
 import { ProcessBuilderPage } from './features/approvals/ProcessBuilder';
 import { JobsPage, JOBS_PATH } from './features/jobs/JobsPage';
 import { SpeedToLeadPage } from './features/leadcapture/SpeedToLeadPage';
+import { LEAD_ASSIGNMENT_PATH, LeadAssignmentPage } from './features/leadcapture/LeadAssignmentPage';
 import { ForecastPage } from './features/forecasting/ForecastPage';
 import { PillarsPage } from './features/forecasting/PillarsPage';
 import { ReportsPage } from './features/analytics/ReportsPage';
@@ -186,6 +187,7 @@ const dunningPreviewRoute = createRoute({ getParentRoute: () => appRoute, path: 
 const automationRunsRoute = createRoute({ getParentRoute: () => appRoute, path: '/automation/runs', component: RunLogPage });
 // Lead capture's speed-to-lead report (features/leadcapture).
 const speedToLeadRoute = createRoute({ getParentRoute: () => appRoute, path: '/speed-to-lead', component: SpeedToLeadPage });
+const leadAssignmentRoute = createRoute({ getParentRoute: () => appRoute, path: LEAD_ASSIGNMENT_PATH, component: LeadAssignmentPage });
 // The forecast and the annual three-pillar forecast (features/forecasting).
 const forecastRoute = createRoute({ getParentRoute: () => appRoute, path: '/forecast', component: ForecastPage });
 const pillarsRoute = createRoute({ getParentRoute: () => appRoute, path: '/forecast/pillars', component: PillarsPage });
@@ -267,7 +269,7 @@ const routeTree = rootRoute.addChildren([
   bookingRoute,
   onlineQuoteRoute,
   approvalRespondRoute,
-  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, approvalProcessesRoute, newApprovalProcessRoute, approvalProcessRoute, speedToLeadRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, dataQualityRoute, dashboardsRoute, dashboardRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
+  appRoute.addChildren([homeRoute, calendarRoute, productionBoardRoute, cashRoute, cashReportRoute, dunningPreviewRoute, automationRunsRoute, approvalsRoute, jobsRoute, approvalProcessesRoute, newApprovalProcessRoute, approvalProcessRoute, speedToLeadRoute, leadAssignmentRoute, forecastRoute, pillarsRoute, reportsRoute, reportRoute, dataQualityRoute, dashboardsRoute, dashboardRoute, importsRoute, importRoute, listRoute, newRoute, boardRoute, recordRoute, objectsSettingsRoute, objectSettingsRoute, tokensRoute, integrationClientsRoute, singleSignOnRoute, notificationSettingsRoute, mergeRoute, recycleBinRoute, usersRoute, rolesRoute, profilesRoute, sharingRoute]),
 ]);
 
 export const router = createRouter({

@@ -105,6 +105,7 @@ function Shell() {
               <NavLinkLink to="/settings/roles" label="Roles" active={isActive('/settings/roles')} />
               <NavLinkLink to="/settings/profiles" label="Profiles" active={isActive('/settings/profiles')} />
               <NavLinkLink to="/settings/sharing" label="Sharing" active={isActive('/settings/sharing')} />
+              <NavLinkLink to="/settings/lead-assignment" label="Lead assignment" active={isActive('/settings/lead-assignment')} />
               <NavLinkLink to="/settings/tokens" label="API tokens" active={isActive('/settings/tokens')} />
               <NavLinkLink to="/settings/integration-clients" label="Integration clients" active={isActive('/settings/integration-clients')} />
               <NavLinkLink to="/settings/single-sign-on" label="Single sign-on" active={isActive('/settings/single-sign-on')} />

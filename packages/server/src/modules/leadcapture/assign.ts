@@ -18,7 +18,7 @@ interface TerritoryRow { id: string; countries: string | null; states: string | 
 const list = (s: string | null) => (s ?? '').split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
 
 /** Users away today (out_of_office records): every rule skips them. */
-async function awayToday(ctx: TxContext): Promise<Set<string>> {
+export async function awayToday(ctx: TxContext): Promise<Set<string>> {
   const r = await sql<{ user_id: string }>`SELECT DISTINCT user_id FROM ${tableOf(ctx, 'out_of_office')}
     WHERE deleted_at IS NULL AND current_date BETWEEN starts_on AND ends_on`.execute(ctx.trx);
   return new Set(r.rows.map((x) => x.user_id));
@@ -29,11 +29,16 @@ async function awayToday(ctx: TxContext): Promise<Set<string>> {
  * transaction commits, so concurrent leads take turns one after another: N leads over k reps
  * give each N/k exactly. Reps away are passed over without using up a turn of theirs.
  */
-async function nextInGroup(ctx: TxContext, groupId: string, skip: Set<string>): Promise<string | null> {
+/** With `dryRun`, the rep whose turn it is, read without locking or advancing the counter (a preview). */
+export async function nextInGroup(ctx: TxContext, groupId: string, skip: Set<string>, dryRun = false): Promise<string | null> {
   const members = await sql<{ user_id: string }>`SELECT user_id FROM ${tableOf(ctx, 'assignment_group_member')}
     WHERE assignment_group_id = ${groupId}::uuid AND deleted_at IS NULL ORDER BY user_id`.execute(ctx.trx);
   const available = members.rows.map((m) => m.user_id).filter((u) => !skip.has(u));
   if (!available.length) return null;
+  if (dryRun) {
+    const current = await sql<{ n: string }>`SELECT n::text FROM leadcapture_turn WHERE group_id = ${groupId}::uuid`.execute(ctx.trx);
+    return available[Number(BigInt(current.rows[0]?.n ?? '0') % BigInt(available.length))]!;
+  }
   await sql`INSERT INTO leadcapture_turn (group_id) VALUES (${groupId}::uuid) ON CONFLICT DO NOTHING`.execute(ctx.trx);
   const turn = await sql<{ n: string }>`SELECT n::text FROM leadcapture_turn WHERE group_id = ${groupId}::uuid FOR UPDATE`.execute(ctx.trx);
   await sql`UPDATE leadcapture_turn SET n = n + 1 WHERE group_id = ${groupId}::uuid`.execute(ctx.trx);
@@ -58,14 +63,14 @@ export function inTerritory(t: Omit<TerritoryRow, 'id' | 'user_id' | 'assignment
   return true;
 }
 
-async function byTerritory(ctx: TxContext, lead: Record<string, unknown>, skip: Set<string>): Promise<string | null> {
+async function byTerritory(ctx: TxContext, lead: Record<string, unknown>, skip: Set<string>, dryRun: boolean): Promise<string | null> {
   const r = await sql<TerritoryRow>`SELECT id, countries, states, postal_from, postal_to, industries, user_id, assignment_group_id FROM ${tableOf(ctx, 'territory')}
     WHERE deleted_at IS NULL ORDER BY sort_order, name, id`.execute(ctx.trx);
   for (const t of r.rows) {
     if (!inTerritory(t, lead)) continue;
     if (t.user_id && !skip.has(t.user_id)) return t.user_id;
     if (t.assignment_group_id) {
-      const user = await nextInGroup(ctx, t.assignment_group_id, skip);
+      const user = await nextInGroup(ctx, t.assignment_group_id, skip, dryRun);
       if (user) return user;
     }
   }
@@ -77,9 +82,11 @@ async function byTerritory(ctx: TxContext, lead: Record<string, unknown>, skip: 
  * condition matches and that yields someone decides — a user, a queue, the next rep of a group,
  * or the lead's territory. Users out of office (and `skip`, e.g. the owner of an escalated lead)
  * are passed over: a rule that yields nobody lets the next one try. Null when no rule decides.
- * Exported for the automation engine's "assign owner" action.
+ * Exported for the automation engine's "assign owner" action. With `dryRun` (the assignment
+ * preview) nothing is written and no group's turn advances: the answer names who would get the lead.
  */
-export async function assignByRules(ctx: TxContext, lead: Record<string, unknown>, options: { skip?: string[] } = {}): Promise<Assignment | null> {
+export async function assignByRules(ctx: TxContext, lead: Record<string, unknown>, options: { skip?: string[]; dryRun?: boolean } = {}): Promise<Assignment | null> {
+  const dryRun = options.dryRun === true;
   const rules = await sql<RuleRow>`SELECT id, name, condition, target, user_id, queue, assignment_group_id FROM ${tableOf(ctx, 'assignment_rule')}
     WHERE active AND deleted_at IS NULL ORDER BY sort_order, name, id`.execute(ctx.trx);
   if (!rules.rows.length) return null;
@@ -101,8 +108,8 @@ export async function assignByRules(ctx: TxContext, lead: Record<string, unknown
     if (rule.target === 'queue' && rule.queue) return { owner: null, queue: rule.queue, rule: decided };
     let owner: string | null = null;
     if (rule.target === 'user' && rule.user_id && !skip.has(rule.user_id)) owner = rule.user_id;
-    if (rule.target === 'round_robin' && rule.assignment_group_id) owner = await nextInGroup(ctx, rule.assignment_group_id, skip);
-    if (rule.target === 'territory') owner = await byTerritory(ctx, lead, skip);
+    if (rule.target === 'round_robin' && rule.assignment_group_id) owner = await nextInGroup(ctx, rule.assignment_group_id, skip, dryRun);
+    if (rule.target === 'territory') owner = await byTerritory(ctx, lead, skip, dryRun);
     if (owner) return { owner, queue: null, rule: decided };
   }
   return null;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/kernel.ts';
-import { recordContext } from '../../platform/http/context.ts';
+import { adminsOnly, recordContext } from '../../platform/http/context.ts';
 import { PathId, T, routeSchema } from '../../platform/http/schema/common.ts';
 import { getPublicForm, submitWebForm, type SubmitBody } from './submit.ts';
 import { renderEmbedScript, renderFormPage, snippetsFor } from './page.ts';
@@ -11,6 +11,7 @@ import { assertObjectPermission } from '../../platform/access/policy.ts';
 import { speedToLeadReport, type SpeedGrouping } from './speed.ts';
 import { startLeadMailbox } from './mailbox.ts';
 import { leadCaptureSettings } from './settings.ts';
+import { nextTurns, previewLeadAssignment, type PreviewValues } from './preview.ts';
 
 const tags = ['leadcapture'];
 const PublicId = T.Object({ publicId: T.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
@@ -30,6 +31,12 @@ const Utm = T.Object({
 }, { additionalProperties: false });
 const SpeedRow = T.Object({ key: Nullable(T.String()), label: Nullable(T.String()), leads: T.Integer(), contacted: T.Integer(), within15: T.Integer(), share: T.Number(), medianMinutes: T.Union([T.Number(), T.Null()]) });
 const Day = T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Person = T.Union([T.Object({ id: T.String(), name: T.String() }), T.Null()]);
+const AssignmentPreview = T.Object({
+  rule: T.Union([T.Object({ id: T.String(), name: T.String() }), T.Null()], { description: 'The rule that decides; null when none does (the lead would keep its owner or have none)' }),
+  owner: Person,
+  queue: Nullable(T.String()),
+});
 const NOT_FOUND_PAGE = '<!doctype html><html lang="en"><meta charset="utf-8"><title>Form not found</title><p>This form is not available.</p></html>';
 
 /**
@@ -127,4 +134,29 @@ export function registerLeadCaptureRoutes(app: FastifyInstance, platform: Platfo
     const q = request.query as { groupBy: SpeedGrouping; from: string; to: string };
     return speedToLeadReport({ ctx: recordContext(platform, request), ...q });
   });
+
+  app.post('/api/v1/lead-assignment/preview', {
+    ...adminsOnly,
+    schema: routeSchema({
+      tags, operationId: 'previewLeadAssignment',
+      summary: 'Administrators: which assignment rule and user would get a lead (an existing one and/or typed values), without assigning it or advancing a turn',
+      body: T.Object({
+        leadId: T.Optional(PathId),
+        values: T.Optional(T.Record(T.String({ maxLength: 64 }), T.Union([T.String({ maxLength: 5000 }), T.Number(), T.Boolean(), T.Null()]), { maxProperties: 100 })),
+      }, { additionalProperties: false }),
+      response: { 200: AssignmentPreview },
+    }),
+  }, async (request) => {
+    await platform.registry.ensureFresh();
+    const body = request.body as { leadId?: string; values?: PreviewValues };
+    return previewLeadAssignment({ ctx: recordContext(platform, request), ...body });
+  });
+
+  app.get('/api/v1/lead-assignment/next-turns', {
+    ...adminsOnly,
+    schema: routeSchema({
+      tags, operationId: 'getAssignmentNextTurns', summary: "Administrators: per assignment group, the rep whose turn is next (reps out of office today passed over)",
+      response: { 200: T.Object({ data: T.Array(T.Object({ group: T.String(), user: Person })) }) },
+    }),
+  }, async (request) => nextTurns({ ctx: recordContext(platform, request) }));
 }
