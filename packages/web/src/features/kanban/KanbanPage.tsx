@@ -245,17 +245,7 @@ function BoardColumn({ object, field, column, columns, fields, cardFields, query
               <AnchorLink to="/o/$object/$id" params={{ object: object.apiName, id: r.id }} search={{ tab: undefined }} size="sm" fw={600} draggable={false}>
                 {recordTitle(object, r)}
               </AnchorLink>
-              <Menu withinPortal position="bottom-end">
-                <Menu.Target>
-                  <ActionIcon size="sm" variant="subtle" aria-label={`Move ${String(r[object.nameField] ?? '')}`}>⋯</ActionIcon>
-                </Menu.Target>
-                <Menu.Dropdown>
-                  <Menu.Label>Move to</Menu.Label>
-                  {columns.filter((c) => c.value !== column.value).map((c) => (
-                    <Menu.Item key={c.value} onClick={() => onMove(r, c.value)}>{c.label}</Menu.Item>
-                  ))}
-                </Menu.Dropdown>
-              </Menu>
+              <MoveMenu name={String(r[object.nameField] ?? '')} targets={columns.filter((c) => c.value !== column.value)} onMove={(to) => onMove(r, to)} />
             </Group>
             {cardFields.filter((f) => r[f.apiName] !== null && r[f.apiName] !== undefined && r[f.apiName] !== '').map((f) => (
               <Group key={f.apiName} gap={6} wrap="nowrap">
@@ -269,5 +259,28 @@ function BoardColumn({ object, field, column, columns, fields, cardFields, query
       {/* Outside the list: a list holds only its items. */}
       {q.hasNextPage && <Button mt={6} size="compact-sm" variant="subtle" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>Load more</Button>}
     </section>
+  );
+}
+
+/**
+ * A card's "Move to" menu, mounted only once it is used: a board shows 25 cards per column, and a
+ * Mantine Menu per card (floating-position hooks, context, listeners) was a large part of the
+ * board's first paint. Until then the card has a plain button; clicking it (or Enter / Space)
+ * mounts the menu opened, with focus in its items as usual.
+ */
+function MoveMenu({ name, targets, onMove }: { name: string; targets: ColumnDef[]; onMove: (to: string) => void }) {
+  const [armed, setArmed] = useState(false);
+  const trigger = (onClick?: () => void) => <ActionIcon size="sm" variant="subtle" aria-label={`Move ${name}`} onClick={onClick}>⋯</ActionIcon>;
+  if (!armed) return trigger(() => setArmed(true));
+  return (
+    <Menu withinPortal position="bottom-end" defaultOpened>
+      <Menu.Target>{trigger()}</Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>Move to</Menu.Label>
+        {targets.map((c) => (
+          <Menu.Item key={c.value} onClick={() => onMove(c.value)}>{c.label}</Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
   );
 }
