@@ -5,6 +5,8 @@ import { buildAccount, buildRecord } from '../factories.ts';
 import { createSiblingRoles, ok } from '../access/fixture.ts';
 import { centProduct, payer, postedInvoice } from '../payments/setup.ts';
 import { creditHoldsToApproval } from '../../src/modules/credit/index.ts';
+import { seedApprovalProcess } from '../../src/modules/approvals/index.ts';
+import { startBilling } from '../../src/modules/billing/startup.ts';
 
 /**
  * Issue 14 item 6: the quote discount approval and credit-limit holds run on the approvals engine.
@@ -88,6 +90,20 @@ describe('the seeded processes', () => {
     expect([bad.status, bad.body.errors?.[0]?.field, bad.body.errors?.[0]?.code]).toEqual([400, 'steps[0].approvers[0].value', 'unknown_capability']);
     const seeds = await sql<{ n: number }>`SELECT count(*)::int AS n FROM approval_process WHERE name IN ('quote_discount', 'order_credit_hold')`.execute(server.platform.db);
     expect(seeds.rows[0]!.n).toBe(2);
+  });
+
+  it('a seeded process is created once: a restart leaves an admin’s change alone, and a deleted one stays deleted', async () => {
+    await setActive('quote_discount', false);
+    await startBilling(server.platform); // what the next start does
+    expect((await processNamed('quote_discount')).active).toBe(false);
+    await setActive('quote_discount', true);
+    const input = { name: 'seeded_once', label: 'Seeded once', object: 'account', active: true, submitters: [{ kind: 'owner' as const }], steps: [{ name: 'Boss', approvers: [{ kind: 'manager' as const }], mode: 'first' as const }] };
+    await seedApprovalProcess(server.platform, input);
+    const seeded = await processNamed('seeded_once');
+    expect(seeded).toMatchObject({ object: 'account', active: true });
+    ok(await admin.request('DELETE', `/api/v1/approval-processes/${seeded.id}`));
+    await seedApprovalProcess(server.platform, input);
+    expect(await processNamed('seeded_once')).toBeUndefined();
   });
 });
 
