@@ -98,4 +98,39 @@ describe('deal products and the quote builder', () => {
     expect(await lines.getByText('Add a product').count()).toBe(0);
     await page.getByRole('button', { name: 'Revise' }).waitFor();
   });
+
+  test("a rep's discounted quote waits for their manager, who rejects it with a reason on the quote and approves it in the Approvals panel", async () => {
+    const { page } = h;
+    const ada = (await h.api('GET', `/user?filter=${encodeURIComponent(JSON.stringify({ field: 'email', op: 'eq', value: 'ada@example.com' }))}`)).data[0].id;
+    const rep = await h.server.createUser({ email: 'rita@example.com', password: 'rep-password-123', profile: 'standard', lastName: 'Rep' });
+    await h.api('PATCH', `/user/${rep.id}`, { manager: ada });
+    const gen = (await h.api('GET', `/product?filter=${encodeURIComponent(JSON.stringify({ field: 'code', op: 'eq', value: 'GEN-20' }))}`)).data[0].id;
+    const account = await h.api('POST', '/account', { name: 'Harbour Hospital', currency: 'USD' });
+    const { quote } = await h.api('POST', '/quotes', { quote: { account: account.id, discount_percent: 30 }, lines: [{ product: gen, quantity: 1 }] });
+    await h.api('PATCH', `/quote/${quote.id}`, { owner: rep.id });
+    const asRep = (url: string) => fetch(`${h.server.url}/api/v1${url}`, { method: 'POST', headers: { authorization: `Bearer ${rep.token}`, 'content-type': 'application/json' }, body: '{}' }).then((r) => r.json());
+    expect((await asRep(`/quotes/${quote.id}/send`)).status).toBe('pending_approval');
+
+    await page.goto(`/o/quote/${quote.id}`);
+    const panel = page.getByRole('region', { name: 'Approvals' });
+    await panel.getByText(/Waiting for approval at step “Owner's manager”/).waitFor();
+    await page.locator('button', { hasText: /^Reject$/ }).first().click();
+    const reject = page.getByRole('dialog', { name: 'Reject the discount' });
+    await reject.getByRole('textbox', { name: 'Why?' }).fill('Thirty percent is too much');
+    await reject.getByRole('button', { name: 'Reject' }).click();
+    await reject.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await h.api('GET', `/quote/${quote.id}`)).status).toBe('draft');
+    expect((await h.api('GET', `/quote/${quote.id}`)).approval_comment).toBe('Thirty percent is too much');
+
+    expect((await asRep(`/quotes/${quote.id}/send`)).status).toBe('pending_approval');
+    await page.reload();
+    await panel.getByRole('button', { name: 'Approve' }).click();
+    const approve = page.getByRole('dialog', { name: 'Approve' });
+    await approve.getByRole('textbox', { name: 'Comment' }).fill('Strategic account');
+    await approve.getByRole('button', { name: 'Approve' }).click();
+    await approve.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await h.api('GET', `/quote/${quote.id}`)).status).toBe('approved');
+    await page.getByRole('button', { name: 'Mark sent' }).waitFor();
+    await expectAccessible(page, 'approved quote with its approvals');
+  });
 });

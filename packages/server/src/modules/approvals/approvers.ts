@@ -20,12 +20,21 @@ async function managersOf(ctx: TxContext, submitter: string): Promise<string[]> 
   return above.rows.map((u) => u.id);
 }
 
-/** The active users a step's approvers stand for, each once, in a stable order. */
-export async function resolveApprovers(ctx: TxContext, specs: ApproverSpec[], submitter: string): Promise<string[]> {
+/** The active users whose profile grants a capability, administrators included (they hold every capability, as hasCapability says). */
+async function holdersOf(ctx: TxContext, capability: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`SELECT u.id FROM obj_user u JOIN access_profile p ON p.name = u.profile
+    WHERE u.active AND u.deleted_at IS NULL AND (p.is_admin OR coalesce(p.permissions -> 'capabilities', '[]'::jsonb) @> jsonb_build_array(${capability}::text)) ORDER BY u.id`.execute(ctx.trx);
+  return r.rows.map((u) => u.id);
+}
+
+/** The active users a step's approvers stand for, each once, in a stable order (`owner`: the record's owner, for `owner_manager`). */
+export async function resolveApprovers(ctx: TxContext, specs: ApproverSpec[], submitter: string, owner: string | null = null): Promise<string[]> {
   const out = new Set<string>();
   for (const spec of specs) {
     let ids: string[] = [];
     if (spec.kind === 'manager') ids = await managersOf(ctx, submitter);
+    else if (spec.kind === 'owner_manager') ids = owner ? await managersOf(ctx, owner) : [];
+    else if (spec.kind === 'capability') ids = await holdersOf(ctx, spec.value ?? '');
     else if (spec.kind === 'user') ids = (await sql<{ id: string }>`SELECT id FROM obj_user WHERE id::text = ${spec.value ?? ''} AND active AND deleted_at IS NULL`.execute(ctx.trx)).rows.map((r) => r.id);
     else if (spec.kind === 'role') ids = (await sql<{ id: string }>`SELECT id FROM obj_user WHERE role = ${spec.value ?? ''} AND active AND deleted_at IS NULL ORDER BY id`.execute(ctx.trx)).rows.map((r) => r.id);
     else ids = (await sql<{ id: string }>`SELECT u.id FROM access_group_member m JOIN obj_user u ON u.id = m.user_id

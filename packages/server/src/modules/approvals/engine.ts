@@ -13,6 +13,7 @@ import { resolveApprovers } from './approvers.ts';
 import { retireLinks } from './links.ts';
 import { queueApprovalMails } from './mail.ts';
 import { noteOnTimeline } from './timeline.ts';
+import { runOutcomeHandlers } from './outcomes.ts';
 
 /** Values only the approval commands write (read-only fields of writtenBySystem objects). */
 const system = (values: Record<string, unknown>) => ({ systemValues: values });
@@ -77,18 +78,21 @@ export async function closePending(ctx: TxContext, rows: StepRow[], decision: De
 }
 
 /** A domain event on the request (approval_request.submitted …) and, for the submitter, an in-app notification of the outcome. */
-export async function announce(ctx: TxContext, request: RequestState, what: 'submitted' | 'approved' | 'rejected' | 'recalled', data: Record<string, unknown> = {}, options: { timeline?: boolean } = {}): Promise<void> {
+export async function announce(ctx: TxContext, request: RequestState, what: 'submitted' | 'approved' | 'rejected' | 'recalled', data: Record<string, unknown> = {}, options: { timeline?: boolean; outcome?: boolean } = {}): Promise<void> {
   const comment = typeof data.comment === 'string' ? data.comment : null;
   const titles = { submitted: 'Submitted for approval', approved: 'Approved', rejected: 'Rejected', recalled: 'Approval request recalled' } as const;
   if (options.timeline !== false) await noteOnTimeline(ctx, { object: request.target_object, recordId: request.record_id }, `${titles[what]} — ${request.name}`, comment);
   await recordEvent({ ctx, type: `approval_request.${what}`, object: approvalRequest, recordId: request.id, data: { status: what, object: request.target_object, record: request.record_id, process: request.process, ...data } });
-  if (what === 'approved' || what === 'rejected') {
+  // A request the system submitted (an order held at a shop's intake) has nobody to tell.
+  if ((what === 'approved' || what === 'rejected') && request.submitted_by) {
     await notifyUser(ctx.trx, {
       userId: request.submitted_by, kind: `approval.${what}`, object: request.target_object, recordId: request.record_id, occurrence: request.id,
       title: `${request.name} was ${what}`, body: comment || `Your approval request was ${what}.`,
     });
     ctx.uow.afterCommit(() => pingNotificationStreams(ctx.platform.db));
   }
+  // The owning module's reaction (outcomes.ts), in this transaction; not for a record being deleted.
+  if (what !== 'submitted' && options.outcome !== false) await runOutcomeHandlers(ctx, { request, outcome: what, comment, by: ctx.actor.userId });
 }
 
 /**
@@ -96,14 +100,15 @@ export async function announce(ctx: TxContext, request: RequestState, what: 'sub
  * per approver, each notified in the app and by e-mail with their own single-use link. With no
  * step left the request is approved (and the approval's field updates are written).
  */
-export async function enterStep(ctx: TxContext, args: { request: RequestState; process: Process; object: ObjectDefinition; from: number }): Promise<RequestStatus> {
+export async function enterStep(ctx: TxContext, args: { request: RequestState; process: Process; object: ObjectDefinition; from: number; comment?: string | null }): Promise<RequestStatus> {
   const { request, process, object } = args;
+  const owner = (await sql<{ owner: string | null }>`SELECT owner_id AS owner FROM ${sql.table(object.table)} WHERE id = ${request.record_id}::uuid`.execute(ctx.trx)).rows[0]?.owner ?? null;
   for (let i = args.from; i < process.steps.length; i++) {
     const step = process.steps[i]!;
     if (!(await holds(ctx, object, request.record_id, step.criteria))) continue;
-    const approvers = await resolveApprovers(ctx, step.approvers, request.submitted_by);
+    const approvers = await resolveApprovers(ctx, step.approvers, request.submitted_by, owner);
     if (!approvers.length) {
-      throw new AppError('rule_violation', `Step "${step.name}" of ${process.label} has no active approver (for a manager: the submitter has none)`, {
+      throw new AppError('rule_violation', `Step "${step.name}" of ${process.label} has no active approver (for a manager: the submitter or owner has none)`, {
         errors: [{ field: `steps[${i}].approvers`, code: 'no_approver', message: `Nobody can approve step "${step.name}"` }],
       });
     }
@@ -129,6 +134,6 @@ export async function enterStep(ctx: TxContext, args: { request: RequestState; p
   }
   await setRequest(ctx, request.id, { status: 'approved', decided_at: new Date().toISOString(), current_step: null, step_name: null });
   await applyFieldUpdates(ctx, object, request.record_id, process, 'approve');
-  await announce(ctx, request, 'approved');
+  await announce(ctx, request, 'approved', { comment: args.comment ?? null });
   return 'approved';
 }

@@ -43,7 +43,7 @@ async function deleteLocked(ctx: TxContext, object: ObjectDefinition, recordId: 
   const request = await lockRequest(ctx, pending.id);
   if (request.current_step !== null) await closePending(ctx, await stepRows(ctx, request.id, Number(request.current_step)), 'recalled');
   await setRequest(ctx, request.id, { status: 'recalled', decided_at: new Date().toISOString() });
-  await announce(ctx, request, 'recalled', { comment: `The ${object.label.toLowerCase()} was deleted` }, { timeline: false });
+  await announce(ctx, request, 'recalled', { comment: `The ${object.label.toLowerCase()} was deleted` }, { timeline: false, outcome: false });
 }
 
 export function registerLockHooks(hooks: HookRegistry): void {

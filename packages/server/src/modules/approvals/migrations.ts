@@ -19,4 +19,11 @@ export const approvalMigrations: ModuleMigration[] = [
       await sql`CREATE INDEX IF NOT EXISTS approval_link_step ON approval_link (step_result_id)`.execute(trx);
     },
   },
+  {
+    // The processes modules seed for their own objects (billing's quote discount, credit's holds), once each: one an admin deleted stays deleted.
+    id: '0002_seeded_processes',
+    async up(trx) {
+      await sql`CREATE TABLE IF NOT EXISTS approval_process_seed (name text PRIMARY KEY, seeded_at timestamptz NOT NULL DEFAULT now())`.execute(trx);
+    },
+  },
 ];

@@ -7,8 +7,12 @@ import { parseCondition, type Condition } from '../../platform/query/index.ts';
 
 /** Who may submit a record: its owner, anyone who may edit it, members of a role or group, one user. */
 const Submitter = T.Object({ kind: T.Union([T.Literal('owner'), T.Literal('editor'), T.Literal('role'), T.Literal('group'), T.Literal('user')]), value: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false });
-/** An approver: a user, the submitter's manager (their `manager`, else the users in the parent role), every user of a role or a group. */
-const Approver = T.Object({ kind: T.Union([T.Literal('user'), T.Literal('manager'), T.Literal('role'), T.Literal('group')]), value: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false });
+/**
+ * An approver: a user, the submitter's manager (their `manager`, else the users in the parent role),
+ * the record owner's manager (the same rule applied to the owner), every user of a role or a group,
+ * or every active user holding a capability (administrators hold them all).
+ */
+const Approver = T.Object({ kind: T.Union([T.Literal('user'), T.Literal('manager'), T.Literal('owner_manager'), T.Literal('role'), T.Literal('group'), T.Literal('capability')]), value: T.Optional(T.String({ maxLength: 200 })) }, { additionalProperties: false });
 const Updates = T.Record(T.String({ maxLength: 100 }), T.Unknown(), { description: 'Field values written to the record (through the record pipeline, as the system)' });
 const ConditionSchema = T.Union([T.Record(T.String(), T.Unknown()), T.Null()], { description: 'A condition in the condition language (docs/decisions/0003-condition-language-semantics.md); null: always' });
 
@@ -68,9 +72,14 @@ export async function checkProcess(platform: Platform, db: Kysely<any>, input: P
   }
   const named = [...input.submitters.map((s, i) => ({ path: `submitters[${i}]`, ...s })), ...input.steps.flatMap((s, i) => s.approvers.map((a, j) => ({ path: `steps[${i}].approvers[${j}]`, ...a })))];
   for (const n of named) {
-    if (n.kind === 'owner' || n.kind === 'editor' || n.kind === 'manager') continue;
+    if (n.kind === 'owner' || n.kind === 'editor' || n.kind === 'manager' || n.kind === 'owner_manager') continue;
     if (!n.value) {
       errors.push({ field: `${n.path}.value`, code: 'required', message: `Name the ${n.kind}` });
+      continue;
+    }
+    if (n.kind === 'capability') {
+      const known = platform.modules.some((m) => (m.capabilities ?? []).some((c) => c.name === n.value));
+      if (!known) errors.push({ field: `${n.path}.value`, code: 'unknown_capability', message: `There is no capability ${n.value}` });
       continue;
     }
     const found = n.kind === 'user'

@@ -4,6 +4,7 @@ import type { ModuleMigration } from '../../platform/module.ts';
 import { inTransaction, systemActor, type TxContext } from '../../platform/records/context.ts';
 import { createRecord } from '../../platform/records/write.ts';
 import { tableOf } from './context.ts';
+import { startQuoteApprovals } from './quotes/approval.ts';
 
 /** The units a new installation starts with; admins add, rename and deactivate them as records. */
 const UNITS: Array<[code: string, name: string]> = [
@@ -21,6 +22,7 @@ export async function startBilling(platform: Platform): Promise<void> {
     await sql`SELECT pg_advisory_xact_lock(hashtext('meridian.billing.startup'))`.execute(ctx.trx);
     await seedUnits(ctx);
   });
+  await startQuoteApprovals(platform);
 }
 
 async function seedUnits(ctx: TxContext): Promise<void> {

@@ -6,6 +6,7 @@ import { Decimal, billingSettings, isBlank, minorUnits } from '../billing/index.
 import { registerConfirmCheck, registerReleaseGuard, type ConfirmCheck, type HoldReason, type ReleaseGuard } from '../orders/index.ts';
 import { RELEASE_CREDIT_HOLDS } from './capabilities.ts';
 import { exposureOf } from './queries/inputs.ts';
+import { answerHoldRequest } from './approval.ts';
 
 const d = (v: unknown) => new Decimal(String(v ?? 0));
 
@@ -44,12 +45,15 @@ export const creditCheck: ConfirmCheck = async (ctx, order) => {
 
 /**
  * Releasing an order held for credit needs the "Release credit holds" capability (403 otherwise);
- * the release records the total approved on the order, so confirming it afterwards does not hold
- * it again unless its total grows. The release itself (comment, who, when) is orders' `order.released`.
+ * an order waiting for approval (approval.ts) is released by approving its request as the
+ * releasing user, with their comment. The release records the total approved on the order, so
+ * confirming it afterwards does not hold it again unless its total grows. The release itself
+ * (comment, who, when) is orders' `order.released`.
  */
-export const creditReleaseGuard: ReleaseGuard = async (ctx, order, reasons) => {
+export const creditReleaseGuard: ReleaseGuard = async (ctx, order, reasons, release) => {
   if (!reasons.some((r) => r.by === 'credit')) return;
   if (!hasCapability(ctx.actor, RELEASE_CREDIT_HOLDS)) throw forbidden('Releasing an order held for its credit limit needs the "Release credit holds" permission');
+  await answerHoldRequest(ctx, order.id, release.comment);
   return { credit_approved_amount: Number(order.total ?? 0) };
 };
 

@@ -32,3 +32,4 @@ export { computeCreditLimit, rateBehaviour, type CreditInputs, type CreditPolicy
 export { creditSettings } from './settings.ts';
 export { OVERRIDE_CREDIT_LIMIT, RELEASE_CREDIT_HOLDS, RECOMPUTE_CREDIT } from './capabilities.ts';
 export { CreditStandingSchema } from './routes.ts';
+export { creditHoldsToApproval, ORDER_CREDIT_PROCESS } from './approval.ts';

@@ -4,6 +4,7 @@ import type { Platform } from '../../platform/kernel.ts';
 import type { JobDefinition } from '../../platform/jobs/boss.ts';
 import { invoicingSettings } from '../invoicing/index.ts';
 import { registerCreditChecks } from './check.ts';
+import { startCreditApprovals } from './approval.ts';
 import { runNightlyCredit } from './commands/compute.ts';
 import { creditSettings } from './settings.ts';
 
@@ -23,6 +24,7 @@ export const creditMigrations: ModuleMigration[] = [
 
 export async function startCredit(platform: Platform): Promise<void> {
   registerCreditChecks(platform);
+  await startCreditApprovals(platform);
 }
 
 /** Hourly check; computes in the hour MERIDIAN_CREDIT_HOUR of the organisation's zone, once per day (credit_run). */

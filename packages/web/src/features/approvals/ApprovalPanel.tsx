@@ -84,7 +84,7 @@ function Entry({ entry }: { entry: ApprovalEntry }) {
       <List size="sm" spacing={2} mt={4}>
         {entry.results.map((s) => (
           <List.Item key={s.id}>
-            {s.stepName}: {s.approverName ?? 'an approver'} — <Text span fw={600} c={s.decision === 'rejected' ? 'red.8' : s.decision === 'approved' ? 'green.8' : undefined}>{label(s.decision)}</Text>
+            {s.stepName}: {s.approverName ?? 'an approver'} — <Text span fw={600} c={s.decision === 'rejected' ? 'red.8' : s.decision === 'approved' ? 'teal.9' : undefined}>{label(s.decision)}</Text>
             {s.via === 'email' ? ' (by e-mail)' : ''}{s.comment ? `: “${s.comment}”` : ''}
           </List.Item>
         ))}

@@ -53,7 +53,7 @@ async function decideIn(ctx: TxContext, args: { requestId: string; decision: Dec
   const unanimous = process.steps[step]?.mode === 'unanimous';
   if (unanimous && others.some((r) => r.decision === 'pending')) return { request: request.id, status: 'pending' };
   await closePending(ctx, others, 'not_needed');
-  const status = await enterStep(ctx, { request, process, object, from: step + 1 });
+  const status = await enterStep(ctx, { request, process, object, from: step + 1, comment });
   return { request: request.id, status };
 }
 

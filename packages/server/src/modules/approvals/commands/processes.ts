@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { notFound } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/kernel.ts';
-import type { Actor } from '../../../platform/records/context.ts';
+import { systemActor, type Actor } from '../../../platform/records/context.ts';
 import { changeConfiguration } from '../../../platform/metadata/configuration-change.ts';
 import { checkProcess, forgetProcesses, readProcesses, type Process, type ProcessInput } from '../process.ts';
 
@@ -46,4 +46,31 @@ export async function deleteApprovalProcess(args: { platform: Platform; actor: A
     },
   });
   forgetProcesses(args.platform);
+}
+
+/**
+ * A process a module ships for its own object (billing: `quote_discount`, credit: `order_credit_hold`),
+ * created once per installation — at the first start that knows it, on new and existing databases —
+ * as an audited configuration change by the system. Remembered in approval_process_seed, so a
+ * process an administrator edited, deactivated or deleted is left as they left it. Idempotent
+ * and safe when several processes start at once (the primary key of the seed decides).
+ */
+export async function seedApprovalProcess(platform: Platform, input: ProcessInput): Promise<void> {
+  const seeded = await sql`SELECT 1 FROM approval_process_seed WHERE name = ${input.name}`.execute(platform.db);
+  if (seeded.rows.length) return;
+  const id = uuidv7();
+  await changeConfiguration({
+    platform, actor: systemActor('system'), refusal: 'Approval processes are set up by administrators',
+    audit: { action: 'approval_process.seed', target: { type: 'approval_process', id }, details: { name: input.name, object: input.object } },
+    run: async (trx) => {
+      const claimed = await sql`INSERT INTO approval_process_seed (name) VALUES (${input.name}) ON CONFLICT (name) DO NOTHING`.execute(trx);
+      if (!Number(claimed.numAffectedRows ?? 0)) return;
+      await checkProcess(platform, trx, input);
+      const { name, label, object, active, sortOrder, ...definition } = input;
+      await sql`INSERT INTO approval_process (id, name, label, object, active, sort_order, definition)
+        VALUES (${id}::uuid, ${name}, ${label}, ${object}, ${active}, ${sortOrder ?? 0}, ${JSON.stringify({ ...definition, name, label, object, active })}::jsonb)
+        ON CONFLICT (name) DO NOTHING`.execute(trx);
+    },
+  });
+  forgetProcesses(platform);
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { AppError, notFound, ruleViolation } from '../../../platform/errors.ts';
 import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
 import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
@@ -28,6 +29,14 @@ async function maySubmit(ctx: TxContext, object: ObjectDefinition, record: ApiRe
   return false;
 }
 
+/** The first active process of the object whose entry criteria the record meets now, if any. */
+export async function applicableProcess(ctx: TxContext, object: ObjectDefinition, recordId: string): Promise<Process | undefined> {
+  for (const p of (await activeProcesses(ctx.platform, ctx.trx)).get(object.apiName) ?? []) {
+    if (await holds(ctx, object, recordId, p.entryCriteria)) return p;
+  }
+  return undefined;
+}
+
 /**
  * Submits a record for approval (AUT-3): the first active process of its object whose entry
  * criteria the record meets, if the user is one of its submitters; writes the request, the
@@ -42,13 +51,7 @@ export async function submitForApproval(args: { ctx: RecordContext; object: stri
     const record = await loadForUpdate(ctx, object, args.recordId, { mode: 'read' });
     const pending = await pendingRequestOf(ctx, record.id);
     if (pending) throw new AppError('conflict', 'This record is already waiting for approval', { extra: { approvalRequest: pending.id } });
-    let process: Process | undefined;
-    for (const p of (await activeProcesses(ctx.platform, ctx.trx)).get(object.apiName) ?? []) {
-      if (await holds(ctx, object, record.id, p.entryCriteria)) {
-        process = p;
-        break;
-      }
-    }
+    const process = await applicableProcess(ctx, object, record.id);
     if (!process) throw ruleViolation([{ field: '', code: 'no_process', message: `No active approval process of ${object.pluralLabel.toLowerCase()} applies to this record (none, or its entry criteria are not met)` }]);
     if (!(await maySubmit(ctx, object, record, process))) throw new AppError('forbidden', `You may not submit this ${object.label.toLowerCase()} for approval (${process.label})`);
     const created = await createRequest(ctx, {
@@ -61,4 +64,27 @@ export async function submitForApproval(args: { ctx: RecordContext; object: stri
     const status = await enterStep(ctx, { request, process, object, from: 0 });
     return { request: request.id, status };
   });
+}
+
+/**
+ * For a module that submits its own records (billing's discounted quotes, credit's held orders):
+ * submits the record when an active process applies to it, and answers null — nothing written —
+ * when none does (no process, deactivated, entry criteria not met) or when its first step has
+ * nobody to ask (e.g. the owner has no manager), so the caller keeps its direct behaviour. Call it
+ * inside the caller's transaction; the attempt runs under a savepoint.
+ */
+export async function submitIfApplicable(args: { ctx: TxContext; object: string; recordId: string; comment?: string | null }): Promise<{ request: string; status: string } | null> {
+  const { ctx } = args;
+  const object = ctx.platform.registry.requireObject(args.object);
+  if (!(await applicableProcess(ctx, object, args.recordId))) return null;
+  await sql`SAVEPOINT approvals_submit`.execute(ctx.trx);
+  try {
+    const result = await submitForApproval(args);
+    await sql`RELEASE SAVEPOINT approvals_submit`.execute(ctx.trx);
+    return result;
+  } catch (error) {
+    if (!(error instanceof AppError && error.errors.some((e) => e.code === 'no_approver'))) throw error;
+    await sql`ROLLBACK TO SAVEPOINT approvals_submit`.execute(ctx.trx);
+    return null;
+  }
 }

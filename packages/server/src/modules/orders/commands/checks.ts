@@ -13,10 +13,11 @@ import type { HoldReason } from './holds.ts';
  *   order as read under its lock. Reasons it returns put the order on hold instead (`order.held`).
  * - A release guard runs before a held order is released, with the reasons being released. It may
  *   refuse (throw, e.g. 403 without a capability) or return values of read-only order fields to
- *   write with the release (what was approved).
+ *   write with the release (what was approved). It gets the releasing user's comment too (credit
+ *   answers its approval request with it).
  */
 export type ConfirmCheck = (ctx: TxContext, order: ApiRecord) => Promise<HoldReason[]>;
-export type ReleaseGuard = (ctx: TxContext, order: ApiRecord, reasons: HoldReason[]) => Promise<Record<string, unknown> | void>;
+export type ReleaseGuard = (ctx: TxContext, order: ApiRecord, reasons: HoldReason[], release: { comment: string }) => Promise<Record<string, unknown> | void>;
 
 interface Points {
   confirm: Map<string, ConfirmCheck>;
@@ -45,8 +46,8 @@ export async function confirmCheckReasons(ctx: TxContext, order: ApiRecord): Pro
 }
 
 /** Runs every release guard; the values they return are written with the release. */
-export async function guardRelease(ctx: TxContext, order: ApiRecord, reasons: HoldReason[]): Promise<Record<string, unknown>> {
+export async function guardRelease(ctx: TxContext, order: ApiRecord, reasons: HoldReason[], release: { comment: string }): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
-  for (const guard of of(ctx.platform).release.values()) Object.assign(values, (await guard(ctx, order, reasons)) ?? {});
+  for (const guard of of(ctx.platform).release.values()) Object.assign(values, (await guard(ctx, order, reasons, release)) ?? {});
   return values;
 }

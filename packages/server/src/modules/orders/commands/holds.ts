@@ -56,7 +56,7 @@ export function releaseOrder(args: OrderCommandArgs & { comment: string }): Prom
         throw new AppError('conflict', 'This order is not on hold', { errors: [{ field: 'on_hold', code: 'not_held', message: 'The order is not on hold' } satisfies FieldError] });
       }
       const reasons = parseHoldReasons(order.hold_reasons);
-      const approved = await guardRelease(ctx, order, reasons);
+      const approved = await guardRelease(ctx, order, reasons, { comment: args.comment });
       const released = await setOrderValues(ctx, order.id, { ...approved, on_hold: false, hold_reasons: null });
       await orderEvent(ctx, 'order.released', released, { reasons, comment: args.comment, released_at: now(), released_by: ctx.actor.userId });
       return released;
