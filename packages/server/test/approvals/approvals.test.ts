@@ -85,12 +85,18 @@ describe('setting up a process', () => {
 describe('submitting, the lock and the steps', () => {
   it('refuses a record no process applies to, and a user who is not a submitter', async () => {
     const small = await account({ employees: 5 });
+    const canSubmit = async (id: string, user: TestUser = rep) => (await user.request('GET', `/api/v1/approvals/history/account/${id}`)).body.canSubmit;
+    // The panel offers Submit only where it would work.
+    expect(await canSubmit(small)).toBe(false);
     const res = await submit(rep, small);
     expect(res.status, res.text).toBe(422);
     expect(res.body.errors[0].code).toBe('no_process');
     const big = await account({ employees: 500 });
+    expect(await canSubmit(big)).toBe(true);
     ok(await admin.request('PATCH', `/api/v1/account/${big}`, { body: { owner: boss.id } }));
+    expect(await canSubmit(big)).toBe(false);
     expect((await submit(rep, big)).status).toBeGreaterThanOrEqual(403);
+    expect(await canSubmit(big, admin)).toBe(true);
   });
 
   it('locks the record while pending: 409 record_locked for the owner, admins may still write; manager from the role hierarchy; first response closes the step', async () => {

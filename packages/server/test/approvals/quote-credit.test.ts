@@ -147,9 +147,24 @@ describe('quote discount approval on the engine', () => {
     expect(JSON.stringify(timeline.body)).toContain('Approved — Quote discount');
   });
 
+  it('an administrator answers in the approver’s place, on the quote or through the approvals API; the step names them', async () => {
+    const quote = await newQuote(rep, { discount_percent: 22 });
+    ok(await run(rep, quote.id, 'send'));
+    const approved = await run(admin, quote.id, 'approve', { comment: 'Approved for the manager on leave' });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'approved', approved_by: admin.id });
+    expect((await history('quote', quote.id))[0]).toMatchObject({ status: 'approved', results: [{ approver: admin.id, decision: 'approved' }] });
+    const other = await newQuote(rep, { discount_percent: 23 });
+    ok(await run(rep, other.id, 'send'));
+    const request = await pendingOf('quote', other.id);
+    ok(await decide(admin, request.id, 'reject', 'Not this quarter'));
+    expect((await admin.request('GET', `/api/v1/quote/${other.id}`)).body).toMatchObject({ status: 'draft', approval_comment: 'Not this quarter' });
+  });
+
   it('a recall takes the quote back to draft; a draft cannot be submitted by hand', async () => {
     const quote = await newQuote(rep, { discount_percent: 30 });
     expect((await rep.request('POST', '/api/v1/approvals', { body: { object: 'quote', recordId: quote.id } })).status).toBe(422);
+    expect((await rep.request('GET', `/api/v1/approvals/history/quote/${quote.id}`)).body.canSubmit).toBe(false);
     ok(await run(rep, quote.id, 'send'));
     const request = await pendingOf('quote', quote.id);
     ok(await decide(rep, request.id, 'recall', 'Changing the lines'));

@@ -6,7 +6,7 @@ import { DataList, NoContent, PathId, T, Uuid, routeSchema } from '../../platfor
 import { systemActor } from '../../platform/records/context.ts';
 import { activeProcesses, ProcessInputSchema, readProcesses, type ProcessInput } from './process.ts';
 import { deleteApprovalProcess, saveApprovalProcess } from './commands/processes.ts';
-import { submitForApproval } from './commands/submit.ts';
+import { canSubmitForApproval, submitForApproval } from './commands/submit.ts';
 import { decideApproval, decideByLink } from './commands/decide.ts';
 import { recallApproval } from './commands/recall.ts';
 import { approvalHistory, approvalInbox } from './queries.ts';
@@ -100,12 +100,13 @@ export function registerApprovalRoutes(app: FastifyInstance, platform: Platform)
   }, async (request) => ({ data: await approvalInbox(ctxOf(request)) }));
 
   app.get('/api/v1/approvals/history/:object/:id', {
-    schema: routeSchema({ tags, operationId: 'getApprovalHistory', summary: "A record's approval requests, newest first, with every approver's answer", params: T.Object({ object: T.String({ maxLength: 100 }), id: PathId }), response: { 200: DataList(HistoryEntrySchema, { activeProcesses: T.Integer({ description: "How many active processes the record's object has (0: nothing to submit to)" }) }) } }),
+    schema: routeSchema({ tags, operationId: 'getApprovalHistory', summary: "A record's approval requests, newest first, with every approver's answer", params: T.Object({ object: T.String({ maxLength: 100 }), id: PathId }), response: { 200: DataList(HistoryEntrySchema, { activeProcesses: T.Integer({ description: "How many active processes the record's object has (0: nothing to submit to)" }), canSubmit: T.Boolean({ description: 'Whether this user may submit the record now: nothing pending, an active process applies to it, and the user is one of its submitters' }) }) } }),
   }, async (request) => {
     await fresh();
     const { object, id } = request.params as { object: string; id: string };
     const data = await approvalHistory(ctxOf(request), object, id);
-    return { data, activeProcesses: (await activeProcesses(platform, platform.db)).get(object)?.length ?? 0 };
+    const canSubmit = await canSubmitForApproval({ ctx: ctxOf(request), object, recordId: id });
+    return { data, activeProcesses: (await activeProcesses(platform, platform.db)).get(object)?.length ?? 0, canSubmit };
   });
 
   app.post('/api/v1/public/approvals/respond', {

@@ -23,9 +23,10 @@ export const historyKey = (object: string, id: string) => ['approvals', 'history
 
 /**
  * Approvals on any record's page (issue 14 items 6 and 11): the pending request with Approve /
- * Reject for its approvers and Recall for its submitter, Submit for approval when the object has
- * an active process, and the record's approval history with every approver's answer. Nothing
- * at all on objects without processes and records never submitted.
+ * Reject for its approvers and Recall for its submitter, Submit for approval when the server says
+ * this user may submit this record now (`canSubmit`: a process applies and they are a submitter),
+ * and the record's approval history with every approver's answer. Nothing at all on records
+ * never submitted that the user cannot submit.
  */
 export function ApprovalPanel({ object, id, onSaved }: RecordSlotProps) {
   const qc = useQueryClient();
@@ -35,7 +36,7 @@ export function ApprovalPanel({ object, id, onSaved }: RecordSlotProps) {
   const [action, setAction] = useState<Action | null>(null);
   if (history.error) return <Alert color="red" role="alert">{errorMessage(history.error)}</Alert>;
   const data = history.data;
-  if (!data || (!data.data.length && !data.activeProcesses)) return null;
+  if (!data || (!data.data.length && !data.canSubmit)) return null;
   const pending = data.data.find((r) => r.status === 'pending');
   const mine = pending?.results.some((r) => r.approver === me?.id && r.decision === 'pending');
   const run = async (body: Record<string, string>): Promise<RecordData> => {
@@ -61,7 +62,7 @@ export function ApprovalPanel({ object, id, onSaved }: RecordSlotProps) {
           {mine && <Button size="xs" color="green" onClick={() => setAction('approve')}>Approve</Button>}
           {mine && <Button size="xs" color="red" variant="light" onClick={() => setAction('reject')}>Reject</Button>}
           {pending && (pending.submittedBy === me?.id || me?.isAdmin) && <Button size="xs" variant="default" onClick={() => setAction('recall')}>Recall</Button>}
-          {!pending && data.activeProcesses > 0 && <Button size="xs" variant="light" onClick={() => setAction('submit')}>Submit for approval</Button>}
+          {!pending && data.canSubmit && <Button size="xs" variant="light" onClick={() => setAction('submit')}>Submit for approval</Button>}
         </Group>
       </Group>
       {pending && <Alert color="yellow" mb="sm" role="status">Waiting for approval{pending.step ? ` at step “${pending.step}”` : ''}: only administrators can change this record until it is decided.</Alert>}

@@ -4,6 +4,7 @@ import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
 import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { loadForUpdate } from '../../../platform/records/write.ts';
+import { getRecord } from '../../../platform/records/read.ts';
 import { activeProcesses, type Process } from '../process.ts';
 import { pendingRequestOf } from '../lock.ts';
 import { announce, applyFieldUpdates, createRequest, enterStep, holds, nameOf, type RequestState } from '../engine.ts';
@@ -35,6 +36,24 @@ export async function applicableProcess(ctx: TxContext, object: ObjectDefinition
     if (await holds(ctx, object, recordId, p.entryCriteria)) return p;
   }
   return undefined;
+}
+
+/**
+ * Whether the Approvals panel offers "Submit for approval" on a record to this user: nothing is
+ * pending, an active process applies to the record now (its entry criteria hold) and the user is
+ * one of its submitters — so a process that only a module submits to (billing's discount
+ * approval, which applies to quotes billing holds) does not put a button on every record that
+ * would answer 422.
+ */
+export async function canSubmitForApproval(args: { ctx: RecordContext; object: string; recordId: string }): Promise<boolean> {
+  return inTransaction(args.ctx, async (ctx) => {
+    const object = ctx.platform.registry.getObject(args.object);
+    if (!object || object.writtenBySystem) return false;
+    if (await pendingRequestOf(ctx, args.recordId)) return false;
+    const process = await applicableProcess(ctx, object, args.recordId);
+    if (!process) return false;
+    return maySubmit(ctx, object, await getRecord({ ctx, object, id: args.recordId }), process);
+  });
 }
 
 /**
