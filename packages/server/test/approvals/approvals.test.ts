@@ -191,6 +191,10 @@ describe('submitting, the lock and the steps', () => {
     ok(await admin.request('PUT', `/api/v1/approval-processes/${processId}`, { body: process({ active: false }) }));
     ok(await rep.request('PATCH', `/api/v1/account/${id}`, { body: { phone: '555 0003' } }));
     expect((await submit(rep, await account({ employees: 500 }))).status).toBe(422);
+    // Renaming it while the request waits would orphan the request: refused, naming the field.
+    const renamed = await admin.request('PUT', `/api/v1/approval-processes/${processId}`, { body: process({ active: false, name: 'big_accounts_v2' }) });
+    expect(renamed.status, renamed.text).toBe(409);
+    expect(renamed.body.errors[0]).toMatchObject({ field: 'name', code: 'pending_requests' });
     // Its pending request still runs to the end on the process's definition.
     expect((await decide(boss, request, 'approve')).body.status).toBe('approved');
     ok(await admin.request('PUT', `/api/v1/approval-processes/${processId}`, { body: process() }));

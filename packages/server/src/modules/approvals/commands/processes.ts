@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { notFound } from '../../../platform/errors.ts';
+import { AppError, notFound } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/kernel.ts';
 import { systemActor, type Actor } from '../../../platform/records/context.ts';
 import { changeConfiguration } from '../../../platform/metadata/configuration-change.ts';
@@ -22,6 +22,15 @@ export async function saveApprovalProcess(args: { platform: Platform; actor: Act
       const { name, label, object, active, sortOrder, ...definition } = input;
       const values = { name, label, object, active, sort_order: sortOrder ?? 0, definition: JSON.stringify({ ...definition, name, label, object, active }) };
       if (args.id) {
+        // Requests find their process by name: renaming one with requests waiting would orphan them.
+        const before = await sql<{ name: string }>`SELECT name FROM approval_process WHERE id = ${args.id}::uuid FOR UPDATE`.execute(trx);
+        const previous = before.rows[0]?.name;
+        if (previous !== undefined && previous !== name) {
+          const waiting = await sql<{ n: string }>`SELECT count(*) AS n FROM obj_approval_request WHERE process = ${previous} AND status = 'pending' AND deleted_at IS NULL`.execute(trx);
+          if (Number(waiting.rows[0]!.n) > 0) {
+            throw new AppError('conflict', `${waiting.rows[0]!.n} requests are waiting on this process; it cannot be renamed until they are decided or recalled`, { errors: [{ field: 'name', code: 'pending_requests', message: 'Requests are waiting on this process under its current name' }] });
+          }
+        }
         const r = await sql`UPDATE approval_process SET name = ${values.name}, label = ${values.label}, object = ${values.object}, active = ${values.active},
           sort_order = ${values.sort_order}, definition = ${values.definition}::jsonb, updated_at = now() WHERE id = ${args.id}::uuid`.execute(trx);
         if (!Number(r.numAffectedRows ?? 0)) throw notFound(`Approval process ${args.id}`);
