@@ -13,7 +13,9 @@ import { readableFields } from '../access/policy.ts';
 export const RECORD_OBJECT = Symbol.for('meridian.recordObject');
 
 export function markRecord<T extends object>(object: ObjectDefinition, record: T): T {
-  Object.defineProperty(record, RECORD_OBJECT, { value: object.apiName, enumerable: true, configurable: true, writable: true });
+  // A plain assignment makes the same enumerable, writable, configurable property as
+  // defineProperty did, at a fraction of the cost (a list page or an export marks every row).
+  (record as Record<symbol, unknown>)[RECORD_OBJECT] = object.apiName;
   return record;
 }
 
