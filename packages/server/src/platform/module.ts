@@ -77,6 +77,11 @@ export interface DomainEvent {
   description: string;
 }
 
+/** Every capability the running modules declare, with its module: what profiles may grant and processes may name. */
+export function declaredCapabilities(modules: readonly MeridianModule[]): Array<Capability & { module: string }> {
+  return modules.flatMap((m) => (m.capabilities ?? []).map((c) => ({ ...c, module: m.name })));
+}
+
 export function defineModule(module: MeridianModule): MeridianModule {
   if (!/^[a-z][a-z0-9_]*$/.test(module.name)) throw new Error(`Module name '${module.name}' must be lower-case letters, digits and _`);
   for (const job of module.jobs ?? []) {

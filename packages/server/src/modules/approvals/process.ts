@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { type Static } from '@sinclair/typebox';
 import { T } from '../../platform/http/schema/common.ts';
 import type { Platform } from '../../platform/kernel.ts';
+import { declaredCapabilities } from '../../platform/module.ts';
 import { AppError, type FieldError } from '../../platform/errors.ts';
 import { parseCondition, type Condition } from '../../platform/query/index.ts';
 
@@ -78,7 +79,7 @@ export async function checkProcess(platform: Platform, db: Kysely<any>, input: P
       continue;
     }
     if (n.kind === 'capability') {
-      const known = platform.modules.some((m) => (m.capabilities ?? []).some((c) => c.name === n.value));
+      const known = declaredCapabilities(platform.modules).some((c) => c.name === n.value);
       if (!known) errors.push({ field: `${n.path}.value`, code: 'unknown_capability', message: `There is no capability ${n.value}` });
       continue;
     }

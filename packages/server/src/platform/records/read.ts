@@ -44,18 +44,27 @@ function columnsOf(ctx: RecordContext, object: ObjectDefinition, fields: FieldDe
   return sql.join(fields.map((f) => (f.formula || f.rollup ? sql`${fieldValue(ctx, object, f)} AS ${sql.id(f.column)}` : sql.ref(`t0.${f.column}`))));
 }
 
+/**
+ * Live records by id through the reader's access and readable fields, `fields` chosen or all:
+ * the one query behind getRecord and getRecordsById. Ids must be well-formed.
+ */
+async function selectByIds(ctx: RecordContext, object: ObjectDefinition, ids: string[], options: { fields?: string[]; includeDeleted?: boolean } = {}): Promise<ApiRecord[]> {
+  const fields = selectFields(ctx, object, options.fields);
+  const visible = visibilityCondition(ctx.actor, object, 't0');
+  const match = ids.length === 1 ? sql`t0.id = ${ids[0]}` : sql`t0.id = ANY(${ids}::uuid[])`;
+  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(ctx, object, fields)} FROM ${sql.table(object.table)} AS t0
+    WHERE ${match} ${options.includeDeleted ? sql`` : sql`AND t0.deleted_at IS NULL`} ${visible ? sql`AND ${visible}` : sql``}`.execute(executor(ctx));
+  return r.rows.map((row) => rowToRecord(fields, row, object));
+}
+
 /** Loads one live record, or throws not_found (also when it exists but the actor may not see it). */
 export async function getRecord(args: { ctx: RecordContext; object: ObjectDefinition; id: string; fields?: string[]; includeDeleted?: boolean }): Promise<ApiRecord> {
   const { ctx, object, id } = args;
   assertObjectPermission(ctx.actor, object, 'read');
   if (!UUID_RE.test(id)) throw notFound(`${object.label} ${id.slice(0, 40)}`);
-  const fields = selectFields(ctx, object, args.fields);
-  const visible = visibilityCondition(ctx.actor, object, 't0');
-  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(ctx, object, fields)} FROM ${sql.table(object.table)} AS t0
-    WHERE t0.id = ${id} ${args.includeDeleted ? sql`` : sql`AND t0.deleted_at IS NULL`} ${visible ? sql`AND ${visible}` : sql``}`.execute(executor(ctx));
-  const row = r.rows[0];
-  if (!row) throw notFound(`${object.label} ${id}`);
-  return rowToRecord(fields, row, object);
+  const [record] = await selectByIds(ctx, object, [id], args);
+  if (!record) throw notFound(`${object.label} ${id}`);
+  return record;
 }
 
 /**
@@ -67,11 +76,7 @@ export async function getRecordsById(args: { ctx: RecordContext; object: ObjectD
   assertObjectPermission(ctx.actor, object, 'read');
   const ids = [...new Set(args.ids.filter((id) => UUID_RE.test(id)))];
   if (!ids.length) return new Map();
-  const fields = selectFields(ctx, object);
-  const visible = visibilityCondition(ctx.actor, object, 't0');
-  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(ctx, object, fields)} FROM ${sql.table(object.table)} AS t0
-    WHERE t0.id = ANY(${ids}::uuid[]) AND t0.deleted_at IS NULL ${visible ? sql`AND ${visible}` : sql``}`.execute(executor(ctx));
-  return new Map(r.rows.map((row) => [String(row.id), rowToRecord(fields, row, object)]));
+  return new Map((await selectByIds(ctx, object, ids)).map((record) => [String(record.id), record]));
 }
 
 interface SortKey {

@@ -88,14 +88,14 @@ function RuleForm({ rule, display, queues, newOrder, onCancel, onSaved }: { rule
   const [user, setUser] = useState<string | null>((rule?.user as string) ?? null);
   const [queue, setQueue] = useState(String(rule?.queue ?? ''));
   const [group, setGroup] = useState<string | null>((rule?.assignment_group as string) ?? null);
-  const { save, saving, errors, failure } = useRecordSave('assignment_rule', rule, onSaved);
+  const { formRef, save, saving, errors, failure } = useRecordSave('assignment_rule', rule, onSaved, ['name', 'condition', 'user', 'queue', 'assignment_group']);
   const submit = () => save({
     name, active, condition: condition ? JSON.stringify(condition) : null, target,
     user: target === 'user' ? user : null, queue: target === 'queue' ? queue || null : null, assignment_group: target === 'round_robin' ? group : null,
     ...(rule ? {} : { sort_order: newOrder }),
   });
   return (
-    <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <form ref={formRef} onSubmit={(e) => { e.preventDefault(); submit(); }}>
       <Stack gap="md">
         {failure && <Alert color="red" title="The rule was not saved">{failure}</Alert>}
         <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} data-autofocus />

@@ -79,14 +79,14 @@ function TerritoryForm({ territory, display, newOrder, industries, onCancel, onS
   const [to, setTo] = useState(territory?.assignment_group ? 'group' : 'user');
   const [user, setUser] = useState<string | null>((territory?.user as string) ?? null);
   const [group, setGroup] = useState<string | null>((territory?.assignment_group as string) ?? null);
-  const { save, saving, errors, failure } = useRecordSave('territory', territory, onSaved);
+  const { formRef, save, saving, errors, failure } = useRecordSave('territory', territory, onSaved, ['name', 'countries', 'states', 'postal_from', 'postal_to', 'industries', 'user', 'assignment_group']);
   const submit = () => save({
     name, countries: fromTags(countries), states: fromTags(states), postal_from: postalFrom.trim() || null, postal_to: postalTo.trim() || null,
     industries: fromTags(chosen), user: to === 'user' ? user : null, assignment_group: to === 'group' ? group : null,
     ...(territory ? {} : { sort_order: newOrder }),
   });
   return (
-    <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <form ref={formRef} onSubmit={(e) => { e.preventDefault(); submit(); }}>
       <Stack gap="md">
         {failure && <Alert color="red" title="The territory was not saved">{failure}</Alert>}
         <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} error={errors.name} data-autofocus />

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { ActionIcon, Button, Group, Table } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, errorMessage } from '../../api/client';
+import { errorMessage } from '../../api/client';
 import { fieldOf, picklistLabel, useMetadata } from '../../api/metadata';
 import { createRecord, queryAllRecords, updateRecord } from '../../api/records';
 import type { Condition, DisplayMap, FieldDef, ObjectDef, RecordData } from '../../api/types';
 import { filterableFields, operatorLabel } from '../../lib/conditions';
+import { useApiForm } from '../../lib/useApiForm';
 
 /** The records of one assignment object in their order, with the display names of their lookups. */
 export function useOrderedRecords(object: string, sort = 'sort_order,name') {
@@ -28,30 +29,23 @@ export function useField(object: string, name: string): FieldDef | undefined {
 export const nameOf = (display: DisplayMap | undefined, object: string, id: unknown) => (id ? display?.[object]?.[String(id)] ?? '—' : '—');
 
 /**
- * Saving an editor's values through the record API (create, or update at the version read): the
- * server's field errors by field, anything else as one message.
+ * Saving an editor's values through the record API (create, or update at the version read), on the
+ * web app's one form path (useApiForm): the server's errors on the fields the editor shows appear
+ * at them, the rest in `failure`, and focus goes to the first invalid field. Put `formRef` on the
+ * <form>.
  */
-export function useRecordSave(object: string, record: RecordData | undefined, onSaved: () => void) {
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [saving, setSaving] = useState(false);
-  const save = async (values: Record<string, unknown>) => {
-    setSaving(true);
-    setErrors({});
-    setFailure(null);
-    try {
-      if (record) await updateRecord(object, record.id, values, record.version);
-      else await createRecord(object, values);
-      onSaved();
-    } catch (error) {
-      const fields = error instanceof ApiError ? error.fieldErrors() : [];
-      setErrors(Object.fromEntries(fields.filter((e) => e.field).map((e) => [String(e.field).split(/[.[]/)[0]!, e.message])));
-      setFailure(errorMessage(error));
-    } finally {
-      setSaving(false);
-    }
+export function useRecordSave(object: string, record: RecordData | undefined, onSaved: () => void, fields: readonly string[]) {
+  const values = useRef<Record<string, unknown>>({});
+  const form = useApiForm({
+    fields,
+    submit: () => (record ? updateRecord(object, record.id, values.current, record.version) : createRecord(object, values.current)),
+    onSuccess: () => onSaved(),
+  });
+  const save = (next: Record<string, unknown>) => {
+    values.current = next;
+    form.onSubmit();
   };
-  return { save, saving, errors, failure };
+  return { formRef: form.formRef, save, saving: form.pending, errors: form.errors, failure: form.summary };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type Transaction } from 'kysely';
+import { declaredCapabilities } from '../../module.ts';
 import { type FieldError } from '../../errors.ts';
 import type { Platform } from '../../kernel.ts';
 import type { Actor } from '../../records/context.ts';
@@ -48,7 +49,7 @@ export function validatePermissions(platform: Platform, input: unknown, errors: 
   };
   for (const k of Object.keys(p)) if (!['default', 'objects', 'fields', 'capabilities'].includes(k)) errors.push({ field: `permissions.${k}`, code: 'unknown_property', message: 'Use default, objects, fields or capabilities' });
   if (p.capabilities !== undefined) {
-    const known = new Set(platform.modules.flatMap((m) => (m.capabilities ?? []).map((c) => c.name)));
+    const known = new Set(declaredCapabilities(platform.modules).map((c) => c.name));
     if (!Array.isArray(p.capabilities)) errors.push({ field: 'permissions.capabilities', code: 'type', message: 'A list of capability names (GET /api/v1/capabilities)' });
     else {
       p.capabilities.forEach((c, i) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { declaredCapabilities } from '../../module.ts';
 import type { Platform } from '../../kernel.ts';
 import {
   deleteGroup, deleteProfile, deleteRole, deleteSharingRule, listGroups, listObjectSharing, listProfiles, listRoles, listSharingRules,
@@ -66,7 +67,7 @@ export function registerAccessRoutes(app: FastifyInstance, platform: Platform) {
   // The capabilities the running modules declare, for the profile editor.
   app.get('/api/v1/capabilities', {
     schema: routeSchema({ tags, operationId: 'listCapabilities', summary: 'Capabilities the modules declare, that profiles grant by name', response: { 200: DataList(T.Object({ name: T.String(), label: T.String(), description: T.String(), module: T.String() })) } }),
-  }, async () => ({ data: platform.modules.flatMap((m) => (m.capabilities ?? []).map((c) => ({ ...c, module: m.name }))) }));
+  }, async () => ({ data: declaredCapabilities(platform.modules) }));
   app.post('/api/v1/profiles', { ...adminsOnly, schema: routeSchema({ tags, operationId: 'createProfile', summary: 'Create a profile (admins)', body: ProfileInput(true), response: { 201: Profile } }) }, async (r, reply) => reply.status(201).send(await saveProfile({ platform, actor: actorOf(r), input: r.body })));
   app.patch('/api/v1/profiles/:name', { ...adminsOnly, schema: routeSchema({ tags, operationId: 'updateProfile', summary: 'Change a profile (admins)', params: NameParams, body: ProfileInput(false), response: { 200: Profile } }) }, async (r) => saveProfile({ platform, actor: actorOf(r), name: (r.params as P).name, input: r.body }));
   app.delete('/api/v1/profiles/:name', { ...adminsOnly, schema: routeSchema({ tags, operationId: 'deleteProfile', summary: 'Delete an unused profile (admins)', params: NameParams, response: { 204: NoContent } }) }, async (r, reply) => {
