@@ -95,7 +95,10 @@ async function main() {
     // The rep reads the dashboard because it is shared with their group.
     await db.query(`INSERT INTO access_group (name, label) VALUES ('bench', 'Bench') ON CONFLICT DO NOTHING`);
     await db.query(`INSERT INTO access_group_member (group_name, user_id) VALUES ('bench', $1) ON CONFLICT DO NOTHING`, [owners[1]]);
-    await db.query('ANALYZE');
+    // Loaded around the record pipeline: the summaries are recounted, as after any bulk load.
+    const { rebuildSummaries } = await import('../packages/server/src/modules/analytics/index.ts');
+    await rebuildSummaries(platform);
+    await db.query('VACUUM ANALYZE');
     console.log(`generated ${opts.opportunities} opportunities / ${opts.accounts} accounts in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
 
     const admin = actorFor({ id: owners[0], email: emails[0], profile: 'admin', active: true, time_zone: 'UTC', locale: 'en-US', full_name: '' } as never, 'api');

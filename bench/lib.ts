@@ -274,17 +274,18 @@ export interface BenchDatabase {
  * A throwaway database on the local PostgreSQL (BENCH_PG_URL, default 127.0.0.1:5432; other hosts
  * are refused), with the environment a benchmark wants: silent logs, rate limits out of the way.
  */
-export async function createBenchDatabase(prefix: string): Promise<BenchDatabase> {
+export async function createBenchDatabase(prefix: string, existing?: string): Promise<BenchDatabase> {
   const adminUrl = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   assertLocal(adminUrl);
   process.env.LOG_LEVEL = 'silent';
   process.env.MERIDIAN_RATE_LIMIT_TOKEN ??= '1000000000';
   process.env.MERIDIAN_RATE_LIMIT_IP ??= '1000000000';
-  const dbName = `meridian_bench_${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  if (existing && !existing.startsWith(`meridian_bench_${prefix}_`)) throw new Error(`--database takes a database this script kept (meridian_bench_${prefix}_…)`);
+  const dbName = existing ?? `meridian_bench_${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const facts = await describeMachine(admin);
-  await admin.query(`CREATE DATABASE "${dbName}"`);
+  if (!existing) await admin.query(`CREATE DATABASE "${dbName}"`);
   const target = new URL(adminUrl);
   target.pathname = `/${dbName}`;
   return {
@@ -347,14 +348,22 @@ export async function bootBenchPlatform(databaseUrl: string) {
 /**
  * A benchmark's command line: `--name N` for each key of `defaults` that holds a number (a
  * positive integer, or 0 for the keys in `zeroAllowed`; camelCase keys are spelled with dashes) and
- * `--keep`; anything else is an error naming `usage`.
+ * `--keep`, and `--database NAME` (a database an earlier run of the same script kept: its data is
+ * reused, and kept again); anything else is an error naming `usage`.
  */
-export function parseBenchArgs<O extends Record<string, number>>(argv: string[], defaults: O, usage: string, zeroAllowed: Array<keyof O> = []): O & { keep: boolean } {
-  const o: Record<string, number | boolean> = { ...defaults, keep: false };
+export function parseBenchArgs<O extends Record<string, number>>(argv: string[], defaults: O, usage: string, zeroAllowed: Array<keyof O> = []): O & { keep: boolean; database?: string } {
+  const o: Record<string, number | boolean | string> = { ...defaults, keep: false };
   const byFlag = new Map(Object.keys(defaults).map((k) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, k]));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--keep') {
+      o.keep = true;
+      continue;
+    }
+    if (a === '--database') {
+      const name = argv[++i] ?? '';
+      if (!/^meridian_bench_[a-z0-9_]+$/.test(name)) throw new Error('--database takes a database kept by a benchmark (meridian_bench_…)');
+      o.database = name;
       o.keep = true;
       continue;
     }
@@ -365,5 +374,5 @@ export function parseBenchArgs<O extends Record<string, number>>(argv: string[],
     if (!Number.isInteger(v) || v < least) throw new Error(`${a} needs ${least ? 'a positive' : 'a whole, non-negative'} integer`);
     o[key] = v;
   }
-  return o as O & { keep: boolean };
+  return o as O & { keep: boolean; database?: string };
 }

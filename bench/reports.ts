@@ -3,7 +3,7 @@
  * reports, called in-process as the route calls it) against hand-written SQL with the same
  * visibility, on the same PostgreSQL, in one run:
  *
- *   cd /work/main && npm exec -- node bench/reports.ts [--opportunities 1000000] [--accounts 100000] [--owners 20] [--seconds 5] [--rounds 2] [--keep]
+ *   cd /work/main && npm exec -- node bench/reports.ts [--opportunities 1000000] [--accounts 100000] [--owners 20] [--seconds 5] [--rounds 2] [--keep | --database <kept>]
  *
  * Generates accounts and opportunities (INSERT … SELECT generate_series) owned by `owners` users,
  * makes accounts and opportunities private, and asks two questions as a restricted rep (sees
@@ -18,14 +18,14 @@ import { performance } from 'node:perf_hooks';
 import { benchChecks, bootBenchPlatform, createBenchDatabase, fmt, parseBenchArgs, runLoad, stats } from './lib.ts';
 
 const opts = parseBenchArgs(process.argv.slice(2), { opportunities: 1_000_000, accounts: 100_000, owners: 20, seconds: 5, rounds: 2 },
-  'node bench/reports.ts [--opportunities N] [--accounts N] [--owners N] [--seconds S] [--rounds R] [--keep]');
+  'node bench/reports.ts [--opportunities N] [--accounts N] [--owners N] [--seconds S] [--rounds R] [--keep | --database <kept>]');
 
 const INDUSTRIES = ['agriculture', 'construction', 'education', 'energy', 'finance', 'government', 'healthcare', 'manufacturing', 'media', 'retail', 'technology', 'utilities'];
 const STAGES = ['prospecting', 'qualification', 'needs_analysis', 'proposal', 'negotiation', 'closed_won', 'closed_lost'];
 const arr = (xs: string[]) => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]`;
 
 async function main() {
-  const bench = await createBenchDatabase('reports');
+  const bench = await createBenchDatabase('reports', opts.database);
   const { check, failed } = benchChecks();
   for (const f of bench.facts) console.log(f);
   const env = await bootBenchPlatform(bench.databaseUrl);
@@ -36,36 +36,46 @@ async function main() {
     const { actorFor } = await import('../packages/server/src/platform/auth/sessions.ts');
     const { loadAccessInfo } = await import('../packages/server/src/platform/access/info.ts');
     const { setObjectSharing } = await import('../packages/server/src/platform/access/commands/setObjectSharing.ts');
-    const { aggregateRecords } = await import('../packages/server/src/modules/analytics/index.ts');
+    const { aggregateRecords, rebuildSummaries, parseAggregateSpec, runAggregateSpec } = await import('../packages/server/src/modules/analytics/index.ts');
 
-    const owners: string[] = [];
-    for (let i = 0; i < opts.owners; i++) {
-      const u = await createUser({ platform, actor: systemActor(), input: { email: `owner${i}@example.com`, lastName: `Owner ${i}`, profile: i === 0 ? 'admin' : 'standard' } });
-      owners.push(String(u.id));
-    }
-    for (const o of ['account', 'opportunity']) await setObjectSharing({ platform, actor: systemActor(), object: o, input: { sharing: 'private' } });
-    const ownersSql = `ARRAY[${owners.map((o) => `'${o}'::uuid`).join(',')}]`;
     const A = table('account');
     const O = table('opportunity');
-    const t0 = performance.now();
-    await db.query(`INSERT INTO ${A} (id, owner_id, created_by, updated_by, created_at, updated_at, name, industry)
-      SELECT md5('a' || n)::uuid, (${ownersSql})[1 + n % ${opts.owners}], '${owners[0]}', '${owners[0]}', now(), now(), 'Account ' || n, (${arr(INDUSTRIES)})[1 + n % ${INDUSTRIES.length}]
-      FROM generate_series(1::bigint, ${opts.accounts}) n`);
-    await db.query(`INSERT INTO ${O} (id, owner_id, created_by, updated_by, created_at, updated_at, name, account_id, amount, currency, probability, stage, close_date)
-      SELECT (lpad(to_hex(${Date.now()}::bigint - n * 1000), 12, '0') || '7' || substr(md5('o' || n), 1, 3) || '8' || substr(md5('o' || n), 4, 15))::uuid,
-        (${ownersSql})[1 + (n * 7) % ${opts.owners}], '${owners[0]}', '${owners[0]}', now(), now(), 'Deal ' || n,
-        md5('a' || (1 + (n * 40503::bigint) % ${opts.accounts}))::uuid, ((n * 7919) % 100000) + 0.5, 'USD', (n % 10) * 10,
-        (${arr(STAGES)})[1 + (n * 31) % ${STAGES.length}], (current_date - 365 + ((n * 104729::bigint) % 730)::int)
-      FROM generate_series(${opts.opportunities}::bigint, 1, -1) n`);
-    // The rep is on the record team of 1,000 others' deals and 100 others' accounts, so the
-    // team part of their visibility has rows to find.
-    await db.query(`INSERT INTO record_team_member (object, record_id, user_id, access)
-      SELECT 'opportunity', id, $1, 'read' FROM ${O} WHERE owner_id <> $1 ORDER BY id LIMIT 1000`, [owners[1]]);
-    await db.query(`INSERT INTO record_team_member (object, record_id, user_id, access)
-      SELECT 'account', id, $1, 'read' FROM ${A} WHERE owner_id <> $1 ORDER BY id LIMIT 100`, [owners[1]]);
-    await db.query('ANALYZE');
-    console.log(`generated ${opts.opportunities} opportunities / ${opts.accounts} accounts in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
-
+    const owners: string[] = [];
+    if (opts.database) {
+      // A kept database: its owners and data as the first run made them.
+      for (let i = 0; i < opts.owners; i++) {
+        const r = await db.query(`SELECT id FROM obj_user WHERE email = $1`, [`owner${i}@example.com`]);
+        owners.push(String(r.rows[0].id));
+      }
+      console.log(`reusing ${opts.database}\n`);
+    } else {
+      for (let i = 0; i < opts.owners; i++) {
+        const u = await createUser({ platform, actor: systemActor(), input: { email: `owner${i}@example.com`, lastName: `Owner ${i}`, profile: i === 0 ? 'admin' : 'standard' } });
+        owners.push(String(u.id));
+      }
+      for (const o of ['account', 'opportunity']) await setObjectSharing({ platform, actor: systemActor(), object: o, input: { sharing: 'private' } });
+      const ownersSql = `ARRAY[${owners.map((o) => `'${o}'::uuid`).join(',')}]`;
+      const t0 = performance.now();
+      await db.query(`INSERT INTO ${A} (id, owner_id, created_by, updated_by, created_at, updated_at, name, industry)
+        SELECT md5('a' || n)::uuid, (${ownersSql})[1 + n % ${opts.owners}], '${owners[0]}', '${owners[0]}', now(), now(), 'Account ' || n, (${arr(INDUSTRIES)})[1 + n % ${INDUSTRIES.length}]
+        FROM generate_series(1::bigint, ${opts.accounts}) n`);
+      await db.query(`INSERT INTO ${O} (id, owner_id, created_by, updated_by, created_at, updated_at, name, account_id, amount, currency, probability, stage, close_date)
+        SELECT (lpad(to_hex(${Date.now()}::bigint - n * 1000), 12, '0') || '7' || substr(md5('o' || n), 1, 3) || '8' || substr(md5('o' || n), 4, 15))::uuid,
+          (${ownersSql})[1 + (n * 7) % ${opts.owners}], '${owners[0]}', '${owners[0]}', now(), now(), 'Deal ' || n,
+          md5('a' || (1 + (n * 40503::bigint) % ${opts.accounts}))::uuid, ((n * 7919) % 100000) + 0.5, 'USD', (n % 10) * 10,
+          (${arr(STAGES)})[1 + (n * 31) % ${STAGES.length}], (current_date - 365 + ((n * 104729::bigint) % 730)::int)
+        FROM generate_series(${opts.opportunities}::bigint, 1, -1) n`);
+      // The rep is on the record team of 1,000 others' deals and 100 others' accounts, so the
+      // team part of their visibility has rows to find.
+      await db.query(`INSERT INTO record_team_member (object, record_id, user_id, access)
+        SELECT 'opportunity', id, $1, 'read' FROM ${O} WHERE owner_id <> $1 ORDER BY id LIMIT 1000`, [owners[1]]);
+      await db.query(`INSERT INTO record_team_member (object, record_id, user_id, access)
+        SELECT 'account', id, $1, 'read' FROM ${A} WHERE owner_id <> $1 ORDER BY id LIMIT 100`, [owners[1]]);
+      // Loaded around the record pipeline: the summaries are recounted, as after any bulk load.
+      await rebuildSummaries(platform);
+      await db.query('VACUUM ANALYZE');
+      console.log(`generated ${opts.opportunities} opportunities / ${opts.accounts} accounts in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
+    }
     const actorOf = async (id: string, profile: string) => {
       const actor = actorFor({ id, email: '', profile, active: true, time_zone: 'UTC', locale: 'en-US', full_name: '' } as never, 'api');
       actor.access = await loadAccessInfo(platform, { id, profile });
@@ -109,6 +119,10 @@ async function main() {
         const { m, h } = best!;
         console.log(`${q.padEnd(13)} ${who.padEnd(6)} meridian ${fmt(m.p50, 1).padStart(8)} ${fmt(m.p95, 1).padStart(8)}  ${fmt(m.p50 / h.p50)}x`);
         console.log(`${''.padEnd(13)} ${''.padEnd(6)} hand SQL ${fmt(h.p50, 1).padStart(8)} ${fmt(h.p95, 1).padStart(8)}`);
+        // The same question read from the records, where a summary answered it (docs/analytics.md, "Summaries").
+        const spec = parseAggregateSpec({ actor, registry: platform.registry, object: opportunity, input: body, maxGroups: 10_000 });
+        const r = stats(await runLoad(1, 1, opts.seconds, async () => void (await runAggregateSpec({ ctx, spec, records: true }))));
+        console.log(`${''.padEnd(13)} ${''.padEnd(6)} records  ${fmt(r.p50, 1).padStart(8)} ${fmt(r.p95, 1).padStart(8)}  ${fmt(r.p50 / h.p50)}x  (the records, summary not read)`);
         if (rep) {
           const e = stats(await runLoad(1, 1, opts.seconds, async () => void (await db.query(handSql(q, rep, true), [actor.userId]))));
           console.log(`${''.padEnd(13)} ${''.padEnd(6)} EXISTS   ${fmt(e.p50, 1).padStart(8)} ${fmt(e.p95, 1).padStart(8)}  (the correlated form compiled before 2026-12-06)`);

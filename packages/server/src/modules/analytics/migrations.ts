@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { ModuleMigration } from '../../platform/module.ts';
 import { scheduleMigrations } from './schedules/migrations.ts';
 import { dashboardMigrations } from './dashboards/migrations.ts';
+import { resolveSummaries } from './summaries/declared.ts';
+import { createSummaryTable, rebuildSummary } from './summaries/store.ts';
 
 /**
  * Analytics' own tables (ids `analytics/<id>`): report folders and saved reports. A report is a
@@ -27,4 +29,15 @@ export const analyticsMigrations: ModuleMigration[] = [
   },
   ...dashboardMigrations,
   ...scheduleMigrations,
+  {
+    // Issue 16 item 11: the summaries aggregate questions read instead of scanning every record
+    // (summaries/declared.ts), filled from the records that exist.
+    id: '0010_summaries',
+    async up(trx, { registry }) {
+      for (const summary of resolveSummaries(registry)) {
+        await createSummaryTable(trx, summary);
+        await rebuildSummary(trx, summary);
+      }
+    },
+  },
 ];

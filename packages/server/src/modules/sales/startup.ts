@@ -50,6 +50,18 @@ export const salesMigrations: ModuleMigration[] = [
         WHERE days_in_previous_stage IS NULL AND time_in_previous_stage_seconds IS NOT NULL`.execute(trx);
     },
   },
+  {
+    // Issue 16 item 11: reports that filter deals by stage and reach through the account ("won
+    // revenue by account industry") read this index alone instead of the deals' rows: 1,000,000
+    // deals' won revenue by industry as an admin took 0.52 s from the table and 0.27 s from the
+    // index on the same machine. Questions by owner, stage and month read analytics' summary.
+    id: '0004_report_index',
+    async up(trx, { registry }) {
+      const table = registry.requireObject('opportunity').table;
+      await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__stage_report`)} ON ${sql.table(table)} (stage, close_date)
+        INCLUDE (amount, currency, account_id, owner_id) WHERE deleted_at IS NULL`.execute(trx);
+    },
+  },
 ];
 
 /** Expression indexes built from the same SQL builders the duplicate queries use (duplicates/sql.ts). */

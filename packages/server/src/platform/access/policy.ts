@@ -60,21 +60,41 @@ export function assertAdmin(actor: Actor, what = 'This needs administrator right
  * (`edit`), or undefined when every record qualifies.
  */
 export function visibilityCondition(actor: Actor, object: ObjectDefinition, alias: string, mode: 'read' | 'edit' = 'read'): RawBuilder<boolean> | undefined {
-  if (unrestricted(actor) || object.apiName === 'user') return undefined;
+  const split = visibilityByOwner(actor, object, alias, mode);
+  if (split === 'all') return undefined;
+  if ('condition' in split) return split.condition;
+  const owner = sql.ref(`${alias}.owner_id`);
+  const parts: RawBuilder<unknown>[] = [sql`${owner} = ${split.me}`];
+  if (split.subordinates.length) parts.push(sql`${owner} = ANY(${split.subordinates}::uuid[])`);
+  parts.push(...split.others);
+  return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
+}
+
+/**
+ * The visibility condition in two parts, for readers that keep figures per owner (analytics'
+ * summaries): the owners whose records the actor sees whole (themselves and their subordinates),
+ * and the other ways a record becomes visible (its record team, sharing rules),
+ * each a condition on `alias`. 'all': nothing is hidden; `condition`: visibility that does not
+ * split by owner (a detail object's, through its parent).
+ */
+export function visibilityByOwner(actor: Actor, object: ObjectDefinition, alias: string, mode: 'read' | 'edit' = 'read'):
+  'all' | { condition: RawBuilder<boolean> } | { me: string | null; subordinates: string[]; others: RawBuilder<boolean>[] } {
+  if (unrestricted(actor) || object.apiName === 'user') return 'all';
   const access = actor.access!;
   const perms = permissionsFor(actor, object);
-  if (perms.modifyAll || (mode === 'read' && perms.viewAll)) return undefined;
-  if (object.accessFrom) return parentCondition(actor, object, alias, mode);
+  if (perms.modifyAll || (mode === 'read' && perms.viewAll)) return 'all';
+  if (object.accessFrom) {
+    const condition = parentCondition(actor, object, alias, mode);
+    return condition ? { condition } : 'all';
+  }
   const sharing = access.model.sharing.get(object.apiName) ?? 'public_read_write';
-  if (sharing === 'public_read_write' || (sharing === 'public_read' && mode === 'read')) return undefined;
-  const owner = sql.ref(`${alias}.owner_id`);
-  const parts: RawBuilder<unknown>[] = [sql`${owner} = ${actor.userId}`];
-  if (access.subordinateUserIds.length) parts.push(sql`${owner} = ANY(${access.subordinateUserIds}::uuid[])`);
+  if (sharing === 'public_read_write' || (sharing === 'public_read' && mode === 'read')) return 'all';
+  const others: RawBuilder<boolean>[] = [];
   // Uncorrelated on purpose: `id IN (the actor's team records)` is planned as a hashed subplan,
   // read once per query through ix_record_team_member_user and probed per row in a hash. The
   // correlated EXISTS it replaces was an index probe per row — inside an OR the planner cannot
   // turn it into a join — which made a restricted rep's report over 200,000 deals 3× an admin's.
-  parts.push(sql`${sql.ref(`${alias}.id`)} IN (SELECT m.record_id FROM record_team_member m WHERE m.object = ${object.apiName} AND m.user_id = ${actor.userId}${mode === 'edit' ? sql` AND m.access = 'edit'` : sql``})`);
+  others.push(sql<boolean>`${sql.ref(`${alias}.id`)} IN (SELECT m.record_id FROM record_team_member m WHERE m.object = ${object.apiName} AND m.user_id = ${actor.userId}${mode === 'edit' ? sql` AND m.access = 'edit'` : sql``})`);
   for (const rule of access.model.rules) {
     if (rule.object !== object.apiName || !rule.parsed) continue;
     if (mode === 'edit' && rule.access !== 'edit') continue;
@@ -82,9 +102,9 @@ export function visibilityCondition(actor: Actor, object: ObjectDefinition, alia
       (rule.shareWithType === 'role' && rule.shareWith === access.role) ||
       (rule.shareWithType === 'role_and_subordinates' && access.roleAncestors.includes(rule.shareWith)) ||
       (rule.shareWithType === 'group' && access.groups.includes(rule.shareWith));
-    if (applies) parts.push(compileCondition({ condition: rule.parsed, alias, context: { now: new Date(), timeZone: actor.timeZone } }));
+    if (applies) others.push(compileCondition({ condition: rule.parsed, alias, context: { now: new Date(), timeZone: actor.timeZone } }) as RawBuilder<boolean>);
   }
-  return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
+  return { me: actor.userId, subordinates: access.subordinateUserIds, others };
 }
 
 /**

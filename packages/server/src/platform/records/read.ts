@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { badRequest, notFound, validationFailed } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
 import { assertObjectPermission, pathVisibility, readableFields, unreadablePath, visibilityCondition, permissionsFor } from '../access/policy.ts';
-import { compileCondition, parseCondition } from '../query/index.ts';
+import { compileCondition, parseCondition, type ParsedCondition } from '../query/index.ts';
 import type { RecordContext } from './context.ts';
 import type { ApiRecord } from './hooks.ts';
 import { rowToRecord, recordName } from './serialize.ts';
@@ -179,13 +179,21 @@ export function listConditions(ctx: RecordContext, object: ObjectDefinition, fil
   const visible = visibilityCondition(ctx.actor, object, 't0');
   if (visible) conditions.push(visible);
   if (where) conditions.push(where);
-  if (filter !== undefined && filter !== null) {
-    const parsed = parseCondition({ input: filter, object, registry: ctx.platform.registry });
-    const hidden = unreadablePath(ctx.actor, ctx.platform.registry, object, parsed);
-    if (hidden) throw validationFailed([{ field: 'filter', code: 'invalid_filter', message: `filter: unknown field '${hidden}' on ${object.apiName}` }]);
-    conditions.push(compileCondition({ condition: parsed, alias: 't0', context: conditionContext(ctx), visibility: pathVisibility(ctx.actor) }));
-  }
+  const filtered = filterCondition(ctx, object, filter);
+  if (filtered) conditions.push(filtered.sql);
   return conditions;
+}
+
+/**
+ * A list filter parsed, checked against the caller's field access (a hidden field reads as an
+ * unknown one) and compiled on `alias`; undefined for no filter.
+ */
+export function filterCondition(ctx: RecordContext, object: ObjectDefinition, filter: unknown, alias = 't0'): { parsed: ParsedCondition; sql: RawBuilder<unknown> } | undefined {
+  if (filter === undefined || filter === null) return undefined;
+  const parsed = parseCondition({ input: filter, object, registry: ctx.platform.registry });
+  const hidden = unreadablePath(ctx.actor, ctx.platform.registry, object, parsed);
+  if (hidden) throw validationFailed([{ field: 'filter', code: 'invalid_filter', message: `filter: unknown field '${hidden}' on ${object.apiName}` }]);
+  return { parsed, sql: compileCondition({ condition: parsed, alias, context: conditionContext(ctx), visibility: pathVisibility(ctx.actor) }) };
 }
 
 /** Counted exactly up to this many; above it the planner's estimate is given (exact: false). */

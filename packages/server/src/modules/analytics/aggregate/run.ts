@@ -7,6 +7,7 @@ import { analyticsSettings } from '../settings.ts';
 import { compileAggregate, convertsCurrency } from './compile.ts';
 import { currencyChoices, unconvertedWarning } from '../../billing/index.ts';
 import { corporateRates } from './rates.ts';
+import { planSummary } from '../summaries/plan.ts';
 import { parseAggregateSpec, type AggregateSpec, type GroupSpec, type MeasureSpec } from './spec.ts';
 
 export interface AggregateColumn {
@@ -52,14 +53,21 @@ function columnsOf(spec: AggregateSpec, currency: string | undefined): Aggregate
 }
 
 /** Runs a checked spec (reports call this too); `totals` adds subtotal rows marked with `rolledUp`. */
-export async function runAggregateSpec(args: { ctx: RecordContext; spec: AggregateSpec; totals?: { columnGroup: boolean } }): Promise<AggregateAnswer> {
+export async function runAggregateSpec(args: {
+  ctx: RecordContext;
+  spec: AggregateSpec;
+  totals?: { columnGroup: boolean };
+  /** Read the records even where a summary could answer (tests and benchmarks compare both). */
+  records?: boolean;
+}): Promise<AggregateAnswer> {
   const { ctx, spec } = args;
   assertObjectPermission(ctx.actor, spec.object, 'read');
   const { maxGroups } = analyticsSettings.of(ctx.platform);
   const needsRates = spec.measures.some(convertsCurrency);
   const rates = needsRates ? await corporateRates(ctx, currenciesOf(spec)) : undefined;
   const limit = spec.limit ?? maxGroups;
-  const compiled = compileAggregate({ ctx, spec, rates, limit, totals: args.totals });
+  const summary = args.records ? undefined : await planSummary({ ctx, spec, rates });
+  const compiled = compileAggregate({ ctx, spec, rates, limit, totals: args.totals, summary });
   const result = await compiled.query.execute(ctx.trx ?? ctx.platform.db);
   if (result.rows.length > limit && spec.limit === undefined) {
     throw new AppError('rule_violation', `The question has more than ${maxGroups.toLocaleString('en-US')} groups; filter it, group by fewer fields or a coarser date bucket, or pass a limit`, {
