@@ -55,11 +55,16 @@ export const salesMigrations: ModuleMigration[] = [
     // revenue by account industry") read this index alone instead of the deals' rows: 1,000,000
     // deals' won revenue by industry as an admin took 0.52 s from the table and 0.27 s from the
     // index on the same machine. Questions by owner, stage and month read analytics' summary.
-    id: '0004_report_index',
+    // Deals listed by close date or amount (the list, a dashboard's "biggest deals") read the
+    // first page from an index instead of sorting every deal (0.65–0.85 s at 1,000,000).
+    id: '0004_report_indexes',
     async up(trx, { registry }) {
       const table = registry.requireObject('opportunity').table;
       await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__stage_report`)} ON ${sql.table(table)} (stage, close_date)
         INCLUDE (amount, currency, account_id, owner_id) WHERE deleted_at IS NULL`.execute(trx);
+      for (const column of ['close_date', 'amount']) {
+        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__${column}_id`)} ON ${sql.table(table)} (${sql.id(column)}, id) WHERE deleted_at IS NULL`.execute(trx);
+      }
     },
   },
 ];
