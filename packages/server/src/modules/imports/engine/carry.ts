@@ -43,9 +43,13 @@ export function carryKeys(object: ObjectDefinition, options: ImportOptions): Car
   return keys;
 }
 
+/** Longer values are not carried: no field keeps them (the row is refused), and an index entry must stay small. */
+const MAX_KEY_CHARS = 1000;
+
 /** The value a key compares by: e-mails and match fields ignore case (as their lookups do). */
 function keyValue(key: CarryKey, row: SourceRow): string {
   const v = (row.cells[key.column] ?? '').trim();
+  if (v.length > MAX_KEY_CHARS) return '';
   return key.kind === 'unique' ? v : v.toLowerCase();
 }
 
