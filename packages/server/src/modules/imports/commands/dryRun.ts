@@ -4,10 +4,10 @@ import { AppError, notFound } from '../../../platform/errors.ts';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import { importSettings } from '../settings.ts';
 import { loadImport, type ImportRow } from '../store.ts';
-import { continueDryRun, failDryRun, stopDryRun, wakeDryRuns, type DryRunRow } from '../engine/dryRun.ts';
+import { continueDryRun, failDryRun, isStopped, stopDryRun, wakeDryRuns, type DryRunRow } from '../engine/dryRun.ts';
 import type { RowOutcome } from '../engine/batch.ts';
 import { readyOptions } from './manage.ts';
-import { sameOptions } from '../spec.ts';
+import { DEFAULT_OPTIONS, sameOptions } from '../spec.ts';
 
 export interface DryRunView {
   status: DryRunRow['status'];
@@ -52,7 +52,7 @@ export function presentDryRun(run: DryRunRow, job: ImportRow, now = new Date()):
   return {
     status: run.status, rowsTried: done, wholeFile: run.status === 'completed', totalRows: run.total_rows === null ? null : Number(run.total_rows),
     created: run.created, updated: run.updated, skipped: run.skipped, rejected: run.rejected, carried: run.carried,
-    current: sameOptions(run.settings, job.settings),
+    current: sameOptions(run.settings, { ...DEFAULT_OPTIONS, columns: [], ...job.settings }),
     rows: run.rows, unknownPicklistValues: run.unknown_values, progress: { fraction, rowsPerSecond: rate, secondsLeft: left },
     error: run.error, startedAt: iso(run.started_at)!, finishedAt: iso(run.finished_at),
   };
@@ -92,18 +92,23 @@ export async function startDryRun(ctx: RecordContext, id: string): Promise<{ don
   });
   const run = (await loadDryRun(ctx.platform.db, id))!;
   let done = false;
+  let stopped = false;
   try {
     done = (await continueDryRun(ctx.platform, run, dryRunRows)) === 'done';
   } catch (error) {
-    await failDryRun(ctx.platform, run, error);
-    throw error;
+    // Cancelled, restarted or the import started meanwhile: answer the dry run as it now is.
+    if (!isStopped(error)) {
+      await failDryRun(ctx.platform, run, error);
+      throw error;
+    }
+    stopped = true;
   }
-  if (!done) {
+  if (!done && !stopped) {
     await sql`UPDATE import_dry_run SET status = 'queued', lease_token = NULL, lease_until = NULL WHERE import_id = ${id} AND lease_token = ${token} AND status = 'running'`.execute(ctx.platform.db);
     void wakeDryRuns(ctx.platform);
   }
   const job = await loadImport(ctx, id);
-  return { done, view: presentDryRun((await loadDryRun(ctx.platform.db, id))!, job) };
+  return { done: done || stopped, view: presentDryRun((await loadDryRun(ctx.platform.db, id))!, job) };
 }
 
 /** Cancel: a queued or running dry run stops after its batch in flight; the counts so far stay readable. */

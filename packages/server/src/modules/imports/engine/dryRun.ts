@@ -47,6 +47,9 @@ const UNKNOWN_PER_FIELD = 50;
 
 /** The lease was lost, the dry run cancelled or restarted, or the import left the draft: stop. */
 class Stop extends Error {}
+
+/** Whether a dry run stopped because someone else changed it (not a failure: nothing to report). */
+export const isStopped = (error: unknown) => error instanceof Stop;
 /** Thrown to roll a batch's transaction back once its outcomes are known. */
 class RollBack extends Error {}
 
