@@ -1,3 +1,6 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestServer, TestUser } from '../server.ts';
 import { waitFor } from '../events/helpers.ts';
 
@@ -29,3 +32,20 @@ export const columnsFor = (headers: string[], map: Record<string, string | { fie
     const m = map[h];
     return typeof m === 'string' ? { field: m } : m ? m : { field: null };
   });
+
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.ts');
+
+/** A real `meridian start` process (killed-process tests), added to `children` so the suite can end it; resolves once it serves. */
+export function startMeridian(children: ChildProcess[], env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [MAIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      if (out.includes('Meridian is running')) resolve(child);
+    });
+    child.on('exit', (code, signal) => reject(new Error(`meridian start exited (${code ?? signal}):\n${out.slice(-3000)}`)));
+  });
+}

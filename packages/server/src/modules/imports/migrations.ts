@@ -69,4 +69,47 @@ export const importMigrations: ModuleMigration[] = [
       )`.execute(trx);
     },
   },
+  {
+    // Issue 15 item 4: the whole-file dry run, in the background like a run. Its own row (the
+    // import stays a draft): the options it ran with, checkpoint, running counts, the first 100
+    // outcomes, the file's picklist values not in their lists, and its lease. import_dry_run_key
+    // holds the identifying values (match field, unique/external id fields, e-mails) of the rows
+    // earlier batches would create, so a later batch's rows are counted as the run would count
+    // them although each batch's transaction was rolled back (engine/carry.ts).
+    id: '0002_import_dry_run',
+    async up(trx) {
+      await sql`CREATE TABLE IF NOT EXISTS import_dry_run (
+        import_id uuid PRIMARY KEY REFERENCES import_job (id) ON DELETE CASCADE,
+        status text NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
+        settings jsonb NOT NULL,
+        checkpoint bigint NOT NULL DEFAULT 0,
+        bytes_done bigint NOT NULL DEFAULT 0,
+        total_rows bigint,
+        created integer NOT NULL DEFAULT 0,
+        updated integer NOT NULL DEFAULT 0,
+        skipped integer NOT NULL DEFAULT 0,
+        rejected integer NOT NULL DEFAULT 0,
+        carried integer NOT NULL DEFAULT 0,
+        rows jsonb NOT NULL DEFAULT '[]',
+        unknown_values jsonb NOT NULL DEFAULT '{}',
+        lease_token uuid,
+        lease_until timestamptz,
+        run_started_at timestamptz,
+        run_start_rows bigint NOT NULL DEFAULT 0,
+        error text,
+        requested_by uuid,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      )`.execute(trx);
+      await sql`CREATE INDEX IF NOT EXISTS import_dry_run_due ON import_dry_run (lease_until) WHERE status IN ('queued', 'running')`.execute(trx);
+      await sql`CREATE TABLE IF NOT EXISTS import_dry_run_key (
+        import_id uuid NOT NULL REFERENCES import_job (id) ON DELETE CASCADE,
+        field text NOT NULL,
+        value text NOT NULL,
+        row_number bigint NOT NULL,
+        hits integer NOT NULL DEFAULT 1,
+        PRIMARY KEY (import_id, field, value)
+      )`.execute(trx);
+    },
+  },
 ];

@@ -6,8 +6,9 @@ import type { Platform } from '../../platform/kernel.ts';
 import { recordContext } from '../../platform/http/context.ts';
 import { PathId, T, routeSchema } from '../../platform/http/schema/common.ts';
 import { createImport, receiveImportFile } from './commands/upload.ts';
-import { cancelImport, configureImport, dryRunImport, errorReport, getImportSetup, listImports, presentImport, startImport, undoImport, type ConfigureInput } from './commands/manage.ts';
+import { cancelImport, configureImport, errorReport, getImportSetup, listImports, presentImport, startImport, undoImport, type ConfigureInput } from './commands/manage.ts';
 import { loadImport } from './store.ts';
+import { cancelDryRun, getDryRun, startDryRun } from './commands/dryRun.ts';
 import { ENCODINGS, DELIMITERS } from './file/detect.ts';
 
 const tags = ['imports'];
@@ -43,6 +44,16 @@ const FieldChoice = T.Object({
   values: T.Optional(T.Array(T.Object({ value: T.String(), label: T.String() }))),
 });
 const Outcome = T.Object({ row: T.Integer(), outcome: T.String(), recordId: T.Optional(T.String()), error: T.Optional(T.String()) });
+const DryRunSchema = T.Object({
+  status: T.Union([T.Literal('queued'), T.Literal('running'), T.Literal('completed'), T.Literal('failed'), T.Literal('cancelled')]),
+  rowsTried: T.Integer(), wholeFile: T.Boolean({ description: 'Every row of the file was tried (status completed)' }), totalRows: Nullable(T.Integer()),
+  created: T.Integer(), updated: T.Integer(), skipped: T.Integer(), rejected: T.Integer(),
+  carried: T.Integer({ description: 'Rows counted differently because an earlier batch would create the record they match (rolled-back batches do not see each other)' }),
+  current: T.Boolean({ description: 'false: the import’s options changed since this dry run started' }),
+  rows: T.Array(Outcome, { description: 'The first 100 rows’ outcomes' }), unknownPicklistValues: T.Record(T.String(), T.Array(T.String())),
+  progress: T.Object({ fraction: T.Number(), rowsPerSecond: Nullable(T.Number()), secondsLeft: Nullable(T.Number()) }),
+  error: Nullable(T.String()), startedAt: T.String(), finishedAt: Nullable(T.String()),
+});
 const Csv = T.Unsafe({ description: 'The rejected rows as they were, with an Error column', content: { 'text/csv': { schema: { type: 'string' } } } });
 
 /**
@@ -113,13 +124,26 @@ export function registerImportRoutes(app: FastifyInstance, platform: Platform): 
 
   app.post('/api/v1/imports/:id/dry-run', {
     schema: routeSchema({
-      tags, operationId: 'dryRunImport', summary: 'What the import would do to its first rows (created, updated, skipped, rejected; the first 100 rows’ outcomes; picklist values not in their lists) — nothing is written', params: Id,
-      response: { 200: T.Object({ rowsTried: T.Integer(), wholeFile: T.Boolean(), created: T.Integer(), updated: T.Integer(), skipped: T.Integer(), rejected: T.Integer(), rows: T.Array(Outcome), unknownPicklistValues: T.Record(T.String(), T.Array(T.String())) }) },
+      tags, operationId: 'dryRunImport',
+      summary: 'Start a dry run of the whole file: what the import would do to every row (created, updated, skipped, rejected; the first 100 rows’ outcomes; picklist values not in their lists) — nothing is written. A file that ends within MERIDIAN_IMPORT_DRY_RUN_ROWS answers 200 with the result; a longer one goes on in the background: 202, then GET …/dry-run for its progress',
+      params: Id,
+      response: { 200: DryRunSchema, 202: DryRunSchema },
     }),
-  }, async (request) => {
+  }, async (request, reply) => {
     await platform.registry.ensureFresh();
-    return dryRunImport(recordContext(platform, request), (request.params as { id: string }).id);
+    const id = (request.params as { id: string }).id;
+    const { done, view } = await startDryRun(recordContext(platform, request), id);
+    reply.header('location', `/api/v1/imports/${id}/dry-run`);
+    return reply.status(done ? 200 : 202).send(view);
   });
+
+  app.get('/api/v1/imports/:id/dry-run', {
+    schema: routeSchema({ tags, operationId: 'getImportDryRun', summary: 'The import’s latest dry run: its status, progress (rows tried, rows per second, time left) and counts so far', params: Id, response: { 200: DryRunSchema } }),
+  }, async (request) => getDryRun(recordContext(platform, request), (request.params as { id: string }).id));
+
+  app.post('/api/v1/imports/:id/dry-run/cancel', {
+    schema: routeSchema({ tags, operationId: 'cancelImportDryRun', summary: 'Stop a queued or running dry run after its batch in flight (the counts so far stay readable)', params: Id, response: { 200: DryRunSchema } }),
+  }, async (request) => cancelDryRun(recordContext(platform, request), (request.params as { id: string }).id));
 
   const command = (path: string, operationId: string, summary: string, run: typeof startImport) => app.post(path, {
     schema: routeSchema({ tags, operationId, summary, params: Id, response: { 200: ImportSchema } }),

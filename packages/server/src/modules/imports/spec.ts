@@ -101,3 +101,14 @@ function checkUnique(used: Map<string, number>, field: string, i: number, at: st
 export function fieldOf(object: ObjectDefinition, name: string): FieldDefinition | undefined {
   return object.fields.find((f) => f.apiName === name);
 }
+
+/** Whether two option sets are the same whatever their keys' order (jsonb reorders keys). */
+export function sameOptions(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}

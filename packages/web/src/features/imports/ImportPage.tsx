@@ -14,6 +14,7 @@ const ENCODINGS = [
 ];
 const DELIMITERS = [{ value: ',', label: 'Comma ( , )' }, { value: ';', label: 'Semicolon ( ; )' }, { value: '\t', label: 'Tab' }, { value: '|', label: 'Pipe ( | )' }];
 const ACTIVE = ['queued', 'running', 'undoing'];
+const DRY_ACTIVE = ['queued', 'running'];
 
 /**
  * One import (issue 15 item 12): while a draft, the wizard — the file's encoding and delimiter
@@ -50,16 +51,25 @@ function Wizard({ job }: { job: ImportView }) {
     mode: job.options.mode, matchField: job.options.matchField, duplicates: job.options.duplicates, dateOrder: job.options.dateOrder,
     decimalComma: job.options.decimalComma, picklistValues: job.options.picklistValues,
   });
-  const [dry, setDry] = useState<DryRun | null>(null);
+  // The dry run is the server's (it may run in the background for minutes): read it, poll while it runs.
+  const dryQuery = useQuery({ queryKey: ['import', job.id, 'dry-run'], queryFn: () => importsApi.getDryRun(job.id), refetchInterval: (q) => (q.state.data && DRY_ACTIVE.includes(q.state.data.status) ? 1000 : false) });
+  // Hidden once a choice changes on the page (not saved yet): its counts are for the old choices.
+  const [dryShown, setDryShown] = useState(true);
+  const hideDry = () => setDryShown(false);
+  const dry = dryQuery.data ?? null;
   useEffect(() => {
     if (!setup.data) return;
     const saved = setup.data.import.options.columns;
     setColumns(saved.length === setup.data.import.headers.length ? saved : setup.data.suggested.map((field) => ({ field })));
   }, [setup.data]);
   const refresh = () => qc.invalidateQueries({ queryKey: ['import', job.id] });
-  const file = useMutation({ mutationFn: (body: ImportPatch) => importsApi.configure(job.id, body), onSuccess: () => { setDry(null); void refresh(); } });
+  const file = useMutation({ mutationFn: (body: ImportPatch) => importsApi.configure(job.id, body), onSuccess: () => { hideDry(); void refresh(); } });
   const save = () => importsApi.configure(job.id, { ...options, columns: columns ?? [] });
-  const dryRun = useMutation({ mutationFn: async () => { await save(); return importsApi.dryRun(job.id); }, onSuccess: setDry });
+  const dryRun = useMutation({
+    mutationFn: async () => { await save(); return importsApi.dryRun(job.id); },
+    onSuccess: (d) => { qc.setQueryData(['import', job.id, 'dry-run'], d); setDryShown(true); },
+  });
+  const cancelDry = useMutation({ mutationFn: () => importsApi.cancelDryRun(job.id), onSuccess: (d) => qc.setQueryData(['import', job.id, 'dry-run'], d) });
   const start = useMutation({ mutationFn: async () => { await save(); return importsApi.start(job.id); }, onSuccess: () => void refresh() });
   const cancel = useMutation({ mutationFn: () => importsApi.cancel(job.id), onSuccess: () => void refresh() });
 
@@ -68,8 +78,10 @@ function Wizard({ job }: { job: ImportView }) {
   const s = setup.data;
   const headers = s.import.headers;
   const fieldData = [{ value: '', label: '— Do not import —' }, ...s.fields.map((f) => ({ value: f.apiName, label: `${f.label}${f.required ? ' *' : ''}` }))];
-  const setColumn = (i: number, c: ColumnChoice) => { setDry(null); setColumns(columns.map((x, j) => (j === i ? c : x))); };
+  const setColumn = (i: number, c: ColumnChoice) => { hideDry(); setColumns(columns.map((x, j) => (j === i ? c : x))); };
   const fieldOf = (name: string | null) => s.fields.find((f) => f.apiName === name);
+  const dryRunning = dry !== null && DRY_ACTIVE.includes(dry.status);
+  const dryDone = dry !== null && !dryRunning && dryShown;
   const busy = dryRun.isPending || start.isPending;
   return (
     <Stack gap="lg">
@@ -120,27 +132,44 @@ function Wizard({ job }: { job: ImportView }) {
       <section aria-labelledby="import-options">
         <Title order={2} size="h3" id="import-options">{job.format === 'csv' ? 3 : 2}. Options</Title>
         <Group mt="xs" align="end" wrap="wrap">
-          <Select label="Rows become" w={220} allowDeselect={false} value={options.mode} onChange={(v) => { setDry(null); setOptions({ ...options, mode: v as ImportView['options']['mode'] }); }}
+          <Select label="Rows become" w={220} allowDeselect={false} value={options.mode} onChange={(v) => { hideDry(); setOptions({ ...options, mode: v as ImportView['options']['mode'] }); }}
             data={[{ value: 'insert', label: 'New records' }, { value: 'update', label: 'Changes to existing records' }, { value: 'upsert', label: 'Changes, else new records' }]} />
           {options.mode !== 'insert' && (
-            <Select label="Find records by" w={200} value={options.matchField ?? null} onChange={(v) => { setDry(null); setOptions({ ...options, matchField: v ?? undefined }); }}
+            <Select label="Find records by" w={200} value={options.matchField ?? null} onChange={(v) => { hideDry(); setOptions({ ...options, matchField: v ?? undefined }); }}
               data={s.matchKeys.filter((k) => options.mode === 'update' || k !== 'id').map((k) => ({ value: k, label: k === 'id' ? 'Record id' : k.replace(/_/g, ' ') }))} />
           )}
-          <Select label="Possible duplicates" w={220} allowDeselect={false} value={options.duplicates} onChange={(v) => { setDry(null); setOptions({ ...options, duplicates: v as ImportView['options']['duplicates'] }); }}
+          <Select label="Possible duplicates" w={220} allowDeselect={false} value={options.duplicates} onChange={(v) => { hideDry(); setOptions({ ...options, duplicates: v as ImportView['options']['duplicates'] }); }}
             data={[{ value: 'skip', label: 'Skip the row' }, { value: 'update', label: 'Update the match' }, { value: 'create', label: 'Create anyway' }]} />
-          <Select label="Dates are written" w={200} allowDeselect={false} value={options.dateOrder} onChange={(v) => { setDry(null); setOptions({ ...options, dateOrder: v as ImportView['options']['dateOrder'] }); }}
+          <Select label="Dates are written" w={200} allowDeselect={false} value={options.dateOrder} onChange={(v) => { hideDry(); setOptions({ ...options, dateOrder: v as ImportView['options']['dateOrder'] }); }}
             data={[{ value: 'ymd', label: 'yyyy-mm-dd' }, { value: 'dmy', label: 'dd/mm/yyyy' }, { value: 'mdy', label: 'mm/dd/yyyy' }]} />
-          <Checkbox label="Decimal comma (1.234,56)" checked={options.decimalComma === true} onChange={(e) => { setDry(null); setOptions({ ...options, decimalComma: e.currentTarget.checked }); }} />
+          <Checkbox label="Decimal comma (1.234,56)" checked={options.decimalComma === true} onChange={(e) => { hideDry(); setOptions({ ...options, decimalComma: e.currentTarget.checked }); }} />
         </Group>
       </section>
-      {dry && <DryRunResult dry={dry} setup={s} options={options} onMap={(field, raw, value) => { setDry(null); setOptions({ ...options, picklistValues: { ...options.picklistValues, [field]: { ...(options.picklistValues?.[field] ?? {}), [raw]: value } } }); }} />}
-      {(dryRun.error || start.error) && <Alert color="red" role="alert" title="Check the mapping">{errorMessage(dryRun.error ?? start.error)}</Alert>}
+      {dry && dryRunning && <DryRunProgress dry={dry} onCancel={() => cancelDry.mutate()} cancelling={cancelDry.isPending} />}
+      {dry && dryDone && <DryRunResult dry={dry} setup={s} options={options} onMap={(field, raw, value) => { hideDry(); setOptions({ ...options, picklistValues: { ...options.picklistValues, [field]: { ...(options.picklistValues?.[field] ?? {}), [raw]: value } } }); }} />}
+      {(dryRun.error || start.error || cancelDry.error) && <Alert color="red" role="alert" title="Check the mapping">{errorMessage(dryRun.error ?? start.error ?? cancelDry.error)}</Alert>}
       <Group>
-        <Button variant="default" onClick={() => dryRun.mutate()} loading={dryRun.isPending} disabled={busy}>Dry run</Button>
+        <Button variant="default" onClick={() => dryRun.mutate()} loading={dryRun.isPending} disabled={busy || dryRunning}>Dry run</Button>
         <Button onClick={() => start.mutate()} loading={start.isPending} disabled={busy}>Start import</Button>
         <Button variant="subtle" color="red" onClick={() => cancel.mutate()} disabled={busy}>Discard</Button>
       </Group>
     </Stack>
+  );
+}
+
+/** A whole-file dry run going on in the background: how far, how fast, how long left (the server's: it survives a reload). */
+function DryRunProgress({ dry, onCancel, cancelling }: { dry: DryRun; onCancel: () => void; cancelling: boolean }) {
+  const percent = Math.round(dry.progress.fraction * 100);
+  return (
+    <section aria-labelledby="import-dry-run">
+      <Title order={2} size="h3" id="import-dry-run">Dry run</Title>
+      <Progress value={percent} size="lg" aria-label={`Dry run progress ${percent}%`} mt="xs" animated />
+      <Text size="sm" mt={4} role="status">
+        {formatNumber(dry.rowsTried)} rows tried · {dry.progress.rowsPerSecond === null ? '—' : formatNumber(dry.progress.rowsPerSecond)} rows/s · {duration(dry.progress.secondsLeft)} left · so far {formatNumber(dry.created)} would be created, {formatNumber(dry.updated)} updated, {formatNumber(dry.skipped)} skipped, {formatNumber(dry.rejected)} rejected
+      </Text>
+      <Text size="xs" c="dimmed">Every row of the file is tried; nothing is saved. You may leave this page and come back.</Text>
+      <Button mt="sm" variant="default" color="red" onClick={onCancel} loading={cancelling}>Cancel dry run</Button>
+    </section>
   );
 }
 
@@ -150,8 +179,11 @@ function DryRunResult({ dry, setup, options, onMap }: { dry: DryRun; setup: Impo
     <section aria-labelledby="import-dry-run">
       <Title order={2} size="h3" id="import-dry-run">Dry run</Title>
       <Text role="status" size="sm">
-        Of the {dry.wholeFile ? '' : 'first '}{formatNumber(dry.rowsTried)} rows: {formatNumber(dry.created)} would be created, {formatNumber(dry.updated)} updated, {formatNumber(dry.skipped)} skipped and {formatNumber(dry.rejected)} rejected. Nothing was saved.
+        {dry.wholeFile ? `Of all ${formatNumber(dry.rowsTried)} rows` : `Of the first ${formatNumber(dry.rowsTried)} rows (${dry.status === 'failed' ? 'the dry run stopped' : 'cancelled'})`}: {formatNumber(dry.created)} would be created, {formatNumber(dry.updated)} updated, {formatNumber(dry.skipped)} skipped and {formatNumber(dry.rejected)} rejected. Nothing was saved.
       </Text>
+      {dry.carried > 0 && <Text size="xs" c="dimmed">{formatNumber(dry.carried)} of these rows match a record that an earlier row of the file creates, and are counted as the import will treat them.</Text>}
+      {!dry.current && <Alert mt="xs" color="orange">The options changed since this dry run: run it again to see what the import will do now.</Alert>}
+      {dry.error && <Alert mt="xs" color="red" role="alert" title="The dry run stopped">{dry.error}</Alert>}
       {unknown.map(([field, values]) => {
         const f = setup.fields.find((x) => x.apiName === field);
         return (

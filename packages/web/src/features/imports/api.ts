@@ -4,7 +4,8 @@ import type { BodyOf, Problem, ResponseOf } from '../../api/types';
 /** An import with its options and progress (GET /api/v1/imports/{id}). */
 export type ImportView = ResponseOf<'getImport'>;
 export type ImportSetup = ResponseOf<'getImportSetup'>;
-export type DryRun = ResponseOf<'dryRunImport'>;
+/** A whole-file dry run: its status and progress while it runs, then its counts and the first 100 outcomes. */
+export type DryRun = ResponseOf<'getImportDryRun'>;
 export type ImportPatch = BodyOf<'configureImport'>;
 export type ColumnChoice = ImportView['options']['columns'][number];
 
@@ -13,7 +14,14 @@ export const importsApi = {
   get: (id: string) => api.get<ImportView>(`/imports/${id}`),
   setup: (id: string) => api.get<ImportSetup>(`/imports/${id}/setup`),
   configure: (id: string, body: ImportPatch) => api.patch<ImportView>(`/imports/${id}`, body),
+  /** Starts a dry run of the whole file: 200 with the result for a short file, else 202 and it goes on in the background. */
   dryRun: (id: string) => api.post<DryRun>(`/imports/${id}/dry-run`),
+  /** The latest dry run, or null when the import has none yet. */
+  getDryRun: (id: string) => api.get<DryRun>(`/imports/${id}/dry-run`).catch((e: unknown) => {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }),
+  cancelDryRun: (id: string) => api.post<DryRun>(`/imports/${id}/dry-run/cancel`),
   start: (id: string) => api.post<ImportView>(`/imports/${id}/start`),
   cancel: (id: string) => api.post<ImportView>(`/imports/${id}/cancel`),
   undo: (id: string) => api.post<ImportView>(`/imports/${id}/undo`),

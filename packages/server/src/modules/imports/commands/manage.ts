@@ -3,15 +3,12 @@ import { AppError, validationFailed } from '../../../platform/errors.ts';
 import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import { permissionsFor } from '../../../platform/access/policy.ts';
-import { importSettings } from '../settings.ts';
 import { importFilePath, loadImport, type ImportRow } from '../store.ts';
 import { analyseFile, SAMPLE_ROWS } from './upload.ts';
-import { checkOptions, DEFAULT_OPTIONS, lookupKeys, matchKeys, type ImportOptions } from '../spec.ts';
+import { checkOptions, DEFAULT_OPTIONS, lookupKeys, matchKeys, sameOptions, type ImportOptions } from '../spec.ts';
 import { importableFields, suggestMapping } from '../mapping/suggest.ts';
-import { choose } from '../mapping/values.ts';
-import { processBatch, type RowOutcome } from '../engine/batch.ts';
-import { batchesOf } from '../engine/source.ts';
-import { countOutcomes, wakeImports } from '../engine/run.ts';
+import { wakeImports } from '../engine/run.ts';
+import { stopDryRun } from '../engine/dryRun.ts';
 import type { ImportEncoding } from '../file/detect.ts';
 
 export interface ImportView {
@@ -130,6 +127,8 @@ export async function configureImport(ctx: RecordContext, id: string, input: Con
   if (options.columns.length) checkOptions(ctx, object, headers, options);
   await inTransaction(ctx, async (tx) => {
     await sql`UPDATE import_job SET settings = ${JSON.stringify(options)}::jsonb, headers = ${JSON.stringify(headers)}::jsonb, encoding = ${encoding}, delimiter = ${delimiter} WHERE id = ${id}`.execute(tx.trx);
+    // A dry run of other options would count what this import will no longer do.
+    if (!sameOptions(options, previous)) await stopDryRun(tx.trx, id);
     if (options.columns.length && ctx.actor.userId) {
       const columns = JSON.stringify(headers.map((header, i) => ({ header, field: options.columns[i]?.field ?? null })));
       await sql`INSERT INTO import_mapping (object, user_id, columns) VALUES (${job.object}, ${ctx.actor.userId}, ${columns}::jsonb)
@@ -139,83 +138,8 @@ export async function configureImport(ctx: RecordContext, id: string, input: Con
   return presentImport(await loadImport(ctx, id));
 }
 
-/** Thrown to roll the dry run's transaction back once its outcomes are known. */
-class DryRunDone extends Error {}
-
-export interface DryRunResult {
-  rowsTried: number;
-  /** false: the file has more rows than the dry run tries (MERIDIAN_IMPORT_DRY_RUN_ROWS). */
-  wholeFile: boolean;
-  created: number;
-  updated: number;
-  skipped: number;
-  rejected: number;
-  rows: RowOutcome[];
-  unknownPicklistValues: Record<string, string[]>;
-}
-
-/**
- * Dry run: the first rows (up to MERIDIAN_IMPORT_DRY_RUN_ROWS) through exactly the path a run
- * takes — validation, hooks, duplicate rules, lookups, parents created — in one transaction that
- * is rolled back: nothing is written (autonumber sequences may advance; PostgreSQL never rolls
- * sequences back). Answers the counts, the first 100 rows' outcomes and the picklist values of
- * the file that are not in their lists (to map them).
- */
-export async function dryRunImport(ctx: RecordContext, id: string): Promise<DryRunResult> {
-  const job = await loadImport(ctx, id);
-  if (job.status !== 'draft') throw new AppError('conflict', `This import is ${job.status}: dry runs are for drafts`);
-  const object = ctx.platform.registry.requireObject(job.object);
-  const options = readyOptions(ctx, object, job);
-  const { dryRunRows, batchRows } = importSettings.of(ctx.platform);
-  const result: DryRunResult = { rowsTried: 0, wholeFile: true, created: 0, updated: 0, skipped: 0, rejected: 0, rows: [], unknownPicklistValues: {} };
-  const unknown = new Map<string, Set<string>>();
-  try {
-    await inTransaction(ctx, async (tx) => {
-      for await (const rows of batchesOf(ctx.platform, job, 0, Math.min(batchRows, dryRunRows))) {
-        const take = rows.slice(0, dryRunRows - result.rowsTried);
-        collectUnknownValues(object, options, take, unknown);
-        const batch = await processBatch(tx, object, options, take);
-        const counts = countOutcomes(batch);
-        result.created += counts.created;
-        result.updated += counts.updated;
-        result.skipped += counts.skipped;
-        result.rejected += counts.rejected;
-        result.rowsTried += take.length;
-        result.rows.push(...batch.outcomes.slice(0, 100 - result.rows.length));
-        if (result.rowsTried >= dryRunRows) break;
-      }
-      throw new DryRunDone();
-    });
-  } catch (error) {
-    if (!(error instanceof DryRunDone)) throw error;
-  }
-  // Exactly the limit: the file may have more rows, say so.
-  result.wholeFile = result.rowsTried < dryRunRows;
-  result.unknownPicklistValues = Object.fromEntries([...unknown].map(([k, v]) => [k, [...v]]));
-  return result;
-}
-
-function collectUnknownValues(object: ObjectDefinition, options: ImportOptions, rows: Array<{ cells: string[] }>, into: Map<string, Set<string>>) {
-  options.columns.forEach((c, i) => {
-    const f = c.field ? object.fields.find((x) => x.apiName === c.field) : undefined;
-    if (!f || (f.type !== 'picklist' && f.type !== 'multi_picklist')) return;
-    const map = options.picklistValues[f.apiName] ?? {};
-    for (const r of rows) {
-      const text = (r.cells[i] ?? '').trim();
-      if (!text) continue;
-      const parts = f.type === 'multi_picklist' ? text.split(/[;|]/).map((p) => p.trim()).filter(Boolean) : [text];
-      for (const p of parts) {
-        if (choose(f, p, map) !== undefined || p in map) continue;
-        const set = into.get(f.apiName) ?? new Set<string>();
-        if (set.size < 50) set.add(p.slice(0, 200));
-        into.set(f.apiName, set);
-      }
-    }
-  });
-}
-
 /** The options of a draft that is ready to run or dry-run: mapped and valid. */
-function readyOptions(ctx: RecordContext, object: ObjectDefinition, job: ImportRow): ImportOptions {
+export function readyOptions(ctx: RecordContext, object: ObjectDefinition, job: ImportRow): ImportOptions {
   const options = { ...DEFAULT_OPTIONS, columns: [], ...job.settings } as ImportOptions;
   if (!options.columns.length) throw validationFailed([{ field: 'columns', code: 'required', message: 'Map the columns first (PATCH the import with its columns)' }]);
   checkOptions(ctx, object, job.headers, options);
@@ -232,6 +156,7 @@ export async function startImport(ctx: RecordContext, id: string): Promise<Impor
     if (job.status !== 'draft') throw new AppError('conflict', `This import is ${job.status} already`);
     readyOptions(ctx, ctx.platform.registry.requireObject(job.object), job);
     await sql`UPDATE import_job SET status = 'queued' WHERE id = ${id}`.execute(tx.trx);
+    await stopDryRun(tx.trx, id);
     tx.uow.afterCommit(() => void wakeImports(ctx.platform));
   });
   return presentImport(await loadImport(ctx, id));
@@ -243,6 +168,7 @@ export async function cancelImport(ctx: RecordContext, id: string): Promise<Impo
     const job = await loadImport(tx, id, { lock: true });
     if (!['draft', 'queued', 'running'].includes(job.status)) throw new AppError('conflict', `This import is ${job.status}: there is nothing to cancel`);
     await sql`UPDATE import_job SET status = 'cancelled', finished_at = now(), lease_token = NULL, lease_until = NULL WHERE id = ${id}`.execute(tx.trx);
+    await stopDryRun(tx.trx, id);
   });
   return presentImport(await loadImport(ctx, id));
 }
