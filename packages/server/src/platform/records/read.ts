@@ -217,7 +217,8 @@ export async function countRecords(args: { ctx: RecordContext; object: ObjectDef
   return { count: Math.max(EXACT_COUNT_LIMIT + 1, Math.round(parsed[0]?.Plan['Plan Rows'] ?? 0)), exact: false };
 }
 
-export async function listRecords(args: ListArgs): Promise<ListResult> {
+/** One keyset page's query as a list reads it: the checks, the fields, the sort keys, the conditions (with the cursor's). */
+function planListPage(args: ListArgs) {
   const { ctx, object } = args;
   assertObjectPermission(ctx.actor, object, 'read');
   const limit = args.limit ?? DEFAULT_PAGE_SIZE;
@@ -232,19 +233,65 @@ export async function listRecords(args: ListArgs): Promise<ListResult> {
   const queryKey = JSON.stringify([object.apiName, keys.map((k) => [k.field.apiName, k.desc]), args.filter ?? null]);
   const valueOf = (f: FieldDefinition) => fieldValue(ctx, object, f);
   if (args.cursor) conditions.push(afterCursor(keys, decodeCursor(ctx.platform.signingKey, args.cursor, queryKey, keys.length), valueOf));
+  const order = sql.join(keys.map((k) => sql`${valueOf(k.field)} ${k.desc ? sql`DESC NULLS FIRST` : sql`ASC NULLS LAST`}`));
+  return { limit, fields, keys, queryKey, valueOf, where: sql.join(conditions, sql` AND `), order };
+}
+
+type ListPagePlan = ReturnType<typeof planListPage>;
+
+/** Runs a planned page with the given select list; `keyOf` reads a sort key's value from a row. */
+async function readPage(args: ListArgs, plan: ListPagePlan, select: RawBuilder<unknown>, keyOf: (row: Record<string, unknown>, key: number) => unknown) {
+  const { ctx, object } = args;
+  const r = await sql<Record<string, unknown>>`SELECT ${select} FROM ${sql.table(object.table)} AS t0
+    WHERE ${plan.where} ORDER BY ${plan.order} LIMIT ${plan.limit + 1}`.execute(executor(ctx));
+  const rows = r.rows;
+  const hasMore = rows.length > plan.limit;
+  const page = hasMore ? rows.slice(0, plan.limit) : rows;
+  const last = page[page.length - 1];
+  const nextCursor = hasMore && last ? encodeCursor(ctx.platform.signingKey, plan.keys.map((_, i) => cursorValue(keyOf(last, i))), plan.queryKey) : null;
+  return { rows: page, nextCursor };
+}
+
+export async function listRecords(args: ListArgs): Promise<ListResult> {
+  const plan = planListPage(args);
+  const { fields, keys } = plan;
   // Sort columns are selected too so the cursor can be built from the last row.
   const selected = [...fields, ...keys.map((k) => k.field).filter((f) => !fields.includes(f))];
-  const order = sql.join(keys.map((k) => sql`${valueOf(k.field)} ${k.desc ? sql`DESC NULLS FIRST` : sql`ASC NULLS LAST`}`));
-  const r = await sql<Record<string, unknown>>`SELECT ${columnsOf(ctx, object, selected)} FROM ${sql.table(object.table)} AS t0
-    WHERE ${sql.join(conditions, sql` AND `)} ORDER BY ${order} LIMIT ${limit + 1}`.execute(executor(ctx));
-  const rows = r.rows;
-  const hasMore = rows.length > limit;
-  const page = hasMore ? rows.slice(0, limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    data: page.map((row) => rowToRecord(fields, row, object)),
-    nextCursor: hasMore && last ? encodeCursor(ctx.platform.signingKey, keys.map((k) => cursorValue(last[k.field.column])), queryKey) : null,
-  };
+  const page = await readPage(args, plan, columnsOf(args.ctx, args.object, selected), (row, i) => row[keys[i]!.field.column]);
+  return { data: page.rows.map((row) => rowToRecord(fields, row, args.object)), nextCursor: page.nextCursor };
+}
+
+export interface RowsResult {
+  /** Each row keyed by field column, holding what `format` selected for it. */
+  rows: Record<string, unknown>[];
+  nextCursor: string | null;
+}
+
+/**
+ * A list page as raw rows, for a trusted caller that turns rows into something other than API
+ * records (exports write CSV lines straight from them). The rows, their order, the cursor and the
+ * rules are listRecords': the same conditions (access, filter, cursor) and only fields the caller
+ * may read (a hidden one asked for is refused). Only the fields asked for are selected (id always);
+ * `format` may wrap a field's value in SQL (text formatted by PostgreSQL), or return null to
+ * select it as it is.
+ */
+export async function listRows(args: ListArgs & { format: (field: FieldDefinition, value: RawBuilder<unknown>) => RawBuilder<unknown> | null }): Promise<RowsResult> {
+  const plan = planListPage(args);
+  const asked = args.fields?.length ? new Set(['id', ...args.fields]) : null;
+  const fields = asked ? plan.fields.filter((f) => asked.has(f.apiName)) : plan.fields;
+  const asIs = new Set<FieldDefinition>();
+  const select = fields.map((f) => {
+    const value = plan.valueOf(f);
+    const formatted = args.format(f, value);
+    if (!formatted) asIs.add(f);
+    return sql`${formatted ?? value} AS ${sql.id(f.column)}`;
+  });
+  // A sort key selected as it is serves the cursor; any other is selected raw beside it.
+  const keyAlias = plan.keys.map((k, i) => (asIs.has(k.field) ? k.field.column : `k${i}`));
+  plan.keys.forEach((k, i) => {
+    if (keyAlias[i] !== k.field.column) select.push(sql`${plan.valueOf(k.field)} AS ${sql.id(keyAlias[i]!)}`);
+  });
+  return readPage(args, plan, sql.join(select), (row, i) => row[keyAlias[i]!]);
 }
 
 /**
@@ -252,7 +299,6 @@ export async function listRecords(args: ListArgs): Promise<ListResult> {
  * `{ account: { "<id>": "Acme" } }`. Records the actor may not see are left out.
  */
 export async function resolveDisplayNames(ctx: RecordContext, object: ObjectDefinition, records: ApiRecord[]): Promise<Record<string, Record<string, string>>> {
-  const registry = ctx.platform.registry;
   const byTarget = new Map<string, Set<string>>();
   for (const f of object.fields) {
     if (!f.lookup) continue;
@@ -264,6 +310,12 @@ export async function resolveDisplayNames(ctx: RecordContext, object: ObjectDefi
       }
     }
   }
+  return resolveNames(ctx, byTarget);
+}
+
+/** Display names by target object and id (`{ account: { "<id>": "Acme" } }`): one query per target, only what the actor may see. */
+export async function resolveNames(ctx: RecordContext, byTarget: Map<string, Set<string>>): Promise<Record<string, Record<string, string>>> {
+  const registry = ctx.platform.registry;
   const out: Record<string, Record<string, string>> = {};
   for (const [target, ids] of byTarget) {
     const t = registry.getObject(target);

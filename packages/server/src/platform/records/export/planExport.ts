@@ -3,8 +3,9 @@ import { badRequest, notFound, validationFailed } from '../../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../../metadata/types.ts';
 import { assertObjectPermission, readableFields } from '../../access/policy.ts';
 import type { RecordContext } from '../context.ts';
-import { listRecords, selectFields, type ListResult } from '../read.ts';
+import { listRows, selectFields, type RowsResult } from '../read.ts';
 import { UUID_RE } from '../values.ts';
+import { exportValue } from './rowCells.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type ExportHeader = 'label' | 'api';
@@ -30,7 +31,7 @@ export interface ExportPlan {
   sort: string | undefined;
   viewId: string | null;
   pageSize: number;
-  first: ListResult;
+  first: RowsResult;
 }
 
 /** Rows per keyset page: large enough that round trips do not dominate, small enough that memory stays flat. */
@@ -91,6 +92,15 @@ export async function planExport(args: { ctx: RecordContext; object: ObjectDefin
   const columns = requested
     ? ['id', ...requested.filter((n) => n !== 'id')].map((n) => selected.find((f) => f.apiName === n)!).filter(Boolean)
     : selected.filter((f) => !LEFT_OUT.has(f.apiName));
-  const first = await listRecords({ ctx, object, filter, sort, fields: columns.map((f) => f.apiName), limit: pageSize, maxLimit: pageSize });
+  const first = await readExportPage({ ctx, object, filter, sort, columns, pageSize });
   return { ctx, object, format, header, columns, filter, sort, viewId: view?.id ?? null, pageSize, first };
+}
+
+/**
+ * One keyset page of an export: the list's query (its access condition, readable fields, filter,
+ * sort and cursor — listRows) with the plain columns formatted as text by PostgreSQL.
+ */
+export function readExportPage(args: { ctx: RecordContext; object: ObjectDefinition; filter: unknown; sort: string | undefined; columns: FieldDefinition[]; pageSize: number; cursor?: string }): Promise<RowsResult> {
+  const { ctx, object, filter, sort, columns, pageSize, cursor } = args;
+  return listRows({ ctx, object, filter, sort, fields: columns.map((f) => f.apiName), limit: pageSize, maxLimit: pageSize, cursor, format: exportValue });
 }

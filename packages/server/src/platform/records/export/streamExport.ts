@@ -1,15 +1,20 @@
 import type { Readable } from 'node:stream';
 import { writeAudit } from '../../events/audit.ts';
-import type { ApiRecord } from '../hooks.ts';
-import { listRecords, resolveDisplayNames } from '../read.ts';
-import { headerRow, recordCells, type Cell } from './cells.ts';
-import { streamTable, TABLE_CONTENT_TYPE } from './streamTable.ts';
-import type { ExportPlan } from './planExport.ts';
+import { resolveNames } from '../read.ts';
+import { headerRow, type Cell } from './cells.ts';
+import { exportColumns, lookupIds, rowCells, rowLine, type ExportColumn, type Names } from './rowCells.ts';
+import { streamTable, TABLE_CONTENT_TYPE, type CsvPage } from './streamTable.ts';
+import { readExportPage, type ExportPlan } from './planExport.ts';
 
 /** Who asked, for the audit entry (the route passes the request's address and browser). */
 export interface ExportOrigin {
   ip?: string | null;
   userAgent?: string | null;
+}
+
+interface RowPage {
+  rows: Record<string, unknown>[];
+  names: Names;
 }
 
 /**
@@ -19,20 +24,39 @@ export interface ExportOrigin {
  * Node work at the same time instead of taking turns. Each page is read as the list endpoint
  * reads it (the same access and field rules apply on every page, not only the first).
  */
-async function* pagesOf(plan: ExportPlan): AsyncGenerator<Cell[][]> {
-  const { ctx, object, columns } = plan;
-  const names = plan.header === 'label' && columns.some((f) => f.lookup);
-  const read = (cursor: string) => listRecords({ ctx, object, filter: plan.filter, sort: plan.sort, fields: columns.map((f) => f.apiName), limit: plan.pageSize, maxLimit: plan.pageSize, cursor });
+async function* rowPages(plan: ExportPlan, columns: ExportColumn[]): AsyncGenerator<RowPage> {
+  const { ctx } = plan;
+  const read = (cursor: string) => readExportPage({ ctx, object: plan.object, filter: plan.filter, sort: plan.sort, columns: plan.columns, pageSize: plan.pageSize, cursor });
   let page = plan.first;
   for (;;) {
     const next = page.nextCursor ? read(page.nextCursor) : null;
     // A download abandoned mid-page leaves the read ahead unawaited: its failure is not an error then.
     next?.catch(() => {});
-    const display = names ? await resolveDisplayNames(ctx, object, page.data) : null;
-    yield page.data.map((r: ApiRecord) => recordCells(columns, r, display));
+    const ids = lookupIds(columns, page.rows);
+    yield { rows: page.rows, names: ids.size ? await resolveNames(ctx, ids) : null };
     if (!next) return;
     page = await next;
   }
+}
+
+function exportColumnsOf(plan: ExportPlan): ExportColumn[] {
+  return exportColumns(plan.columns, plan.header === 'label');
+}
+
+/** CSV: each page's lines written straight from its rows. */
+async function* csvPagesOf(plan: ExportPlan): AsyncGenerator<CsvPage> {
+  const columns = exportColumnsOf(plan);
+  for await (const { rows, names } of rowPages(plan, columns)) {
+    let text = '';
+    for (const row of rows) text += rowLine(columns, row, names);
+    yield { text, rows: rows.length };
+  }
+}
+
+/** XLSX: each page's cells (numbers and booleans as such). */
+async function* cellPagesOf(plan: ExportPlan): AsyncGenerator<Cell[][]> {
+  const columns = exportColumnsOf(plan);
+  for await (const { rows, names } of rowPages(plan, columns)) yield rows.map((row) => rowCells(columns, row, names));
 }
 
 /**
@@ -60,7 +84,8 @@ export function streamExport(plan: ExportPlan, origin: ExportOrigin = {}): Reada
   return streamTable({
     sheetName: plan.object.pluralLabel,
     header: headerRow(plan.columns, plan.header),
-    pages: () => pagesOf(plan),
+    pages: () => cellPagesOf(plan),
+    csvPages: () => csvPagesOf(plan),
     finish: (rows, completed) => audit(plan, origin, rows, completed),
     onError: (error) => plan.ctx.platform.logger.error({ err: error, object: plan.object.apiName }, 'export: the XLSX stream failed'),
   }, plan.format);

@@ -15,10 +15,29 @@ export interface TableSource {
   sheetName: string;
   header: string[];
   pages: () => AsyncGenerator<Cell[][]>;
+  /**
+   * The same pages as CSV text, for a source that writes its lines itself (record exports build
+   * each line straight from the database row, without cells in between); CSV uses it over pages.
+   */
+  csvPages?: () => AsyncGenerator<CsvPage>;
   /** Called once when the stream ends, with the rows written and whether all of them were (an abandoned download was not). */
   finish?: (rows: number, completed: boolean) => Promise<void>;
   /** Told when the XLSX writer fails mid-stream (the answer has started, so it can only be logged). */
   onError?: (error: unknown) => void;
+}
+
+/** A page of CSV lines (each ending CRLF) and how many rows they are. */
+export interface CsvPage {
+  text: string;
+  rows: number;
+}
+
+async function* csvOfCells(pages: AsyncGenerator<Cell[][]>): AsyncGenerator<CsvPage> {
+  for await (const page of pages) {
+    let text = '';
+    for (const cells of page) text += csvLine(cells);
+    yield { text, rows: page.length };
+  }
 }
 
 async function* csvChunks(source: TableSource): AsyncGenerator<string> {
@@ -27,11 +46,10 @@ async function* csvChunks(source: TableSource): AsyncGenerator<string> {
   try {
     // The byte order mark makes Excel read the file as UTF-8 (csv-parse's `bom` option skips it).
     yield `\uFEFF${csvLine(source.header.map(neutralise))}`;
-    for await (const page of source.pages()) {
-      let chunk = '';
-      for (const cells of page) chunk += csvLine(cells);
-      rows += page.length;
-      yield chunk;
+    const pages = source.csvPages?.() ?? csvOfCells(source.pages());
+    for await (const page of pages) {
+      rows += page.rows;
+      yield page.text;
     }
     completed = true;
   } finally {
