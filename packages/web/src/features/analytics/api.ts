@@ -1,56 +1,32 @@
 import { api, request } from '../../api/client';
-import type { Condition, RecordData, BodyOf, ResponseOf } from '../../api/types';
+import type { BodyOf, Condition, Known, RecordData, ResponseOf } from '../../api/types';
 
 /** Analytics' routes (docs/analytics.md): reports, folders, the builder's preview, drill-down through the list read. */
 export const REPORTS_PATH = '/reports';
 
-export type Bucket = 'day' | 'week' | 'month' | 'quarter' | 'year';
-export type Grouping = string | { field: string; bucket?: Bucket };
-export interface Measure { fn: 'count' | 'count_distinct' | 'sum' | 'avg' | 'min' | 'max'; field?: string }
-export type ChartType = 'none' | 'bar' | 'stacked_bar' | 'line' | 'area' | 'donut' | 'funnel' | 'kpi';
+/*
+ * Reports' shapes are generated from the server's OpenAPI document (api/openapi.gen.ts). Conditions
+ * are published loosely there (a route's schema cannot point at components.schemas.Condition), so
+ * the members that hold one — a definition's filter, a row's drill — are read as Condition here.
+ */
+type GeneratedReport = ResponseOf<'getReport'>;
+type GeneratedAnswer = ResponseOf<'runReport'>;
 
-export interface ReportDefinition {
-  columns: string[];
-  filter: Condition | null;
-  sort: string | null;
-  groupings: { rows: Grouping[]; column: Grouping | null };
-  measures: Measure[];
-  totals: boolean;
-  chart: { type: ChartType; measure: string | null };
-}
+export type ReportDefinition = Omit<GeneratedReport['definition'], 'filter'> & { filter: Condition | null };
+export type Grouping = ReportDefinition['groupings']['rows'][number];
+export type Bucket = NonNullable<Extract<Grouping, { field: string }>['bucket']>;
+export type Measure = ReportDefinition['measures'][number];
+export type ChartType = ReportDefinition['chart']['type'];
 
-export interface Report {
-  id: string;
-  name: string;
-  description: string | null;
-  folder: string | null;
-  object: string;
-  ownerId: string;
-  shape: 'tabular' | 'summary' | 'matrix';
-  definition: ReportDefinition;
-  sharing: { groups: string[]; roles: string[] };
-  broken: string | null;
-  /** Shipped with Meridian: everyone may open it, admins change it. */
-  standard: boolean;
-  updatedAt: string;
-}
+export type Report = Omit<GeneratedReport, 'definition'> & { definition: ReportDefinition };
+export type Folder = ResponseOf<'createReportFolder', 201>;
 
-export interface Folder { id: string; name: string; ownerId: string; shared: boolean }
+export type AnswerColumn = GeneratedAnswer['columns'][number];
+/** A row: its values under the column keys; a grouped row also says what it rolls up and the records behind it (drill). */
+export type AnswerRow = Omit<Known<GeneratedAnswer['rows'][number]>, 'drill'> & { drill?: Condition } & Record<string, unknown>;
+export type Answer = Omit<GeneratedAnswer, 'rows'> & { rows: AnswerRow[] };
 
-export interface AnswerColumn { key: string; label: string; type: string; kind?: 'group' | 'measure'; bucket?: string; fn?: string; currency?: string }
-export type AnswerRow = Record<string, unknown> & { rolledUp?: string[]; drill?: Condition };
-
-export interface Answer {
-  shape: 'tabular' | 'summary' | 'matrix';
-  columns: AnswerColumn[];
-  rows: AnswerRow[];
-  nextCursor?: string | null;
-  truncated?: boolean;
-  display: Record<string, Record<string, string>>;
-  warnings?: string[];
-}
-
-export interface ReportInput { name: string; object?: string; folder: string | null; definition: ReportDefinition; sharing: { groups: string[]; roles: string[] } }
+export type ReportInput = Omit<BodyOf<'createReport'>, 'definition'> & { definition: ReportDefinition };
 
 export const emptyDefinition = (): ReportDefinition => ({ columns: [], filter: null, sort: null, groupings: { rows: [], column: null }, measures: [{ fn: 'count' }], totals: true, chart: { type: 'bar', measure: null } });
 

@@ -1,25 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/kernel.ts';
 import { recordContext } from '../../../platform/http/context.ts';
-import { DataList, NoContent, PathId, T, Uuid, routeSchema } from '../../../platform/http/schema/common.ts';
+import { DataList, NoContent, PathId, T, routeSchema } from '../../../platform/http/schema/common.ts';
 import { runDashboardCached } from './cache.ts';
+import { DashboardRunSchema, DashboardSchema, DateRangeSchema, HomeDashboardSchema, ProfileHomeSchema, SetHomeSchema } from './schema.ts';
 import { deleteDashboard, listDashboards, listHomeDashboards, loadDashboard, loadHomeDashboard, saveDashboard, setHomeDashboard } from './store.ts';
 
 const tags = ['analytics'];
 const IdParams = T.Object({ id: PathId });
-const Nullable = T.Union([T.String(), T.Null()]);
-const Day = T.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-const DateRange = T.Union([T.Object({ from: Day, to: Day }, { additionalProperties: false }), T.Object({ relative: T.String({ maxLength: 40 }) }, { additionalProperties: false })], { description: 'Calendar days in your zone, both included, or a relative date (this_quarter, last_n_days:30)' });
+// Loose on the way in: definition.ts checks widgets and filters and names each field it refuses (widgets[2].w).
 const Widget = T.Object({
   id: T.String({ maxLength: 40 }), reportId: T.String({ maxLength: 64 }), kind: T.String({ description: 'chart, kpi, table or list' }), title: T.Optional(T.Union([T.String({ maxLength: 120 }), T.Null()])),
   x: T.Integer(), y: T.Integer(), w: T.Integer(), h: T.Integer(), dateField: T.Optional(T.Union([T.String({ maxLength: 64 }), T.Null()])),
   kpi: T.Optional(T.Union([T.Object({ measure: T.String({ maxLength: 200 }), compare: T.Optional(T.Union([T.Literal('previous_period'), T.Null()])) }), T.Null()])),
 }, { additionalProperties: true, description: 'A widget on the 12-column grid showing a saved report (checked on save; docs/analytics.md#dashboards)' });
-const Filters = T.Object({ offered: T.Optional(T.Array(T.String(), { maxItems: 4 })), defaultDateRange: T.Optional(T.Union([DateRange, T.Null()])) }, { additionalProperties: true, description: 'Which dashboard-wide filters the filter bar offers (dateRange, owner, team, pipeline) and the default date range' });
-const DashboardSchema = T.Object({
-  id: Uuid, name: T.String(), description: Nullable, folder: Nullable, ownerId: T.String(),
-  sharing: T.Object({ groups: T.Array(T.String()), roles: T.Array(T.String()) }), filters: Filters, widgets: T.Array(Widget), updatedAt: T.String(),
-}, { description: 'A dashboard: a layout of widgets over saved reports; sharing shares the layout, never the answers' });
+const Filters = T.Object({ offered: T.Optional(T.Array(T.String(), { maxItems: 4 })), defaultDateRange: T.Optional(T.Union([DateRangeSchema, T.Null()])) }, { additionalProperties: true, description: 'Which dashboard-wide filters the filter bar offers (dateRange, owner, team, pipeline) and the default date range' });
 const DashboardInput = T.Object({
   name: T.String({ maxLength: 200 }), description: T.Optional(T.Union([T.String({ maxLength: 2000 }), T.Null()])), folder: T.Optional(T.Union([T.String(), T.Null()])),
   sharing: T.Optional(T.Object({ groups: T.Optional(T.Array(T.String({ maxLength: 100 }), { maxItems: 50 })), roles: T.Optional(T.Array(T.String({ maxLength: 100 }), { maxItems: 50 })) })),
@@ -27,18 +22,11 @@ const DashboardInput = T.Object({
 }, { additionalProperties: false });
 const RunBody = T.Object({
   filters: T.Optional(T.Object({
-    dateRange: T.Optional(T.Union([DateRange, T.Null()])), ownerId: T.Optional(T.Union([T.String({ maxLength: 64, description: 'A user id or "me"' }), T.Null()])),
+    dateRange: T.Optional(T.Union([DateRangeSchema, T.Null()])), ownerId: T.Optional(T.Union([T.String({ maxLength: 64, description: 'A user id or "me"' }), T.Null()])),
     teamId: T.Optional(T.Union([T.String({ maxLength: 100, description: 'A group name' }), T.Null()])), pipeline: T.Optional(T.Union([T.String({ maxLength: 64 }), T.Null()])),
   }, { additionalProperties: true })),
   refresh: T.Optional(T.Boolean({ description: 'Run anew even when a kept answer is fresh enough (the Refresh button)' })),
 }, { additionalProperties: false });
-const RunAnswer = T.Object({
-  dashboard: DashboardSchema, period: T.Union([T.Object({ from: T.String(), to: T.String() }), T.Null()]),
-  widgets: T.Array(T.Object({ id: T.String(), kind: T.String(), title: T.String() }, { additionalProperties: true, description: 'The widget\'s answer (a report answer or a KPI with its previous period) or its own error' })),
-  asOf: T.String({ format: 'date-time', description: 'When these numbers were computed' }),
-  cached: T.Boolean({ description: 'Whether a slow answer kept for this viewer was returned (MERIDIAN_DASHBOARD_CACHE_SECONDS) rather than run for this request' }),
-});
-const Home = T.Object({ profile: Nullable, dashboard: T.Union([DashboardSchema, T.Null()]) });
 const HomeInput = T.Object({ profile: T.String({ maxLength: 100 }), dashboardId: T.Union([T.String({ maxLength: 64 }), T.Null()]) }, { additionalProperties: false });
 
 /** Dashboards (docs/analytics.md#dashboards). Thin: parse, one command, answer. */
@@ -51,11 +39,11 @@ export function registerDashboardRoutes(app: FastifyInstance, platform: Platform
   }, async (request) => ({ data: await listDashboards({ ctx: ctxOf(request), folder: (request.query as { folder?: string }).folder }) }));
   app.post('/api/v1/dashboards', { schema: routeSchema({ tags, operationId: 'createDashboard', summary: 'Save a dashboard (each widget\'s report must be one you may open)', body: DashboardInput, response: { 201: DashboardSchema } }) },
     async (request, reply) => reply.status(201).send(await saveDashboard({ ctx: ctxOf(request), input: request.body as never })));
-  app.get('/api/v1/dashboards/home', { schema: routeSchema({ tags, operationId: 'getHomeDashboard', summary: 'Your profile\'s home dashboard, or null', response: { 200: Home } }) },
+  app.get('/api/v1/dashboards/home', { schema: routeSchema({ tags, operationId: 'getHomeDashboard', summary: 'Your profile\'s home dashboard, or null', response: { 200: HomeDashboardSchema } }) },
     async (request) => loadHomeDashboard(ctxOf(request)));
-  app.get('/api/v1/dashboards/home/profiles', { schema: routeSchema({ tags, operationId: 'listHomeDashboards', summary: 'The home dashboard of each profile (admins)', response: { 200: DataList(T.Object({ profile: T.String(), dashboardId: T.String() })) } }) },
+  app.get('/api/v1/dashboards/home/profiles', { schema: routeSchema({ tags, operationId: 'listHomeDashboards', summary: 'The home dashboard of each profile (admins)', response: { 200: DataList(ProfileHomeSchema) } }) },
     async (request) => ({ data: await listHomeDashboards(ctxOf(request)) }));
-  app.put('/api/v1/dashboards/home', { schema: routeSchema({ tags, operationId: 'setHomeDashboard', summary: 'Choose (or with null clear) a profile\'s home dashboard (admins)', body: HomeInput, response: { 200: T.Object({ profile: T.String(), dashboardId: Nullable }) } }) },
+  app.put('/api/v1/dashboards/home', { schema: routeSchema({ tags, operationId: 'setHomeDashboard', summary: 'Choose (or with null clear) a profile\'s home dashboard (admins)', body: HomeInput, response: { 200: SetHomeSchema } }) },
     async (request) => setHomeDashboard({ ctx: ctxOf(request), input: request.body as never }));
   app.get('/api/v1/dashboards/:id', { schema: routeSchema({ tags, operationId: 'getDashboard', summary: 'A dashboard', params: IdParams, response: { 200: DashboardSchema } }) },
     async (request) => loadDashboard(ctxOf(request), idOf(request)));
@@ -67,7 +55,7 @@ export function registerDashboardRoutes(app: FastifyInstance, platform: Platform
       return reply.status(204).send();
     });
   app.post('/api/v1/dashboards/:id/run', {
-    schema: routeSchema({ tags, operationId: 'runDashboard', summary: 'Run every widget as the caller with the dashboard-wide filters; a broken widget answers its own error; a slow answer is kept a few minutes per viewer (asOf, refresh)', params: IdParams, body: T.Optional(RunBody), response: { 200: RunAnswer } }),
+    schema: routeSchema({ tags, operationId: 'runDashboard', summary: 'Run every widget as the caller with the dashboard-wide filters; a broken widget answers its own error; a slow answer is kept a few minutes per viewer (asOf, refresh)', params: IdParams, body: T.Optional(RunBody), response: { 200: DashboardRunSchema } }),
   }, async (request) => {
     const body = request.body as { filters?: unknown; refresh?: boolean } | undefined;
     return runDashboardCached({ ctx: ctxOf(request), id: idOf(request), filters: body?.filters, refresh: body?.refresh });

@@ -6,18 +6,18 @@ import { listQualityRecords, measureDataQuality } from './run.ts';
 
 const tags = ['analytics'];
 const Params = T.Object({ object: T.String({ maxLength: 64 }) });
-const Counts = T.Object({ incomplete: T.Integer(), invalid_email: T.Integer(), invalid_phone: T.Integer(), stale: T.Integer(), duplicate: T.Integer() });
+const Counts = T.Object({ incomplete: T.Integer(), invalid_email: T.Integer(), invalid_phone: T.Integer(), stale: T.Integer(), duplicate: T.Integer() }, { additionalProperties: false });
 const Answer = T.Object({
   object: T.String(),
-  checks: T.Array(T.Object({ key: T.String(), label: T.String(), description: T.String() })),
-  recommended: T.Array(T.Object({ apiName: T.String(), label: T.String() })),
-  rows: T.Array(T.Object({ ownerId: T.Union([T.String(), T.Null()]), total: T.Boolean(), records: T.Integer(), failing: Counts, score: T.Number() })),
+  checks: T.Array(T.Object({ key: T.String(), label: T.String(), description: T.String() }, { additionalProperties: false })),
+  recommended: T.Array(T.Object({ apiName: T.String(), label: T.String() }, { additionalProperties: false })),
+  rows: T.Array(T.Object({ ownerId: T.Union([T.String(), T.Null()]), total: T.Boolean(), records: T.Integer(), failing: Counts, score: T.Number() }, { additionalProperties: false })),
   owners: T.Record(T.String(), T.String()),
-}, { description: 'Data quality per owner and in total, over the records and fields the caller may see' });
+}, { additionalProperties: false, description: 'Data quality per owner and in total, over the records and fields the caller may see' });
 const Records = T.Object({
   data: T.Array(T.Object({}, { additionalProperties: true })), nextCursor: T.Union([T.String(), T.Null()]),
   display: T.Record(T.String(), T.Record(T.String(), T.String())),
-});
+}, { additionalProperties: false });
 
 /** Data quality (docs/analytics.md#data-quality). Thin: parse, one command, answer. */
 export function registerQualityRoutes(app: FastifyInstance, platform: Platform): void {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Platform } from '../../../platform/kernel.ts';
 import { recordContext } from '../../../platform/http/context.ts';
-import { DataList, NoContent, PathId, T, Uuid, routeSchema } from '../../../platform/http/schema/common.ts';
+import { DataList, NoContent, PathId, T, routeSchema } from '../../../platform/http/schema/common.ts';
 import { validationFailed } from '../../../platform/errors.ts';
 import { assertObjectPermission } from '../../../platform/access/policy.ts';
 import { analyticsSettings } from '../settings.ts';
@@ -9,25 +9,20 @@ import { readDefinition } from './definition.ts';
 import { runDefinition, runReport } from './run.ts';
 import { exportReport, reportFileName } from './file.ts';
 import { TABLE_CONTENT_TYPE } from '../../../platform/records/export/streamTable.ts';
+import { FolderSchema, ReportAnswerSchema, ReportSchema } from './schema.ts';
 import { deleteFolder, deleteReport, listFolders, listReports, loadReport, saveFolder, saveReport } from './store.ts';
 
 const tags = ['analytics'];
 const IdParams = T.Object({ id: PathId });
-const Nullable = T.Union([T.String(), T.Null()]);
+// Loose on the way in: readDefinition checks it against the metadata and names each field it refuses (definition.groupings.rows[1]).
 const Definition = T.Object({}, { additionalProperties: true, description: '{columns, filter, sort, groupings: {rows, column}, measures, totals, chart: {type, measure}} (docs/analytics.md)' });
-const ReportSchema = T.Object({
-  id: Uuid, name: T.String(), description: Nullable, folder: Nullable, object: T.String(), ownerId: T.String(), shape: T.String(),
-  definition: Definition, sharing: T.Object({ groups: T.Array(T.String()), roles: T.Array(T.String()) }), broken: Nullable, standard: T.Boolean({ description: 'Shipped with Meridian: everyone may open it, admins change it' }), updatedAt: T.String(),
-}, { description: 'A saved report; `broken` says why it cannot run for the reader (a deleted or hidden field)' });
 const ReportInput = T.Object({
   name: T.String({ maxLength: 200 }), description: T.Optional(T.Union([T.String({ maxLength: 2000 }), T.Null()])), folder: T.Optional(T.Union([T.String(), T.Null()])),
   object: T.Optional(T.String({ maxLength: 64 })), definition: Definition,
   sharing: T.Optional(T.Object({ groups: T.Optional(T.Array(T.String({ maxLength: 100 }), { maxItems: 50 })), roles: T.Optional(T.Array(T.String({ maxLength: 100 }), { maxItems: 50 })) })),
 }, { additionalProperties: false });
-const FolderSchema = T.Object({ id: Uuid, name: T.String(), ownerId: T.String(), shared: T.Boolean() });
 const FolderInput = T.Object({ name: T.String({ maxLength: 200 }), shared: T.Optional(T.Boolean()) }, { additionalProperties: false });
 const Page = { cursor: T.Optional(T.String({ maxLength: 2000 })), limit: T.Optional(T.Integer({ minimum: 1, maximum: 200 })) };
-const Answer = T.Object({ shape: T.String() }, { additionalProperties: true, description: 'Tabular: {columns, rows, nextCursor, display}; summary/matrix: the aggregate answer, each row with its drill-down condition' });
 
 /** Reports and folders (docs/analytics.md#reports). Thin: parse, one command, answer. */
 export function registerReportRoutes(app: FastifyInstance, platform: Platform): void {
@@ -52,7 +47,7 @@ export function registerReportRoutes(app: FastifyInstance, platform: Platform): 
   app.post('/api/v1/reports', { schema: routeSchema({ tags, operationId: 'createReport', summary: 'Save a report', body: ReportInput, response: { 201: ReportSchema } }) },
     async (request, reply) => reply.status(201).send(await saveReport({ ctx: ctxOf(request), input: request.body as never })));
   app.post('/api/v1/reports/preview', {
-    schema: routeSchema({ tags, operationId: 'previewReport', summary: "Run an unsaved report definition (the builder's live preview), as the caller", body: T.Object({ object: T.String({ maxLength: 64 }), definition: Definition, ...Page }, { additionalProperties: false }), response: { 200: Answer } }),
+    schema: routeSchema({ tags, operationId: 'previewReport', summary: "Run an unsaved report definition (the builder's live preview), as the caller", body: T.Object({ object: T.String({ maxLength: 64 }), definition: Definition, ...Page }, { additionalProperties: false }), response: { 200: ReportAnswerSchema } }),
   }, async (request) => {
     const ctx = ctxOf(request);
     const body = request.body as { object: string; definition: unknown; cursor?: string; limit?: number };
@@ -73,7 +68,7 @@ export function registerReportRoutes(app: FastifyInstance, platform: Platform): 
       return reply.status(204).send();
     });
   app.post('/api/v1/reports/:id/run', {
-    schema: routeSchema({ tags, operationId: 'runReport', summary: 'Run a report as the caller: a page of records (tabular) or its groups with subtotals (summary, matrix)', params: IdParams, body: T.Optional(T.Object(Page, { additionalProperties: false })), response: { 200: Answer } }),
+    schema: routeSchema({ tags, operationId: 'runReport', summary: 'Run a report as the caller: a page of records (tabular) or its groups with subtotals (summary, matrix)', params: IdParams, body: T.Optional(T.Object(Page, { additionalProperties: false })), response: { 200: ReportAnswerSchema } }),
   }, async (request) => {
     const page = (request.body ?? {}) as { cursor?: string; limit?: number };
     const { answer } = await runReport({ ctx: ctxOf(request), id: idOf(request), ...page });

@@ -10,12 +10,12 @@ import { sendScheduleNow } from './run.ts';
 const tags = ['analytics'];
 const IdParams = T.Object({ id: PathId });
 const Frequency = T.Union([T.Literal('daily'), T.Literal('weekly'), T.Literal('monthly')]);
-const Result = T.Object({ sent: T.Integer(), failed: T.Integer(), broken: T.Integer(), errors: T.Optional(T.Array(T.String())) }, { description: 'One run: e-mails sent, failed, and recipients for whom the report could not run (told why)' });
+const Result = T.Object({ sent: T.Integer(), failed: T.Integer(), broken: T.Integer(), errors: T.Optional(T.Array(T.String())) }, { additionalProperties: false, description: 'One run: e-mails sent, failed, and recipients for whom the report could not run (told why)' });
 const ScheduleSchema = T.Object({
   id: Uuid, reportId: T.Union([Uuid, T.Null()]), dashboardId: T.Union([Uuid, T.Null()]), ownerId: T.String(), frequency: Frequency, at: T.String(), weekday: T.Union([T.Integer(), T.Null()]), monthDay: T.Union([T.Integer(), T.Null()]),
-  timeZone: T.String(), recipients: T.Object({ users: T.Array(T.String()), groups: T.Array(T.String()) }), format: T.Union([T.Literal('csv'), T.Literal('xlsx')]),
+  timeZone: T.String(), recipients: T.Object({ users: T.Array(T.String()), groups: T.Array(T.String()) }, { additionalProperties: false }), format: T.Union([T.Literal('csv'), T.Literal('xlsx')]),
   active: T.Boolean(), nextRunAt: T.String({ format: 'date-time' }), lastRunAt: T.Union([T.String({ format: 'date-time' }), T.Null()]), lastResult: T.Union([Result, T.Null()]),
-}, { description: 'A report or dashboard e-mailed on a schedule; each recipient gets it run with their own access' });
+}, { additionalProperties: false, description: 'A report or dashboard e-mailed on a schedule; each recipient gets it run with their own access' });
 const ScheduleInputSchema = T.Object({
   frequency: Frequency,
   at: T.String({ maxLength: 5, description: 'Local time of day, HH:MM (24-hour)' }),
