@@ -90,7 +90,7 @@ describe('imports: duplicate rules probed per batch', () => {
   });
 
   it('a clean batch is judged against the stored records only: rows of the file repeating each other are all created', async () => {
-    const csv = 'email,last_name,phone,title\ntwin.clean@dup-batch.example,First,,A\nTWIN.clean@dup-batch.example,Second,,B\nsolo.clean@dup-batch.example,Solo,,C\n';
+    const csv = 'email,last_name,phone,title\ntwin.clean@dup-batch.example,First,,A\ntwin.clean@dup-batch.example,Second,,B\nsolo.clean@dup-batch.example,Solo,,C\n';
     const { progress } = await runImport('clean.csv', csv, 'skip');
     expect(progress).toMatchObject({ created: 3, skipped: 0, rejected: 0 });
     expect(await count('twin.clean@dup-batch.example')).toBe(2);
