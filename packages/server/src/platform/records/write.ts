@@ -9,7 +9,7 @@ import { recordChange, recordChanges, type Changes } from './history.ts';
 import { rowToRecord } from './serialize.ts';
 import { checkLookups, checkLookupsOfRows, validateInput, validateRecord } from './validate.ts';
 import { toDb, UUID_RE } from './values.ts';
-import { withComputedValues } from './read.ts';
+import { withComputedValues, withComputedValuesOfMany } from './read.ts';
 
 export interface WriteOptions {
   /** Skip duplicate detection (the caller saw the candidates and confirmed). */
@@ -150,9 +150,7 @@ export async function createRecords(args: { ctx: RecordContext; object: ObjectDe
       for (const hook of ctx.platform.hooks.for('afterSave', object.apiName, 'create')) await hook({ ctx, object, operation: 'create', record, changes: changes[i]! });
       queueAfterCommit(ctx, object, 'create', record, changes[i]!);
     }
-    const out: ApiRecord[] = [];
-    for (const record of records) out.push(await withComputedValues(ctx, object, record));
-    return out;
+    return withComputedValuesOfMany(ctx, object, records);
   });
 }
 
