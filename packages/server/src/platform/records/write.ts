@@ -190,6 +190,8 @@ async function checkNewRecords(ctx: TxContext, object: ObjectDefinition, items: 
             Object.assign(item.merged, item.data);
           }
         } catch (error) {
+          // A refusal waits for its turn; anything else (a failed statement aborts the transaction) stops here.
+          if (!(error instanceof AppError)) throw prefixError(error, item.options.pathPrefix);
           failed.set(i, error);
         }
       }
