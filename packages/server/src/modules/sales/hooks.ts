@@ -1,6 +1,6 @@
 import type { HookRegistry } from '../../platform/records/hooks.ts';
 import { requireStageOrder } from './rules/stageOrder.ts';
-import { refuseDuplicates } from './duplicates/check.ts';
+import { refuseDuplicates, refuseDuplicatesOfMany } from './duplicates/check.ts';
 import { DUPLICATE_RULES } from './duplicates/rules.ts';
 import { refuseAccountCycle } from './rules/accountTree.ts';
 import { JUNCTION_KEYS, applyJunctionRules } from './rules/junctions.ts';
@@ -40,6 +40,6 @@ export function registerSalesHooks(hooks: HookRegistry): void {
   }
   // Last: duplicates are judged on the values as they will be saved.
   for (const object of Object.keys(DUPLICATE_RULES)) {
-    hooks.register('beforeSave', { name: 'sales.duplicates', object, operations: [...SAVE], run: refuseDuplicates });
+    hooks.register('beforeSave', { name: 'sales.duplicates', object, operations: [...SAVE], run: refuseDuplicates, runMany: refuseDuplicatesOfMany });
   }
 }

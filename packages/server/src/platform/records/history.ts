@@ -25,20 +25,32 @@ export async function recordChanges(args: { ctx: TxContext; object: ObjectDefini
   if (!records.length) return;
   const actorId = ctx.actor.userId;
   const via = ctx.actor.via;
-  const history: Array<{ id: string; change_id: string; record_id: string; field: string | null; old_value: unknown; new_value: unknown }> = [];
+  // The history rows as one array per column: PostgreSQL reads typed arrays about twice as fast as
+  // the same rows as one JSON document (jsonb_to_recordset), ~11 rows per record an import creates.
+  const h = { id: [] as string[], change: [] as string[], record: [] as string[], field: [] as Array<string | null>, old: [] as Array<string | null>, new: [] as Array<string | null> };
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  const push = (id: string, changeId: string, recordId: string, field: string | null, c: { old: unknown; new: unknown } | null) => {
+    h.id.push(id);
+    h.change.push(changeId);
+    h.record.push(recordId);
+    h.field.push(field);
+    h.old.push(json(c?.old));
+    h.new.push(json(c?.new));
+  };
   const events = records.map(({ recordId, changes }) => {
     const changeId = uuidv7();
-    // One history row per changed field; creates, deletes and restores also get a row without a field.
-    const rows: typeof history = Object.entries(changes).map(([field, c]) => ({ id: uuidv7(), change_id: changeId, record_id: recordId, field, old_value: c.old ?? null, new_value: c.new ?? null }));
-    if (operation !== 'update' || rows.length === 0) rows.unshift({ id: uuidv7(), change_id: changeId, record_id: recordId, field: null, old_value: null, new_value: null });
-    history.push(...rows);
+    // One history row per changed field; creates, deletes and restores also get a row without a
+    // field, first, with the id drawn after the fields' (the ids order a change's rows when read).
+    const fields = Object.entries(changes).map(([field, c]) => ({ id: uuidv7(), field, c }));
+    if (operation !== 'update' || fields.length === 0) push(uuidv7(), changeId, recordId, null, null);
+    for (const { id, field, c } of fields) push(id, changeId, recordId, field, c);
     return { id: uuidv7(), recordId, changes: JSON.stringify(changes) };
   });
   // History rows and the outbox events in one statement: one round trip per change, or per batch.
   await sql`WITH h AS (
       INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, actor_id, via)
       SELECT r.id, r.change_id, ${object.apiName}, r.record_id, ${operation}, r.field, r.old_value, r.new_value, ${actorId}::uuid, ${via}
-      FROM jsonb_to_recordset(${JSON.stringify(history)}::jsonb) AS r(id uuid, change_id uuid, record_id uuid, field text, old_value jsonb, new_value jsonb)
+      FROM unnest(${h.id}::uuid[], ${h.change}::uuid[], ${h.record}::uuid[], ${h.field}::text[], ${h.old}::jsonb[], ${h.new}::jsonb[]) AS r(id, change_id, record_id, field, old_value, new_value)
     )
     INSERT INTO outbox_event (id, type, object, record_id, changes, actor)
     SELECT x.id, ${`${object.apiName}.${PAST[operation]}`}, ${object.apiName}, x.record_id, x.changes::jsonb,

@@ -69,11 +69,20 @@ interface HookMap {
 
 export type HookStage = keyof HookMap;
 
+/**
+ * A beforeSave hook's form for many records created together (createRecords, an import's batch):
+ * the same decision as `run` for each record, with the queries shared — data changed as `run`
+ * would change it, and per record the error `run` would have thrown (undefined when none).
+ */
+export type BeforeSaveMany = (args: BeforeSaveArgs[]) => Promise<Array<unknown>>;
+
 interface Registered<S extends HookStage> {
   name: string;
   object: string;
   operations?: RecordOperation[];
   run: HookMap[S];
+  /** beforeSave only: see BeforeSaveMany. */
+  runMany?: S extends 'beforeSave' ? BeforeSaveMany : never;
 }
 
 /**
@@ -89,8 +98,15 @@ export class HookRegistry {
   }
 
   for<S extends HookStage>(stage: S, object: string, operation: RecordOperation): Array<HookMap[S]> {
-    return (this.#hooks[stage] as Registered<S>[])
-      .filter((h) => (h.object === '*' || h.object === object) && (!h.operations || h.operations.includes(operation)))
-      .map((h) => h.run);
+    return this.#matching(stage, object, operation).map((h) => h.run);
+  }
+
+  /** The beforeSave hooks in order, each with its form for many records when it has one. */
+  beforeSaveOf(object: string, operation: RecordOperation): Array<{ run: HookMap['beforeSave']; runMany?: BeforeSaveMany }> {
+    return this.#matching('beforeSave', object, operation).map((h) => ({ run: h.run, runMany: h.runMany }));
+  }
+
+  #matching<S extends HookStage>(stage: S, object: string, operation: RecordOperation): Registered<S>[] {
+    return (this.#hooks[stage] as Registered<S>[]).filter((h) => (h.object === '*' || h.object === object) && (!h.operations || h.operations.includes(operation)));
   }
 }

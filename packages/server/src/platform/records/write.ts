@@ -9,7 +9,7 @@ import { recordChange, recordChanges, type Changes } from './history.ts';
 import { rowToRecord } from './serialize.ts';
 import { checkLookups, checkLookupsOfRows, validateInput, validateRecord } from './validate.ts';
 import { toDb, UUID_RE } from './values.ts';
-import { withComputedValues } from './read.ts';
+import { withComputedValues, withComputedValuesOfMany } from './read.ts';
 
 export interface WriteOptions {
   /** Skip duplicate detection (the caller saw the candidates and confirmed). */
@@ -64,7 +64,8 @@ function newRecordData(ctx: TxContext, object: ObjectDefinition, input: unknown,
   const data = validateInput({ ctx, object, input, pathPrefix: options.pathPrefix });
   if (options.systemValues) Object.assign(data, options.systemValues);
   for (const f of object.fields) {
-    if (!(f.apiName in data) && f.defaultValue !== undefined && !f.readOnly) data[f.apiName] = structuredClone(f.defaultValue);
+    // Only an object or array default needs its own copy (structuredClone per field and record showed in the import's profile).
+    if (!(f.apiName in data) && f.defaultValue !== undefined && !f.readOnly) data[f.apiName] = typeof f.defaultValue === 'object' && f.defaultValue !== null ? structuredClone(f.defaultValue) : f.defaultValue;
   }
   if (!('owner' in data) && ctx.actor.userId && object.apiName !== 'user') data.owner = ctx.actor.userId;
   return data;
@@ -138,15 +139,7 @@ export async function createRecords(args: { ctx: RecordContext; object: ObjectDe
       return { data, merged: { ...data } as Record<string, unknown>, options, changed: new Set(Object.keys(data)), prefix: options.pathPrefix ?? '' };
     });
     const checked = await checkLookupsOfRows({ ctx, object, rows: items });
-    for (const [i, item] of items.entries()) {
-      try {
-        await runBeforeSave({ ctx, object, operation: 'create', data: item.data, merged: item.merged, options: item.options });
-        await validateRecord({ ctx, object, merged: item.merged, changed: item.changed, pathPrefix: item.options.pathPrefix, lookupsChecked: checked[i] });
-      } catch (error) {
-        // A hook names the record's own fields; here they are named under the record's place.
-        throw prefixError(error, item.options.pathPrefix);
-      }
-    }
+    await checkNewRecords(ctx, object, items, checked);
     const rows: Array<Map<string, unknown>> = [];
     for (const item of items) rows.push(await insertValues(ctx, object, uuidv7(), item.data));
     const inserted = await insertRows(ctx, object, rows, items.map((i) => i.options));
@@ -157,10 +150,64 @@ export async function createRecords(args: { ctx: RecordContext; object: ObjectDe
       for (const hook of ctx.platform.hooks.for('afterSave', object.apiName, 'create')) await hook({ ctx, object, operation: 'create', record, changes: changes[i]! });
       queueAfterCommit(ctx, object, 'create', record, changes[i]!);
     }
-    const out: ApiRecord[] = [];
-    for (const record of records) out.push(await withComputedValues(ctx, object, record));
-    return out;
+    return withComputedValuesOfMany(ctx, object, records);
   });
+}
+
+type NewItem = { data: Record<string, unknown>; merged: Record<string, unknown>; options: WriteOptions; changed: Set<string> };
+
+/**
+ * createRecords' beforeSave hooks and record validation. Without a hook that has a form for many
+ * records (runMany), each record in turn: its hooks, then its validation. With one, the hooks run
+ * in their order — a run of ordinary hooks record by record, a hook with a form for many once for
+ * all the records without an error so far (a duplicate probe per rule for the whole batch, not per
+ * record) — each record's first error kept; then, record by record, the first error or the
+ * validation. So the record refused is the first in order, with its first error: what the
+ * record-by-record order refuses.
+ */
+async function checkNewRecords(ctx: TxContext, object: ObjectDefinition, items: NewItem[], checked: Array<Map<string, unknown>>): Promise<void> {
+  const hooks = ctx.platform.hooks.beforeSaveOf(object.apiName, 'create');
+  const argsOf = (item: NewItem) => ({ ctx, object, operation: 'create' as const, data: item.data, merged: item.merged, options: item.options });
+  const failed = new Map<number, unknown>();
+  const batched = items.length > 1 && hooks.some((h) => h.runMany);
+  if (batched) {
+    for (let h = 0; h < hooks.length; ) {
+      const many = hooks[h]!.runMany;
+      if (many) {
+        const live = items.flatMap((_, i) => (failed.has(i) ? [] : [i]));
+        const errors = await many(live.map((i) => argsOf(items[i]!)));
+        live.forEach((i, k) => (errors[k] !== undefined ? failed.set(i, errors[k]) : Object.assign(items[i]!.merged, items[i]!.data)));
+        h++;
+        continue;
+      }
+      let end = h;
+      while (end < hooks.length && !hooks[end]!.runMany) end++;
+      for (const [i, item] of items.entries()) {
+        if (failed.has(i)) continue;
+        try {
+          for (let k = h; k < end; k++) {
+            await hooks[k]!.run(argsOf(item));
+            Object.assign(item.merged, item.data);
+          }
+        } catch (error) {
+          // A refusal waits for its turn; anything else (a failed statement aborts the transaction) stops here.
+          if (!(error instanceof AppError)) throw prefixError(error, item.options.pathPrefix);
+          failed.set(i, error);
+        }
+      }
+      h = end;
+    }
+  }
+  for (const [i, item] of items.entries()) {
+    try {
+      if (failed.has(i)) throw failed.get(i);
+      if (!batched) await runBeforeSave(argsOf(item));
+      await validateRecord({ ctx, object, merged: item.merged, changed: item.changed, pathPrefix: item.options.pathPrefix, lookupsChecked: checked[i] });
+    } catch (error) {
+      // A hook names the record's own fields; here they are named under the record's place.
+      throw prefixError(error, item.options.pathPrefix);
+    }
+  }
 }
 
 /**

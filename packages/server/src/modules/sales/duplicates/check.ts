@@ -10,15 +10,28 @@ import { DUPLICATE_RULES, type Candidate, type DuplicateRule } from './rules.ts'
 /** Candidates for one record over the given rules: one entry per record, its best-scoring rule, best first. */
 export async function findDuplicates(args: { ctx: RecordContext; object: ObjectDefinition; record: Record<string, unknown>; rules?: DuplicateRule[]; excludeIds?: string[]; limit?: number }): Promise<Candidate[]> {
   const rules = args.rules ?? DUPLICATE_RULES[args.object.apiName] ?? [];
+  const [found] = await findDuplicatesOfMany({ ctx: args.ctx, object: args.object, records: [{ record: args.record, rules, excludeIds: args.excludeIds ?? [] }], limit: args.limit });
+  return found!;
+}
+
+/**
+ * findDuplicates for several records at once, each with its own rules: one query per rule for all
+ * the records that use it. Records of the list are not compared with each other.
+ */
+export async function findDuplicatesOfMany(args: { ctx: RecordContext; object: ObjectDefinition; records: Array<{ record: Record<string, unknown>; rules: DuplicateRule[]; excludeIds: string[] }>; limit?: number }): Promise<Candidate[][]> {
   const limit = args.limit ?? 5;
-  const best = new Map<string, Candidate>();
-  for (const rule of rules) {
-    for (const c of await rule.find({ ctx: args.ctx, object: args.object, record: args.record, excludeIds: args.excludeIds ?? [], limit })) {
-      const seen = best.get(c.id);
-      if (!seen || seen.score < c.score) best.set(c.id, c);
-    }
+  const best = args.records.map(() => new Map<string, Candidate>());
+  for (const rule of new Set(args.records.flatMap((r) => r.rules))) {
+    const using = args.records.flatMap((r, i) => (r.rules.includes(rule) ? [i] : []));
+    const found = await rule.findMany({ ctx: args.ctx, object: args.object, records: using.map((i) => args.records[i]!), limit });
+    using.forEach((i, k) => {
+      for (const c of found[k]!) {
+        const seen = best[i]!.get(c.id);
+        if (!seen || seen.score < c.score) best[i]!.set(c.id, c);
+      }
+    });
   }
-  return [...best.values()].sort((a, b) => b.score - a.score).slice(0, limit);
+  return best.map((b) => [...b.values()].sort((a, b) => b.score - a.score).slice(0, limit));
 }
 
 /**
@@ -26,20 +39,47 @@ export async function findDuplicates(args: { ctx: RecordContext; object: ObjectD
  * existing record is refused with 409 `duplicate` and the candidates — unless the client
  * confirms with allowDuplicate.
  */
-export async function refuseDuplicates({ ctx, object, operation, data, merged, previous, options }: BeforeSaveArgs): Promise<void> {
-  if (options.allowDuplicate) return;
-  const all = DUPLICATE_RULES[object.apiName] ?? [];
-  const rules = operation === 'create' ? all : all.filter((r) => r.fields.some((f) => changed(data, previous, f)));
-  if (!rules.length) return;
-  const { visible: candidates, hidden } = await splitVisible(ctx, object, await findDuplicates({ ctx, object, rules, record: { ...merged, ...data }, excludeIds: previous ? [previous.id] : [] }));
-  if (!candidates.length && !hidden) return;
+export async function refuseDuplicates(args: BeforeSaveArgs): Promise<void> {
+  const [error] = await refuseDuplicatesOfMany([args]);
+  if (error) throw error;
+}
+
+/**
+ * refuseDuplicates for the records of one createRecords (an import's batch): the same decision for
+ * each, the probes of each rule shared by all of them (one query per rule, not per rule and
+ * record). Answers per record the error refuseDuplicates would throw. Each record is judged
+ * against the stored records only, as refuseDuplicates judges each before any is inserted.
+ */
+export async function refuseDuplicatesOfMany(all: BeforeSaveArgs[]): Promise<Array<AppError | undefined>> {
+  const errors: Array<AppError | undefined> = all.map(() => undefined);
+  const probing = all.flatMap((args, i) => {
+    if (args.options.allowDuplicate) return [];
+    const rules = DUPLICATE_RULES[args.object.apiName] ?? [];
+    const used = args.operation === 'create' ? rules : rules.filter((r) => r.fields.some((f) => changed(args.data, args.previous, f)));
+    return used.length ? [{ i, args, rules: used }] : [];
+  });
+  if (!probing.length) return errors;
+  const { ctx, object } = probing[0]!.args;
+  const found = await findDuplicatesOfMany({
+    ctx, object,
+    records: probing.map(({ args, rules }) => ({ record: { ...args.merged, ...args.data }, rules, excludeIds: args.previous ? [args.previous.id] : [] })),
+  });
+  for (const [k, { i, args, rules }] of probing.entries()) {
+    if (!found[k]!.length) continue;
+    errors[i] = duplicateError(args, rules, await splitVisible(ctx, object, found[k]!));
+  }
+  return errors;
+}
+
+function duplicateError({ object, data, merged }: BeforeSaveArgs, rules: DuplicateRule[], { visible: candidates, hidden }: { visible: Candidate[]; hidden: number }): AppError | undefined {
+  if (!candidates.length && !hidden) return undefined;
   const fieldOf = (rule: string) => rules.find((r) => r.name === rule)!.fields.find((f) => merged[f] ?? data[f]) ?? '';
   const first = candidates[0];
   const hiddenNote = hidden ? ` ${hidden === 1 ? 'A possible duplicate exists' : `${hidden} possible duplicates exist`} that you cannot see.` : '';
   const detail = first
     ? `This ${object.label.toLowerCase()} looks like ${first.name ?? 'an existing one'} (${first.rule.replace(/_/g, ' ')}).${hiddenNote} Save with allowDuplicate=true if it is a different one.`
     : `A possible duplicate of this ${object.label.toLowerCase()} exists that you cannot see. Save with allowDuplicate=true if it is a different one, or ask an administrator.`;
-  throw new AppError('duplicate', detail, {
+  return new AppError('duplicate', detail, {
     errors: first
       ? [...new Set(candidates.map((c) => c.rule))].map((rule) => ({ field: fieldOf(rule), code: 'duplicate', message: `Matches an existing ${object.label.toLowerCase()} (${rule.replace(/_/g, ' ')})` }))
       : [{ field: '', code: 'duplicate', message: 'Matches a record you cannot see' }],

@@ -6,9 +6,10 @@ import { normalizeCompanyName, normalizeEmail, normalizePhone, phoneKey, webDoma
 import { companyNameSql, lowerSql, phoneKeySql, webDomainSql } from './sql.ts';
 
 /**
- * Duplicate rules per object (PLT-6), in code. Each rule finds records matching one record (the
- * beforeSave check, lead conversion) and pairs of matching records (the duplicates list), each
- * served by an index from startup.ts. Scores: 1 = certainly the same, lower = likely.
+ * Duplicate rules per object (PLT-6), in code. Each rule finds the records matching each of a list
+ * of records with one query (the beforeSave check of one record or of an import's batch, lead
+ * conversion) and pairs of matching records (the duplicates list), each served by an index from
+ * startup.ts. Scores: 1 = certainly the same, lower = likely.
  */
 export interface Candidate {
   id: string;
@@ -34,29 +35,64 @@ export interface DuplicateRule {
   name: string;
   /** Fields whose change re-runs the rule on update. */
   fields: string[];
-  find(args: RuleArgs & { record: Record<string, unknown>; excludeIds: string[]; limit: number }): Promise<Candidate[]>;
+  /**
+   * For each record (as it will be saved), at most `limit` stored records matching it, but those of
+   * its `excludeIds` (itself, on an update): one query for all the records, each probed against the
+   * table only — records of the same list do not match each other (none is saved yet).
+   */
+  findMany(args: RuleArgs & { records: Array<{ record: Record<string, unknown>; excludeIds: string[] }>; limit: number }): Promise<Candidate[][]>;
   pairs(args: RuleArgs & { limit: number }): Promise<Pair[]>;
 }
 
 const col = (object: ObjectDefinition, field: string, alias = 't') => sql.ref(`${alias}.${object.fields.find((f) => f.apiName === field)!.column}`);
 const nameCol = (object: ObjectDefinition, alias = 't') => col(object, object.nameField, alias);
-const notIn = (ids: string[]) => (ids.length ? sql`AND t.id <> ALL(${ids}::uuid[])` : sql``);
+
+/**
+ * The probes of a list of records as a table `p(n, key)` (n = the record's place; a record may
+ * have several keys), and how many rows each needs: `per` more than its exclusions, which are
+ * dropped afterwards (the query ranks per record without them).
+ */
+function probes(records: Array<{ excludeIds: string[] }>, keysOf: (i: number) => string[], per: number) {
+  const ns: number[] = [];
+  const keys: string[] = [];
+  records.forEach((_, i) => {
+    for (const k of new Set(keysOf(i))) if (k) (ns.push(i), keys.push(k));
+  });
+  const take = per + Math.max(0, ...records.map((r) => r.excludeIds.length));
+  return { empty: !ns.length, table: sql`unnest(${ns}::int[], ${keys}::text[]) AS p(n, key)`, take };
+}
+
+/**
+ * A lateral subquery run once per probe: OFFSET 0 keeps it apart, so each probe is one lookup in
+ * the rule's index. Joined as such, the planner hashes the probes against a scan of the whole
+ * table, which grows with the table (and computes the key expression for every row).
+ */
+const probeEach = (query: RawBuilder<unknown>) => sql`${query} OFFSET 0`;
+
+/** Rows ranked per record (`n`) into each record's list, its exclusions dropped, at most `limit`. */
+function perRecord<R extends { n: number; id: string }>(records: Array<{ excludeIds: string[] }>, rows: R[], limit: number, keep: (row: R) => boolean = () => true): R[][] {
+  const out = records.map(() => [] as R[]);
+  for (const row of rows) {
+    const n = Number(row.n);
+    if (!records[n]!.excludeIds.includes(row.id) && out[n]!.length < limit && keep(row)) out[n]!.push(row);
+  }
+  return out;
+}
 
 /** A rule that matches equal keys: `keyOf` in JS for the probe, `keySql` in SQL for the stored rows. */
 function keyRule(name: string, field: string, score: number, keyOf: (v: unknown) => string, keySql: (c: RawBuilder<unknown>) => RawBuilder<string>): DuplicateRule {
   return {
     name,
     fields: [field],
-    async find({ ctx, object, record, excludeIds, limit }) {
-      const key = keyOf(record[field]);
-      if (!key) return [];
-      // MATERIALIZED keeps the planner on the key index: with ORDER BY … LIMIT alone it may walk
-      // the created_at index over the whole table (seconds on a million rows).
-      const r = await sql<{ id: string; name: string | null }>`WITH m AS MATERIALIZED (
-          SELECT t.id, ${nameCol(object)} AS name, t.created_at FROM ${sql.table(object.table)} t
-          WHERE ${keySql(col(object, field))} = ${key} AND t.deleted_at IS NULL ${notIn(excludeIds)})
-        SELECT id, name FROM m ORDER BY created_at LIMIT ${limit}`.execute(db(ctx));
-      return r.rows.map((row) => ({ id: row.id, name: row.name ?? row.id, rule: name, score }));
+    async findMany({ ctx, object, records, limit }) {
+      const p = probes(records, (i) => [keyOf(records[i]!.record[field])], limit);
+      if (p.empty) return records.map(() => []);
+      const r = await sql<{ n: number; id: string; name: string | null }>`WITH m AS MATERIALIZED (
+          SELECT p.n, t.* FROM ${p.table} CROSS JOIN LATERAL (${probeEach(sql`SELECT t.id, ${nameCol(object)} AS name, t.created_at FROM ${sql.table(object.table)} t
+            WHERE ${keySql(col(object, field))} = p.key AND t.deleted_at IS NULL`)}) t)
+        SELECT n, id, name FROM (SELECT m.*, row_number() OVER (PARTITION BY n ORDER BY created_at, id) AS rank FROM m) x
+        WHERE rank <= ${p.take} ORDER BY n, rank`.execute(db(ctx));
+      return perRecord(records, r.rows, limit).map((rows) => rows.map((row) => ({ id: row.id, name: row.name ?? row.id, rule: name, score })));
     },
     async pairs({ ctx, object, limit }) {
       const r = await sql<{ a: string; b: string }>`SELECT a.id AS a, b.id AS b FROM ${sql.table(object.table)} a
@@ -76,26 +112,32 @@ export const companyNameRule = (field = 'name') => keyRule('name', field, 0.95, 
  * index holds the last 7 digits; candidates are confirmed with libphonenumber.
  */
 export function phoneRule(fields: string[]): DuplicateRule {
-  const e164Of = (row: Record<string, unknown>) => new Set(fields.map((f) => normalizePhone(row[f] as string)).filter(Boolean));
   const anyKey = (object: ObjectDefinition, keys: string[]) => sql.join(fields.map((f) => sql`${phoneKeySql(col(object, f))} = ANY(${keys}::text[])`), sql` OR `);
   const select = (object: ObjectDefinition, alias: string) => sql.join(fields.map((f) => sql`${col(object, f, alias)} AS ${sql.ref(`${alias}_${f}`)}`));
   return {
     name: 'phone',
     fields,
-    async find({ ctx, object, record, excludeIds, limit }) {
-      const keys = [...new Set(fields.map((f) => phoneKey(record[f] as string)).filter(Boolean))];
-      if (!keys.length) return [];
-      const r = await sql<Record<string, string | null> & { id: string; name: string | null }>`WITH m AS MATERIALIZED (
-          SELECT t.id, ${nameCol(object)} AS name, t.created_at, ${select(object, 't')}
-          FROM ${sql.table(object.table)} t WHERE (${anyKey(object, keys)}) AND t.deleted_at IS NULL ${notIn(excludeIds)})
-        SELECT * FROM m ORDER BY created_at LIMIT ${limit * 4}`.execute(db(ctx));
-      // Parsing with libphonenumber is most of a create's CPU here: only when the key matched.
-      if (!r.rows.length) return [];
-      const mine = e164Of(record);
-      return r.rows
-        .filter((row) => fields.some((f) => mine.has(normalizePhone(row[`t_${f}`]))))
-        .slice(0, limit)
-        .map((row) => ({ id: row.id, name: row.name ?? row.id, rule: 'phone', score: 0.9 }));
+    async findMany({ ctx, object, records, limit }) {
+      const p = probes(records, (i) => fields.map((f) => phoneKey(records[i]!.record[f] as string)), limit * 4);
+      if (p.empty) return records.map(() => []);
+      // One join per field (each on its own key index), a stored record once per probing record.
+      const joins = sql.join(fields.map((f) => sql`SELECT p.n, t.* FROM ${p.table} CROSS JOIN LATERAL (${probeEach(sql`SELECT t.id, ${nameCol(object)} AS name, t.created_at, ${select(object, 't')}
+          FROM ${sql.table(object.table)} t WHERE ${phoneKeySql(col(object, f))} = p.key AND t.deleted_at IS NULL`)}) t`), sql` UNION `);
+      const r = await sql<Record<string, string | null> & { n: number; id: string; name: string | null }>`WITH m AS MATERIALIZED (${joins})
+        SELECT * FROM (SELECT m.*, row_number() OVER (PARTITION BY n ORDER BY created_at, id) AS rank FROM m) x
+        WHERE rank <= ${p.take} ORDER BY n, rank`.execute(db(ctx));
+      // Parsing with libphonenumber is most of a create's CPU here: only when the key matched, and
+      // each text once (a batch's stored matches and its own numbers repeat).
+      const parsed = new Map<string, string>();
+      const e164 = (v: unknown) => {
+        if (typeof v !== 'string' || !v) return '';
+        if (!parsed.has(v)) parsed.set(v, normalizePhone(v));
+        return parsed.get(v)!;
+      };
+      const hit = new Set(r.rows.map((row) => Number(row.n)));
+      const mine = records.map((rec, i) => new Set(hit.has(i) ? fields.map((f) => e164(rec.record[f])).filter(Boolean) : []));
+      const matches = (row: { n: number } & Record<string, unknown>) => fields.some((f) => mine[Number(row.n)]!.has(e164(row[`t_${f}`])));
+      return perRecord(records, r.rows, limit, matches).map((rows) => rows.map((row) => ({ id: row.id, name: row.name ?? row.id, rule: 'phone', score: 0.9 })));
     },
     async pairs({ ctx, object, limit }) {
       const out: Pair[] = [];
@@ -122,15 +164,18 @@ export function fuzzyNameRule(field: string, threshold: number): DuplicateRule {
   return {
     name: 'similar_name',
     fields: [field],
-    async find({ ctx, object, record, excludeIds, limit }) {
-      const value = typeof record[field] === 'string' ? (record[field] as string).trim() : '';
-      if (value.length < 3) return [];
+    async findMany({ ctx, object, records, limit }) {
+      const valueOf = (i: number) => (typeof records[i]!.record[field] === 'string' ? (records[i]!.record[field] as string).trim() : '');
+      const p = probes(records, (i) => (valueOf(i).length >= 3 ? [valueOf(i)] : []), limit);
+      if (p.empty) return records.map(() => []);
       await setThreshold(ctx);
       const c = col(object, field);
-      const r = await sql<{ id: string; name: string | null; score: number }>`SELECT t.id, ${nameCol(object)} AS name, similarity(${c}, ${value}) AS score
-        FROM ${sql.table(object.table)} t WHERE ${c} % ${value} AND similarity(${c}, ${value}) >= ${threshold} AND t.deleted_at IS NULL ${notIn(excludeIds)}
-        ORDER BY score DESC, t.created_at LIMIT ${limit}`.execute(db(ctx));
-      return r.rows.map((row) => ({ id: row.id, name: row.name ?? row.id, rule: 'similar_name', score: round(Number(row.score)) }));
+      const r = await sql<{ n: number; id: string; name: string | null; score: number }>`WITH m AS MATERIALIZED (
+          SELECT p.n, t.* FROM ${p.table} CROSS JOIN LATERAL (${probeEach(sql`SELECT t.id, ${nameCol(object)} AS name, t.created_at, similarity(${c}, p.key) AS score
+            FROM ${sql.table(object.table)} t WHERE ${c} % p.key AND t.deleted_at IS NULL`)}) t)
+        SELECT n, id, name, score FROM (SELECT m.*, row_number() OVER (PARTITION BY n ORDER BY score DESC, created_at, id) AS rank FROM m WHERE score >= ${threshold}) x
+        WHERE rank <= ${p.take} ORDER BY n, rank`.execute(db(ctx));
+      return perRecord(records, r.rows, limit).map((rows) => rows.map((row) => ({ id: row.id, name: row.name ?? row.id, rule: 'similar_name', score: round(Number(row.score)) })));
     },
     async pairs({ ctx, object, limit }) {
       await setThreshold(ctx);
