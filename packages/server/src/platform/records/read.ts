@@ -300,7 +300,7 @@ export async function listRows(args: ListArgs & { format: (field: FieldDefinitio
     return sql`${formatted ?? value} AS ${sql.id(f.column)}`;
   });
   // A sort key selected as it is serves the cursor; any other is selected raw beside it.
-  const keyAlias = plan.keys.map((k, i) => (asIs.has(k.field) ? k.field.column : `k${i}`));
+  const keyAlias = plan.keys.map((k, i) => (asIs.has(k.field) ? k.field.column : `__sort_key_${i}`));
   plan.keys.forEach((k, i) => {
     if (keyAlias[i] !== k.field.column) select.push(sql`${plan.valueOf(k.field)} AS ${sql.id(keyAlias[i]!)}`);
   });
