@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectAccessible, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
+import { expectAccessible, screenshot, screenshotOnFailure, signIn, startHarness, type Harness } from './harness';
 
 /**
  * Exports (issue 15 items 6 and 12): the Export buttons of a list page download the current view
@@ -33,6 +33,7 @@ describe('exports', () => {
     await page.goto(`/o/account?filter=${encodeURIComponent(JSON.stringify(filter))}&sort=-employees`);
     const table = page.getByRole('table', { name: 'Accounts list' });
     await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
+    await screenshot(page, 'exports-list');
 
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(csvDownload.suggestedFilename()).toMatch(/^account-\d{8}-\d{4}\.csv$/);
