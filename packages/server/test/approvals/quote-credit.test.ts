@@ -115,8 +115,15 @@ describe('quote discount approval on the engine', () => {
     expect(request).toMatchObject({ process: 'quote_discount', submittedBy: rep.id, results: [{ approver: manager.id, decision: 'pending' }] });
     expect((await decide(sibling, request.id, 'approve')).status).toBe(403);
     expect((await decide(rep, request.id, 'approve')).status).toBe(403);
-    // The engine's lock: the rep cannot change the header while it waits.
+    // The engine's lock: the rep cannot change the header while it waits, nor its lines (they make the total asked about).
     expect((await rep.request('PATCH', `/api/v1/quote/${quote.id}`, { body: { discount_percent: 10 } })).status).toBe(409);
+    const lines = (await rep.request('GET', `/api/v1/quote_line?filter=${encodeURIComponent(JSON.stringify({ field: 'quote', op: 'eq', value: quote.id }))}`)).body.data as Array<{ id: string }>;
+    expect(lines).toHaveLength(1);
+    const linePatch = await rep.request('PATCH', `/api/v1/quote_line/${lines[0]!.id}`, { body: { quantity: 50 } });
+    expect(linePatch.status, linePatch.text).toBe(409);
+    expect(linePatch.body).toMatchObject({ code: 'record_locked', approvalRequest: request.id });
+    expect((await rep.request('POST', '/api/v1/quote_line', { body: { quote: quote.id, product: part, quantity: 1 } })).status).toBe(409);
+    expect((await rep.request('DELETE', `/api/v1/quote_line/${lines[0]!.id}`)).status).toBe(409);
     const approved = await decide(manager, request.id, 'approve', 'Key account');
     expect(approved.status, approved.text).toBe(200);
     const read = (await admin.request('GET', `/api/v1/quote/${quote.id}`)).body;

@@ -46,7 +46,36 @@ async function deleteLocked(ctx: TxContext, object: ObjectDefinition, recordId: 
   await announce(ctx, request, 'recalled', { comment: `The ${object.label.toLowerCase()} was deleted` }, { timeline: false, outcome: false });
 }
 
+/**
+ * A detail record (an object whose access follows its parent: a quote's lines) is part of its
+ * parent: while the parent waits for approval its details cannot be added, changed, moved or
+ * deleted either — a line edit would change the total the approver is asked about. Same bypass as
+ * the record's own lock (admins, system writes).
+ */
+async function refuseLockedParent(ctx: TxContext, object: ObjectDefinition, parents: unknown[], what: string): Promise<void> {
+  if (ctx.actor.isAdmin || !object.accessFrom) return;
+  const link = object.fields.find((f) => f.apiName === object.accessFrom);
+  const parent = link?.lookup ? ctx.platform.registry.getObject(link.lookup.object) : undefined;
+  if (!parent || !(await activeProcesses(ctx.platform, ctx.trx)).has(parent.apiName)) return;
+  for (const id of new Set(parents.filter((p): p is string => typeof p === 'string'))) {
+    const pending = await pendingRequestOf(ctx, id);
+    if (!pending) continue;
+    throw new AppError('record_locked', `This ${parent.label.toLowerCase()} is waiting for approval: its ${object.pluralLabel.toLowerCase()} cannot be ${what} until the request is approved, rejected or recalled`, {
+      extra: { approvalRequest: pending.id },
+    });
+  }
+}
+
 export function registerLockHooks(hooks: HookRegistry): void {
   hooks.register('beforeSave', { name: 'approvals.lock', object: '*', operations: ['update'], run: ({ ctx, object, previous }) => (previous ? refuseLocked(ctx, object, previous.id, 'changed') : undefined) });
+  hooks.register('beforeSave', {
+    name: 'approvals.lock-parent', object: '*', operations: ['create', 'update'],
+    run: ({ ctx, object, operation, merged, previous }) =>
+      object.accessFrom ? refuseLockedParent(ctx, object, [merged[object.accessFrom], previous?.[object.accessFrom]], operation === 'create' ? 'added' : 'changed') : undefined,
+  });
   hooks.register('beforeDelete', { name: 'approvals.lock-delete', object: '*', run: ({ ctx, object, record }) => deleteLocked(ctx, object, record.id) });
+  hooks.register('beforeDelete', {
+    name: 'approvals.lock-parent-delete', object: '*',
+    run: ({ ctx, object, record }) => (object.accessFrom ? refuseLockedParent(ctx, object, [record[object.accessFrom]], 'deleted') : undefined),
+  });
 }
