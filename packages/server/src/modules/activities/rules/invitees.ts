@@ -5,6 +5,7 @@ import type { TxContext } from '../../../platform/records/context.ts';
 import { notifyUser, pingNotificationStreams } from '../../../platform/notifications/store.ts';
 import { settingsOfUsers } from '../notifications/settings.ts';
 import { tableOf } from '../context.ts';
+import { grantTeamAccess, revokeTeamAccess } from '../../../platform/access/teams.ts';
 
 /** The record-team role that lets an invited colleague read the meeting (platform/access, record teams). */
 export const INVITEE_TEAM_ROLE = 'invitee';
@@ -34,12 +35,11 @@ export async function validateInvitee({ ctx, data, merged, previous }: BeforeSav
 
 /** The invited colleague reads the meeting as a `read` member of its record team; a manual team entry is left alone. */
 async function grantMeeting(ctx: TxContext, meetingId: string, userId: string): Promise<void> {
-  await sql`INSERT INTO record_team_member (object, record_id, user_id, team_role, access) VALUES ('meeting', ${meetingId}::uuid, ${userId}::uuid, ${INVITEE_TEAM_ROLE}, 'read')
-    ON CONFLICT (object, record_id, user_id) DO NOTHING`.execute(ctx.trx);
+  await grantTeamAccess(ctx.trx, { object: 'meeting', recordId: meetingId, userId, teamRole: INVITEE_TEAM_ROLE, access: 'read' });
 }
 
 async function revokeMeeting(ctx: TxContext, meetingId: string, userId: string): Promise<void> {
-  await sql`DELETE FROM record_team_member WHERE object = 'meeting' AND record_id = ${meetingId}::uuid AND user_id = ${userId}::uuid AND team_role = ${INVITEE_TEAM_ROLE}`.execute(ctx.trx);
+  await revokeTeamAccess(ctx.trx, { object: 'meeting', recordId: meetingId, userId, teamRole: INVITEE_TEAM_ROLE });
 }
 
 async function syncInviteeAccess({ ctx, record, previous }: AfterSaveArgs): Promise<void> {
