@@ -86,4 +86,24 @@ describe('assignment preview', () => {
     expect((await rep.request('POST', '/api/v1/lead-assignment/preview', { body: { values: {} } })).status).toBe(403);
     expect((await rep.request('GET', '/api/v1/lead-assignment/next-turns')).status).toBe(403);
   });
+  it('reorders rules all or nothing: a record named twice or gone leaves the old order', async () => {
+    const ruleIds = [];
+    for (const [i, name] of ['First', 'Second', 'Third'].entries()) ruleIds.push((await post('assignment_rule', { name: `Order ${name}`, sort_order: 500 + i, target: 'queue', queue: name })).id as string);
+    const orderOf = async () => (await sql<{ id: string; sort_order: string }>`SELECT id, sort_order::text FROM obj_assignment_rule WHERE id = ANY(${ruleIds}::uuid[]) ORDER BY sort_order`.execute(server.platform.db)).rows.map((r) => r.id);
+    const reorder = (body: unknown, user: TestUser = admin) => user.request('POST', '/api/v1/lead-assignment/reorder', { body });
+    const moved = [ruleIds[2]!, ruleIds[0]!, ruleIds[1]!];
+    const res = await reorder({ object: 'assignment_rule', ids: moved });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.data).toEqual([{ id: moved[0], sort_order: 10 }, { id: moved[1], sort_order: 20 }, { id: moved[2], sort_order: 30 }]);
+    expect(await orderOf()).toEqual(moved);
+    // A record that does not exist, after others already re-numbered in the same request: nothing changes.
+    const gone = await reorder({ object: 'assignment_rule', ids: [ruleIds[0]!, ruleIds[1]!, randomUUID()] });
+    expect(gone.status).toBe(404);
+    expect(await orderOf()).toEqual(moved);
+    const twice = await reorder({ object: 'assignment_rule', ids: [ruleIds[0]!, ruleIds[0]!] });
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors[0]).toMatchObject({ field: 'ids[1]', code: 'duplicate' });
+    expect((await reorder({ object: 'lead', ids: [ruleIds[0]!] })).status).toBe(400);
+    expect((await reorder({ object: 'assignment_rule', ids: moved }, reps[3]!)).status).toBe(403);
+  });
 });

@@ -12,6 +12,7 @@ import { speedToLeadReport, type SpeedGrouping } from './speed.ts';
 import { startLeadMailbox } from './mailbox.ts';
 import { leadCaptureSettings } from './settings.ts';
 import { nextTurns, previewLeadAssignment, type PreviewValues } from './preview.ts';
+import { ORDERED_OBJECTS, reorderAssignment, type OrderedObject } from './reorder.ts';
 
 const tags = ['leadcapture'];
 const PublicId = T.Object({ publicId: T.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
@@ -150,6 +151,23 @@ export function registerLeadCaptureRoutes(app: FastifyInstance, platform: Platfo
     await platform.registry.ensureFresh();
     const body = request.body as { leadId?: string; values?: PreviewValues };
     return previewLeadAssignment({ ctx: recordContext(platform, request), ...body });
+  });
+
+  app.post('/api/v1/lead-assignment/reorder', {
+    ...adminsOnly,
+    schema: routeSchema({
+      tags, operationId: 'reorderLeadAssignment',
+      summary: 'Administrators: put the assignment rules or territories in the order given (sort_order 10, 20, 30…), all or nothing, through the record pipeline',
+      body: T.Object({
+        object: T.Union(ORDERED_OBJECTS.map((o) => T.Literal(o))),
+        ids: T.Array(PathId, { minItems: 1, maxItems: 1000 }),
+      }, { additionalProperties: false }),
+      response: { 200: T.Object({ data: T.Array(T.Object({ id: T.String(), sort_order: T.Integer() })) }) },
+    }),
+  }, async (request) => {
+    await platform.registry.ensureFresh();
+    const body = request.body as { object: OrderedObject; ids: string[] };
+    return reorderAssignment({ ctx: recordContext(platform, request), ...body });
   });
 
   app.get('/api/v1/lead-assignment/next-turns', {

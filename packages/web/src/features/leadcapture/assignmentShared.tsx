@@ -7,6 +7,7 @@ import { createRecord, queryAllRecords, updateRecord } from '../../api/records';
 import type { Condition, DisplayMap, FieldDef, ObjectDef, RecordData } from '../../api/types';
 import { filterableFields, operatorLabel } from '../../lib/conditions';
 import { useApiForm } from '../../lib/useApiForm';
+import { assignmentApi, type ReorderBody } from './assignmentApi';
 
 /** The records of one assignment object in their order, with the display names of their lookups. */
 export function useOrderedRecords(object: string, sort = 'sort_order,name') {
@@ -50,10 +51,11 @@ export function useRecordSave(object: string, record: RecordData | undefined, on
 
 /**
  * Move up / move down for an ordered list: the moved record swaps places with its neighbour and
- * the list is renumbered 10, 20, 30 … — only the records whose order changed are saved. Focus
+ * the server renumbers the list 10, 20, 30 … in one request (POST /lead-assignment/reorder, all or
+ * nothing; records already in place are not written). Focus
  * stays on the pressed button's record so the keyboard can keep moving it.
  */
-export function useReorder(object: string, records: RecordData[], onDone: () => unknown) {
+export function useReorder(object: ReorderBody['object'], records: RecordData[], onDone: () => unknown) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [moved, setMoved] = useState<{ id: string; by: -1 | 1 } | null>(null);
@@ -66,10 +68,7 @@ export function useReorder(object: string, records: RecordData[], onDone: () => 
     setBusy(true);
     setError(null);
     try {
-      for (const [i, r] of list.entries()) {
-        const order = (i + 1) * 10;
-        if (Number(r.sort_order) !== order) await updateRecord(object, r.id, { sort_order: order }, r.version);
-      }
+      await assignmentApi.reorder({ object, ids: list.map((r) => r.id) });
     } catch (e) {
       setError(errorMessage(e));
     } finally {
