@@ -87,7 +87,7 @@ describe('assignment preview', () => {
     expect((await rep.request('GET', '/api/v1/lead-assignment/next-turns')).status).toBe(403);
   });
   it('reorders rules all or nothing: a record named twice or gone leaves the old order', async () => {
-    const ruleIds = [];
+    const ruleIds: string[] = [];
     for (const [i, name] of ['First', 'Second', 'Third'].entries()) ruleIds.push((await post('assignment_rule', { name: `Order ${name}`, sort_order: 500 + i, target: 'queue', queue: name })).id as string);
     const orderOf = async () => (await sql<{ id: string; sort_order: string }>`SELECT id, sort_order::text FROM obj_assignment_rule WHERE id = ANY(${ruleIds}::uuid[]) ORDER BY sort_order`.execute(server.platform.db)).rows.map((r) => r.id);
     const reorder = (body: unknown, user: TestUser = admin) => user.request('POST', '/api/v1/lead-assignment/reorder', { body });

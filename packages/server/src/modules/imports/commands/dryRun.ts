@@ -8,6 +8,7 @@ import { continueDryRun, failDryRun, isStopped, stopDryRun, wakeDryRuns, type Dr
 import type { RowOutcome } from '../engine/batch.ts';
 import { readyOptions } from './manage.ts';
 import { DEFAULT_OPTIONS, sameOptions } from '../spec.ts';
+import { passProgress } from '../engine/progress.ts';
 
 export interface DryRunView {
   status: DryRunRow['status'];
@@ -36,19 +37,10 @@ const ACTIVE = ['queued', 'running'];
 
 /** A dry run as the API shows it, with its progress like a run's: rows per second since this process took it, time left from the share of the file read. */
 export function presentDryRun(run: DryRunRow, job: ImportRow, now = new Date()): DryRunView {
-  const done = Number(run.checkpoint);
-  const fileBytes = Number(job.file_bytes);
-  const fraction = run.status === 'completed' ? 1 : fileBytes ? Math.min(1, Number(run.bytes_done) / fileBytes) : 0;
-  let rate: number | null = null;
-  let left: number | null = null;
-  if (run.status === 'running' && run.run_started_at) {
-    const seconds = (now.getTime() - new Date(run.run_started_at).getTime()) / 1000;
-    const rows = done - Number(run.run_start_rows);
-    if (seconds > 0 && rows > 0) {
-      rate = Math.round((rows / seconds) * 10) / 10;
-      if (fraction > 0) left = Math.max(0, Math.round((done / fraction - done) / rate));
-    }
-  }
+  const { rowsDone: done, fraction, rowsPerSecond: rate, secondsLeft: left } = passProgress({
+    running: run.status === 'running', finished: run.status === 'completed',
+    checkpoint: run.checkpoint, bytesDone: run.bytes_done, fileBytes: Number(job.file_bytes), startedAt: run.run_started_at, startRows: run.run_start_rows,
+  }, now);
   return {
     status: run.status, rowsTried: done, wholeFile: run.status === 'completed', totalRows: run.total_rows === null ? null : Number(run.total_rows),
     created: run.created, updated: run.updated, skipped: run.skipped, rejected: run.rejected, carried: run.carried,

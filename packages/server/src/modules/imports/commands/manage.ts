@@ -9,6 +9,7 @@ import { checkOptions, DEFAULT_OPTIONS, lookupKeys, matchKeys, sameOptions, type
 import { importableFields, suggestMapping } from '../mapping/suggest.ts';
 import { wakeImports } from '../engine/run.ts';
 import { stopDryRun } from '../engine/dryRun.ts';
+import { passProgress } from '../engine/progress.ts';
 import type { ImportEncoding } from '../file/detect.ts';
 
 export interface ImportView {
@@ -37,19 +38,11 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** An import as the API shows it, with its progress: rows done, speed since this run started, and time left from the share of the file read. */
 export function presentImport(job: ImportRow, now = new Date()): ImportView {
-  const done = Number(job.checkpoint);
   const fileBytes = Number(job.file_bytes);
-  const fraction = job.status === 'completed' || job.status === 'undone' || job.status === 'undoing' ? 1 : fileBytes ? Math.min(1, Number(job.bytes_done) / fileBytes) : 0;
-  let rate: number | null = null;
-  let left: number | null = null;
-  if (job.status === 'running' && job.run_started_at) {
-    const seconds = (now.getTime() - new Date(job.run_started_at).getTime()) / 1000;
-    const rows = done - Number(job.run_start_rows);
-    if (seconds > 0 && rows > 0) {
-      rate = Math.round((rows / seconds) * 10) / 10;
-      if (fraction > 0) left = Math.max(0, Math.round((done / fraction - done) / rate));
-    }
-  }
+  const { rowsDone: done, fraction, rowsPerSecond: rate, secondsLeft: left } = passProgress({
+    running: job.status === 'running', finished: job.status === 'completed' || job.status === 'undone' || job.status === 'undoing',
+    checkpoint: job.checkpoint, bytesDone: job.bytes_done, fileBytes, startedAt: job.run_started_at, startRows: job.run_start_rows,
+  }, now);
   return {
     id: job.id, object: job.object, fileName: job.file_name, fileBytes, format: job.format, encoding: job.encoding, delimiter: job.delimiter,
     headers: job.headers, status: job.status, options: { ...DEFAULT_OPTIONS, columns: [], ...job.settings } as ImportOptions,
