@@ -10,18 +10,8 @@ import type { ImportOptions } from './spec.ts';
 
 export type ImportStatus = 'draft' | 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'undoing' | 'undone';
 
-export interface ImportRow {
-  id: string;
-  object: string;
-  file_name: string;
-  file_key: string;
-  file_bytes: string | number;
-  format: ImportFormat;
-  encoding: ImportEncoding | null;
-  delimiter: string | null;
-  headers: string[];
-  settings: Partial<ImportOptions>;
-  status: ImportStatus;
+/** A pass over an import's file — the run, or a dry run — as its row stores it: checkpoint, counts, lease. */
+export interface FilePass {
   checkpoint: string | number;
   bytes_done: string | number;
   total_rows: string | number | null;
@@ -34,6 +24,20 @@ export interface ImportRow {
   run_started_at: Date | null;
   run_start_rows: string | number;
   error: string | null;
+}
+
+export interface ImportRow extends FilePass {
+  id: string;
+  object: string;
+  file_name: string;
+  file_key: string;
+  file_bytes: string | number;
+  format: ImportFormat;
+  encoding: ImportEncoding | null;
+  delimiter: string | null;
+  headers: string[];
+  settings: Partial<ImportOptions>;
+  status: ImportStatus;
   created_by: string | null;
   created_at: Date;
   started_at: Date | null;

@@ -8,7 +8,7 @@ import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
 import { inTransaction, type Actor } from '../../../platform/records/context.ts';
 import { choose } from '../mapping/values.ts';
 import { importSettings } from '../settings.ts';
-import type { ImportRow } from '../store.ts';
+import type { FilePass, ImportRow } from '../store.ts';
 import type { ImportOptions } from '../spec.ts';
 import { processBatch, type RowOutcome, type SourceRow } from './batch.ts';
 import { batchesOf, readerOf } from './source.ts';
@@ -18,25 +18,13 @@ import { carryKeys, carryOutcomes, saveCarriedKeys } from './carry.ts';
 
 export type DryRunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-export interface DryRunRow {
+export interface DryRunRow extends FilePass {
   import_id: string;
   status: DryRunStatus;
   settings: ImportOptions;
-  checkpoint: string | number;
-  bytes_done: string | number;
-  total_rows: string | number | null;
-  created: number;
-  updated: number;
-  skipped: number;
-  rejected: number;
   carried: number;
   rows: RowOutcome[];
   unknown_values: Record<string, string[]>;
-  lease_token: string | null;
-  lease_until: Date | null;
-  run_started_at: Date | null;
-  run_start_rows: string | number;
-  error: string | null;
   requested_by: string | null;
   started_at: Date;
   finished_at: Date | null;
