@@ -74,7 +74,7 @@ describe('lead capture', () => {
     await page.getByRole('heading', { level: 1, name: 'Speed to lead' }).waitFor();
     const table = page.getByRole('table', { name: 'Speed to lead' });
     await page.getByRole('combobox', { name: 'Group by' }).selectOption('source');
-    const web = table.getByRole('row', { name: /^Web\b|^web\b/ });
+    const web = table.getByRole('row', { name: /^Web\b/ });
     await web.waitFor();
     expect(await web.getByRole('cell').allTextContents()).toEqual(['1', '1', '1', '100%', expect.stringMatching(/min$/)]);
     await expectAccessible(page, 'speed to lead');

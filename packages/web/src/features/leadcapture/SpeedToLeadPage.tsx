@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Alert, Box, Group, NativeSelect, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { errorMessage } from '../../api/client';
+import { picklistLabel, useMetadata } from '../../api/metadata';
 import { Loading } from '../../components/PageState';
 import { ButtonLink } from '../../components/links';
 import { formatNumber } from '../../lib/format';
@@ -44,7 +45,10 @@ export function SpeedToLeadPage() {
   const valid = isDay(from) && isDay(to) && from <= to;
   const report = useQuery({ queryKey: ['leadcapture', 'speed', groupBy, from, to], enabled: valid, queryFn: ({ signal }) => leadCaptureApi.speed({ groupBy, from, to }, signal), placeholderData: (p) => p });
   const data = report.data;
-  const labelOf = (r: SpeedRow) => r.label ?? (groupBy === 'owner' ? 'No owner (queue)' : groupBy === 'source' ? 'No source' : '—');
+  // A source is shown by its picklist label ("Web"), as lists show it; the server answers the stored value.
+  const sourceField = useMetadata().byName('lead')?.fields.find((f) => f.apiName === 'source');
+  const labelOf = (r: SpeedRow) =>
+    groupBy === 'source' && r.key !== null && sourceField ? picklistLabel(sourceField, r.key) : (r.label ?? (groupBy === 'owner' ? 'No owner (queue)' : groupBy === 'source' ? 'No source' : '—'));
 
   return (
     <Stack gap="md" maw={1100}>
