@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
+import { randomUUID } from 'node:crypto';
 import { buildAccount, buildRecord } from '../factories.ts';
+import { systemActor } from '../../src/platform/records/context.ts';
+import { resolvePrice, resolvePrices } from '../../src/modules/billing/queries/resolvePrice.ts';
 
 /**
  * A quote's lines are priced as one batch (queries/priceMemo.ts): the answers must be exactly
@@ -35,6 +38,20 @@ describe('pricing a quote’s lines as a batch', () => {
       expect([line.unit_price, line.price_explanation, JSON.parse(line.taxes).map((t: { name: string }) => t.name)]).toEqual([Number(alone.unitPrice), alone.explanation.steps.join('\n'), alone.taxes.rates.map((t: { name: string }) => t.name)]);
     }
     expect(res.body.lines.map((l: { unit_price: number }) => l.unit_price)).toEqual([9.7, 7.76, 24.24, 6.89, 24.24]);
+  });
+
+  it('prices for the system (one read per record, no visibility read) as for a user, and refuses a missing record by its field', async () => {
+    const ctx = { platform: server.platform, actor: systemActor('api') };
+    const questions = [{ account: ids.account!, product: ids.a!, quantity: 60 }, { account: ids.account!, product: ids.b!, quantity: 3 }];
+    const answers = await resolvePrices({ ctx, questions });
+    for (const [i, q] of questions.entries()) {
+      const alone = (await admin.request('GET', `/api/v1/billing/price?${new URLSearchParams({ account: q.account, product: q.product, quantity: String(q.quantity) })}`)).body;
+      expect([answers[i]!.unitPrice, answers[i]!.explanation.steps]).toEqual([alone.unitPrice, alone.explanation.steps]);
+    }
+    const missing = randomUUID();
+    await expect(resolvePrice({ ctx, account: ids.account!, product: missing })).rejects.toMatchObject({ code: 'not_found', errors: [{ field: 'product', code: 'not_found' }] });
+    await expect(resolvePrice({ ctx, account: missing, product: ids.a! })).rejects.toMatchObject({ code: 'not_found', errors: [{ field: 'account', code: 'not_found' }] });
+    await expect(resolvePrices({ ctx, questions: [{ account: ids.account!, product: missing }] })).rejects.toMatchObject({ code: 'not_found', errors: [{ field: 'product', code: 'not_found' }] });
   });
 
   it('still refuses, naming the line, a product the caller cannot see', async () => {

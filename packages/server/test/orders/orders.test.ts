@@ -63,6 +63,19 @@ describe('orders', () => {
     ids.order = order.id;
   });
 
+  it('refuses a change of what the lines were priced with while it has lines; other saves go through', async () => {
+    const refused = await rep.request('PATCH', `/api/v1/order/${ids.order}`, { body: { currency: 'EUR', price_date: '2027-01-01' } });
+    expect(refusal(refused)).toEqual([422, 'currency', 'has_lines']);
+    const saved = await rep.request('PATCH', `/api/v1/order/${ids.order}`, { body: { po_number: 'PO-78' } });
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body).toMatchObject({ po_number: 'PO-78', currency: 'USD', total: 145.49 });
+    const empty = await rep.request('POST', '/api/v1/orders', { body: { order: { account: ids.plain }, lines: [] } });
+    expect(empty.status, empty.text).toBe(201);
+    const moved = await rep.request('PATCH', `/api/v1/order/${empty.body.order.id}`, { body: { price_date: '2027-01-01' } });
+    expect(moved.status, moved.text).toBe(200);
+    expect((await admin.request('DELETE', `/api/v1/order/${empty.body.order.id}`)).status).toBe(204);
+  });
+
   it('numbers concurrent orders without duplicates; on PostgreSQL the counter never waits for an order’s transaction (a refused order leaves a gap)', async () => {
     const counter = (n: string) => Number(n.slice(-5));
     const created = await Promise.all(Array.from({ length: 12 }, () => newOrder(rep, { account: ids.plain }, [{ product: ids.part, quantity: 1 }])));

@@ -2,7 +2,7 @@ import type { HookRegistry } from '../../platform/records/hooks.ts';
 import { deleteOrder, saveOrder } from './rules/order.ts';
 import { nameTeamRule } from './rules/teamRule.ts';
 import { checkIntakeSource } from './rules/intake.ts';
-import { orderLineRules, saveOrderLine } from './rules/orderLine.ts';
+import { orderLineRules, saveOrderLine, saveOrderLines } from './rules/orderLine.ts';
 
 const SAVE = ['create', 'update'] as const;
 
@@ -12,7 +12,7 @@ export function registerOrderHooks(hooks: HookRegistry): void {
   hooks.register('beforeDelete', { name: 'orders.orderDelete', object: 'order', run: deleteOrder });
   hooks.register('afterSave', { name: 'orders.orderRestore', object: 'order', operations: ['restore'], run: orderLineRules.restoreHeader });
   hooks.register('beforeLock', { name: 'orders.orderLineLock', object: 'order_line', run: orderLineRules.lockHeaderFirst });
-  hooks.register('beforeSave', { name: 'orders.orderLine', object: 'order_line', operations: [...SAVE], run: saveOrderLine });
+  hooks.register('beforeSave', { name: 'orders.orderLine', object: 'order_line', operations: [...SAVE], run: saveOrderLine, runMany: saveOrderLines });
   hooks.register('beforeDelete', { name: 'orders.orderLineDelete', object: 'order_line', run: orderLineRules.delete });
   hooks.register('beforeSave', { name: 'orders.intakeSource', object: 'order_intake_source', operations: [...SAVE], run: checkIntakeSource });
   hooks.register('beforeSave', { name: 'orders.teamRuleName', object: 'production_team_rule', operations: [...SAVE], run: nameTeamRule });

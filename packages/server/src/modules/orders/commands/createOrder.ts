@@ -28,7 +28,7 @@ export function createOrder(args: { ctx: RecordContext; input: CreateOrderInput 
  * command decides (source, status, copied prices).
  */
 export async function writeOrder(args: WriteOrderArgs): Promise<OrderWithLines> {
-  return readOrderWithLines(args.ctx, await writeOrderRecords(args));
+  return readOrderWithLines(args.ctx, (await writeOrderRecords(args)).id);
 }
 
 type WriteOrderArgs = {
@@ -36,8 +36,8 @@ type WriteOrderArgs = {
   lines: Array<{ input: Record<string, unknown>; systemValues?: Record<string, unknown> }>;
 };
 
-/** writeOrder without reading the order back (a shop's intake answers with its own read): answers the order's id. */
-export async function writeOrderRecords(args: WriteOrderArgs): Promise<string> {
+/** writeOrder without reading the order back (a shop's intake answers from what it wrote): answers the order as inserted, before its lines were totalled. */
+export async function writeOrderRecords(args: WriteOrderArgs): Promise<ApiRecord> {
   const { ctx } = args;
   const object = ctx.platform.registry.requireObject('order');
   const options: WriteOptions = { pathPrefix: 'order.', ...(args.systemValues ? { systemValues: args.systemValues } : {}) };
@@ -45,7 +45,7 @@ export async function writeOrderRecords(args: WriteOrderArgs): Promise<string> {
     throw prefixErrors(error, 'order.');
   });
   await writeDocumentLines({ ctx, kind: ORDER, header: created, lines: args.lines });
-  return created.id;
+  return created;
 }
 
 /** An order and its lines in order, through the record service (the reader's access applies). */

@@ -4,6 +4,7 @@ import type { Platform } from '../../../platform/kernel.ts';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
 import { inTransaction, systemActor, type TxContext } from '../../../platform/records/context.ts';
 import { createRecord, updateRecord } from '../../../platform/records/write.ts';
+import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { isBlank, tableOf } from '../../billing/index.ts';
 import { parseIntakeBody, verifySignature, type IntakeOrder, type IntakeProblem } from '../intake/index.ts';
 import { intakeSecrets } from './intakeSecret.ts';
@@ -72,9 +73,17 @@ export async function receiveOrder(args: { platform: Platform; key: string; body
       }
     }
     const payload = args.body.toString('utf8');
+    const rejected = parsed.problems.length > 0 || !parsed.order;
+    // A rejected payload is logged with its reasons in one insert; one that makes an order is
+    // logged first (the order points at it) and given its result and order once they exist.
     const intake = await createRecord({
       ctx, object: ctx.platform.registry.requireObject('order_intake'), input: {},
-      options: { systemValues: { source: source.id, external_id: externalId ?? null, result: 'rejected', content_type: args.contentType?.slice(0, 200) ?? null, body_sha256: sha256, payload, name: `${source.name} · ${externalId ?? sha256.slice(0, 12)}` } },
+      options: {
+        systemValues: {
+          source: source.id, external_id: externalId ?? null, result: 'rejected', content_type: args.contentType?.slice(0, 200) ?? null, body_sha256: sha256, payload, name: `${source.name} · ${externalId ?? sha256.slice(0, 12)}`,
+          ...(rejected ? { reasons: JSON.stringify(parsed.problems) } : {}),
+        },
+      },
     });
     // Stamped after commit, in its own statement: an update here would hold the source's row
     // until this intake commits and make a shop's concurrent orders wait for each other.
@@ -82,17 +91,20 @@ export async function receiveOrder(args: { platform: Platform; key: string; body
       await sql`UPDATE ${tableOf(ctx, 'order_intake_source')} SET last_received_at = greatest(last_received_at, now()) WHERE id = ${source.id}`.execute(ctx.platform.db);
     });
 
-    if (parsed.problems.length || !parsed.order) {
-      await setIntake(ctx, intake.id, { result: 'rejected', reasons: JSON.stringify(parsed.problems) });
+    if (rejected || !parsed.order) {
       ctx.uow.afterCommit(() => notifyIntakeStaff({ platform: ctx.platform, to: source.staff_email, source: source.name, result: 'rejected', externalId, reasons: parsed.problems, payload, contentType: args.contentType }));
-      return answer(ctx, intake.id, false);
+      return answerOf({ intakeId: intake.id, result: 'rejected', reasons: parsed.problems, order: null, replayed: false });
     }
-    const { holds, orderId } = await storeOrder(ctx, parsed.order, intake.id);
-    await setIntake(ctx, intake.id, { result: holds.length ? 'held' : 'accepted', reasons: holds.length ? JSON.stringify(holds) : null, order: orderId });
+    const { holds, order } = await storeOrder(ctx, parsed.order, intake.id);
+    const result = holds.length ? 'held' : 'accepted';
+    await setIntake(ctx, intake.id, { result, reasons: holds.length ? JSON.stringify(holds) : null, order: order?.id ?? null });
     if (holds.length) ctx.uow.afterCommit(() => notifyIntakeStaff({ platform: ctx.platform, to: source.staff_email, source: source.name, result: 'held', externalId, reasons: holds, payload, contentType: args.contentType }));
-    return answer(ctx, intake.id, false);
+    // Answered from what was written: the same answer a replay reads back (answer below).
+    return answerOf({ intakeId: intake.id, result, reasons: holds, order, replayed: false });
   });
 }
+
+const storedOrder = (r: ApiRecord): StoredOrder => ({ id: r.id, number: r.number == null ? null : String(r.number), status: r.status == null ? null : String(r.status) });
 
 async function previousIntake(ctx: TxContext, sourceId: string, externalId: string) {
   const r = await sql<{ id: string; body_sha256: string }>`SELECT id, body_sha256 FROM ${tableOf(ctx, 'order_intake')}
@@ -104,14 +116,29 @@ function setIntake(ctx: TxContext, id: string, values: Record<string, unknown>) 
   return updateRecord({ ctx, object: ctx.platform.registry.requireObject('order_intake'), id, input: {}, options: { systemValues: values } });
 }
 
+/** The answer of an intake stored before (a replay), read back from the log and its order. */
 async function answer(ctx: TxContext, intakeId: string, replayed: boolean): Promise<IntakeAnswer> {
   const r = (await sql<{ result: IntakeAnswer['body']['result']; reasons: string | null; order_id: string | null; number: string | null; status: string | null }>`
     SELECT i.result, i.reasons, i.order_id, o.number, o.status FROM ${tableOf(ctx, 'order_intake')} i LEFT JOIN ${tableOf(ctx, 'order')} o ON o.id = i.order_id WHERE i.id = ${intakeId}`.execute(ctx.trx)).rows[0]!;
-  const reasons = (r.reasons ? (JSON.parse(r.reasons) as Array<IntakeProblem | HoldReason>) : []).map((x) => ({ field: x.field ?? 'order', code: x.code, message: x.message }));
+  const reasons = r.reasons ? (JSON.parse(r.reasons) as Array<IntakeProblem | HoldReason>) : [];
+  return answerOf({ intakeId, result: r.result, reasons, order: r.order_id ? { id: r.order_id, number: r.number, status: r.status } : null, replayed });
+}
+
+function answerOf(a: { intakeId: string; result: IntakeAnswer['body']['result']; reasons: Array<IntakeProblem | HoldReason>; order: StoredOrder | null; replayed: boolean }): IntakeAnswer {
   return {
-    status: r.result === 'rejected' ? 422 : 202,
-    body: { intake: intakeId, result: r.result, order: r.order_id, orderNumber: r.number, orderStatus: r.status, replayed, reasons },
+    status: a.result === 'rejected' ? 422 : 202,
+    body: {
+      intake: a.intakeId, result: a.result, order: a.order?.id ?? null, orderNumber: a.order?.number ?? null, orderStatus: a.order?.status ?? null, replayed: a.replayed,
+      reasons: a.reasons.map((x) => ({ field: x.field ?? 'order', code: x.code, message: x.message })),
+    },
   };
+}
+
+/** What an intake's answer says of its order: as stored at the end of the intake's transaction. */
+interface StoredOrder {
+  id: string;
+  number: string | null;
+  status: string | null;
 }
 
 /**
@@ -121,9 +148,9 @@ async function answer(ctx: TxContext, intakeId: string, replayed: boolean): Prom
  * fixes the account and sends it again or enters it. An order without holds is confirmed at once,
  * which sends its job ticket.
  */
-async function storeOrder(ctx: TxContext, order: IntakeOrder, intakeId: string): Promise<{ holds: HoldReason[]; orderId: string | null }> {
+async function storeOrder(ctx: TxContext, order: IntakeOrder, intakeId: string): Promise<{ holds: HoldReason[]; order: StoredOrder | null }> {
   const match = await matchAccount(ctx, order);
-  if (!match.account) return { holds: [match.problem!], orderId: null };
+  if (!match.account) return { holds: [match.problem!], order: null };
   const holds: HoldReason[] = [...eligibilityProblems(match.account)];
   const products = await productsBySku(ctx, order.lines.map((l) => l.sku));
   const lines: Array<{ index: number; input: Record<string, unknown> }> = [];
@@ -154,18 +181,17 @@ async function storeOrder(ctx: TxContext, order: IntakeOrder, intakeId: string):
   for (let tries = 0; tries <= lines.length; tries++) {
     await sql`SAVEPOINT intake_order`.execute(ctx.trx);
     try {
-      const orderId = await writeOrderRecords({
+      const created = await writeOrderRecords({
         ctx, header,
         systemValues: { source: 'shop', external_id: order.externalId, intake: intakeId, on_hold: holds.length > 0, hold_reasons: holds.length ? JSON.stringify(holds) : null },
         lines: lines.map((l) => ({ input: l.input })),
       });
       await sql`RELEASE SAVEPOINT intake_order`.execute(ctx.trx);
-      if (!holds.length) {
-        // The confirm checks (the credit limit) may hold it instead: the intake is held with their reasons.
-        const confirmed = await confirmOrder({ ctx, id: orderId });
-        if (confirmed.on_hold === true) holds.push(...parseHoldReasons(confirmed.hold_reasons));
-      }
-      return { holds, orderId };
+      if (holds.length) return { holds, order: storedOrder(created) };
+      // The confirm checks (the credit limit) may hold it instead: the intake is held with their reasons.
+      const confirmed = await confirmOrder({ ctx, id: created.id });
+      if (confirmed.on_hold === true) holds.push(...parseHoldReasons(confirmed.hold_reasons));
+      return { holds, order: storedOrder(confirmed) };
     } catch (error) {
       await sql`ROLLBACK TO SAVEPOINT intake_order`.execute(ctx.trx);
       const refused = error instanceof AppError ? error.errors.find((e: FieldError) => /^lines\[\d+\]\./.test(e.field)) : undefined;

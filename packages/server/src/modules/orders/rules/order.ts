@@ -62,11 +62,11 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
     Object.assign(data, { subtotal: 0, discount_total: 0, taxable: 0, tax_total: 0, total: 0, rounding: roundingText(ctx) });
     return;
   }
-  const lines = await storedDocumentLines(ctx, ORDER, previous!.id);
-  if (lines.length && !command) {
-    for (const f of PRICING_FIELDS) {
-      if (sets(data, previous, f)) refuse(f, 'has_lines', 'The lines were priced for this account, currency and date; remove them before changing it');
-    }
+  // The lines are read only when a user's save changes what they were priced with (a command's
+  // status or stamp never does): the refusal needs them, nothing else here does.
+  const repricing = PRICING_FIELDS.find((f) => sets(data, previous, f));
+  if (repricing && !command && (await storedDocumentLines(ctx, ORDER, previous!.id)).length) {
+    refuse(repricing, 'has_lines', 'The lines were priced for this account, currency and date; remove them before changing it');
   }
   // A save that changes none of the figures' inputs (a status, a stamp, the invoice it is on), under
   // the rounding its totals were made with, keeps them: re-totalling reads and rewrites every line.
