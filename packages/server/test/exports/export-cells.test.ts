@@ -5,6 +5,9 @@ import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount } from '../factories.ts';
 import { createRepProfile, ok } from '../access/fixture.ts';
 import { csvLine, headerRow, valueCell, type Cell } from '../../src/platform/records/export/cells.ts';
+import { exportColumns, rowLine } from '../../src/platform/records/export/rowCells.ts';
+import { readExportPage } from '../../src/platform/records/export/planExport.ts';
+import { systemActor } from '../../src/platform/records/context.ts';
 
 /**
  * Issue 15 item 14: exports write their cells straight from the database rows (text formatted by
@@ -17,6 +20,8 @@ let server: TestServer;
 let admin: TestUser;
 let rep: TestUser;
 
+/** The fields PostgreSQL writes whole lines for (sqlLine): no formula field; with label headers, no lookup either. */
+const PLAIN = ['name', 't', 'lt', 'em', 'ph', 'u', 'n', 'm', 'p', 'b', 'd', 'dt', 'pk', 'mp', 'acc', 'owner', 'no'];
 const FIELDS = ['name', 't', 'lt', 'em', 'ph', 'u', 'n', 'm', 'p', 'b', 'd', 'dt', 'pk', 'mp', 'acc', 'owner', 'no', 'ratio', 'shout'];
 
 async function exportOf(user: TestUser, query: string) {
@@ -99,6 +104,18 @@ describe('export cells straight from rows', () => {
     }
   });
 
+  it('writes the same CSV when PostgreSQL writes the lines (no formula field; no lookup shown as a name)', async () => {
+    for (const user of [admin, rep]) {
+      const plain = user === rep ? PLAIN.filter((f) => f !== 'p') : PLAIN;
+      for (const [header, fields] of [['api', plain], ['label', plain.filter((f) => f !== 'acc' && f !== 'owner')]] as const) {
+        const res = await exportOf(user, `format=csv&header=${header}&sort=name&fields=${fields.join(',')}`);
+        const expected = await oldWay(user, fields, header);
+        expect(expected.rows.length).toBe(user === rep ? 3 : 5);
+        expect(res.body).toBe(expected.csv);
+      }
+    }
+  });
+
   it('pins the format of each kind of cell', async () => {
     const res = await exportOf(admin, `format=csv&header=label&sort=name&fields=${FIELDS.join(',')}`);
     const lines = res.body.replace(/^\uFEFF/, '').split('\r\n');
@@ -152,5 +169,41 @@ describe('export cells straight from rows', () => {
     expect(lines.find((l: string) => l.includes(',Cell 4,'))).toMatch(/,Cell 4,-0\.01,0001-01-01T00:00:00\.000Z$/);
     const list = await admin.request('GET', `/api/v1/cell_item?fields=dt&filter=${encodeURIComponent(JSON.stringify({ field: 'name', op: 'eq', value: 'Cell 2' }))}`);
     expect(list.body.data[0].dt).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it("PostgreSQL's lines are rowLine's, for values only SQL can write, and for more columns than one concat() takes", async () => {
+    const object = server.platform.registry.requireObject('cell_item');
+    const t = sql.table(object.table);
+    const db = server.platform.db;
+    await sql`UPDATE ${t} SET t = '', lt = E'\r=1', em = '"', ph = '😀,x', u = E'a\nb', pk = '-', n = 0.00000012345678901234567, p = -0.0000005, mp = ARRAY['a,b', NULL, '"q"'] WHERE name = 'Cell 1'`.execute(db);
+    await sql`UPDATE ${t} SET t = E'\t', n = 1e-400, p = 1000000000000000000000, mp = ARRAY['=x'] WHERE name = 'Cell 2'`.execute(db);
+    await sql`UPDATE ${t} SET n = -123.4500, p = -0.000001, t = '@', lt = '""' WHERE name = 'Cell 3'`.execute(db);
+    await sql`UPDATE ${t} SET n = 5e-324, p = 0.00000099999999999999999 WHERE name = 'Cell 4'`.execute(db);
+    const ctx = { platform: server.platform, actor: { ...systemActor('api'), userId: admin.id } };
+    const account = server.platform.registry.requireObject('account');
+    const accountFields = account.fields.filter((f) => !f.formula && !f.rollup && f.apiName !== 'version' && f.apiName !== 'deleted_at');
+    expect(accountFields.length).toBeGreaterThan(32);
+    const fieldsOf = (names: string[]) => ['id', ...names].map((n) => object.fields.find((f) => f.apiName === n)!);
+    const cases = [
+      { object, header: 'api' as const, columns: fieldsOf(PLAIN) },
+      { object, header: 'label' as const, columns: fieldsOf(PLAIN.filter((f) => f !== 'acc' && f !== 'owner')) },
+      { object: account, header: 'api' as const, columns: accountFields },
+    ];
+    for (const { object: o, header, columns } of cases) {
+      const page = { ctx, object: o, filter: undefined, sort: 'name', columns, pageSize: 100 };
+      const rows = (await readExportPage(page)).rows;
+      const lines = (await readExportPage({ ...page, lines: header })).rows;
+      expect(rows.length).toBeGreaterThan(1);
+      expect(lines.map((row) => row.line)).toEqual(rows.map((row) => rowLine(exportColumns(columns, header === 'label'), row, null)));
+    }
+    const all = (await exportOf(admin, `format=csv&header=api&sort=name&fields=${PLAIN.join(',')}`)).body;
+    const line = (name: string) => all.slice(all.indexOf(`,${name},`), all.indexOf('\r\n', all.indexOf(`,${name},`) + 1));
+    expect(line('Cell 1')).toMatch(/^,Cell 1,,"'\r=1","""","😀,x","a\nb",/);
+    expect(line('Cell 1')).toContain(`,${String(Number('0.00000012345678901234567'))},`);
+    expect(line('Cell 2')).toContain(`,'\t,`);
+    expect(line('Cell 2')).toContain(',0,');
+    expect(line('Cell 3')).toContain(`,'@,"""""",`);
+    // A numeric below 1e-6 that JavaScript reads as 1e-6 (written without an exponent), and the smallest double.
+    expect(line('Cell 4')).toContain(',5e-324,-0.01,0.000001,');
   });
 });

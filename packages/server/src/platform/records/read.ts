@@ -275,9 +275,16 @@ export async function listRecords(args: ListArgs): Promise<ListResult> {
 }
 
 export interface RowsResult {
-  /** Each row keyed by field column, holding what `format` selected for it. */
+  /** Each row keyed by field column, holding what `format` selected for it (or `line`, with `join`). */
   rows: Record<string, unknown>[];
   nextCursor: string | null;
+}
+
+export interface RowsArgs extends ListArgs {
+  /** A field's value wrapped in SQL (e.g. text formatted by PostgreSQL), or null to select it as it is. */
+  format: (field: FieldDefinition, value: RawBuilder<unknown>) => RawBuilder<unknown> | null;
+  /** The formatted values made into one expression (in the caller's order), selected as `line` instead of a column per field. */
+  join?: (valueOf: (field: FieldDefinition) => RawBuilder<unknown>) => RawBuilder<unknown>;
 }
 
 /**
@@ -286,21 +293,27 @@ export interface RowsResult {
  * rules are listRecords': the same conditions (access, filter, cursor) and only fields the caller
  * may read (a hidden one asked for is refused). Only the fields asked for are selected (id always);
  * `format` may wrap a field's value in SQL (text formatted by PostgreSQL), or return null to
- * select it as it is.
+ * select it as it is; `join` makes one value of the row's (a CSV line written by PostgreSQL).
  */
-export async function listRows(args: ListArgs & { format: (field: FieldDefinition, value: RawBuilder<unknown>) => RawBuilder<unknown> | null }): Promise<RowsResult> {
+export async function listRows(args: RowsArgs): Promise<RowsResult> {
   const plan = planListPage(args);
   const asked = args.fields?.length ? new Set(['id', ...args.fields]) : null;
   const fields = asked ? plan.fields.filter((f) => asked.has(f.apiName)) : plan.fields;
   const asIs = new Set<FieldDefinition>();
-  const select = fields.map((f) => {
+  const values = fields.map((f) => {
     const value = plan.valueOf(f);
     const formatted = args.format(f, value);
     if (!formatted) asIs.add(f);
-    return sql`${formatted ?? value} AS ${sql.id(f.column)}`;
+    return formatted ?? value;
   });
-  // A sort key selected as it is serves the cursor; any other is selected raw beside it.
-  const keyAlias = plan.keys.map((k, i) => (asIs.has(k.field) ? k.field.column : `__sort_key_${i}`));
+  const valueOf = (f: FieldDefinition) => {
+    const i = fields.indexOf(f);
+    if (i < 0) throw new Error(`listRows: ${f.apiName} is not a selected field`);
+    return values[i]!;
+  };
+  const select = args.join ? [sql`${args.join(valueOf)} AS line`] : fields.map((f, i) => sql`${values[i]} AS ${sql.id(f.column)}`);
+  // A sort key selected as it is serves the cursor; any other (every one, when the row is one line) is selected raw beside it.
+  const keyAlias = plan.keys.map((k, i) => (!args.join && asIs.has(k.field) ? k.field.column : `__sort_key_${i}`));
   plan.keys.forEach((k, i) => {
     if (keyAlias[i] !== k.field.column) select.push(sql`${plan.valueOf(k.field)} AS ${sql.id(keyAlias[i]!)}`);
   });

@@ -5,7 +5,7 @@ import { assertObjectPermission, readableFields } from '../../access/policy.ts';
 import type { RecordContext } from '../context.ts';
 import { listRows, selectFields, type RowsResult } from '../read.ts';
 import { UUID_RE } from '../values.ts';
-import { exportValue } from './rowCells.ts';
+import { exportColumns, exportValue, sqlLine } from './rowCells.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type ExportHeader = 'label' | 'api';
@@ -31,6 +31,8 @@ export interface ExportPlan {
   sort: string | undefined;
   viewId: string | null;
   pageSize: number;
+  /** CSV whose every line PostgreSQL writes (sqlLine): each page's rows are `{ line }`. */
+  lines: boolean;
   first: RowsResult;
 }
 
@@ -92,15 +94,18 @@ export async function planExport(args: { ctx: RecordContext; object: ObjectDefin
   const columns = requested
     ? ['id', ...requested.filter((n) => n !== 'id')].map((n) => selected.find((f) => f.apiName === n)!).filter(Boolean)
     : selected.filter((f) => !LEFT_OUT.has(f.apiName));
-  const first = await readExportPage({ ctx, object, filter, sort, columns, pageSize });
-  return { ctx, object, format, header, columns, filter, sort, viewId: view?.id ?? null, pageSize, first };
+  const lines = format === 'csv' && sqlLine(exportColumns(columns, header === 'label')) !== null;
+  const first = await readExportPage({ ctx, object, filter, sort, columns, pageSize, lines: lines ? header : undefined });
+  return { ctx, object, format, header, columns, filter, sort, viewId: view?.id ?? null, pageSize, lines, first };
 }
 
 /**
  * One keyset page of an export: the list's query (its access condition, readable fields, filter,
- * sort and cursor — listRows) with the plain columns formatted as text by PostgreSQL.
+ * sort and cursor — listRows) with the plain columns formatted as text by PostgreSQL, or with
+ * `lines` (the CSV's header kind) each row's whole CSV line written by PostgreSQL.
  */
-export function readExportPage(args: { ctx: RecordContext; object: ObjectDefinition; filter: unknown; sort: string | undefined; columns: FieldDefinition[]; pageSize: number; cursor?: string }): Promise<RowsResult> {
+export function readExportPage(args: { ctx: RecordContext; object: ObjectDefinition; filter: unknown; sort: string | undefined; columns: FieldDefinition[]; pageSize: number; cursor?: string; lines?: ExportHeader }): Promise<RowsResult> {
   const { ctx, object, filter, sort, columns, pageSize, cursor } = args;
-  return listRows({ ctx, object, filter, sort, fields: columns.map((f) => f.apiName), limit: pageSize, maxLimit: pageSize, cursor, format: exportValue });
+  const select = (args.lines && sqlLine(exportColumns(columns, args.lines === 'label'))) || { format: exportValue };
+  return listRows({ ctx, object, filter, sort, fields: columns.map((f) => f.apiName), limit: pageSize, maxLimit: pageSize, cursor, ...select });
 }

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { FieldDefinition } from '../../metadata/types.ts';
 import { fromDb } from '../values.ts';
+import type { RowsArgs } from '../read.ts';
 import { csvField, neutralise, startsFormula, valueCell, type Cell } from './cells.ts';
 
 /**
@@ -66,6 +67,47 @@ export function exportColumns(fields: FieldDefinition[], names: boolean): Export
     else if (UUID.has(field.type) || field.type === 'datetime') kind = Kind.Plain;
     return { field, column: field.column, kind };
   });
+}
+
+/**
+ * The CSV line in SQL (issue 15 item 14): when every column is one PostgreSQL can write as rowLine
+ * would (no lookup shown as a name, no formula or roll-up field), the page's query selects each
+ * row's whole line as one text value, so Node neither parses a field per column nor builds the
+ * line. rowLine's and csvField's rules, in SQL: NULL is an empty cell (concat skips it); text is
+ * neutralised (a first character = + - @ tab CR gets an apostrophe; ascii() is its code point, 0
+ * for '') and quoted, quotes doubled, when it holds a quote, comma, CR or LF; numbers, booleans,
+ * ids and date-times are written as they come.
+ */
+export function sqlLine(columns: ExportColumn[]): Pick<RowsArgs, 'format' | 'join'> | null {
+  if (columns.some((c) => c.kind === Kind.Name || c.kind === Kind.Computed)) return null;
+  const kinds = new Map(columns.map((c) => [c.field, c.kind]));
+  return {
+    format: (field, value) => csvCellSql(field, kinds.get(field) ?? Kind.Text, value),
+    // concat() takes at most 100 arguments: a wide line is joined from concats of 32 cells.
+    join: (valueOf) => {
+      const values = columns.map((c) => valueOf(c.field));
+      const runs: RawBuilder<unknown>[] = [];
+      for (let i = 0; i < values.length; i += 32) runs.push(sql`concat(${sql.join(values.slice(i, i + 32), sql`, ',', `)})`);
+      return sql`concat(${sql.join(runs, sql`, ',', `)}, E'\\r\\n')`;
+    },
+  };
+}
+
+function csvCellSql(field: FieldDefinition, kind: Kind, value: RawBuilder<unknown>): RawBuilder<unknown> {
+  if (kind === Kind.Number) {
+    // numberText in SQL: below 1e-6 JavaScript's String(Number(text)) — the double's shortest form
+    // with an exponent, which float8's text matches but for the exponent's leading zero (1e-07);
+    // 0 below the smallest double; without an exponent when the double rounds up to 1e-6.
+    return sql`CASE WHEN ${value} = 0 OR abs(${value}) >= 0.000001 THEN trim_scale(${value}::numeric)::text
+      WHEN abs(${value}) <= 2.4703282292062328e-324 THEN '0'
+      WHEN abs(${value}::float8) = 0.000001 THEN CASE WHEN ${value} < 0 THEN '-0.000001' ELSE '0.000001' END
+      ELSE regexp_replace(${value}::float8::text, 'e-0*', 'e-') END`;
+  }
+  if (kind === Kind.Plain || kind === Kind.Boolean) return exportValue(field, value) ?? sql`${value}::text`;
+  const text = field.type === 'multi_picklist' ? exportValue(field, value)! : field.type === 'date' ? sql`${value}::text` : value;
+  const neutralised = sql`CASE WHEN ascii(${text}) IN (61, 43, 45, 64, 9, 13) THEN '''' || ${text} ELSE ${text} END`;
+  return sql`CASE WHEN strpos(${text}, '"') > 0 OR strpos(${text}, ',') > 0 OR strpos(${text}, E'\\n') > 0 OR strpos(${text}, E'\\r') > 0
+    THEN '"' || replace(${neutralised}, '"', '""') || '"' ELSE ${neutralised} END`;
 }
 
 /** The ids a page's lookup columns name, by target object: what resolveNames looks up (labels only). */

@@ -26,7 +26,7 @@ interface RowPage {
  */
 async function* rowPages(plan: ExportPlan, columns: ExportColumn[]): AsyncGenerator<RowPage> {
   const { ctx } = plan;
-  const read = (cursor: string) => readExportPage({ ctx, object: plan.object, filter: plan.filter, sort: plan.sort, columns: plan.columns, pageSize: plan.pageSize, cursor });
+  const read = (cursor: string) => readExportPage({ ctx, object: plan.object, filter: plan.filter, sort: plan.sort, columns: plan.columns, pageSize: plan.pageSize, cursor, lines: plan.lines ? plan.header : undefined });
   let page = plan.first;
   for (;;) {
     const next = page.nextCursor ? read(page.nextCursor) : null;
@@ -48,7 +48,8 @@ async function* csvPagesOf(plan: ExportPlan): AsyncGenerator<CsvPage> {
   const columns = exportColumnsOf(plan);
   for await (const { rows, names } of rowPages(plan, columns)) {
     let text = '';
-    for (const row of rows) text += rowLine(columns, row, names);
+    if (plan.lines) for (const row of rows) text += row.line as string;
+    else for (const row of rows) text += rowLine(columns, row, names);
     yield { text, rows: rows.length };
   }
 }
