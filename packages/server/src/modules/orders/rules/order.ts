@@ -62,8 +62,9 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
     Object.assign(data, { subtotal: 0, discount_total: 0, taxable: 0, tax_total: 0, total: 0, rounding: roundingText(ctx) });
     return;
   }
-  const lines = await storedDocumentLines(ctx, ORDER, previous!.id);
-  if (lines.length && !command) {
+  // A command copies or stamps on purpose (the invoice an order is on): only a person's edit is checked against the lines.
+  const lines = command ? [] : await storedDocumentLines(ctx, ORDER, previous!.id);
+  if (lines.length) {
     for (const f of PRICING_FIELDS) {
       if (sets(data, previous, f)) refuse(f, 'has_lines', 'The lines were priced for this account, currency and date; remove them before changing it');
     }
