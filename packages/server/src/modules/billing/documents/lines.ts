@@ -100,8 +100,9 @@ export function totalsOf(ctx: TxContext, kind: DocumentKind, figures: DocumentFi
 }
 
 /** Recomputes and stores a document's totals from its stored lines (after lines were written or restored). */
-export async function retotalDocument(ctx: TxContext, kind: DocumentKind, id: string, extra: Record<string, unknown> = {}): Promise<DocumentFigures> {
-  const header = (await lockDocument(ctx, kind, id))!;
+export async function retotalDocument(ctx: TxContext, kind: DocumentKind, id: string, extra: Record<string, unknown> = {}, locked?: DocumentRow): Promise<DocumentFigures> {
+  // The caller may have locked and read the document a moment ago in this transaction (`locked`).
+  const header = locked ?? (await lockDocument(ctx, kind, id))!;
   const taxInclusive = 'tax_inclusive' in extra ? (extra.tax_inclusive as boolean | null) : header.tax_inclusive;
   const figures = await recalculateDocument({ ctx, kind, header: { ...header, tax_inclusive: taxInclusive } });
   await storeDocumentTotals(ctx, kind, id, { ...totalsOf(ctx, kind, figures), ...extra });

@@ -26,7 +26,11 @@ const same = (values: unknown[]) => (values.every((v) => v === values[0]) ? valu
  * order twice: an order already invoiced is a 409 `order_invoiced`, one not completed a 409
  * `order_not_completed`, an order of another account or currency a 422 naming `orderIds[i]`.
  */
-export async function invoiceOrders(args: { ctx: RecordContext; input: InvoiceOrdersInput }): Promise<{ invoice: ApiRecord; lines: ApiRecord[] }> {
+export async function invoiceOrders(args: {
+  ctx: RecordContext; input: InvoiceOrdersInput;
+  /** Answer the invoice's lines too (default); a run that posts the invoice at once needs only their number. */
+  readLines?: boolean;
+}): Promise<{ invoice: ApiRecord; lines: ApiRecord[]; lineCount: number }> {
   const ids = [...new Set(args.input.orderIds)];
   if (!ids.length) throw ruleViolation([{ field: 'orderIds', code: 'required', message: 'Name the orders to invoice' }]);
   return inTransaction(args.ctx, async (ctx) => {
@@ -63,10 +67,10 @@ export async function invoiceOrders(args: { ctx: RecordContext; input: InvoiceOr
       account: first.account,
       currency: first.currency,
     };
-    const result = await createInvoice({ ctx, input: { invoice: header }, systemValues: { tax_inclusive: first.tax_inclusive === true }, copied });
+    const result = await createInvoice({ ctx, input: { invoice: header }, systemValues: { tax_inclusive: first.tax_inclusive === true }, copied, readLines: args.readLines !== false });
     // Every order marked with one UPDATE, each still through the record pipeline (history, event, hooks).
     const mark = () => updateRecords({ ctx, object, records: ids.map((id) => ({ id, input: {}, options: { systemValues: { invoice: result.invoice.id } } })) });
     await ids.reduceRight<() => Promise<unknown>>((run, id) => () => asDocumentCommand(ctx, id, run), mark)();
-    return result;
+    return { ...result, lineCount: copied.length };
   });
 }
