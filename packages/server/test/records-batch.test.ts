@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import { getTestServer, type TestServer } from './server.ts';
 import { buildAccount } from './factories.ts';
 import { systemActor, type RecordContext } from '../src/platform/records/context.ts';
-import { createRecords } from '../src/platform/records/write.ts';
+import { createRecords, updateRecord } from '../src/platform/records/write.ts';
+import { updateRecords } from '../src/platform/records/updateMany.ts';
+import { buildActor } from '../src/platform/auth/sessions.ts';
 
 /**
  * createRecords (several records of one object through the pipeline together, as a document's
@@ -60,5 +62,94 @@ describe('createRecords', () => {
     const duplicate = await attempt([{ code: `${code}-a`, name: 'A', unit_of_measure: unit }, { code, name: 'B', unit_of_measure: unit }, { code, name: 'C', unit_of_measure: unit }], product());
     expect(duplicate.errors[0]).toMatchObject({ field: expect.stringMatching(/^records\[2\]\.code/) });
     expect(await countOf('obj_product', sql`code LIKE ${`${code}%`}`)).toBe(0);
+  });
+});
+
+/**
+ * updateRecords (several records of one object updated together, as the orders an invoice is
+ * made from are marked): the same history rows and events as one updateRecord per record, the
+ * same access refusals, and a refused record named by its path, leaving nothing written.
+ */
+describe('updateRecords', () => {
+  const historyOf = async (id: string) => (await sql<{ operation: string; field: string | null; old_value: unknown; new_value: unknown }>`SELECT operation, field, old_value, new_value
+    FROM record_history WHERE record_id = ${id} AND operation = 'update' ORDER BY id`.execute(server.platform.db)).rows;
+  const eventsOf = async (id: string) => (await sql<{ type: string; changes: unknown; actor: unknown }>`SELECT type, changes, actor FROM outbox_event
+    WHERE record_id = ${id} AND type = 'contact.updated' ORDER BY seq`.execute(server.platform.db)).rows;
+  const failure = (p: Promise<unknown>) => p.then(() => null, (e) => e);
+
+  it('writes the records, their history and their events exactly as one updateRecord each would', async () => {
+    const account = await buildAccount(server.admin, {});
+    const tag = `upd${Math.random().toString(36).slice(2, 8)}`;
+    // Same title for some (one shared UPDATE), a phone of its own for another (its own), one unchanged.
+    const inputs = [{ title: 'Buyer' }, { title: 'Buyer' }, { title: 'Buyer', phone: '+1 555 0101' }, { last_name: tag }];
+    const make = () => createRecords({ ctx, object: contact(), records: inputs.map((_, i) => ({ input: { first_name: `P${i}`, last_name: tag, account: account.id } })) });
+    const batch = await make();
+    const single = await make();
+    const updated = await updateRecords({ ctx, object: contact(), records: batch.map((r, i) => ({ id: r.id, input: inputs[i] })) });
+    const one: typeof updated = [];
+    for (const [i, r] of single.entries()) one.push(await updateRecord({ ctx, object: contact(), id: r.id, input: inputs[i] }));
+    const strip = (r: Record<string, unknown>) => {
+      const { id: _i, created_at: _c, updated_at: _u, name: _n, first_name: _f, ...rest } = r;
+      return rest;
+    };
+    expect(updated.map((r) => r.id)).toEqual(batch.map((r) => r.id));
+    expect(updated.map(strip)).toEqual(one.map(strip));
+    expect(updated.map((r) => r.version)).toEqual([2, 2, 2, 1]);
+    for (const [i, r] of batch.entries()) {
+      expect(await historyOf(r.id)).toEqual(await historyOf(single[i]!.id));
+      expect(await eventsOf(r.id)).toEqual(await eventsOf(single[i]!.id));
+    }
+    expect((await historyOf(batch[2]!.id)).map((h) => h.field).sort()).toEqual(['phone', 'title']);
+    expect(await eventsOf(batch[3]!.id)).toEqual([]);
+  });
+
+  it('refuses the batch for one bad record — its input, a required field, a unique value the database refuses — naming it, and writes nothing', async () => {
+    const account = await buildAccount(server.admin, {});
+    const tag = `bad${Math.random().toString(36).slice(2, 8)}`;
+    const people = await createRecords({ ctx, object: contact(), records: [0, 1, 2].map((i) => ({ input: { first_name: `Q${i}`, last_name: tag, account: account.id } })) });
+    const attempt = (inputs: Array<Record<string, unknown>>, object = contact(), ids = people.map((p) => p.id)) =>
+      failure(updateRecords({ ctx, object, records: inputs.map((input, i) => ({ id: ids[i]!, input, options: { pathPrefix: `records[${i}].` } })) }));
+    const required = await attempt([{ title: 'A' }, { last_name: '' }, { title: 'C' }]);
+    expect(required.errors).toEqual([expect.objectContaining({ field: 'records[1].last_name', code: 'required' })]);
+    const typed = await attempt([{ title: 'A' }, { title: 'B' }, { email: 'not an address' }]);
+    expect(typed.errors).toEqual([expect.objectContaining({ field: 'records[2].email' })]);
+    const stale = await attempt([{ title: 'A', version: 7 }, { title: 'B' }, { title: 'C' }]);
+    expect(stale.code).toBe('version_conflict');
+    const missing = '0190aaaa-0000-7000-8000-000000000000';
+    const gone = await attempt([{ title: 'A' }, { title: 'B' }], contact(), [people[0]!.id, missing]);
+    expect(gone.code).toBe('not_found');
+    expect(gone.message).toContain(missing);
+    expect(await countOf('obj_contact', sql`last_name = ${tag} AND version = 1 AND title IS NULL`)).toBe(3);
+    expect(await countOf('record_history', sql`record_id = ANY(${people.map((p) => p.id)}::uuid[]) AND operation = 'update'`)).toBe(0);
+
+    // Two products given one code: the shared UPDATE is refused, then written one by one to name the second.
+    const unit = (await sql<{ id: string }>`SELECT id FROM obj_unit_of_measure WHERE code = 'each'`.execute(server.platform.db)).rows[0]!.id;
+    const products = await createRecords({ ctx, object: product(), records: ['a', 'b', 'c'].map((x) => ({ input: { code: `SKU-${tag}-${x}`, name: x, unit_of_measure: unit } })) });
+    const duplicate = await attempt([{ description: 'kept' }, { code: `SKU-${tag}-same` }, { code: `SKU-${tag}-same` }], product(), products.map((p) => p.id));
+    expect(duplicate.errors[0]).toMatchObject({ field: expect.stringMatching(/^records\[2\]\.code/) });
+    expect(await countOf('obj_product', sql`code LIKE ${`SKU-${tag}-%`} AND version = 1`)).toBe(3);
+  });
+
+  it('refuses a record the actor may see but not change, as updateRecord does, and writes none of the batch', async () => {
+    const account = () => server.platform.registry.requireObject('account');
+    const before = (await server.admin.request('GET', '/api/v1/sharing-settings')).body.data.find((x: { object: string }) => x.object === 'account').sharing;
+    expect((await server.admin.request('PUT', '/api/v1/sharing-settings/account', { body: { sharing: 'public_read' } })).status).toBe(200);
+    try {
+      const user = await server.createUser();
+      const rep: RecordContext = { platform: server.platform, actor: await buildActor(server.platform, { id: user.id, email: user.email, profile: 'standard', active: true, time_zone: 'UTC', locale: 'en-US', full_name: '' }, 'api') };
+      const tag = `acc${Math.random().toString(36).slice(2, 8)}`;
+      const [mine] = await createRecords({ ctx: rep, object: account(), records: [{ input: { name: `${tag} mine` } }] });
+      const [theirs] = await createRecords({ ctx, object: account(), records: [{ input: { name: `${tag} theirs` } }] });
+      const alone = await failure(updateRecord({ ctx: rep, object: account(), id: theirs!.id, input: { phone: '+1 555 0100' } }));
+      const batch = await failure(updateRecords({ ctx: rep, object: account(), records: [{ id: mine!.id, input: { phone: '+1 555 0100' } }, { id: theirs!.id, input: { phone: '+1 555 0100' } }] }));
+      expect(alone?.code).toBe('forbidden');
+      expect([batch?.code, batch?.message]).toEqual([alone.code, alone.message]);
+      expect(await countOf('obj_account', sql`name LIKE ${`${tag}%`} AND phone IS NULL AND version = 1`)).toBe(2);
+      // The rep's own record alone goes through.
+      const [done] = await updateRecords({ ctx: rep, object: account(), records: [{ id: mine!.id, input: { phone: '+1 555 0100' } }] });
+      expect(done).toMatchObject({ phone: '+1 555 0100', version: 2 });
+    } finally {
+      await server.admin.request('PUT', '/api/v1/sharing-settings/account', { body: { sharing: before } });
+    }
   });
 });

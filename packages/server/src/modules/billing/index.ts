@@ -61,14 +61,14 @@ export * from './quotes/index.ts';
 export type { DocumentKind } from './documents/kind.ts';
 export { amountField, currencyValues, documentTotalFields, pricedLineFields, productLineFields } from './documents/fields.ts';
 export {
-  documentColumns, figuresOf, lineColumns, lockDocument, recalculateDocument, retotalDocument, roundingText, storeDocumentTotals, storedDocumentLines, totalsOf,
+  documentColumns, figuresOf, lineColumns, lockDocument, lockDocuments, recalculateDocument, retotalDocument, roundingText, storeDocumentTotals, storedDocumentLines, totalsOf,
   type DocumentFigures, type DocumentRow,
 } from './documents/lines.ts';
 export { saveDocumentLine } from './documents/saveLine.ts';
 export { deferredTotals, withDeferredTotals } from './documents/batch.ts';
 export { asDocumentCommand, inDocumentCommand, isDocumentDeleting, markDocumentDeleting } from './documents/scope.ts';
 export { isBlank, isRealDate, readRecord, refuse, tableOf, today } from './context.ts';
-export { prefixErrors, readDocumentLines, writeDocumentLines } from './documents/create.ts';
+export { prefixErrors, readDocumentLines, readLinesOfDocuments, writeDocumentLines } from './documents/create.ts';
 export { drawDocumentPdf, type DocumentClosing } from './quotes/document/draw.ts';
 export { documentLocale, readDocumentInput } from './quotes/document/read.ts';
 export { documentFormat } from './quotes/document/format.ts';

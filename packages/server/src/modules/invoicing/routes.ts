@@ -54,7 +54,10 @@ export function registerInvoicingRoutes(app: FastifyInstance, platform: Platform
     }),
   }, async (request, reply) => {
     await fresh();
-    return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: (ctx) => invoiceOrders({ ctx, input: request.body as InvoiceOrdersInput }) });
+    return withIdempotency({ request, reply, ctx: ctxOf(request), status: 201, run: async (ctx) => {
+      const { invoice, lines } = await invoiceOrders({ ctx, input: request.body as InvoiceOrdersInput });
+      return { invoice, lines };
+    } });
   });
 
   app.get('/api/v1/invoices/:id', {

@@ -337,3 +337,5 @@ export async function updateRecord(args: { ctx: RecordContext; object: ObjectDef
 }
 
 export { queueAfterCommit };
+// For updateRecords (updateMany.ts): the same steps, shared rather than copied.
+export { assertWritable, guardedWrite, prefixError, runBeforeSave, sameValue };

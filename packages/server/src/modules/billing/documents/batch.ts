@@ -37,7 +37,7 @@ export async function withDeferredTotals<T>(ctx: TxContext, kind: DocumentKind, 
   const header = (await lockDocument(ctx, kind, id))!;
   const taxInclusive = batch.taxInclusive ?? header.tax_inclusive;
   try {
-    await retotalDocument(ctx, kind, id, taxInclusive !== header.tax_inclusive ? { tax_inclusive: taxInclusive } : {});
+    await retotalDocument(ctx, kind, id, taxInclusive !== header.tax_inclusive ? { tax_inclusive: taxInclusive } : {}, header);
   } catch (error) {
     // Only the document's own figures can fail here (a discount amount above the subtotal): name them as the header's.
     if (error instanceof AppError) throw new AppError(error.code, error.message, { errors: error.errors.map((e) => ({ ...e, field: `${kind.header}.${e.field}` })), extra: error.extra });

@@ -22,6 +22,23 @@ export async function readDocumentLines(ctx: RecordContext, kind: DocumentKind, 
   return all;
 }
 
+/**
+ * The lines of several documents of one kind (an invoice's orders) with one listing, through the
+ * record service like readDocumentLines: each document's lines in order, keyed by document.
+ */
+export async function readLinesOfDocuments(ctx: RecordContext, kind: DocumentKind, ids: string[]): Promise<Map<string, ApiRecord[]>> {
+  const object = ctx.platform.registry.requireObject(kind.line);
+  const byDocument = new Map<string, ApiRecord[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return byDocument;
+  let cursor: string | undefined;
+  do {
+    const page = await listRecords({ ctx, object, filter: { field: kind.parent, op: 'in', value: ids }, sort: 'position', limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    for (const line of page.data) byDocument.get(String(line[kind.parent]))?.push(line);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return byDocument;
+}
+
 /** Rules name the record's own fields; in a composite request they are named under their place in the body. */
 export function prefixErrors(error: unknown, prefix: string): unknown {
   if (!(error instanceof AppError)) return error;

@@ -33,6 +33,16 @@ export async function lockDocument(ctx: TxContext, kind: DocumentKind, id: strin
   return r.rows[0];
 }
 
+/**
+ * lockDocument for several documents of one kind (the orders an invoice is made from): locked in
+ * id order with one statement, so two commands locking overlapping sets queue instead of
+ * deadlocking, as they would locking one by one in that order.
+ */
+export async function lockDocuments(ctx: TxContext, kind: DocumentKind, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  await sql`SELECT id FROM ${tableOf(ctx, kind.header)} WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`.execute(ctx.trx);
+}
+
 export async function storedDocumentLines(ctx: TxContext, kind: DocumentKind, headerId: string): Promise<Array<PricedLine & { id: string }>> {
   const r = await sql<PricedLine & { id: string }>`SELECT id, id::text AS key, quantity::text AS quantity, unit_price::text AS unit_price, list_price::text AS list_price,
       discount_percent::text AS discount_percent, discount_amount::text AS discount_amount, taxes, ${kind.selectable ? sql`selected` : sql`true AS selected`}
@@ -90,8 +100,9 @@ export function totalsOf(ctx: TxContext, kind: DocumentKind, figures: DocumentFi
 }
 
 /** Recomputes and stores a document's totals from its stored lines (after lines were written or restored). */
-export async function retotalDocument(ctx: TxContext, kind: DocumentKind, id: string, extra: Record<string, unknown> = {}): Promise<DocumentFigures> {
-  const header = (await lockDocument(ctx, kind, id))!;
+export async function retotalDocument(ctx: TxContext, kind: DocumentKind, id: string, extra: Record<string, unknown> = {}, locked?: DocumentRow): Promise<DocumentFigures> {
+  // The caller may have locked and read the document a moment ago in this transaction (`locked`).
+  const header = locked ?? (await lockDocument(ctx, kind, id))!;
   const taxInclusive = 'tax_inclusive' in extra ? (extra.tax_inclusive as boolean | null) : header.tax_inclusive;
   const figures = await recalculateDocument({ ctx, kind, header: { ...header, tax_inclusive: taxInclusive } });
   await storeDocumentTotals(ctx, kind, id, { ...totalsOf(ctx, kind, figures), ...extra });

@@ -26,6 +26,8 @@ export interface CopiedLine {
  */
 export async function createInvoice(args: {
   ctx: RecordContext; input: CreateInvoiceInput; systemValues?: Record<string, unknown>; copied?: CopiedLine[];
+  /** Answer the lines too (default); a run that only posts the invoice needs none of them. */
+  readLines?: boolean;
 }): Promise<{ invoice: ApiRecord; lines: ApiRecord[] }> {
   return inTransaction(args.ctx, async (ctx) => {
     const object = ctx.platform.registry.requireObject('invoice');
@@ -35,6 +37,6 @@ export async function createInvoice(args: {
       throw prefixErrors(error, 'invoice.');
     });
     await writeDocumentLines({ ctx, kind: INVOICE, header: created, lines: [...(args.input.lines ?? []).map((input) => ({ input })), ...(args.copied ?? [])] });
-    return { invoice: await getRecord({ ctx, object, id: created.id }), lines: await readInvoiceLines(ctx, created.id) };
+    return { invoice: await getRecord({ ctx, object, id: created.id }), lines: args.readLines === false ? [] : await readInvoiceLines(ctx, created.id) };
   });
 }

@@ -1,9 +1,9 @@
 import { AppError, ruleViolation } from '../../../platform/errors.ts';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
-import { getRecord } from '../../../platform/records/read.ts';
-import { updateRecord } from '../../../platform/records/write.ts';
-import { Decimal, asDocumentCommand, isBlank, lockDocument, readDocumentLines } from '../../billing/index.ts';
+import { getRecord, getRecordsById } from '../../../platform/records/read.ts';
+import { updateRecords } from '../../../platform/records/updateMany.ts';
+import { Decimal, asDocumentCommand, isBlank, lockDocuments, readLinesOfDocuments } from '../../billing/index.ts';
 import { ORDER } from '../../orders/index.ts';
 import { createInvoice, type CopiedLine } from './create.ts';
 
@@ -26,15 +26,21 @@ const same = (values: unknown[]) => (values.every((v) => v === values[0]) ? valu
  * order twice: an order already invoiced is a 409 `order_invoiced`, one not completed a 409
  * `order_not_completed`, an order of another account or currency a 422 naming `orderIds[i]`.
  */
-export async function invoiceOrders(args: { ctx: RecordContext; input: InvoiceOrdersInput }): Promise<{ invoice: ApiRecord; lines: ApiRecord[] }> {
+export async function invoiceOrders(args: {
+  ctx: RecordContext; input: InvoiceOrdersInput;
+  /** Answer the invoice's lines too (default); a run that posts the invoice at once needs only their number. */
+  readLines?: boolean;
+}): Promise<{ invoice: ApiRecord; lines: ApiRecord[]; lineCount: number }> {
   const ids = [...new Set(args.input.orderIds)];
   if (!ids.length) throw ruleViolation([{ field: 'orderIds', code: 'required', message: 'Name the orders to invoice' }]);
   return inTransaction(args.ctx, async (ctx) => {
     const object = ctx.platform.registry.requireObject('order');
-    // Lock in one order, then read with the caller's access (404 for an order they cannot see).
-    for (const id of [...ids].sort()) await lockDocument(ctx, ORDER, id);
-    const orders = [];
-    for (const id of ids) orders.push(await getRecord({ ctx, object, id }));
+    // Locked in one order with one statement, then read with the caller's access (404 for an order
+    // they cannot see), all in one statement; getRecord says why an order is missing.
+    await lockDocuments(ctx, ORDER, [...ids].sort());
+    const found = await getRecordsById({ ctx, object, ids });
+    const orders: ApiRecord[] = [];
+    for (const id of ids) orders.push(found.get(id) ?? (await getRecord({ ctx, object, id })));
     const [first] = orders as [ApiRecord];
     orders.forEach((order, i) => {
       const conflict = (code: string, message: string) => new AppError('conflict', message, { errors: [{ field: `orderIds[${i}]`, code, message }] });
@@ -45,9 +51,10 @@ export async function invoiceOrders(args: { ctx: RecordContext; input: InvoiceOr
       }
     });
     const copied: CopiedLine[] = [];
+    const linesOf = await readLinesOfDocuments(ctx, ORDER, ids);
     for (const order of orders) {
       const discounted = !isBlank(order.discount_total) && Number(order.discount_total) !== 0;
-      for (const line of await readDocumentLines(ctx, ORDER, order.id)) {
+      for (const line of linesOf.get(order.id)!) {
         const input: Record<string, unknown> = { ...Object.fromEntries(LINE.filter((f) => !isBlank(line[f])).map((f) => [f, line[f]])), quantity: line.quantity };
         if (discounted) input.discount_amount = new Decimal(String(line.gross)).minus(String(line.taxable)).toNumber();
         else for (const f of ['discount_percent', 'discount_amount']) if (!isBlank(line[f])) input[f] = line[f];
@@ -60,10 +67,10 @@ export async function invoiceOrders(args: { ctx: RecordContext; input: InvoiceOr
       account: first.account,
       currency: first.currency,
     };
-    const result = await createInvoice({ ctx, input: { invoice: header }, systemValues: { tax_inclusive: first.tax_inclusive === true }, copied });
-    for (const order of orders) {
-      await asDocumentCommand(ctx, order.id, () => updateRecord({ ctx, object, id: order.id, input: {}, options: { systemValues: { invoice: result.invoice.id } } }));
-    }
-    return result;
+    const result = await createInvoice({ ctx, input: { invoice: header }, systemValues: { tax_inclusive: first.tax_inclusive === true }, copied, readLines: args.readLines !== false });
+    // Every order marked with one UPDATE, each still through the record pipeline (history, event, hooks).
+    const mark = () => updateRecords({ ctx, object, records: ids.map((id) => ({ id, input: {}, options: { systemValues: { invoice: result.invoice.id } } })) });
+    await ids.reduceRight<() => Promise<unknown>>((run, id) => () => asDocumentCommand(ctx, id, run), mark)();
+    return { ...result, lineCount: copied.length };
   });
 }

@@ -27,13 +27,26 @@ export async function postInvoice(args: InvoiceCommandArgs): Promise<ApiRecord> 
   return runInvoiceCommand({ ...args, command: 'post', run: (ctx, invoice) => postLocked(ctx, invoice) });
 }
 
+export interface PostOptions {
+  /**
+   * The caller made this draft in this very transaction (invoiceOrders: its lines written and the
+   * invoice totalled, then read back into `invoice`) with this many lines: posting trusts those
+   * totals instead of reading and re-totalling the lines again. A draft a person posts is always
+   * counted and re-totalled.
+   */
+  madeHere?: { lines: number };
+}
+
 /** Posting once the invoice is locked and known to be a draft (also used for credit notes, which are posted as they are made). */
-export async function postLocked(ctx: TxContext, invoice: ApiRecord): Promise<ApiRecord> {
-  if ((await lineCount(ctx, invoice.id)) === 0) refuse('lines', 'empty', 'An invoice needs at least one line before it is posted');
+export async function postLocked(ctx: TxContext, invoice: ApiRecord, options: PostOptions = {}): Promise<ApiRecord> {
+  const made = options.madeHere;
+  if ((made ? made.lines : await lineCount(ctx, invoice.id)) === 0) refuse('lines', 'empty', 'An invoice needs at least one line before it is posted');
   const credit = invoice.kind === 'credit_note';
   // An invoice's totals as the organisation's rounding makes them today: what is posted is what
-  // is printed. (A credit note was totalled by the command making it, in this transaction.)
-  const figures = credit ? null : await retotalDocument(ctx, INVOICE, invoice.id);
+  // is printed. (A credit note was totalled by the command making it, in this transaction; so was
+  // an invoice the caller made here, and `invoice` carries those totals.)
+  const figures = credit || made ? null : await retotalDocument(ctx, INVOICE, invoice.id);
+  const total = figures ? Number(figures.document.total) : Number(invoice.total);
   const settings = invoicingSettings.of(ctx.platform);
   const date = today(ctx);
   const number = await nextDocumentNumber({
@@ -43,7 +56,7 @@ export async function postLocked(ctx: TxContext, invoice: ApiRecord): Promise<Ap
     number, name: number, status: 'posted', invoice_date: date, due_date: credit ? null : dueDate(date, invoice.payment_terms),
     posted_at: now(), posted_by: ctx.actor.userId,
     // An invoice is owed in full until credited (or, later, paid); a credit note owes nothing.
-    ...(figures ? { credited_total: 0, paid_total: 0, open_amount: Number(figures.document.total) } : {}),
+    ...(credit ? {} : { credited_total: 0, paid_total: 0, open_amount: total }),
   });
   await recordEvent({
     ctx, type: 'invoice.posted', object: ctx.platform.registry.requireObject('invoice'), recordId: invoice.id,

@@ -143,8 +143,8 @@ async function invoiceAccount(ctx: TxContext, args: { account: DueAccount; zone:
   }
   let invoices = 0;
   for (const ids of groups.values()) {
-    const { invoice } = await invoiceOrders({ ctx, input: { orderIds: ids } });
-    await asDocumentCommand(ctx, invoice.id, () => postLocked(ctx, invoice));
+    const { invoice, lineCount } = await invoiceOrders({ ctx, input: { orderIds: ids }, readLines: false });
+    await asDocumentCommand(ctx, invoice.id, () => postLocked(ctx, invoice, { madeHere: { lines: lineCount } }));
     invoices += 1;
   }
   return { invoices, orders: orders.length };

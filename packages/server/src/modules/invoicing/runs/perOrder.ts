@@ -20,9 +20,9 @@ export async function invoiceCompletedOrder(args: { ctx: TxContext; orderId: str
   const account = await readRecord(ctx, 'account', String(order.account), ['invoicing_option']);
   const option = isBlank(account.invoicing_option) ? 'per_po' : String(account.invoicing_option);
   if (option === 'per_month') return null;
-  const { invoice } = await invoiceOrders({ ctx, input: { orderIds: [args.orderId] } });
+  const { invoice, lineCount } = await invoiceOrders({ ctx, input: { orderIds: [args.orderId] }, readLines: false });
   if (option === 'manual') return invoice;
-  return asDocumentCommand(ctx, invoice.id, () => postLocked(ctx, invoice));
+  return asDocumentCommand(ctx, invoice.id, () => postLocked(ctx, invoice, { madeHere: { lines: lineCount } }));
 }
 
 /**
