@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { getTestServer, type TestServer } from './server.ts';
 import { buildAccount } from './factories.ts';
 import { systemActor, type RecordContext } from '../src/platform/records/context.ts';
-import { createRecords, updateRecord } from '../src/platform/records/write.ts';
+import { createRecord, createRecords, updateRecord } from '../src/platform/records/write.ts';
 import { updateRecords } from '../src/platform/records/updateMany.ts';
 import { buildActor } from '../src/platform/auth/sessions.ts';
 
@@ -44,6 +44,32 @@ describe('createRecords', () => {
       WHERE record_id = ANY(${records.map((r) => r.id)}::uuid[]) AND operation = 'create' GROUP BY record_id`.execute(server.platform.db)).rows;
     expect(history).toHaveLength(3);
     for (const h of history) expect(h.changes).toBe(1);
+  });
+
+  it('writes the history rows a single create writes — each field\'s old and new value, the row without a field last by id — and an update\'s old values', async () => {
+    const account = await buildAccount(server.admin, {});
+    const tag = `hist${Math.random().toString(36).slice(2, 8)}`;
+    const input = { first_name: 'Ada', last_name: tag, account: account.id, email: `${tag}@example.com`, title: 'Quote "this", \\ and that' };
+    const single = await createRecord({ ctx, object: contact(), input });
+    const [batched] = await createRecords({ ctx, object: contact(), records: [{ input: { ...input, email: `${tag}.b@example.com` } }, { input: { ...input, email: `${tag}.c@example.com` } }] });
+    const historyOf = async (id: string) => (await sql<{ id: string; change_id: string; operation: string; field: string | null; old_value: unknown; new_value: unknown; actor_id: string; via: string }>`
+      SELECT id, change_id, operation, field, old_value, new_value, actor_id, via FROM record_history WHERE record_id = ${id} ORDER BY id`.execute(server.platform.db)).rows;
+    const eventOf = async (id: string, type: string) => (await sql<{ changes: Record<string, { old: unknown; new: unknown }> }>`SELECT changes FROM outbox_event WHERE record_id = ${id} AND type = ${type}`.execute(server.platform.db)).rows[0]!.changes;
+    const volatile = new Set(['created_at', 'updated_at', 'email', 'full_name']);
+    const shape = (rows: Awaited<ReturnType<typeof historyOf>>) => rows.map((h) => ({ operation: h.operation, field: h.field, old_value: h.old_value, new_value: volatile.has(h.field ?? '') ? typeof h.new_value : h.new_value, actor_id: h.actor_id, via: h.via }));
+    const a = await historyOf(single.id);
+    const b = await historyOf(batched!.id);
+    expect(shape(b)).toEqual(shape(a));
+    expect(a.at(-1)!.field).toBeNull();
+    expect(new Set(b.map((h) => h.change_id)).size).toBe(1);
+    const event = await eventOf(batched!.id, 'contact.created');
+    for (const h of b.filter((h) => h.field)) expect([h.old_value, h.new_value]).toEqual([event[h.field!]!.old, event[h.field!]!.new]);
+    expect(b.filter((h) => h.field).map((h) => h.field).sort()).toEqual(Object.keys(event).sort());
+    expect(b.find((h) => h.field === 'title')!.new_value).toBe(input.title);
+
+    await updateRecord({ ctx, object: contact(), id: batched!.id, input: { title: null, first_name: 'Grace' } });
+    const update = (await historyOf(batched!.id)).filter((h) => h.operation === 'update');
+    expect(update.map((h) => [h.field, h.old_value, h.new_value]).filter(([f]) => f !== 'full_name')).toEqual([['first_name', 'Ada', 'Grace'], ['title', input.title, null]]);
   });
 
   it('refuses the batch for one bad record — a missing field, a forged lookup, a duplicate the database refuses — naming it, and writes nothing', async () => {

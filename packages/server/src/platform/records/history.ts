@@ -25,38 +25,47 @@ export async function recordChanges(args: { ctx: TxContext; object: ObjectDefini
   if (!records.length) return;
   const actorId = ctx.actor.userId;
   const via = ctx.actor.via;
-  // The history rows as one array per column: PostgreSQL reads typed arrays about twice as fast as
-  // the same rows as one JSON document (jsonb_to_recordset), ~11 rows per record an import creates.
-  const h = { id: [] as string[], change: [] as string[], record: [] as string[], field: [] as Array<string | null>, old: [] as Array<string | null>, new: [] as Array<string | null> };
-  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-  const push = (id: string, changeId: string, recordId: string, field: string | null, c: { old: unknown; new: unknown } | null) => {
-    h.id.push(id);
-    h.change.push(changeId);
-    h.record.push(recordId);
-    h.field.push(field);
-    h.old.push(json(c?.old));
-    h.new.push(json(c?.new));
-  };
-  const events = records.map(({ recordId, changes }) => {
+  // Each record's changes travel once, as its event's JSON; its history rows are drawn from that
+  // document in SQL (one row per field: its old and new value; JSON null stored as SQL NULL, as
+  // before). Per history row only its id, its field and the record it belongs to are sent: a batch
+  // of 500 contacts has ~5,500 history rows, and sending each one's change id, record id and values
+  // as arrays took PostgreSQL longer to bind than to insert (stop 29).
+  const h = { id: [] as string[], field: [] as Array<string | null>, of: [] as number[] };
+  const events = records.map(({ recordId, changes }, i) => {
     const changeId = uuidv7();
     // One history row per changed field; creates, deletes and restores also get a row without a
     // field, first, with the id drawn after the fields' (the ids order a change's rows when read).
-    const fields = Object.entries(changes).map(([field, c]) => ({ id: uuidv7(), field, c }));
-    if (operation !== 'update' || fields.length === 0) push(uuidv7(), changeId, recordId, null, null);
-    for (const { id, field, c } of fields) push(id, changeId, recordId, field, c);
-    return { id: uuidv7(), recordId, changes: JSON.stringify(changes) };
+    const fields = Object.keys(changes);
+    const ids = fields.map(() => uuidv7());
+    if (operation !== 'update' || fields.length === 0) {
+      h.id.push(uuidv7());
+      h.field.push(null);
+      h.of.push(i + 1);
+    }
+    for (const [k, field] of fields.entries()) {
+      h.id.push(ids[k]!);
+      h.field.push(field);
+      h.of.push(i + 1);
+    }
+    return { id: uuidv7(), changeId, recordId, changes: JSON.stringify(changes) };
   });
   // History rows and the outbox events in one statement: one round trip per change, or per batch.
-  await sql`WITH h AS (
+  await sql`WITH x AS MATERIALIZED (
+      SELECT u.n, u.id, u.change_id, u.record_id, u.changes::jsonb AS changes
+      FROM unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.changeId)}::uuid[], ${events.map((e) => e.recordId)}::uuid[], ${events.map((e) => e.changes)}::text[])
+        WITH ORDINALITY AS u(id, change_id, record_id, changes, n)
+    ), h AS (
       INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, actor_id, via)
-      SELECT r.id, r.change_id, ${object.apiName}, r.record_id, ${operation}, r.field, r.old_value, r.new_value, ${actorId}::uuid, ${via}
-      FROM unnest(${h.id}::uuid[], ${h.change}::uuid[], ${h.record}::uuid[], ${h.field}::text[], ${h.old}::jsonb[], ${h.new}::jsonb[]) AS r(id, change_id, record_id, field, old_value, new_value)
+      SELECT r.id, x.change_id, ${object.apiName}, x.record_id, ${operation}, r.field,
+        nullif(x.changes -> r.field -> 'old', 'null'::jsonb), nullif(x.changes -> r.field -> 'new', 'null'::jsonb), ${actorId}::uuid, ${via}
+      FROM unnest(${h.id}::uuid[], ${h.field}::text[], ${h.of}::int[]) WITH ORDINALITY AS r(id, field, of, n)
+        JOIN x ON x.n = r.of
+      ORDER BY r.n
     )
     INSERT INTO outbox_event (id, type, object, record_id, changes, actor)
-    SELECT x.id, ${`${object.apiName}.${PAST[operation]}`}, ${object.apiName}, x.record_id, x.changes::jsonb,
+    SELECT x.id, ${`${object.apiName}.${PAST[operation]}`}, ${object.apiName}, x.record_id, x.changes,
       ${JSON.stringify({ userId: actorId, via, tokenId: ctx.actor.tokenId ?? null })}::jsonb
-    FROM unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.recordId)}::uuid[], ${events.map((e) => e.changes)}::text[]) WITH ORDINALITY AS x(id, record_id, changes, n)
-    ORDER BY x.n`.execute(ctx.trx);
+    FROM x ORDER BY x.n`.execute(ctx.trx);
 }
 
 /**
