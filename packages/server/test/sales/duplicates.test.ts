@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildContact, buildLead } from '../factories.ts';
-import { companyNameSql, webDomainSql } from '../../src/modules/sales/duplicates/sql.ts';
+import { companyNameSql, phoneKeySql, webDomainSql } from '../../src/modules/sales/duplicates/sql.ts';
 import { normalizeCompanyName, webDomain } from '../../src/modules/sales/domain/normalize.ts';
 
 let server: TestServer;
@@ -102,8 +102,15 @@ describe('duplicate rules (PLT-6)', () => {
       SELECT md5('dup' || i)::uuid, 'Company ' || md5('name' || i), 'https://' || md5('site' || i) || '.example', 'USD' FROM generate_series(1, 5000) AS i`.execute(server.platform.db);
     await sql`VACUUM ANALYZE obj_account`.execute(server.platform.db); // also flushes the GIN pending list
     const plan = async (q: ReturnType<typeof sql>) => (await sql<{ 'QUERY PLAN': string }>`EXPLAIN ${q}`.execute(server.platform.db)).rows.map((r) => r['QUERY PLAN']).join('\n');
-    expect(await plan(sql`SELECT id FROM obj_account t WHERE ${companyNameSql(sql.ref('t.name'))} = 'acme' AND t.deleted_at IS NULL`)).toMatch(/ix_sales__obj_account__name_normalized/);
-    expect(await plan(sql`SELECT id FROM obj_account t WHERE ${webDomainSql(sql.ref('t.website'))} = 'acme.com' AND t.deleted_at IS NULL`)).toMatch(/ix_sales__obj_account__website_domain/);
+    expect(await plan(sql`SELECT id FROM obj_account t WHERE ${companyNameSql(sql.ref('t.name'))} = 'acme' AND t.deleted_at IS NULL`)).toMatch(/ix_sales__obj_account__name_normalized_ranked/);
+    expect(await plan(sql`SELECT id FROM obj_account t WHERE ${webDomainSql(sql.ref('t.website'))} = 'acme.com' AND t.deleted_at IS NULL`)).toMatch(/ix_sales__obj_account__website_domain_ranked/);
+    // A probe keeps a key's oldest few: read in order from the ranked index, never all of a shared key's rows sorted.
+    await sql`INSERT INTO obj_contact (id, last_name, phone, created_at)
+      SELECT md5('c' || i)::uuid, 'Switchboard ' || i, '+1 212 555 01' || lpad((i % 50)::text, 2, '0'), now() - i * interval '1 minute' FROM generate_series(1, 5000) AS i`.execute(server.platform.db);
+    await sql`VACUUM ANALYZE obj_contact`.execute(server.platform.db);
+    const probe = await plan(sql`SELECT id FROM obj_contact t WHERE ${phoneKeySql(sql.ref('t.phone'))} = '5550101' AND t.deleted_at IS NULL ORDER BY t.created_at, t.id LIMIT 8`);
+    expect(probe).toMatch(/ix_sales__obj_contact__phone_key_ranked/);
+    expect(probe).not.toMatch(/Sort/);
     const trgm = await plan(sql`SELECT id FROM obj_account t WHERE t.name % 'Acme Rocket Works' AND t.deleted_at IS NULL`);
     expect(trgm).toMatch(/ix_sales__obj_account__name_trgm/);
     // And the rule still answers among 5,000 more accounts.

@@ -67,23 +67,47 @@ export const salesMigrations: ModuleMigration[] = [
       }
     },
   },
+  {
+    // Issue 15 item 14: a duplicate probe keeps a key's oldest few records (duplicates/rules.ts,
+    // probeFirst). With the key alone indexed, a key many records share (a switchboard number
+    // on 100 contacts) read and sorted all of them per probe — 1–1.5 s per import batch of 500
+    // at 1,000,000 contacts. With (key, created_at, id) a probe reads its first rows in order and
+    // stops. The new indexes replace the old ones: their first column serves every equality the old
+    // ones did (merge's pairs, intake's account matches), and an import maintains one index per key.
+    id: '0005_ranked_duplicate_indexes',
+    async up(trx, { registry }) {
+      for (const key of DUPLICATE_KEYS) {
+        const table = registry.requireObject(key.object).table;
+        await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__${key.purpose}_ranked`)} ON ${sql.table(table)} (${key.expr}, created_at, id) WHERE deleted_at IS NULL`.execute(trx);
+        await sql`DROP INDEX IF EXISTS ${sql.id(`ix_sales__${table}__${key.purpose}`)}`.execute(trx);
+      }
+    },
+  },
 ];
 
-/** Expression indexes built from the same SQL builders the duplicate queries use (duplicates/sql.ts). */
+const c = (name: string) => sql.ref(name);
+
+/** The keys the duplicate rules probe by equality (duplicates/rules.ts), each built from the same SQL builder the probe uses. */
+const DUPLICATE_KEYS: Array<{ object: string; purpose: string; expr: RawBuilder<unknown> }> = [
+  { object: 'contact', purpose: 'email_lower', expr: lowerSql(c('email')) },
+  { object: 'contact', purpose: 'phone_key', expr: phoneKeySql(c('phone')) },
+  { object: 'contact', purpose: 'mobile_key', expr: phoneKeySql(c('mobile')) },
+  { object: 'lead', purpose: 'email_lower', expr: lowerSql(c('email')) },
+  { object: 'lead', purpose: 'phone_key', expr: phoneKeySql(c('phone')) },
+  { object: 'account', purpose: 'website_domain', expr: webDomainSql(c('website')) },
+  { object: 'account', purpose: 'name_normalized', expr: companyNameSql(c('name')) },
+];
+
+/**
+ * Expression indexes built from the same SQL builders the duplicate queries use (duplicates/sql.ts),
+ * as the first installations made them; 0005 replaces the equality ones by ranked ones.
+ */
 async function createDuplicateIndexes(trx: Kysely<any>, tableOfObject: (object: string) => string): Promise<void> {
-  const index = async (object: string, purpose: string, expr: RawBuilder<unknown>, using: 'btree' | 'gin' = 'btree') => {
-    const table = tableOfObject(object);
-    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${table}__${purpose}`)} ON ${sql.table(table)} USING ${sql.raw(using)} (${expr}) WHERE deleted_at IS NULL`.execute(trx);
-  };
-  const c = (name: string) => sql.ref(name);
-  await index('contact', 'email_lower', lowerSql(c('email')));
-  await index('contact', 'phone_key', phoneKeySql(c('phone')));
-  await index('contact', 'mobile_key', phoneKeySql(c('mobile')));
-  await index('lead', 'email_lower', lowerSql(c('email')));
-  await index('lead', 'phone_key', phoneKeySql(c('phone')));
-  await index('account', 'website_domain', webDomainSql(c('website')));
-  await index('account', 'name_normalized', companyNameSql(c('name')));
-  await index('account', 'name_trgm', sql`${c('name')} gin_trgm_ops`, 'gin');
+  for (const key of DUPLICATE_KEYS) {
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${tableOfObject(key.object)}__${key.purpose}`)} ON ${sql.table(tableOfObject(key.object))} (${key.expr}) WHERE deleted_at IS NULL`.execute(trx);
+  }
+  const account = tableOfObject('account');
+  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix_sales__${account}__name_trgm`)} ON ${sql.table(account)} USING gin (${c('name')} gin_trgm_ops) WHERE deleted_at IS NULL`.execute(trx);
 }
 
 /** The "New business" pipeline with the stages of the opportunity stage picklist. */

@@ -70,14 +70,13 @@ function probes(records: Array<{ excludeIds: string[] }>, keysOf: (i: number) =>
 const probeEach = (query: RawBuilder<unknown>) => sql`${query} OFFSET 0`;
 
 /**
- * probeEach for rules that rank candidates by age: each probe keeps only its first `take` (the
- * ranking keeps no more per record). A key many stored records share (a phone's last 7 digits)
- * otherwise sent all of them to be sorted and ranked: 110 per probe at 1,000,000 contacts, 55,000
- * rows sorted on disk per batch of 500 (stop 29). The probe stays fenced (OFFSET 0) under the
- * ORDER BY … LIMIT: put together, the planner walks the created_at index over the whole table
- * looking for the key's first rows instead (minutes at 1,000,000 contacts).
+ * A probe for rules that rank candidates by age: each keeps only its first `take` (the ranking
+ * keeps no more per record), read in order from the rule's (key, created_at, id) index (sales
+ * migration 0005) so that a key many stored records share (a phone's last 7 digits, a
+ * switchboard number) costs `take` index entries, not all of them. `query` is the probe's
+ * `SELECT … FROM <table> t WHERE <key> = p.key AND t.deleted_at IS NULL`.
  */
-const probeFirst = (query: RawBuilder<unknown>, take: number) => sql`SELECT * FROM (${query} OFFSET 0) t ORDER BY t.created_at, t.id LIMIT ${take}`;
+const probeFirst = (query: RawBuilder<unknown>, take: number) => sql`${query} ORDER BY t.created_at, t.id LIMIT ${take}`;
 
 /** Rows ranked per record (`n`) into each record's list, its exclusions dropped, at most `limit`. */
 function perRecord<R extends { n: number; id: string }>(records: Array<{ excludeIds: string[] }>, rows: R[], limit: number, keep: (row: R) => boolean = () => true): R[][] {
