@@ -11,20 +11,12 @@ import { withDeferredTotals } from './batch.ts';
 
 /** A document's lines in order, through the record service (the reader's access applies). */
 export async function readDocumentLines(ctx: RecordContext, kind: DocumentKind, id: string): Promise<ApiRecord[]> {
-  const object = ctx.platform.registry.requireObject(kind.line);
-  const all: ApiRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listRecords({ ctx, object, filter: { field: kind.parent, op: 'eq', value: id }, sort: 'position', limit: MAX_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-    all.push(...page.data);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return all;
+  return (await readLinesOfDocuments(ctx, kind, [id])).get(id)!;
 }
 
 /**
- * The lines of several documents of one kind (an invoice's orders) with one listing, through the
- * record service like readDocumentLines: each document's lines in order, keyed by document.
+ * The lines of one or several documents of one kind (an invoice's orders) with one listing, through
+ * the record service (the reader's access applies): each document's lines in order, keyed by document.
  */
 export async function readLinesOfDocuments(ctx: RecordContext, kind: DocumentKind, ids: string[]): Promise<Map<string, ApiRecord[]>> {
   const object = ctx.platform.registry.requireObject(kind.line);

@@ -18,14 +18,14 @@ function setOf(map: WeakMap<Transaction<any>, Set<string>>, trx: Transaction<any
   return s;
 }
 
-export async function asDocumentCommand<T>(ctx: TxContext, id: string, fn: () => Promise<T>): Promise<T> {
+export async function asDocumentCommand<T>(ctx: TxContext, id: string | string[], fn: () => Promise<T>): Promise<T> {
   const s = setOf(open, ctx.trx);
-  const had = s.has(id);
-  s.add(id);
+  const added = (Array.isArray(id) ? id : [id]).filter((x) => !s.has(x));
+  for (const x of added) s.add(x);
   try {
     return await fn();
   } finally {
-    if (!had) s.delete(id);
+    for (const x of added) s.delete(x);
   }
 }
 

@@ -69,8 +69,7 @@ export async function invoiceOrders(args: {
     };
     const result = await createInvoice({ ctx, input: { invoice: header }, systemValues: { tax_inclusive: first.tax_inclusive === true }, copied, readLines: args.readLines !== false });
     // Every order marked with one UPDATE, each still through the record pipeline (history, event, hooks).
-    const mark = () => updateRecords({ ctx, object, records: ids.map((id) => ({ id, input: {}, options: { systemValues: { invoice: result.invoice.id } } })) });
-    await ids.reduceRight<() => Promise<unknown>>((run, id) => () => asDocumentCommand(ctx, id, run), mark)();
+    await asDocumentCommand(ctx, ids, () => updateRecords({ ctx, object, records: ids.map((id) => ({ id, input: {}, options: { systemValues: { invoice: result.invoice.id } } })) }));
     return { ...result, lineCount: copied.length };
   });
 }

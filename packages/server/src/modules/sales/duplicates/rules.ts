@@ -96,11 +96,11 @@ function keyRule(name: string, field: string, score: number, keyOf: (v: unknown)
     async findMany({ ctx, object, records, limit }) {
       const p = probes(records, (i) => [keyOf(records[i]!.record[field])], limit);
       if (p.empty) return records.map(() => []);
-      const r = await sql<{ n: number; id: string; name: string | null }>`WITH m AS MATERIALIZED (
-          SELECT p.n, t.* FROM ${p.table} CROSS JOIN LATERAL (${probeFirst(sql`SELECT t.id, ${nameCol(object)} AS name, t.created_at FROM ${sql.table(object.table)} t
-            WHERE ${keySql(col(object, field))} = p.key AND t.deleted_at IS NULL`, p.take)}) t)
-        SELECT n, id, name FROM (SELECT m.*, row_number() OVER (PARTITION BY n ORDER BY created_at, id) AS rank FROM m) x
-        WHERE rank <= ${p.take} ORDER BY n, rank`.execute(db(ctx));
+      // One probe per record, each already its key's first `take` by age.
+      const r = await sql<{ n: number; id: string; name: string | null }>`SELECT p.n, t.id, t.name FROM ${p.table}
+          CROSS JOIN LATERAL (${probeFirst(sql`SELECT t.id, ${nameCol(object)} AS name, t.created_at FROM ${sql.table(object.table)} t
+            WHERE ${keySql(col(object, field))} = p.key AND t.deleted_at IS NULL`, p.take)}) t
+        ORDER BY p.n, t.created_at, t.id`.execute(db(ctx));
       return perRecord(records, r.rows, limit).map((rows) => rows.map((row) => ({ id: row.id, name: row.name ?? row.id, rule: name, score })));
     },
     async pairs({ ctx, object, limit }) {
