@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['screenshots/**/*.screens.ts'],
+    // The server's migrated template database, copied by each file's server (packages/server/test/db.ts).
+    globalSetup: ['../server/test/global-setup.ts'],
     pool: 'forks',
     testTimeout: 900_000,
     hookTimeout: 700_000,

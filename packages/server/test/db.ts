@@ -26,7 +26,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `meridian_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
+  // From the migrated template made once per run (test/global-setup.ts) when there is one.
+  const template = process.env.MERIDIAN_TEST_PG_TEMPLATE;
+  await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   await admin.end();
   const target = new URL(url);
   target.pathname = `/${name}`;

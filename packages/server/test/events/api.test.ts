@@ -16,7 +16,9 @@ import { sleep, startReceiver } from './helpers.ts';
  * lock-out and rate limits, on one server (booting one is the slow part).
  */
 
-// Read when an app is built: a short lock-out so the test can wait it out.
+// Read when an app is built: a short lock-out so the test can wait it out. Restored after: test
+// files share their worker process (vitest.config.ts, isolate: false).
+const lockoutBefore = process.env.MERIDIAN_LOGIN_LOCKOUT;
 process.env.MERIDIAN_LOGIN_LOCKOUT = '1500ms';
 
 let server: TestServer;
@@ -27,7 +29,11 @@ beforeAll(async () => {
   admin = server.admin;
   standard = await server.createUser({ email: 'standard.audit@example.com', password: 'standard-password-1' });
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  if (lockoutBefore === undefined) delete process.env.MERIDIAN_LOGIN_LOCKOUT;
+  else process.env.MERIDIAN_LOGIN_LOCKOUT = lockoutBefore;
+  await server?.close();
+});
 
 const fields = (res: { body: any }) => res.body.errors.map((e: any) => `${e.field}:${e.code}`);
 

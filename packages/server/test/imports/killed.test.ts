@@ -9,7 +9,7 @@ import { multipart, startMeridian } from './helpers.ts';
 
 /**
  * Issue 15 item 5: a process killed (SIGKILL) in the middle of an import — the next process
- * takes the import over once its lease runs out (the minute job) and resumes after the last
+ * takes the import over once its lease runs out (the jobs' due timer) and resumes after the last
  * committed batch: every row is imported exactly once. On PGlite (a data directory on disk,
  * taken over from the dead process) and on PostgreSQL, with real `meridian start` processes.
  * Issue 15 item 4 first: the whole-file dry run of the same file, killed too, resumes after its
@@ -61,7 +61,7 @@ describe(`an import whose process is killed resumes exactly once (${process.env.
     expect(up.status).toBe(201);
     expect((await api(port, 'PATCH', `/api/v1/imports/${id}`, { duplicates: 'skip', columns: [{ field: 'last_name' }, { field: 'email' }] })).status).toBe(200);
 
-    // The dry run, killed mid-way, resumed by the next process's minute job.
+    // The dry run, killed mid-way, resumed by the next process once its lease runs out.
     expect((await api(port, 'POST', `/api/v1/imports/${id}/dry-run`)).status).toBe(202);
     const dryBefore = await waitFor(async () => {
       const r = await api(port, 'GET', `/api/v1/imports/${id}/dry-run`);
@@ -76,7 +76,7 @@ describe(`an import whose process is killed resumes exactly once (${process.env.
     const dry = await waitFor(async () => {
       const r = await api(dryPort, 'GET', `/api/v1/imports/${id}/dry-run`);
       return ['completed', 'failed'].includes(r.body.status) ? r.body : undefined;
-    }, 'the dry run resumed and completed (by the minute job)', 150_000, 200);
+    }, 'the dry run resumed and completed (by the due timer once the lease ran out)', 150_000, 200);
     expect(dry).toMatchObject({ status: 'completed', rowsTried: ROWS, created: ROWS - 30, skipped: 30, rejected: 0, carried: 30 });
     expect((await api(dryPort, 'POST', '/api/v1/contact/count', { filter: { field: 'email', op: 'contains', value: '@killtest.example' } })).body.count).toBe(0);
 
@@ -97,7 +97,7 @@ describe(`an import whose process is killed resumes exactly once (${process.env.
     const done = await waitFor(async () => {
       const r = await api(port2, 'GET', `/api/v1/imports/${id}`);
       return r.body.status === 'completed' || r.body.status === 'failed' ? r.body : undefined;
-    }, 'the import resumed and completed (by the minute job)', 150_000, 200);
+    }, 'the import resumed and completed (by the due timer once the lease ran out)', 150_000, 200);
     expect(done).toMatchObject({ status: 'completed', progress: { rowsDone: ROWS, created: dry.created, rejected: dry.rejected, skipped: dry.skipped, updated: dry.updated } });
     const all = await api(port2, 'POST', '/api/v1/contact/count', { filter: { field: 'email', op: 'contains', value: '@killtest.example' } });
     expect(all.body.count).toBe(ROWS - 30);

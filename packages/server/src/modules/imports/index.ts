@@ -3,15 +3,17 @@ import type { JobDefinition } from '../../platform/jobs/boss.ts';
 import { importMigrations } from './migrations.ts';
 import { importSettings } from './settings.ts';
 import { registerImportRoutes } from './routes.ts';
-import { runDueImports } from './engine/run.ts';
-import { runDueDryRuns } from './engine/dryRun.ts';
+import { nextImportDue, runDueImports } from './engine/run.ts';
+import { nextDryRunDue, runDueDryRuns } from './engine/dryRun.ts';
 
 const importJobs: JobDefinition[] = [
   {
-    // Every minute wherever jobs run: imports queued by a process that does not run them, and
-    // running ones whose process died (their lease ran out) — resumed after their checkpoint.
+    // Wherever jobs run: imports queued by a process that does not run them, and running ones
+    // whose process died — resumed after their checkpoint as soon as their lease runs out (the
+    // due timer), the minute sweep as the backstop.
     name: 'imports.run',
     cron: '* * * * *',
+    nextDueAt: nextImportDue,
     async run(platform) {
       const ran = await runDueImports(platform);
       if (ran) platform.logger.info({ ran }, 'imports run');
@@ -22,6 +24,7 @@ const importJobs: JobDefinition[] = [
     // process died — resumed after their checkpoint, the batches before it counted once.
     name: 'imports.dry-run',
     cron: '* * * * *',
+    nextDueAt: nextDryRunDue,
     async run(platform) {
       const ran = await runDueDryRuns(platform);
       if (ran) platform.logger.info({ ran }, 'import dry runs run');

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { FieldDefinition, ObjectDefinition } from './types.ts';
+import type { SchemaCatalog } from './catalog.ts';
 
 /**
  * DDL for record tables. Everything runs inside the caller's transaction so a new object or
@@ -34,9 +35,11 @@ export function columnType(field: FieldDefinition): string {
 
 const SYSTEM_COLUMNS = new Set(['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version', 'deleted_at']);
 
-export async function createObjectTable(db: Kysely<any>, object: ObjectDefinition): Promise<void> {
+/** `known`: what the schema held before (start-up sync); names it lists are not created again. */
+export async function createObjectTable(db: Kysely<any>, object: ObjectDefinition, known?: SchemaCatalog): Promise<void> {
   const t = sql.table(object.table);
-  await sql`CREATE TABLE IF NOT EXISTS ${t} (
+  if (!known?.has(object.table)) {
+    await sql`CREATE TABLE IF NOT EXISTS ${t} (
     "id" uuid PRIMARY KEY,
     "owner_id" uuid,
     "created_at" timestamptz(3) NOT NULL DEFAULT date_trunc('milliseconds', now()),
@@ -46,11 +49,21 @@ export async function createObjectTable(db: Kysely<any>, object: ObjectDefinitio
     "version" integer NOT NULL DEFAULT 1,
     "deleted_at" timestamptz(3)
   )`.execute(db);
-  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__owner_id`)} ON ${t} ("owner_id")`.execute(db);
-  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__deleted_at`)} ON ${t} ("deleted_at") WHERE "deleted_at" IS NOT NULL`.execute(db);
-  await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__created_at`)} ON ${t} ("created_at", "id")`.execute(db);
+  }
+  const index = async (name: string, statement: RawBuilder<unknown>) => {
+    if (!known?.has(name)) await statement.execute(db);
+  };
+  await index(`ix__${object.table}__owner_id`, sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__owner_id`)} ON ${t} ("owner_id")`);
+  await index(`ix__${object.table}__deleted_at`, sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__deleted_at`)} ON ${t} ("deleted_at") WHERE "deleted_at" IS NOT NULL`);
+  await index(`ix__${object.table}__created_at`, sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__created_at`)} ON ${t} ("created_at", "id")`);
+  const columns = known?.has(object.table) ? known.columnsOf(object.table) : undefined;
   for (const f of object.fields) {
-    if (!SYSTEM_COLUMNS.has(f.column)) await addFieldColumn(db, object, f, { ifNotExists: true });
+    if (SYSTEM_COLUMNS.has(f.column)) continue;
+    if (columns?.has(f.column)) await ensureFieldIndexes(db, object, f, known);
+    else {
+      await addFieldColumn(db, object, f, { ifNotExists: true });
+      columns?.add(f.column);
+    }
   }
 }
 
@@ -74,16 +87,18 @@ export async function addFieldColumn(
   await ensureFieldIndexes(db, object, field);
 }
 
-export async function ensureFieldIndexes(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition): Promise<void> {
+export async function ensureFieldIndexes(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition, known?: SchemaCatalog): Promise<void> {
   const t = sql.table(object.table);
   const col = sql.id(field.column);
-  if (field.type === 'lookup' || field.type === 'user') {
-    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__${field.column}`)} ON ${t} (${col})`.execute(db);
+  const index = `ix__${object.table}__${field.column}`;
+  if ((field.type === 'lookup' || field.type === 'user') && !known?.has(index)) {
+    await sql`CREATE INDEX IF NOT EXISTS ${sql.id(index)} ON ${t} (${col})`.execute(db);
   }
-  if (field.type === 'autonumber') {
-    await sql`CREATE SEQUENCE IF NOT EXISTS ${sql.id(`seq__${object.table}__${field.apiName}`)}`.execute(db);
+  const sequence = `seq__${object.table}__${field.apiName}`;
+  if (field.type === 'autonumber' && !known?.has(sequence)) {
+    await sql`CREATE SEQUENCE IF NOT EXISTS ${sql.id(sequence)}`.execute(db);
   }
-  if (field.unique) await createUniqueIndex(db, object, field);
+  if (field.unique && !known?.has(uniqueIndexName(object, field))) await createUniqueIndex(db, object, field);
 }
 
 export function uniqueIndexName(object: ObjectDefinition, field: FieldDefinition): string {
@@ -100,8 +115,9 @@ export async function dropUniqueIndex(db: Kysely<any>, object: ObjectDefinition,
 }
 
 /** Foreign keys are added once every table exists (lookups may point forward or to themselves). */
-export async function ensureForeignKey(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition, target: ObjectDefinition): Promise<void> {
+export async function ensureForeignKey(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition, target: ObjectDefinition, known?: SchemaCatalog): Promise<void> {
   const name = `fk__${object.table}__${field.apiName}`;
+  if (known?.hasConstraint(name)) return;
   const exists = await sql<{ n: number }>`SELECT 1 AS n FROM pg_constraint WHERE conname = ${name}`.execute(db);
   if (exists.rows.length) return;
   // Soft deletes are handled by the record service; the key guards purges and direct SQL.

@@ -31,10 +31,13 @@ function suffix(object: ObjectDefinition): string {
   return createHash('sha1').update(searchableFields(object).map((f) => f.column).join(',')).digest('hex').slice(0, 8);
 }
 
-export async function ensureSearchIndexes(db: Kysely<any>, object: ObjectDefinition): Promise<void> {
+/** `indexes`: the table's index names when the caller has read them already (start-up sync). */
+export async function ensureSearchIndexes(db: Kysely<any>, object: ObjectDefinition, indexes?: string[]): Promise<void> {
   const wanted = [`ix__${object.table}__fts_${suffix(object)}`, `ix__${object.table}__trgm_${suffix(object)}`];
-  const existing = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ${object.table}
-    AND (indexname LIKE ${`ix__${object.table}__fts_%`} OR indexname LIKE ${`ix__${object.table}__trgm_%`})`.execute(db);
+  const ours = (name: string) => name.startsWith(`ix__${object.table}__fts_`) || name.startsWith(`ix__${object.table}__trgm_`);
+  const existing = indexes
+    ? { rows: indexes.filter(ours).map((indexname) => ({ indexname })) }
+    : await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ${object.table}`.execute(db).then((r) => ({ rows: r.rows.filter((x) => ours(x.indexname)) }));
   for (const { indexname } of existing.rows) {
     if (!wanted.includes(indexname)) await sql`DROP INDEX IF EXISTS ${sql.id(indexname)}`.execute(db);
   }

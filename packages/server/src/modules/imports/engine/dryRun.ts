@@ -58,6 +58,13 @@ export async function runDueDryRuns(platform: Platform): Promise<number> {
 
 export const wakeDryRuns = drainOnWake('imports.dry-run', runDueDryRuns);
 
+/** When a dry run is next claimable (as nextImportDue in run.ts, for import_dry_run). */
+export async function nextDryRunDue(platform: Platform): Promise<Date | null> {
+  const r = await sql<{ at: Date | null }>`SELECT min(coalesce(lease_until, now())) AS at FROM import_dry_run WHERE status IN ('queued', 'running')`.execute(platform.db);
+  const at = r.rows[0]?.at;
+  return at ? new Date(at) : null;
+}
+
 async function claimDryRun(platform: Platform): Promise<DryRunRow | undefined> {
   const { leaseSeconds } = importSettings.of(platform);
   const r = await sql<DryRunRow>`UPDATE import_dry_run SET lease_token = ${uuidv7()}, lease_until = now() + make_interval(secs => ${leaseSeconds}),
