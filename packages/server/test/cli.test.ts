@@ -20,7 +20,8 @@ async function freshEnv(): Promise<NodeJS.ProcessEnv> {
   dirs.push(dir);
   const env: NodeJS.ProcessEnv = { ...process.env, MERIDIAN_DATA_DIR: dir, LOG_LEVEL: 'warn', MERIDIAN_ADMIN_EMAIL: '', MERIDIAN_ADMIN_PASSWORD: '' };
   if (process.env.DATABASE_URL) {
-    const db = await createTestDatabase();
+    // Empty, like a new instance's database: `meridian migrate` has everything to do.
+    const db = await createTestDatabase({ empty: true });
     dbs.push(db);
     env.DATABASE_URL = db.database.connectionString;
     await db.database.close();

@@ -13,12 +13,13 @@ export interface TestDatabase {
   cleanup(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `empty`: a database nothing has run on (a restore's target), not a copy of the migrated template. */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     // Start from the migrated template made once per run (test/global-setup.ts): loading it
     // takes a fraction of a fresh PGlite's initdb + migrations.
-    const templatePath = process.env.MERIDIAN_TEST_PGLITE_TEMPLATE;
+    const templatePath = options.empty ? undefined : process.env.MERIDIAN_TEST_PGLITE_TEMPLATE;
     const template = templatePath && fs.existsSync(templatePath) ? new Blob([fs.readFileSync(templatePath)]) : undefined;
     const database = await openDatabase({ template });
     return { database, cleanup: () => database.close() };
@@ -27,7 +28,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   // From the migrated template made once per run (test/global-setup.ts) when there is one.
-  const template = process.env.MERIDIAN_TEST_PG_TEMPLATE;
+  const template = options.empty ? undefined : process.env.MERIDIAN_TEST_PG_TEMPLATE;
   await admin.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ''}`);
   await admin.end();
   const target = new URL(url);

@@ -46,6 +46,8 @@ describe('start-up schema sync', () => {
     expect(await searchIndexes()).toEqual(search);
   });
 
+  // A no-op DDL statement still locks its table until the commit (ADD COLUMN IF NOT EXISTS: ACCESS
+  // EXCLUSIVE), which stalled running processes' traffic whenever another one started.
   it('sends no DDL when the schema is already up to date: two catalog reads', async () => {
     const statements: string[] = [];
     const counter: KyselyPlugin = {

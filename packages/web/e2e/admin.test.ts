@@ -57,9 +57,8 @@ describe('administration', () => {
     await dialog.waitFor({ state: 'detached' });
     const row = page.getByRole('row').filter({ hasText: 'samir@example.com' });
     await row.getByText('Sales Rep West').waitFor();
-    // Let the toast finish fading in: axe measures contrast mid-transition otherwise.
+    // The toast fading in is waited out by expectAccessible (it scans once animations settle).
     await page.getByText('User samir@example.com created').waitFor();
-    await page.waitForTimeout(500);
     await expectAccessible(page, 'users');
     const users = await h.api('GET', '/users');
     const samir = users.data.find((u: { email: string }) => u.email === 'samir@example.com');

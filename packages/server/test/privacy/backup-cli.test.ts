@@ -16,11 +16,12 @@ afterAll(async () => {
 });
 
 async function freshEnv(): Promise<NodeJS.ProcessEnv> {
+  // Empty, as a new instance's database is: a restore refuses a target that holds anything.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-backup-cli-'));
   dirs.push(dir);
   const env: NodeJS.ProcessEnv = { ...process.env, MERIDIAN_DATA_DIR: dir, LOG_LEVEL: 'warn', MERIDIAN_ADMIN_EMAIL: '', MERIDIAN_ADMIN_PASSWORD: '' };
   if (process.env.DATABASE_URL) {
-    const db = await createTestDatabase();
+    const db = await createTestDatabase({ empty: true });
     dbs.push(db);
     env.DATABASE_URL = db.database.connectionString;
     await db.database.close();

@@ -4,8 +4,11 @@ import { sql, type Kysely } from 'kysely';
  * What the current schema already holds — relation names (tables, indexes, sequences share one
  * name space), each table's columns and the constraint names — read in two catalog queries.
  * The start-up sync asks it before each `CREATE … IF NOT EXISTS`: a name it knows is skipped,
- * anything else still runs the idempotent statement. Before it, an unchanged schema still sent
- * some 700 no-op DDL statements at every start (about a second per process and per test file).
+ * anything else still runs the idempotent statement. Before it, every start sent some 700 no-op
+ * DDL statements in one transaction, and a no-op still locks: `ALTER TABLE … ADD COLUMN IF NOT
+ * EXISTS` takes an ACCESS EXCLUSIVE lock and `CREATE INDEX IF NOT EXISTS` a SHARE lock, held to
+ * the commit — so a process starting beside running ones (a rolling deploy) blocked every read
+ * and write of every standard table while it synced, and queued behind any long transaction.
  */
 export interface SchemaCatalog {
   has(relation: string): boolean;
