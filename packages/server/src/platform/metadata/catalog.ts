@@ -13,6 +13,7 @@ import { sql, type Kysely } from 'kysely';
 export interface SchemaCatalog {
   has(relation: string): boolean;
   hasConstraint(name: string): boolean;
+  /** A table's columns (empty for a table it does not list). */
   columnsOf(table: string): Set<string>;
   /** Index names on a table. */
   indexesOf(table: string): string[];
@@ -35,7 +36,10 @@ export async function readSchemaCatalog(db: Kysely<any>): Promise<SchemaCatalog>
   for (const r of relations.rows) {
     names.add(r.name);
     if (r.columns) columns.set(r.name, new Set(r.columns));
-    if (r.kind === 'i' && r.table_name) indexes.set(r.table_name, [...(indexes.get(r.table_name) ?? []), r.name]);
+    if (r.kind === 'i' && r.table_name) {
+      if (!indexes.has(r.table_name)) indexes.set(r.table_name, []);
+      indexes.get(r.table_name)!.push(r.name);
+    }
   }
   const constraintNames = new Set(constraints.rows.map((r) => r.name));
   return {

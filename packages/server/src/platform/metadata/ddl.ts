@@ -33,7 +33,7 @@ export function columnType(field: FieldDefinition): string {
   }
 }
 
-const SYSTEM_COLUMNS = new Set(['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version', 'deleted_at']);
+export const SYSTEM_COLUMNS = new Set(['id', 'owner_id', 'created_at', 'updated_at', 'created_by', 'updated_by', 'version', 'deleted_at']);
 
 /** `known`: what the schema held before (start-up sync); names it lists are not created again. */
 export async function createObjectTable(db: Kysely<any>, object: ObjectDefinition, known?: SchemaCatalog): Promise<void> {
@@ -50,20 +50,18 @@ export async function createObjectTable(db: Kysely<any>, object: ObjectDefinitio
     "deleted_at" timestamptz(3)
   )`.execute(db);
   }
-  const index = async (name: string, statement: RawBuilder<unknown>) => {
-    if (!known?.has(name)) await statement.execute(db);
+  const index = async (column: string, definition: RawBuilder<unknown>) => {
+    const name = `ix__${object.table}__${column}`;
+    if (!known?.has(name)) await sql`CREATE INDEX IF NOT EXISTS ${sql.id(name)} ON ${t} ${definition}`.execute(db);
   };
-  await index(`ix__${object.table}__owner_id`, sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__owner_id`)} ON ${t} ("owner_id")`);
-  await index(`ix__${object.table}__deleted_at`, sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__deleted_at`)} ON ${t} ("deleted_at") WHERE "deleted_at" IS NOT NULL`);
-  await index(`ix__${object.table}__created_at`, sql`CREATE INDEX IF NOT EXISTS ${sql.id(`ix__${object.table}__created_at`)} ON ${t} ("created_at", "id")`);
-  const columns = known?.has(object.table) ? known.columnsOf(object.table) : undefined;
+  await index('owner_id', sql`("owner_id")`);
+  await index('deleted_at', sql`("deleted_at") WHERE "deleted_at" IS NOT NULL`);
+  await index('created_at', sql`("created_at", "id")`);
+  const columns = known?.columnsOf(object.table);
   for (const f of object.fields) {
     if (SYSTEM_COLUMNS.has(f.column)) continue;
     if (columns?.has(f.column)) await ensureFieldIndexes(db, object, f, known);
-    else {
-      await addFieldColumn(db, object, f, { ifNotExists: true });
-      columns?.add(f.column);
-    }
+    else await addFieldColumn(db, object, f, { ifNotExists: true });
   }
 }
 
@@ -126,9 +124,4 @@ export async function ensureForeignKey(db: Kysely<any>, object: ObjectDefinition
 
 export async function dropForeignKey(db: Kysely<any>, object: ObjectDefinition, field: FieldDefinition): Promise<void> {
   await sql`ALTER TABLE ${sql.table(object.table)} DROP CONSTRAINT IF EXISTS ${sql.id(`fk__${object.table}__${field.apiName}`)}`.execute(db);
-}
-
-export async function tableColumns(db: Kysely<any>, table: string): Promise<Set<string>> {
-  const r = await sql<{ column_name: string }>`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ${table}`.execute(db);
-  return new Set(r.rows.map((x) => x.column_name));
 }

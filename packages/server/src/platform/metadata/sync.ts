@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { createObjectTable, ensureFieldIndexes, ensureForeignKey, tableColumns, addFieldColumn } from './ddl.ts';
+import { createObjectTable, ensureFieldIndexes, ensureForeignKey, SYSTEM_COLUMNS } from './ddl.ts';
 import type { Registry } from './registry.ts';
 import { ensureSearchIndexes } from '../search/indexes.ts';
 import { readSchemaCatalog } from './catalog.ts';
@@ -13,16 +13,12 @@ export async function syncStandardObjects(db: Kysely<any>, registry: Registry): 
     // Only what is missing is created: an unchanged schema costs two catalog reads.
     const known = await readSchemaCatalog(trx);
     for (const o of registry.standardObjects) {
-      // A table new at this start is made with the full statements; one that exists is completed.
-      const existed = known.has(o.table);
-      await createObjectTable(trx, o, existed ? known : undefined);
-      const columns = existed ? known.columnsOf(o.table) : await tableColumns(trx, o.table);
-      for (const f of o.fields) {
-        if (!columns.has(f.column)) await addFieldColumn(trx, o, f);
-        else await ensureFieldIndexes(trx, o, f, existed ? known : undefined);
-      }
+      // Creates the table if it is new, adds missing columns and their indexes.
+      await createObjectTable(trx, o, known);
+      // The system columns come with the table; the indexes their fields want (owner, created by…) are ensured here.
+      for (const f of o.fields) if (SYSTEM_COLUMNS.has(f.column)) await ensureFieldIndexes(trx, o, f, known);
     }
-    for (const o of registry.standardObjects) await ensureSearchIndexes(trx, o, known.has(o.table) ? known.indexesOf(o.table) : undefined);
+    for (const o of registry.standardObjects) await ensureSearchIndexes(trx, o, known.indexesOf(o.table));
     for (const o of registry.standardObjects) {
       for (const f of o.fields) {
         if (!f.lookup || f.apiName === 'created_by' || f.apiName === 'updated_by') continue;

@@ -34,16 +34,14 @@ function suffix(object: ObjectDefinition): string {
 /** `indexes`: the table's index names when the caller has read them already (start-up sync). */
 export async function ensureSearchIndexes(db: Kysely<any>, object: ObjectDefinition, indexes?: string[]): Promise<void> {
   const wanted = [`ix__${object.table}__fts_${suffix(object)}`, `ix__${object.table}__trgm_${suffix(object)}`];
-  const ours = (name: string) => name.startsWith(`ix__${object.table}__fts_`) || name.startsWith(`ix__${object.table}__trgm_`);
-  const existing = indexes
-    ? { rows: indexes.filter(ours).map((indexname) => ({ indexname })) }
-    : await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ${object.table}`.execute(db).then((r) => ({ rows: r.rows.filter((x) => ours(x.indexname)) }));
-  for (const { indexname } of existing.rows) {
-    if (!wanted.includes(indexname)) await sql`DROP INDEX IF EXISTS ${sql.id(indexname)}`.execute(db);
+  const names = indexes ?? (await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ${object.table}`.execute(db)).rows.map((r) => r.indexname);
+  const ours = names.filter((name) => name.startsWith(`ix__${object.table}__fts_`) || name.startsWith(`ix__${object.table}__trgm_`));
+  for (const name of ours) {
+    if (!wanted.includes(name)) await sql`DROP INDEX IF EXISTS ${sql.id(name)}`.execute(db);
   }
   const text = searchText(object);
   if (!text) return;
-  const have = new Set(existing.rows.map((r) => r.indexname));
+  const have = new Set(ours);
   if (!have.has(wanted[0]!)) await sql`CREATE INDEX IF NOT EXISTS ${sql.id(wanted[0]!)} ON ${sql.table(object.table)} USING gin ((${searchVector(text)})) WHERE deleted_at IS NULL`.execute(db);
   if (!have.has(wanted[1]!)) await sql`CREATE INDEX IF NOT EXISTS ${sql.id(wanted[1]!)} ON ${sql.table(object.table)} USING gin ((${text}) gin_trgm_ops) WHERE deleted_at IS NULL`.execute(db);
 }

@@ -13,7 +13,7 @@ import type { ImportOptions } from '../spec.ts';
 import { processBatch, type RowOutcome, type SourceRow } from './batch.ts';
 import { batchesOf, readerOf } from './source.ts';
 import { importActor } from './actor.ts';
-import { countOutcomes } from './run.ts';
+import { countOutcomes, nextLeaseDue } from './run.ts';
 import { carryKeys, carryOutcomes, saveCarriedKeys } from './carry.ts';
 
 export type DryRunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -58,12 +58,7 @@ export async function runDueDryRuns(platform: Platform): Promise<number> {
 
 export const wakeDryRuns = drainOnWake('imports.dry-run', runDueDryRuns);
 
-/** When a dry run is next claimable (as nextImportDue in run.ts, for import_dry_run). */
-export async function nextDryRunDue(platform: Platform): Promise<Date | null> {
-  const r = await sql<{ at: Date | null }>`SELECT min(coalesce(lease_until, now())) AS at FROM import_dry_run WHERE status IN ('queued', 'running')`.execute(platform.db);
-  const at = r.rows[0]?.at;
-  return at ? new Date(at) : null;
-}
+export const nextDryRunDue = (platform: Platform) => nextLeaseDue(platform, 'import_dry_run', ['queued', 'running']);
 
 async function claimDryRun(platform: Platform): Promise<DryRunRow | undefined> {
   const { leaseSeconds } = importSettings.of(platform);

@@ -44,15 +44,17 @@ export async function runDueImports(platform: Platform): Promise<number> {
 }
 
 /**
- * When an import is next claimable: now for a queued one, else when a running one's lease runs
- * out (its process died, or it renews it with its next batch). The due timer (jobs/boss.ts) runs
- * the job then, so a killed process's import resumes once its lease is over, not at the next minute.
+ * When a runner's next row is claimable: now for a queued one, else when a running one's lease
+ * runs out (its process died, or it renews it with its next batch). The due timer (jobs/boss.ts)
+ * runs the job then, so a killed process's work resumes once its lease is over, not at the next minute.
  */
-export async function nextImportDue(platform: Platform): Promise<Date | null> {
-  const r = await sql<{ at: Date | null }>`SELECT min(coalesce(lease_until, now())) AS at FROM import_job WHERE status IN ('queued', 'running', 'undoing')`.execute(platform.db);
+export async function nextLeaseDue(platform: Platform, table: 'import_job' | 'import_dry_run', statuses: string[]): Promise<Date | null> {
+  const r = await sql<{ at: Date | null }>`SELECT min(coalesce(lease_until, now())) AS at FROM ${sql.table(table)} WHERE status IN (${sql.join(statuses)})`.execute(platform.db);
   const at = r.rows[0]?.at;
   return at ? new Date(at) : null;
 }
+
+export const nextImportDue = (platform: Platform) => nextLeaseDue(platform, 'import_job', ['queued', 'running', 'undoing']);
 
 /** Runs due imports now in this process (after the commit that queued one). */
 export const wakeImports = drainOnWake('imports.run', runDueImports);
