@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { freePort } from './ports.ts';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/cli/main.ts');
 const dirs: string[] = [];
@@ -53,7 +54,7 @@ describe('meridian CLI', () => {
   }, 300_000);
 
   it.skipIf(Boolean(process.env.DATABASE_URL))('says clearly when the server holds the PGlite data directory', async () => {
-    const env = { ...(await freshEnv()), PORT: String(39000 + Math.floor(Math.random() * 1000)), HOST: '127.0.0.1' };
+    const env = { ...(await freshEnv()), PORT: String(await freePort()), HOST: '127.0.0.1' };
     const server = spawn(process.execPath, [MAIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 import { startReceiver } from './events/helpers.ts';
+import { freePorts } from './ports.ts';
 
 /**
  * Issue 10, item 13: two API processes (`meridian start` twice, on two ports) and a `meridian
@@ -51,9 +52,8 @@ interface Answer {
 }
 
 describe.skipIf(!PG)('two API processes and a worker on one PostgreSQL (PostgreSQL only: PGlite is one process)', () => {
-  const port = 43000 + Math.floor(Math.random() * 1500);
-  const A = `http://127.0.0.1:${port}`;
-  const B = `http://127.0.0.1:${port + 1}`;
+  let A: string;
+  let B: string;
   let env: NodeJS.ProcessEnv;
   let adminCookie: string;
 
@@ -83,6 +83,9 @@ describe.skipIf(!PG)('two API processes and a worker on one PostgreSQL (PostgreS
   };
 
   beforeAll(async () => {
+    const [portA, portB] = await freePorts(2);
+    A = `http://127.0.0.1:${portA}`;
+    B = `http://127.0.0.1:${portB}`;
     db = await createTestDatabase();
     const url = db.database.connectionString!;
     await db.database.close();
@@ -101,9 +104,9 @@ describe.skipIf(!PG)('two API processes and a worker on one PostgreSQL (PostgreS
       MERIDIAN_EVENTS_POLL_MS: '50',
       LOG_LEVEL: 'info',
     };
-    await spawnMeridian(['start'], { ...env, PORT: String(port), MERIDIAN_PUBLIC_URL: A }, 'Meridian is running');
+    await spawnMeridian(['start'], { ...env, PORT: String(portA), MERIDIAN_PUBLIC_URL: A }, 'Meridian is running');
     await Promise.all([
-      spawnMeridian(['start'], { ...env, PORT: String(port + 1), MERIDIAN_PUBLIC_URL: B }, 'Meridian is running'),
+      spawnMeridian(['start'], { ...env, PORT: String(portB), MERIDIAN_PUBLIC_URL: B }, 'Meridian is running'),
       spawnMeridian(['worker'], env, 'worker started'),
     ]);
     adminCookie = await signIn(A, 'multi@example.com', 'multi-process-password');

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../../src/platform/db/connection.ts';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { sleep, startReceiver, verifyStandardWebhook, waitFor } from './helpers.ts';
+import { freePort } from '../ports.ts';
 
 /**
  * Item 7: the real server (`node src/cli/main.ts start`) is killed with SIGKILL while webhook
@@ -49,7 +50,7 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out
 
 describe('webhook delivery across a crash', () => {
   it('loses no event when the server is killed with SIGKILL mid-delivery, and repeats only with the same webhook-id', async () => {
-    const port = 41000 + Math.floor(Math.random() * 2000);
+    const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-crash-'));
     dirs.push(dir);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../db.ts';
 import { waitFor } from '../events/helpers.ts';
 import { multipart, startMeridian } from './helpers.ts';
+import { freePorts } from '../ports.ts';
 
 /**
  * Issue 15 item 5: a process killed (SIGKILL) in the middle of an import — the next process
@@ -36,7 +37,7 @@ describe(`an import whose process is killed resumes exactly once (${process.env.
       databaseUrl = db.database.connectionString!;
       await db.database.close();
     }
-    const port = 44500 + Math.floor(Math.random() * 1000);
+    const [port, dryPort, port2] = await freePorts(3);
     const base = { ...process.env, DATABASE_URL: databaseUrl ?? '', MERIDIAN_DATA_DIR: dataDir, HOST: '127.0.0.1', MERIDIAN_ADMIN_EMAIL: 'kill@example.com', MERIDIAN_ADMIN_PASSWORD: 'kill-test-password', LOG_LEVEL: 'warn',
       MERIDIAN_IMPORT_BATCH_ROWS: '20', MERIDIAN_IMPORT_LEASE_SECONDS: '2', MERIDIAN_IMPORT_DRY_RUN_ROWS: '20' };
     const dryFirst = await startMeridian(children, { ...base, PORT: String(port), MERIDIAN_PUBLIC_URL: `http://127.0.0.1:${port}` });
@@ -71,7 +72,6 @@ describe(`an import whose process is killed resumes exactly once (${process.env.
     await new Promise((resolve) => dryFirst.once('exit', resolve));
     expect(dryBefore.status).toBe('running');
     expect(dryBefore.rowsTried).toBeLessThan(ROWS);
-    const dryPort = port + 2;
     const dryProcess = await startMeridian(children, { ...base, PORT: String(dryPort), MERIDIAN_PUBLIC_URL: `http://127.0.0.1:${dryPort}` });
     const dry = await waitFor(async () => {
       const r = await api(dryPort, 'GET', `/api/v1/imports/${id}/dry-run`);
@@ -92,7 +92,6 @@ describe(`an import whose process is killed resumes exactly once (${process.env.
     expect(before.status).toBe('running');
     expect(before.progress.rowsDone).toBeLessThan(ROWS);
 
-    const port2 = port + 1;
     await startMeridian(children, { ...base, PORT: String(port2), MERIDIAN_PUBLIC_URL: `http://127.0.0.1:${port2}` });
     const done = await waitFor(async () => {
       const r = await api(port2, 'GET', `/api/v1/imports/${id}`);
