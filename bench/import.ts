@@ -24,7 +24,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
-import { benchChecks, bootBenchPlatform, createBenchDatabase, fmt, parseBenchArgs } from './lib.ts';
+import { benchChecks, bootBenchPlatform, createBenchDatabase, fmt, measureCpu, parseBenchArgs } from './lib.ts';
 
 const opts = parseBenchArgs(process.argv.slice(2), { rows: 50_000, createAnyway: 0 }, 'node bench/import.ts [--rows N] [--create-anyway 1] [--keep]');
 const bench = await createBenchDatabase('import');
@@ -70,10 +70,11 @@ try {
   made.push(copyPath);
   await writeFile(copyPath, lines('c', true));
   let t = performance.now();
-  await pipeline(createReadStream(copyPath), db.query(copyStreams.from(`COPY ${table} (id, last_name, first_name, email, phone, title, owner_id, created_by, updated_by) FROM STDIN WITH (FORMAT csv, NULL '')`)));
+  const copyCpu = await measureCpu(bench, () => pipeline(createReadStream(copyPath), db.query(copyStreams.from(`COPY ${table} (id, last_name, first_name, email, phone, title, owner_id, created_by, updated_by) FROM STDIN WITH (FORMAT csv, NULL '')`))));
   const copySeconds = (performance.now() - t) / 1000;
   const copyRate = opts.rows / copySeconds;
-  console.log(`COPY: ${opts.rows} contacts in ${fmt(copySeconds)} s = ${fmt(copyRate)} rows/s`);
+  const perThousand = (s: number) => fmt((s * 1000 * 1000) / opts.rows);
+  console.log(`COPY: ${opts.rows} contacts in ${fmt(copySeconds)} s = ${fmt(copyRate)} rows/s; CPU per 1,000 rows: Node ${perThousand(copyCpu.nodeCpu)} ms, PostgreSQL ${perThousand(copyCpu.pgCpu)} ms`);
   await db.query(`ANALYZE ${table}`);
 
   // The import: a file as a user uploads it, mapped and started through the module's commands.
@@ -88,19 +89,22 @@ try {
   // startImport wakes the runner in this process; runDueImports after it finds nothing left to claim.
   const rss = sampleRss();
   t = performance.now();
-  await startImport(ctx, id);
-  for (;;) {
-    await runDueImports(platform);
-    const r = await db.query<{ status: string }>(`SELECT status FROM import_job WHERE id = $1`, [id]);
-    if (!['queued', 'running'].includes(r.rows[0]!.status)) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const importCpu = await measureCpu(bench, async () => {
+    await startImport(ctx, id);
+    for (;;) {
+      await runDueImports(platform);
+      const r = await db.query<{ status: string }>(`SELECT status FROM import_job WHERE id = $1`, [id]);
+      if (!['queued', 'running'].includes(r.rows[0]!.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  });
   const importSeconds = (performance.now() - t) / 1000;
   const memory = rss();
   const job = (await db.query<{ status: string; created: number; rejected: number; skipped: number; error: string | null }>(`SELECT status, created, rejected, skipped, error FROM import_job WHERE id = $1`, [id])).rows[0]!;
   const importRate = opts.rows / importSeconds;
   const after = await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox_event`).catch(() => ({ rows: [{ n: '0' }] }));
   console.log(`import: ${opts.rows} contacts in ${fmt(importSeconds)} s = ${fmt(importRate)} rows/s (${job.status}; created ${job.created}, skipped ${job.skipped}, rejected ${job.rejected}${job.error ? `; ${job.error}` : ''})`);
+  console.log(`import CPU per 1,000 rows: Node ${perThousand(importCpu.nodeCpu)} ms, PostgreSQL ${perThousand(importCpu.pgCpu)} ms (load now ${(await import('node:os')).loadavg()[0]!.toFixed(1)})`);
   console.log(`events written: ${Number(after.rows[0]!.n) - Number(before.rows[0]!.n)}`);
   console.log(`RSS at start ${fmt(memory.startMb)} MB, growth over the import ${fmt(memory.growthMb)} MB`);
   console.log(`ratio import / COPY: ${(importRate / copyRate).toFixed(3)}x`);

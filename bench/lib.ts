@@ -162,6 +162,21 @@ export async function backendCpu(admin: pg.Client, dbName: string): Promise<Map<
   return out;
 }
 
+/**
+ * CPU seconds spent by this process and by the bench database's backends while `fn` runs: unlike
+ * the wall time, hardly moved by other work on a shared machine (the figure to compare under load).
+ */
+export async function measureCpu<T>(bench: Pick<BenchDatabase, 'admin' | 'dbName'>, fn: () => Promise<T>): Promise<{ result: T; nodeCpu: number; pgCpu: number }> {
+  const pgBefore = await backendCpu(bench.admin, bench.dbName);
+  const nodeBefore = process.cpuUsage();
+  const result = await fn();
+  const node = process.cpuUsage(nodeBefore);
+  const pgAfter = await backendCpu(bench.admin, bench.dbName);
+  let pgUs = 0;
+  for (const [pid, us] of pgAfter) pgUs += us - (pgBefore.get(pid) ?? 0);
+  return { result, nodeCpu: (node.user + node.system) / 1e6, pgCpu: pgUs / 1e6 };
+}
+
 export type Runner = (onStart: () => void) => Promise<LoadResult>;
 export interface Measured {
   op: string;
@@ -286,6 +301,9 @@ export async function createBenchDatabase(prefix: string, existing?: string): Pr
   await admin.connect();
   const facts = await describeMachine(admin);
   if (!existing) await admin.query(`CREATE DATABASE "${dbName}"`);
+  // BENCH_LOG_STATEMENTS=1: every statement of the bench database in the server's log, with its
+  // parse, bind and execute times (where a run's database time goes; pg_stat_statements needs a restart).
+  if (process.env.BENCH_LOG_STATEMENTS) await admin.query(`ALTER DATABASE "${dbName}" SET log_min_duration_statement = 0`);
   const target = new URL(adminUrl);
   target.pathname = `/${dbName}`;
   return {

@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../packages/server/src/platform/ids.ts';
 import { assertLocal, backendCpu, captureQueries, fmt, runLoad, stats, type LoadResult, type Stats } from './lib.ts';
 import { COMPANY_A, COMPANY_B, makeWeighted, person, rng, uuidv7At, type Person } from './people.ts';
 

@@ -5,7 +5,7 @@ import { buildRecord } from '../factories.ts';
 import { sendDueReminders } from '../../src/modules/activities/commands/sendReminders.ts';
 import { NotificationHub } from '../../src/platform/notifications/hub.ts';
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../src/platform/ids.ts';
 import type { ServerResponse } from 'node:http';
 
 let server: TestServer;

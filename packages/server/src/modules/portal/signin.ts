@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../platform/ids.ts';
 import { AppError, ruleViolation, unauthenticated } from '../../platform/errors.ts';
 import type { Platform } from '../../platform/kernel.ts';
 import { canSendMail, sendMail } from '../../platform/mail.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.ts';
 import { AppError, notFound, unauthenticated, validationFailed } from '../errors.ts';
 import type { Platform } from '../kernel.ts';
 import type { Actor, Channel } from '../records/context.ts';

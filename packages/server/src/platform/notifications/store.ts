@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.ts';
 
 /** Channel pinged after notifications are written, so the live streams' pollers wake early (hub.ts). */
 export const NOTIFICATION_CHANNEL = 'meridian_notifications';

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.ts';
 import { AppError, forbidden, notFound, translateDatabaseError } from '../errors.ts';
 import type { ObjectDefinition } from '../metadata/types.ts';
 import { assertObjectPermission, permissionsFor, visibilityCondition } from '../access/policy.ts';

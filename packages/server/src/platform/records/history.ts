@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.ts';
+import { nameArray, plainArray } from '../db/arrays.ts';
 import type { ObjectDefinition } from '../metadata/types.ts';
 import type { TxContext } from './context.ts';
 import type { RecordOperation } from './hooks.ts';
@@ -52,13 +53,13 @@ export async function recordChanges(args: { ctx: TxContext; object: ObjectDefini
   // History rows and the outbox events in one statement: one round trip per change, or per batch.
   await sql`WITH x AS MATERIALIZED (
       SELECT u.n, u.id, u.change_id, u.record_id, u.changes::jsonb AS changes
-      FROM unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.changeId)}::uuid[], ${events.map((e) => e.recordId)}::uuid[], ${events.map((e) => e.changes)}::text[])
+      FROM unnest(${plainArray(events.map((e) => e.id))}::uuid[], ${plainArray(events.map((e) => e.changeId))}::uuid[], ${plainArray(events.map((e) => e.recordId))}::uuid[], ${events.map((e) => e.changes)}::text[])
         WITH ORDINALITY AS u(id, change_id, record_id, changes, n)
     ), h AS (
       INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, actor_id, via)
       SELECT r.id, x.change_id, ${object.apiName}, x.record_id, ${operation}, r.field,
         nullif(x.changes -> r.field -> 'old', 'null'::jsonb), nullif(x.changes -> r.field -> 'new', 'null'::jsonb), ${actorId}::uuid, ${via}
-      FROM unnest(${h.id}::uuid[], ${h.field}::text[], ${h.of}::int[]) WITH ORDINALITY AS r(id, field, of, n)
+      FROM unnest(${plainArray(h.id)}::uuid[], ${nameArray(h.field)}::text[], ${plainArray(h.of)}::int[]) WITH ORDINALITY AS r(id, field, of, n)
         JOIN x ON x.n = r.of
       ORDER BY r.n
     )

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.ts';
 import { AppError, forbidden, notFound, translateDatabaseError } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
 import { assertObjectPermission, visibilityCondition } from '../access/policy.ts';

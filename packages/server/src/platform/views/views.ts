@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../ids.ts';
 import { forbidden, notFound, validationFailed, type FieldError } from '../errors.ts';
 import type { RecordContext } from '../records/context.ts';
 import { assertPlainObject, rejectUnknownKeys } from '../metadata/validate-definition.ts';

@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { AppError, validationFailed } from '../../../platform/errors.ts';
 import { LONG_TEXT_MAX } from '../../../platform/records/values.ts';
 

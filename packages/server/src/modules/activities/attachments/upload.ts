@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { assertObjectPermission } from '../../../platform/access/policy.ts';
 import type { Platform } from '../../../platform/kernel.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { validationFailed, type FieldError } from '../../../platform/errors.ts';
 import { visibilityCondition } from '../../../platform/access/policy.ts';
 import type { TxContext } from '../../../platform/records/context.ts';

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { AppError, forbidden, notFound, validationFailed, type FieldError } from '../../../platform/errors.ts';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import type { Platform } from '../../../platform/kernel.ts';
 import { systemActor } from '../../../platform/records/context.ts';
 import { analyticsSettings } from '../settings.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { forbidden, notFound, validationFailed, type FieldError } from '../../../platform/errors.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';
 import { UUID_RE } from '../../../platform/records/values.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
 import type { TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { CronExpressionParser } from 'cron-parser';
 import type { Platform } from '../../../platform/kernel.ts';
 import { systemActor, UnitOfWork, type TxContext } from '../../../platform/records/context.ts';

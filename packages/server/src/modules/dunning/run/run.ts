@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import type { SendMailOptions } from 'nodemailer';
 import type { Platform } from '../../../platform/kernel.ts';
 import { AppError } from '../../../platform/errors.ts';

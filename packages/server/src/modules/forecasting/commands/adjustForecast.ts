@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import { invalid, readAmount } from '../input.ts';
 import { parsePeriod } from '../periods.ts';

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { AppError, notFound } from '../../../platform/errors.ts';
 import { inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import { importSettings } from '../settings.ts';

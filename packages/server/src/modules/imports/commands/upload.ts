@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { sql } from 'kysely';
 import { AppError, validationFailed } from '../../../platform/errors.ts';
 import type { RecordContext } from '../../../platform/records/context.ts';

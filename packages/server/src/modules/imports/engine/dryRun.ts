@@ -1,6 +1,6 @@
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { sql, type Transaction } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/kernel.ts';
 import { drainOnWake } from '../../../platform/jobs/wake.ts';

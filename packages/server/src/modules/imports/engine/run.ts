@@ -1,6 +1,7 @@
 import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
+import { nameArray, plainArray } from '../../../platform/db/arrays.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/kernel.ts';
 import { drainOnWake } from '../../../platform/jobs/wake.ts';
@@ -9,7 +10,7 @@ import { importSettings } from '../settings.ts';
 import type { ImportRow } from '../store.ts';
 import { DEFAULT_OPTIONS, type ImportOptions } from '../spec.ts';
 import { processBatch, type BatchResult } from './batch.ts';
-import { batchesOf, readerOf } from './source.ts';
+import { batchesOf, readAhead, readerOf } from './source.ts';
 import { importActor } from './actor.ts';
 import { undoBatch } from './undo.ts';
 
@@ -84,7 +85,7 @@ async function runImport(platform: Platform, job: ImportRow): Promise<void> {
   const options = { ...DEFAULT_OPTIONS, ...job.settings } as ImportOptions;
   let checkpoint = Number(job.checkpoint);
   const reader = readerOf(platform, job);
-  for await (const rows of batchesOf(platform, job, checkpoint, batchRows, reader)) {
+  for await (const { rows, bytes } of readAhead(batchesOf(platform, job, checkpoint, batchRows, reader), () => reader.bytesRead())) {
     await platform.registry.ensureFresh();
     const last = rows[rows.length - 1]!.n;
     await inTransaction({ platform, actor }, async (ctx) => {
@@ -92,7 +93,7 @@ async function runImport(platform: Platform, job: ImportRow): Promise<void> {
       const result = await processBatch(ctx, object, options, rows);
       await saveBatch(ctx, job.id, rows, result);
       const counts = countOutcomes(result);
-      await sql`UPDATE import_job SET checkpoint = ${last}, bytes_done = ${reader.bytesRead()}, created = created + ${counts.created}, updated = updated + ${counts.updated},
+      await sql`UPDATE import_job SET checkpoint = ${last}, bytes_done = ${bytes}, created = created + ${counts.created}, updated = updated + ${counts.updated},
           skipped = skipped + ${counts.skipped}, rejected = rejected + ${counts.rejected}, lease_until = now() + make_interval(secs => ${leaseSeconds})
         WHERE id = ${job.id}`.execute(ctx.trx);
     });
@@ -112,10 +113,14 @@ export function countOutcomes(result: BatchResult): Record<'created' | 'updated'
 /** What undo and the error report need: the records made or changed, the refused rows as they were. */
 async function saveBatch(ctx: TxContext, importId: string, rows: Array<{ n: number; cells: string[] }>, result: BatchResult): Promise<void> {
   if (result.effects.length) {
+    // Arrays, not a JSON document: 500 effects a batch, and the literals are joined, not escaped one by one.
+    const e = result.effects;
     await sql`INSERT INTO import_effect (import_id, row_number, object, record_id, action, before)
-      SELECT ${importId}::uuid, e.row_number, e.object, e.record_id, e.action, e.before
-      FROM jsonb_to_recordset(${JSON.stringify(result.effects.map((e) => ({ row_number: e.row, object: e.object, record_id: e.recordId, action: e.action, before: e.before ?? null })))}::jsonb)
-        AS e(row_number bigint, object text, record_id uuid, action text, before jsonb)`.execute(ctx.trx);
+      SELECT ${importId}::uuid, e.row_number, e.object, e.record_id, e.action, e.before::jsonb
+      FROM unnest(${plainArray(e.map((x) => x.row))}::bigint[], ${nameArray(e.map((x) => x.object))}::text[], ${plainArray(e.map((x) => x.recordId))}::uuid[],
+        ${nameArray(e.map((x) => x.action))}::text[], ${e.map((x) => (x.before ? JSON.stringify(x.before) : null))}::text[]) WITH ORDINALITY
+        AS e(row_number, object, record_id, action, before, n)
+      ORDER BY e.n`.execute(ctx.trx);
   }
   const cells = new Map(rows.map((r) => [r.n, r.cells]));
   const rejected = result.outcomes.filter((o) => o.outcome === 'rejected');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import type { Platform } from '../../../platform/kernel.ts';
 import type { TxContext } from '../../../platform/records/context.ts';
 

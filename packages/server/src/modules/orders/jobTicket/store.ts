@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../../platform/ids.ts';
 import type { ModuleMigration } from '../../../platform/module.ts';
 import type { JobTicketChannel } from './route.ts';
 

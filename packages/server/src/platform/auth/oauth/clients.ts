@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../ids.ts';
 import { notFound, validationFailed } from '../../errors.ts';
 import type { Platform } from '../../kernel.ts';
 import { assertAdmin } from '../../access/policy.ts';

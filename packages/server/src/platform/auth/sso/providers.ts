@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../ids.ts';
 import { notFound, validationFailed, type FieldError } from '../../errors.ts';
 import type { Platform } from '../../kernel.ts';
 import { assertAdmin } from '../../access/policy.ts';

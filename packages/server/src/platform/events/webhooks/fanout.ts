@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../ids.ts';
 import type { Platform } from '../../kernel.ts';
 import type { ParsedCondition } from '../../query/index.ts';
 import { evaluateCondition, parseCondition, prefetchPathRecords } from '../../query/index.ts';

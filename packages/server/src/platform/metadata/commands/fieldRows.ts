@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { uuidv7 } from 'uuidv7';
+import { uuidv7 } from '../../ids.ts';
 import { columnFor } from '../define.ts';
 import type { FieldType } from '../types.ts';
 
