@@ -51,7 +51,7 @@ function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; out
 describe('webhook delivery across a crash', () => {
   it('loses no event when the server is killed with SIGKILL mid-delivery, and repeats only with the same webhook-id', async () => {
     const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    let base = `http://127.0.0.1:${port}`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meridian-crash-'));
     dirs.push(dir);
     const env: NodeJS.ProcessEnv = {
@@ -133,6 +133,10 @@ describe('webhook delivery across a crash', () => {
     // Down again for a while, then up; restart the server on the same data.
     mode = 'down';
     await sleep(300);
+    // On a new port: the old one may have gone to another process's outgoing connection meanwhile.
+    const again = await freePort();
+    base = `http://127.0.0.1:${again}`;
+    Object.assign(env, { PORT: String(again), MERIDIAN_PUBLIC_URL: base });
     server = await startServer(env);
     mode = 'up';
     // Done when nothing is open and the receiver has been quiet for a while.
