@@ -151,15 +151,21 @@ export async function backendCpu(admin: pg.Client, dbName: string): Promise<Map<
   const pids = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName])).rows.map((x) => x.pid);
   const out = new Map<number, number>();
   for (const pid of pids) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, ((Number(f[11]) + Number(f[12])) * 1e6) / 100);
-    } catch {
-      /* gone */
-    }
+    const us = processCpu(pid);
+    if (us !== null) out.set(pid, us);
   }
   return out;
+}
+
+/** CPU time (µs) of a process (user + system), or null once it is gone. */
+export function processCpu(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /**

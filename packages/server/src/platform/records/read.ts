@@ -297,6 +297,18 @@ export interface RowsArgs extends ListArgs {
  */
 export async function listRows(args: RowsArgs): Promise<RowsResult> {
   const plan = planListPage(args);
+  const { fields, values, asIs } = formattedValues(args, plan);
+  const select = args.join ? [sql`${args.join(valueOfIn(fields, values))} AS line`] : fields.map((f, i) => sql`${values[i]} AS ${sql.id(f.column)}`);
+  // A sort key selected as it is serves the cursor; any other (every one, when the row is one line) is selected raw beside it.
+  const keyAlias = plan.keys.map((k, i) => (!args.join && asIs.has(k.field) ? k.field.column : `__sort_key_${i}`));
+  plan.keys.forEach((k, i) => {
+    if (keyAlias[i] !== k.field.column) select.push(sql`${plan.valueOf(k.field)} AS ${sql.id(keyAlias[i]!)}`);
+  });
+  return readPage(args, plan, sql.join(select), (row, i) => row[keyAlias[i]!]);
+}
+
+/** The fields listRows selects (only those asked for, id always) and each one's value as `format` wraps it. */
+function formattedValues(args: RowsArgs, plan: ListPagePlan) {
   const asked = args.fields?.length ? new Set(['id', ...args.fields]) : null;
   const fields = asked ? plan.fields.filter((f) => asked.has(f.apiName)) : plan.fields;
   const asIs = new Set<FieldDefinition>();
@@ -306,18 +318,28 @@ export async function listRows(args: RowsArgs): Promise<RowsResult> {
     if (!formatted) asIs.add(f);
     return formatted ?? value;
   });
-  const valueOf = (f: FieldDefinition) => {
+  return { fields, values, asIs };
+}
+
+function valueOfIn(fields: FieldDefinition[], values: RawBuilder<unknown>[]) {
+  return (f: FieldDefinition) => {
     const i = fields.indexOf(f);
     if (i < 0) throw new Error(`listRows: ${f.apiName} is not a selected field`);
     return values[i]!;
   };
-  const select = args.join ? [sql`${args.join(valueOf)} AS line`] : fields.map((f, i) => sql`${values[i]} AS ${sql.id(f.column)}`);
-  // A sort key selected as it is serves the cursor; any other (every one, when the row is one line) is selected raw beside it.
-  const keyAlias = plan.keys.map((k, i) => (!args.join && asIs.has(k.field) ? k.field.column : `__sort_key_${i}`));
-  plan.keys.forEach((k, i) => {
-    if (keyAlias[i] !== k.field.column) select.push(sql`${plan.valueOf(k.field)} AS ${sql.id(keyAlias[i]!)}`);
-  });
-  return readPage(args, plan, sql.join(select), (row, i) => row[keyAlias[i]!]);
+}
+
+/**
+ * listRows' query for every row at once, each as one `line` (`join` is required): the same
+ * conditions (access, filter), readable fields and order, without a limit or cursor. For a caller
+ * that streams the whole list in one statement (exports on PostgreSQL, through COPY); `limit` is
+ * only checked.
+ */
+export function listLinesQuery(args: RowsArgs & Required<Pick<RowsArgs, 'join'>>): RawBuilder<{ line: string }> {
+  const plan = planListPage({ ...args, cursor: undefined });
+  const { fields, values } = formattedValues(args, plan);
+  return sql<{ line: string }>`SELECT ${args.join(valueOfIn(fields, values))} AS line FROM ${sql.table(args.object.table)} AS t0
+    WHERE ${plan.where} ORDER BY ${plan.order}`;
 }
 
 /**

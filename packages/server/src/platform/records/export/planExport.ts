@@ -3,7 +3,7 @@ import { badRequest, notFound, validationFailed } from '../../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../../metadata/types.ts';
 import { assertObjectPermission, readableFields } from '../../access/policy.ts';
 import type { RecordContext } from '../context.ts';
-import { listRows, selectFields, type RowsResult } from '../read.ts';
+import { listLinesQuery, listRows, selectFields, type RowsResult } from '../read.ts';
 import { UUID_RE } from '../values.ts';
 import { exportColumns, exportValue, sqlLine } from './rowCells.ts';
 
@@ -33,6 +33,12 @@ export interface ExportPlan {
   pageSize: number;
   /** CSV whose every line PostgreSQL writes (sqlLine): each page's rows are `{ line }`. */
   lines: boolean;
+  /**
+   * Those lines streamed by one COPY statement (copyLines) instead of keyset pages: on PostgreSQL,
+   * outside a caller's transaction (COPY runs on a connection of its own). `first` is then only the
+   * check that the query runs (one row), so bad input still answers before the file starts.
+   */
+  copy: boolean;
   first: RowsResult;
 }
 
@@ -95,8 +101,9 @@ export async function planExport(args: { ctx: RecordContext; object: ObjectDefin
     ? ['id', ...requested.filter((n) => n !== 'id')].map((n) => selected.find((f) => f.apiName === n)!).filter(Boolean)
     : selected.filter((f) => !LEFT_OUT.has(f.apiName));
   const lines = format === 'csv' && sqlLine(exportColumns(columns, header === 'label')) !== null;
-  const first = await readExportPage({ ctx, object, filter, sort, columns, pageSize, lines: lines ? header : undefined });
-  return { ctx, object, format, header, columns, filter, sort, viewId: view?.id ?? null, pageSize, lines, first };
+  const copy = lines && ctx.platform.database.kind === 'postgres' && !!ctx.platform.database.connectionString && !ctx.trx && !args.pageSize;
+  const first = await readExportPage({ ctx, object, filter, sort, columns, pageSize: copy ? 1 : pageSize, lines: lines ? header : undefined });
+  return { ctx, object, format, header, columns, filter, sort, viewId: view?.id ?? null, pageSize, lines, copy, first };
 }
 
 /**
@@ -108,4 +115,11 @@ export function readExportPage(args: { ctx: RecordContext; object: ObjectDefinit
   const { ctx, object, filter, sort, columns, pageSize, cursor } = args;
   const select = (args.lines && sqlLine(exportColumns(columns, args.lines === 'label'))) || { format: exportValue };
   return listRows({ ctx, object, filter, sort, fields: columns.map((f) => f.apiName), limit: pageSize, maxLimit: pageSize, cursor, ...select });
+}
+
+/** The export's every line in one statement (listLinesQuery: the page query's rules without cursor or limit), for COPY. */
+export function exportLinesQuery(plan: ExportPlan) {
+  const select = sqlLine(exportColumns(plan.columns, plan.header === 'label'));
+  if (!select?.join) throw new Error('exportLinesQuery: the export has a column PostgreSQL cannot write');
+  return listLinesQuery({ ctx: plan.ctx, object: plan.object, filter: plan.filter, sort: plan.sort, fields: plan.columns.map((f) => f.apiName), limit: 1, ...select, join: select.join });
 }

@@ -4,7 +4,8 @@ import { resolveNames } from '../read.ts';
 import { headerRow, type Cell } from './cells.ts';
 import { exportColumns, lookupIds, rowCells, rowLine, type ExportColumn, type Names } from './rowCells.ts';
 import { streamTable, TABLE_CONTENT_TYPE, type CsvPage } from './streamTable.ts';
-import { readExportPage, type ExportPlan } from './planExport.ts';
+import { copyLines } from './copyLines.ts';
+import { exportLinesQuery, readExportPage, type ExportPlan } from './planExport.ts';
 
 /** Who asked, for the audit entry (the route passes the request's address and browser). */
 export interface ExportOrigin {
@@ -43,8 +44,12 @@ function exportColumnsOf(plan: ExportPlan): ExportColumn[] {
   return exportColumns(plan.columns, plan.header === 'label');
 }
 
-/** CSV: each page's lines written straight from its rows. */
+/** CSV: each page's lines written straight from its rows, or on PostgreSQL streamed by one COPY. */
 async function* csvPagesOf(plan: ExportPlan): AsyncGenerator<CsvPage> {
+  if (plan.copy) {
+    yield* copyLines({ connectionString: plan.ctx.platform.database.connectionString!, db: plan.ctx.platform.db, query: exportLinesQuery(plan) });
+    return;
+  }
   const columns = exportColumnsOf(plan);
   for await (const { rows, names } of rowPages(plan, columns)) {
     let text = '';

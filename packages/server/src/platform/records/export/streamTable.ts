@@ -26,9 +26,9 @@ export interface TableSource {
   onError?: (error: unknown) => void;
 }
 
-/** A page of CSV lines (each ending CRLF) and how many rows they are. */
+/** A page of CSV lines (each ending CRLF), as text or UTF-8 bytes, and how many rows they are. */
 export interface CsvPage {
-  text: string;
+  text: string | Uint8Array;
   rows: number;
 }
 
@@ -40,7 +40,7 @@ async function* csvOfCells(pages: AsyncGenerator<Cell[][]>): AsyncGenerator<CsvP
   }
 }
 
-async function* csvChunks(source: TableSource): AsyncGenerator<string> {
+async function* csvChunks(source: TableSource): AsyncGenerator<string | Uint8Array> {
   let rows = 0;
   let completed = false;
   try {
