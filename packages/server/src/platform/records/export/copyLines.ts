@@ -50,7 +50,11 @@ class SettingsCompiler extends PostgresQueryCompiler {
 
 /** The COPY statement's query with its values read from settings; sets them on the connection. */
 async function copyStatement(client: pg.Client, source: CopySource): Promise<string> {
-  const compiled = source.query.compile(source.db);
+  // One operation tree (after the database's plugins, as RawBuilder#compile does) compiled twice: with `$n`, and with settings.
+  const executor = source.db.getExecutor();
+  const queryId = createQueryId();
+  const node = executor.transformQuery(source.query.toOperationNode(), queryId);
+  const compiled = executor.compileQuery(node, queryId);
   const values = compiled.parameters;
   if (!values.length) return compiled.sql;
   if (values.some((v) => Buffer.isBuffer(v))) throw new Error('copyLines: a binary parameter cannot go through a setting');
@@ -62,7 +66,7 @@ async function copyStatement(client: pg.Client, source: CopySource): Promise<str
   // pg serialises each value here exactly as it would for the statement itself; NULLs are written as NULL.
   const sets = values.map((_, i) => `set_config('meridian_export.p${i + 1}', coalesce($${i + 1}::text, ''), false)`);
   await client.query(`SELECT ${sets.join(', ')}`, values as unknown[]);
-  return new SettingsCompiler(types, values).compileQuery(source.query.toOperationNode(), createQueryId()).sql;
+  return new SettingsCompiler(types, values).compileQuery(node, queryId).sql;
 }
 
 /** FORMAT binary's header: the signature, 4 bytes of flags and the header extension's length. */
