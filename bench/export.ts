@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
-import { backendCpu, benchChecks, processCpu, bootBenchPlatform, createBenchDatabase, fmt, parseBenchArgs } from './lib.ts';
+import { benchChecks, bootBenchPlatform, createBenchDatabase, fmt, measureCpu as measureCpuOf, parseBenchArgs } from './lib.ts';
 
 const opts = parseBenchArgs(process.argv.slice(2), { rows: 200_000, changes: 20_000, pages: 60, rounds: 3 }, 'node bench/export.ts [--rows N] [--changes N] [--pages N] [--rounds N] [--keep]');
 const bench = await createBenchDatabase('export');
@@ -42,43 +42,11 @@ const sink = () => {
   return { stream: new Writable({ write(chunk: Buffer, _e, cb) { bytes += chunk.length; cb(); } }), bytes: () => bytes };
 };
 
-/**
- * CPU seconds spent by this process and by the database's backends while `fn` runs: unlike the
- * wall time, hardly moved by other work on a shared machine (the figure to compare under load).
- * A backend that exits during the run (the CSV export's COPY runs on a connection of its own) is
- * caught by sampling: its pid is picked up from pg_stat_activity every 100 ms and its CPU read
- * from /proc every 20 ms, so at most its last 20 ms go uncounted.
- */
-async function measureCpu<T>(fn: () => Promise<T>): Promise<T & { nodeCpu: number; pgCpu: number }> {
-  const pgBefore = await backendCpu(bench.admin, bench.dbName);
-  const seen = new Map(pgBefore);
-  const nodeBefore = process.cpuUsage();
-  let ticks = 0;
-  let discovering: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (ticks++ % 5 === 0 && !discovering) {
-      discovering = backendCpu(bench.admin, bench.dbName).then((now) => {
-        for (const [pid, us] of now) seen.set(pid, Math.max(us, seen.get(pid) ?? 0));
-      }).catch(() => {}).finally(() => (discovering = null));
-    }
-    for (const pid of seen.keys()) {
-      const us = processCpu(pid);
-      if (us !== null) seen.set(pid, Math.max(us, seen.get(pid)!));
-    }
-  }, 20);
-  let result: T;
-  try {
-    result = await fn();
-  } finally {
-    clearInterval(timer);
-    await discovering;
-  }
-  const node = process.cpuUsage(nodeBefore);
-  const pgAfter = await backendCpu(bench.admin, bench.dbName);
-  for (const [pid, us] of pgAfter) seen.set(pid, Math.max(us, seen.get(pid) ?? 0));
-  let pgUs = 0;
-  for (const [pid, us] of seen) pgUs += us - (pgBefore.get(pid) ?? 0);
-  return { ...result, nodeCpu: (node.user + node.system) / 1e6, pgCpu: pgUs / 1e6 };
+
+/** measureCpu of this bench's database, its result spread beside the CPU figures. */
+async function measureCpu<T extends object>(fn: () => Promise<T>): Promise<T & { nodeCpu: number; pgCpu: number }> {
+  const { result, nodeCpu, pgCpu } = await measureCpuOf(bench, fn);
+  return { ...result, nodeCpu, pgCpu };
 }
 
 function sampleRss() {

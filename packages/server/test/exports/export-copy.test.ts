@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { text } from 'node:stream/consumers';
 import { getTestServer, type TestServer } from '../server.ts';
 import { ok } from '../access/fixture.ts';
-import { BinaryLines } from '../../src/platform/records/export/copyLines.ts';
+import { BinaryLines, MAX_COPY_EXPORTS, takeCopySlot } from '../../src/platform/records/export/copyLines.ts';
 import { planExport } from '../../src/platform/records/export/planExport.ts';
 import { streamExport } from '../../src/platform/records/export/streamExport.ts';
 import { systemActor } from '../../src/platform/records/context.ts';
@@ -88,5 +88,27 @@ describe('CSV exports through COPY', () => {
     await expect.poll(copies, { timeout: 5000 }).toBe(0);
     await expect.poll(audit).toMatchObject({ completed: false });
     expect((await audit()).rows).toBeLessThan(ROWS);
+  });
+
+  it('reads keyset pages, with the same bytes, while every COPY slot is taken', async () => {
+    const ctx = { platform: server.platform, actor: systemActor('api') };
+    const object = server.platform.registry.requireObject('copy_item');
+    const input = { format: 'csv', header: 'api', fields: 'name,note', sort: 'name' };
+    const first = await text(streamExport(await planExport({ ctx, object, input })));
+    const taken = Array.from({ length: MAX_COPY_EXPORTS }, () => takeCopySlot(server.platform.database));
+    try {
+      expect(taken.every(Boolean)).toBe(true);
+      expect(takeCopySlot(server.platform.database)).toBeNull();
+      const plan = await planExport({ ctx, object, input });
+      const copies = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY (%'`.execute(server.platform.db)).rows[0]!.n;
+      const paged = await text(streamExport(plan));
+      expect(paged).toBe(first);
+      expect(await copies()).toBe(0);
+    } finally {
+      for (const release of taken) release?.();
+    }
+    const slot = takeCopySlot(server.platform.database);
+    expect(slot).not.toBeNull();
+    slot!();
   });
 });

@@ -69,6 +69,28 @@ async function copyStatement(client: pg.Client, source: CopySource): Promise<str
   return new SettingsCompiler(types, values).compileQuery(node, queryId).sql;
 }
 
+/**
+ * At most this many COPY exports run at once in a process, each on its connection beside the
+ * pool's: ten people exporting at once must not use up the server's connections
+ * (max_connections is 100 by default). An export over the limit reads keyset pages instead:
+ * the same bytes, at the pages' speed.
+ */
+export const MAX_COPY_EXPORTS = 4;
+const running = new WeakMap<object, number>();
+
+/** A COPY slot of `database` (its `release`), or null when all are taken. */
+export function takeCopySlot(database: object): (() => void) | null {
+  const now = running.get(database) ?? 0;
+  if (now >= MAX_COPY_EXPORTS) return null;
+  running.set(database, now + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    running.set(database, (running.get(database) ?? 1) - 1);
+  };
+}
+
 /** FORMAT binary's header: the signature, 4 bytes of flags and the header extension's length. */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 

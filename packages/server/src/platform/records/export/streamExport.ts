@@ -4,7 +4,7 @@ import { resolveNames } from '../read.ts';
 import { headerRow, type Cell } from './cells.ts';
 import { exportColumns, lookupIds, rowCells, rowLine, type ExportColumn, type Names } from './rowCells.ts';
 import { streamTable, TABLE_CONTENT_TYPE, type CsvPage } from './streamTable.ts';
-import { copyLines } from './copyLines.ts';
+import { copyLines, takeCopySlot } from './copyLines.ts';
 import { exportLinesQuery, readExportPage, type ExportPlan } from './planExport.ts';
 
 /** Who asked, for the audit entry (the route passes the request's address and browser). */
@@ -46,10 +46,17 @@ function exportColumnsOf(plan: ExportPlan): ExportColumn[] {
 
 /** CSV: each page's lines written straight from its rows, or on PostgreSQL streamed by one COPY. */
 async function* csvPagesOf(plan: ExportPlan): AsyncGenerator<CsvPage> {
-  if (plan.copy) {
-    yield* copyLines({ connectionString: plan.ctx.platform.database.connectionString!, db: plan.ctx.platform.db, query: exportLinesQuery(plan) });
+  const slot = plan.copy ? takeCopySlot(plan.ctx.platform.database) : null;
+  if (slot) {
+    try {
+      yield* copyLines({ connectionString: plan.ctx.platform.database.connectionString!, db: plan.ctx.platform.db, query: exportLinesQuery(plan) });
+    } finally {
+      slot();
+    }
     return;
   }
+  // Keyset pages: the plan's, or every COPY slot is taken (the plan's first page is then its one
+  // checked row, and the pages go on from it).
   const columns = exportColumnsOf(plan);
   for await (const { rows, names } of rowPages(plan, columns)) {
     let text = '';
