@@ -129,6 +129,39 @@ describe('updateRecords', () => {
     expect(await eventsOf(batch[3]!.id)).toEqual([]);
   });
 
+  it('writes records given values of their own for the same fields with one statement, exactly as one updateRecord each would', async () => {
+    const [home, away] = [await buildAccount(server.admin, {}), await buildAccount(server.admin, {})];
+    const tag = `own${Math.random().toString(36).slice(2, 8)}`;
+    // The same fields (text, lookup, boolean, date) to different values each: one UPDATE from a JSON document of the rows.
+    const inputs = [
+      { title: 'Buyer', account: away.id, is_primary: true, birthdate: '1980-02-03' },
+      { title: 'Seller', account: home.id, is_primary: false, birthdate: '1991-12-31' },
+      { title: 'Owner', account: away.id, is_primary: true, birthdate: '2000-01-01' },
+    ];
+    const make = () => createRecords({ ctx, object: contact(), records: inputs.map((_, i) => ({ input: { first_name: `R${i}`, last_name: tag, account: home.id, is_primary: i !== 1, birthdate: '1970-01-01' } })) });
+    const batch = await make();
+    const single = await make();
+    const updated = await updateRecords({ ctx, object: contact(), records: batch.map((r, i) => ({ id: r.id, input: inputs[i] })) });
+    const one: typeof updated = [];
+    for (const [i, r] of single.entries()) one.push(await updateRecord({ ctx, object: contact(), id: r.id, input: inputs[i] }));
+    const strip = (r: Record<string, unknown>) => {
+      const { id: _i, created_at: _c, updated_at: _u, name: _n, first_name: _f, full_name: _fn, ...rest } = r;
+      return rest;
+    };
+    expect(updated.map(strip)).toEqual(one.map(strip));
+    expect(updated.map((r) => [r.title, r.account, r.is_primary, r.birthdate, r.version])).toEqual(inputs.map((x) => [x.title, x.account, x.is_primary, x.birthdate, 2]));
+    for (const [i, r] of batch.entries()) {
+      expect(await historyOf(r.id)).toEqual(await historyOf(single[i]!.id));
+      expect(await eventsOf(r.id)).toEqual(await eventsOf(single[i]!.id));
+    }
+    // A value of its own the database refuses (another product's code): written again one by one, naming the record.
+    const unit = (await sql<{ id: string }>`SELECT id FROM obj_unit_of_measure WHERE code = 'each'`.execute(server.platform.db)).rows[0]!.id;
+    const products = await createRecords({ ctx, object: product(), records: ['a', 'b', 'c'].map((x) => ({ input: { code: `SKU-${tag}-${x}`, name: x, unit_of_measure: unit } })) });
+    const taken = await failure(updateRecords({ ctx, object: product(), records: [`SKU-${tag}-x`, `SKU-${tag}-y`, `SKU-${tag}-x`].map((code, i) => ({ id: products[i]!.id, input: { code }, options: { pathPrefix: `records[${i}].` } })) }));
+    expect(taken.errors[0]).toMatchObject({ field: expect.stringMatching(/^records\[2\]\.code/) });
+    expect(await countOf('obj_product', sql`code LIKE ${`SKU-${tag}-%`} AND version = 1`)).toBe(3);
+  });
+
   it('refuses the batch for one bad record — its input, a required field, a unique value the database refuses — naming it, and writes nothing', async () => {
     const account = await buildAccount(server.admin, {});
     const tag = `bad${Math.random().toString(36).slice(2, 8)}`;
