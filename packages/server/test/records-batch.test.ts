@@ -96,6 +96,21 @@ describe('createRecords', () => {
  * made from are marked): the same history rows and events as one updateRecord per record, the
  * same access refusals, and a refused record named by its path, leaving nothing written.
  */
+describe('createRecords beyond one statement', () => {
+  it('inserts a batch needing more than 65,535 parameters in several statements, every record once and in order', async () => {
+    const account = await buildAccount(server.admin, {});
+    const tag = `big${Math.random().toString(36).slice(2, 8)}`;
+    // ~25 columns a row: 3,000 rows need ~75,000 parameters, more than one statement binds.
+    const input = (i: number) => ({
+      first_name: `F${i}`, last_name: tag, account: account.id, title: 'T', department: 'D', email: `p${i}@${tag}.example`, phone: '+1 555 0100', mobile: '+1 555 0101',
+      birthdate: '1990-01-01', description: 'x', mailing_street: 'S', mailing_city: 'C', mailing_state: 'ST', mailing_postal_code: 'P', mailing_country: 'US',
+    });
+    const records = await createRecords({ ctx, object: contact(), records: Array.from({ length: 3000 }, (_, i) => ({ input: input(i) })) });
+    expect(records.map((r) => r.first_name)).toEqual(Array.from({ length: 3000 }, (_, i) => `F${i}`));
+    expect(await countOf('obj_contact', sql`last_name = ${tag}`)).toBe(3000);
+  });
+});
+
 describe('updateRecords', () => {
   const historyOf = async (id: string) => (await sql<{ operation: string; field: string | null; old_value: unknown; new_value: unknown }>`SELECT operation, field, old_value, new_value
     FROM record_history WHERE record_id = ${id} AND operation = 'update' ORDER BY id`.execute(server.platform.db)).rows;
