@@ -22,7 +22,7 @@
  *            INSERT … SELECT of every column, new ids and numbers); then runMonthlyInvoicing for
  *            the month, in process → invoices/s and orders/s, process RSS sampled every second,
  *            statements per invoice by kind (their time in flight can exceed the run's: the run
- *            invoices four accounts at a time). Checked: every order on exactly one invoice, the
+ *            invoices two batches of 50 accounts at a time). Checked: every order on exactly one invoice, the
  *            run without failures, the invoice numbers 1..n without gaps. Then the PDF of a sample of
  *            the invoices (rendered on send or download, never while posting), for scale.
  *   numbers  --drafts drafts (one in ten without lines: refused before a number is taken; one in
@@ -639,7 +639,7 @@ async function main() {
       const invoices = Number(run.invoices);
       const rate = invoices / runSeconds;
       console.log(`run ${String(run.status)}: ${invoices} invoices, ${String(run.orders)} orders, ${String(run.accounts)} accounts, ${String(run.failed_accounts)} failed, in ${runSeconds.toFixed(1)}s = ${rate.toFixed(1)} invoices/s (${(Number(run.orders) / runSeconds).toFixed(0)} orders/s)  [load ${loadStart} → ${load()}]`);
-      console.log(`  CPU per invoice: Node ${(mm.nodeUs / 1e3 / invoices).toFixed(1)} ms + PostgreSQL ${(mm.pgUs / 1e3 / invoices).toFixed(1)} ms (four accounts at a time, each one statement at a time); ceiling on ${os.availableParallelism()} cores ≈ ${((os.availableParallelism() * 1e6) / ((mm.nodeUs + mm.pgUs) / invoices)).toFixed(0)} invoices/s`);
+      console.log(`  CPU per invoice: Node ${(mm.nodeUs / 1e3 / invoices).toFixed(1)} ms + PostgreSQL ${(mm.pgUs / 1e3 / invoices).toFixed(1)} ms; ceiling on ${os.availableParallelism()} cores ≈ ${((os.availableParallelism() * 1e6) / ((mm.nodeUs + mm.pgUs) / invoices)).toFixed(0)} invoices/s`);
       console.log(`  Node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)}s (${((cpu.user + cpu.system) / 1e3 / invoices).toFixed(1)} ms per invoice); ${counter.total} statements (${(counter.total / invoices).toFixed(1)} per invoice), ${(counter.ms / 1000).toFixed(1)}s of them in flight (${((counter.ms / 1000 / runSeconds) * 100).toFixed(0)} % of the run)`);
       console.log('  statements by kind (per invoice, ms in flight per invoice):');
       for (const [k, v] of counter.top(14)) console.log(`    ${(v.n / invoices).toFixed(2).padStart(6)}  ${(v.ms / invoices).toFixed(2).padStart(6)} ms  ${k}`);

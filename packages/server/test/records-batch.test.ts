@@ -5,6 +5,7 @@ import { buildAccount } from './factories.ts';
 import { systemActor, type RecordContext } from '../src/platform/records/context.ts';
 import { createRecord, createRecords, updateRecord } from '../src/platform/records/write.ts';
 import { updateRecords } from '../src/platform/records/updateMany.ts';
+import type { ApiRecord } from '../src/platform/records/hooks.ts';
 import { buildActor } from '../src/platform/auth/sessions.ts';
 
 /**
@@ -96,12 +97,45 @@ describe('createRecords', () => {
  * made from are marked): the same history rows and events as one updateRecord per record, the
  * same access refusals, and a refused record named by its path, leaving nothing written.
  */
+describe('createRecords beyond one statement', () => {
+  it('inserts a batch needing more than 65,535 parameters in several statements, every record once and in order', async () => {
+    const account = await buildAccount(server.admin, {});
+    const tag = `big${Math.random().toString(36).slice(2, 8)}`;
+    // ~25 columns a row: 3,000 rows need ~75,000 parameters, more than one statement binds.
+    const input = (i: number) => ({
+      first_name: `F${i}`, last_name: tag, account: account.id, title: 'T', department: 'D', email: `p${i}@${tag}.example`, phone: '+1 555 0100', mobile: '+1 555 0101',
+      birthdate: '1990-01-01', description: 'x', mailing_street: 'S', mailing_city: 'C', mailing_state: 'ST', mailing_postal_code: 'P', mailing_country: 'US',
+    });
+    const records = await createRecords({ ctx, object: contact(), records: Array.from({ length: 3000 }, (_, i) => ({ input: input(i) })) });
+    expect(records.map((r) => r.first_name)).toEqual(Array.from({ length: 3000 }, (_, i) => `F${i}`));
+    expect(await countOf('obj_contact', sql`last_name = ${tag}`)).toBe(3000);
+  });
+});
+
 describe('updateRecords', () => {
   const historyOf = async (id: string) => (await sql<{ operation: string; field: string | null; old_value: unknown; new_value: unknown }>`SELECT operation, field, old_value, new_value
     FROM record_history WHERE record_id = ${id} AND operation = 'update' ORDER BY id`.execute(server.platform.db)).rows;
   const eventsOf = async (id: string) => (await sql<{ type: string; changes: unknown; actor: unknown }>`SELECT type, changes, actor FROM outbox_event
     WHERE record_id = ${id} AND type = 'contact.updated' ORDER BY seq`.execute(server.platform.db)).rows;
   const failure = (p: Promise<unknown>) => p.then(() => null, (e) => e);
+  /** Updates one set of new contacts with updateRecords and a twin set with one updateRecord each; answers both, after checking their history and events are the same. */
+  const updateBothWays = async (make: () => Promise<ApiRecord[]>, inputs: Array<Record<string, unknown>>) => {
+    const batch = await make();
+    const single = await make();
+    const updated = await updateRecords({ ctx, object: contact(), records: batch.map((r, i) => ({ id: r.id, input: inputs[i] })) });
+    const one: typeof updated = [];
+    for (const [i, r] of single.entries()) one.push(await updateRecord({ ctx, object: contact(), id: r.id, input: inputs[i] }));
+    for (const [i, r] of batch.entries()) {
+      expect(await historyOf(r.id)).toEqual(await historyOf(single[i]!.id));
+      expect(await eventsOf(r.id)).toEqual(await eventsOf(single[i]!.id));
+    }
+    const strip = (r: Record<string, unknown>) => {
+      const { id: _i, created_at: _c, updated_at: _u, name: _n, first_name: _f, full_name: _fn, ...rest } = r;
+      return rest;
+    };
+    expect(updated.map(strip)).toEqual(one.map(strip));
+    return { batch, updated };
+  };
 
   it('writes the records, their history and their events exactly as one updateRecord each would', async () => {
     const account = await buildAccount(server.admin, {});
@@ -109,24 +143,31 @@ describe('updateRecords', () => {
     // Same title for some (one shared UPDATE), a phone of its own for another (its own), one unchanged.
     const inputs = [{ title: 'Buyer' }, { title: 'Buyer' }, { title: 'Buyer', phone: '+1 555 0101' }, { last_name: tag }];
     const make = () => createRecords({ ctx, object: contact(), records: inputs.map((_, i) => ({ input: { first_name: `P${i}`, last_name: tag, account: account.id } })) });
-    const batch = await make();
-    const single = await make();
-    const updated = await updateRecords({ ctx, object: contact(), records: batch.map((r, i) => ({ id: r.id, input: inputs[i] })) });
-    const one: typeof updated = [];
-    for (const [i, r] of single.entries()) one.push(await updateRecord({ ctx, object: contact(), id: r.id, input: inputs[i] }));
-    const strip = (r: Record<string, unknown>) => {
-      const { id: _i, created_at: _c, updated_at: _u, name: _n, first_name: _f, ...rest } = r;
-      return rest;
-    };
+    const { batch, updated } = await updateBothWays(make, inputs);
     expect(updated.map((r) => r.id)).toEqual(batch.map((r) => r.id));
-    expect(updated.map(strip)).toEqual(one.map(strip));
     expect(updated.map((r) => r.version)).toEqual([2, 2, 2, 1]);
-    for (const [i, r] of batch.entries()) {
-      expect(await historyOf(r.id)).toEqual(await historyOf(single[i]!.id));
-      expect(await eventsOf(r.id)).toEqual(await eventsOf(single[i]!.id));
-    }
     expect((await historyOf(batch[2]!.id)).map((h) => h.field).sort()).toEqual(['phone', 'title']);
     expect(await eventsOf(batch[3]!.id)).toEqual([]);
+  });
+
+  it('writes records given values of their own for the same fields with one statement, exactly as one updateRecord each would', async () => {
+    const [home, away] = [await buildAccount(server.admin, {}), await buildAccount(server.admin, {})];
+    const tag = `own${Math.random().toString(36).slice(2, 8)}`;
+    // The same fields (text, lookup, boolean, date) to different values each: one UPDATE from a JSON document of the rows.
+    const inputs = [
+      { title: 'Buyer', account: away.id, is_primary: true, birthdate: '1980-02-03' },
+      { title: 'Seller', account: home.id, is_primary: false, birthdate: '1991-12-31' },
+      { title: 'Owner', account: away.id, is_primary: true, birthdate: '2000-01-01' },
+    ];
+    const make = () => createRecords({ ctx, object: contact(), records: inputs.map((_, i) => ({ input: { first_name: `R${i}`, last_name: tag, account: home.id, is_primary: i !== 1, birthdate: '1970-01-01' } })) });
+    const { updated } = await updateBothWays(make, inputs);
+    expect(updated.map((r) => [r.title, r.account, r.is_primary, r.birthdate, r.version])).toEqual(inputs.map((x) => [x.title, x.account, x.is_primary, x.birthdate, 2]));
+    // A value of its own the database refuses (another product's code): written again one by one, naming the record.
+    const unit = (await sql<{ id: string }>`SELECT id FROM obj_unit_of_measure WHERE code = 'each'`.execute(server.platform.db)).rows[0]!.id;
+    const products = await createRecords({ ctx, object: product(), records: ['a', 'b', 'c'].map((x) => ({ input: { code: `SKU-${tag}-${x}`, name: x, unit_of_measure: unit } })) });
+    const taken = await failure(updateRecords({ ctx, object: product(), records: [`SKU-${tag}-x`, `SKU-${tag}-y`, `SKU-${tag}-x`].map((code, i) => ({ id: products[i]!.id, input: { code }, options: { pathPrefix: `records[${i}].` } })) }));
+    expect(taken.errors[0]).toMatchObject({ field: expect.stringMatching(/^records\[2\]\.code/) });
+    expect(await countOf('obj_product', sql`code LIKE ${`SKU-${tag}-%`} AND version = 1`)).toBe(3);
   });
 
   it('refuses the batch for one bad record — its input, a required field, a unique value the database refuses — naming it, and writes nothing', async () => {

@@ -133,6 +133,45 @@ describe('the monthly run', () => {
     }
   });
 
+  it('keeps the other accounts of a batch when a rule refuses one account, leaves nothing of the refused one, and numbers without gaps beside concurrent posters', async () => {
+    // Many accounts go in one transaction: a validation rule refusing one account's invoice (its PO) rolls that batch
+    // back; every account is then invoiced on its own, so only the refused one fails, with nothing half-written.
+    const rule = await admin.request('POST', '/api/v1/metadata/objects/invoice/validation-rules', {
+      body: { name: 'no_blocked_po', condition: { or: [{ field: 'po_number', op: 'isNull' }, { field: 'po_number', op: 'ne', value: 'BLOCKED' }] }, message: 'PO BLOCKED may not be invoiced', field: 'po_number' },
+    });
+    expect(rule.status, rule.text).toBe(201);
+    try {
+      const made = await Promise.all(['Batch A', 'Batch B', 'Batch C', 'Batch D'].map((name) => buildAccount(admin, { name, currency: 'USD', invoicing_option: 'per_month' })));
+      const [a, b, c, d] = made.map((m) => m.id) as [string, string, string, string];
+      const orders = { a: await completedOrder(a, 'PA'), b: await completedOrder(b, 'BLOCKED'), b2: await completedOrder(b, 'PB'), c: await completedOrder(c, 'PC', 2), d: await completedOrder(d, null) };
+      // Drafts posted by people while the run posts: one series, so no gap and no duplicate between them.
+      const drafts = await Promise.all([1, 2, 3].map(async () => (await admin.request('POST', '/api/v1/invoices', { body: { invoice: { account: a }, lines: [{ product: ids.part, quantity: 1 }] } })).body.invoice.id as string));
+      const [run, ...posts] = await Promise.all([
+        admin.request('POST', '/api/v1/invoice-runs', { body: { period: thisMonth() } }),
+        ...drafts.map((id) => admin.request('POST', `/api/v1/invoices/${id}/post`, { body: {} })),
+      ]);
+      for (const p of posts) expect(p.status, p.text).toBe(200);
+      expect(run!.body).toMatchObject({ status: 'completed_with_errors', invoices: 3, orders: 3, accounts: 3, failed_accounts: 1 });
+      expect(JSON.parse(run!.body.failures)).toEqual([expect.objectContaining({ account: b, code: 'rule:no_blocked_po' })]);
+      for (const [account, po] of [[a, 'PA'], [c, 'PC'], [d, null]] as const) {
+        expect((await invoicesOf(account)).filter((i) => !drafts.includes(i.id)).map((i) => [i.po_number, i.status])).toEqual([[po, 'posted']]);
+      }
+      // The refused account: no invoice, not even a draft, and both its orders (the allowed PO too) still to invoice.
+      expect(await invoicesOf(b)).toEqual([]);
+      for (const id of [orders.b, orders.b2]) expect((await order(id)).invoice).toBeNull();
+      // Every number of this year's series, by the runs and the people alike: consecutive from the first, none twice.
+      const table = sql.table(server.platform.registry.requireObject('invoice').table);
+      const numbers = (await sql<{ number: string }>`SELECT number FROM ${table} WHERE kind = 'invoice' AND number IS NOT NULL`.execute(server.platform.db)).rows.map((r) => Number(r.number.split('-').pop()));
+      numbers.sort((x, y) => x - y);
+      expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+    } finally {
+      await admin.request('DELETE', `/api/v1/metadata/objects/invoice/validation-rules/${rule.body.id}`);
+    }
+    // Without the rule, the next run invoices the account's two POs.
+    const next = await admin.request('POST', '/api/v1/invoice-runs', { body: { period: thisMonth() } });
+    expect(next.body).toMatchObject({ status: 'completed', invoices: 2, orders: 2, failed_accounts: 0 });
+  });
+
   it('needs the permission, checks the month, and keeps its records read-only', async () => {
     const rep = await server.createUser();
     expect((await rep.request('POST', '/api/v1/invoice-runs', { body: {} })).status).toBe(403);

@@ -68,7 +68,7 @@ export { saveDocumentLine } from './documents/saveLine.ts';
 export { deferredTotals, withDeferredTotals } from './documents/batch.ts';
 export { asDocumentCommand, inDocumentCommand, isDocumentDeleting, markDocumentDeleting } from './documents/scope.ts';
 export { isBlank, isRealDate, readRecord, refuse, tableOf, today } from './context.ts';
-export { prefixErrors, readDocumentLines, readLinesOfDocuments, writeDocumentLines } from './documents/create.ts';
+export { prefixErrors, readDocumentLines, readLinesOfDocuments, writeDocumentLines, writeLinesOfDocuments } from './documents/create.ts';
 export { drawDocumentPdf, type DocumentClosing } from './quotes/document/draw.ts';
 export { documentLocale, readDocumentInput } from './quotes/document/read.ts';
 export { documentFormat } from './quotes/document/format.ts';

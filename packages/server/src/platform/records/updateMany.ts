@@ -130,44 +130,74 @@ async function lockRecords(ctx: TxContext, object: ObjectDefinition, ids: string
   return new Map(r.rows.map((row) => [String(row.id), rowToRecord(object.fields, row, object)]));
 }
 
+/** Field types whose values go through a JSON document into the table's own column types unchanged (jsonb_populate_recordset). */
+const PER_ROW_TYPES = new Set(['text', 'long_text', 'email', 'phone', 'url', 'number', 'currency', 'percent', 'boolean', 'date', 'datetime', 'picklist', 'lookup', 'user']);
+
 /**
- * The UPDATEs: records given the same values (every order marked with one invoice) with one
- * statement, any other record with its own, as updateRecord writes it. If the database refuses a
- * shared statement (a unique value, a check), its records are written again one at a time, so
- * the error names the record.
+ * The UPDATEs: records changing the same fields with one statement — with the same values (every
+ * order marked with one invoice) as updateRecord writes it, with different values (invoices
+ * posted with their own numbers) from one JSON document typed by the table's own row type — any
+ * other record with its own. If the database refuses a shared statement (a unique value, a
+ * check), its records are written again one at a time, so the error names the record.
  */
 async function writeRows(ctx: TxContext, object: ObjectDefinition, items: Item[]): Promise<Map<string, Record<string, unknown>>> {
-  const groups = new Map<string, Item[]>();
+  const byFields = new Map<string, Item[]>();
   for (const item of items) {
-    const key = JSON.stringify(item.changed!.map((k) => [k, item.data![k]]));
-    groups.set(key, [...(groups.get(key) ?? []), item]);
+    const key = JSON.stringify(item.changed);
+    byFields.set(key, [...(byFields.get(key) ?? []), item]);
   }
   const rows = new Map<string, Record<string, unknown>>();
-  for (const group of groups.values()) {
-    const [first] = group as [Item];
-    const sets = first.changed!.map((k) => {
-      const f = ctx.platform.registry.getField(object, k)!;
-      return sql`${sql.id(f.column)} = ${toDb(f, first.data![k])}`;
-    });
-    const update = (ids: string[]) => sql<Record<string, unknown>>`UPDATE ${sql.table(object.table)} SET ${sql.join(sets)}, version = version + 1,
-      updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId} WHERE id = ANY(${ids}::uuid[]) RETURNING *`.execute(ctx.trx);
-    const one = async (item: Item) => {
-      const r = await guardedWrite(ctx, item.options, () => update([item.id]));
-      rows.set(item.id, r.rows[0]!);
-    };
-    if (group.length === 1) {
-      await one(first);
-      continue;
-    }
-    await sql`SAVEPOINT rec_update_rows`.execute(ctx.trx);
-    try {
-      for (const row of (await update(group.map((i) => i.id))).rows) rows.set(String(row.id), row);
-      await sql`RELEASE SAVEPOINT rec_update_rows`.execute(ctx.trx);
-    } catch (error) {
-      await sql`ROLLBACK TO SAVEPOINT rec_update_rows`.execute(ctx.trx);
-      for (const item of group) await one(item);
-      throw error;
+  const fieldsOf = (item: Item) => item.changed!.map((k) => ctx.platform.registry.getField(object, k)!);
+  const valuesKey = (item: Item) => JSON.stringify(item.changed!.map((k) => item.data![k]));
+  for (const sameFields of byFields.values()) {
+    const [first] = sameFields as [Item];
+    const fields = fieldsOf(first);
+    const alike = sameFields.every((i) => valuesKey(i) === valuesKey(first));
+    if (alike || !fields.every((f) => PER_ROW_TYPES.has(f.type))) {
+      const byValues = new Map<string, Item[]>();
+      for (const item of sameFields) byValues.set(valuesKey(item), [...(byValues.get(valuesKey(item)) ?? []), item]);
+      for (const group of byValues.values()) await writeShared(ctx, object, group, rows, () => sameValuesUpdate(ctx, object, group));
+    } else {
+      await writeShared(ctx, object, sameFields, rows, () => perRowUpdate(ctx, object, sameFields));
     }
   }
   return rows;
+}
+
+/** One UPDATE giving every record of the group the first one's values. */
+function sameValuesUpdate(ctx: TxContext, object: ObjectDefinition, group: Item[]) {
+  const [first] = group as [Item];
+  const sets = first.changed!.map((k) => {
+    const f = ctx.platform.registry.getField(object, k)!;
+    return sql`${sql.id(f.column)} = ${toDb(f, first.data![k])}`;
+  });
+  return sql<Record<string, unknown>>`UPDATE ${sql.table(object.table)} SET ${sql.join(sets)}, version = version + 1,
+    updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId} WHERE id = ANY(${group.map((i) => i.id)}::uuid[]) RETURNING *`.execute(ctx.trx);
+}
+
+/** One UPDATE giving each record of the group its own values of the same fields, sent as one JSON document read as the table's rows. */
+function perRowUpdate(ctx: TxContext, object: ObjectDefinition, group: Item[]) {
+  const fields = group[0]!.changed!.map((k) => ctx.platform.registry.getField(object, k)!);
+  const doc = group.map((item) => Object.fromEntries([['id', item.id], ...fields.map((f) => [f.column, toDb(f, item.data![f.apiName])])]));
+  return sql<Record<string, unknown>>`UPDATE ${sql.table(object.table)} AS t SET ${sql.join(fields.map((f) => sql`${sql.id(f.column)} = r.${sql.id(f.column)}`))},
+    version = t.version + 1, updated_at = date_trunc('milliseconds', now()), updated_by = ${ctx.actor.userId}
+    FROM jsonb_populate_recordset(NULL::${sql.table(object.table)}, ${JSON.stringify(doc)}::jsonb) AS r WHERE t.id = r.id RETURNING t.*`.execute(ctx.trx);
+}
+
+/** Runs a shared UPDATE (alone when it is one record); refused, its records are written one at a time so the error names the record. */
+async function writeShared(ctx: TxContext, object: ObjectDefinition, group: Item[], rows: Map<string, Record<string, unknown>>, shared: () => Promise<{ rows: Array<Record<string, unknown>> }>): Promise<void> {
+  const one = async (item: Item) => {
+    const r = await guardedWrite(ctx, item.options, () => sameValuesUpdate(ctx, object, [item]));
+    rows.set(item.id, r.rows[0]!);
+  };
+  if (group.length === 1) return one(group[0]!);
+  await sql`SAVEPOINT rec_update_rows`.execute(ctx.trx);
+  try {
+    for (const row of (await shared()).rows) rows.set(String(row.id), row);
+    await sql`RELEASE SAVEPOINT rec_update_rows`.execute(ctx.trx);
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT rec_update_rows`.execute(ctx.trx);
+    for (const item of group) await one(item);
+    throw error;
+  }
 }

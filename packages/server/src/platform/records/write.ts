@@ -210,6 +210,8 @@ async function checkNewRecords(ctx: TxContext, object: ObjectDefinition, items: 
   }
 }
 
+const MAX_PARAMETERS = 65_535;
+
 /**
  * Inserts many rows with one statement (cells a row does not set take the column's default), in
  * the order given. If the database refuses it (a unique value, a check), the rows are inserted
@@ -218,6 +220,14 @@ async function checkNewRecords(ctx: TxContext, object: ObjectDefinition, items: 
 async function insertRows(ctx: TxContext, object: ObjectDefinition, rows: Array<Map<string, unknown>>, options: WriteOptions[]): Promise<Array<Record<string, unknown>>> {
   if (rows.length === 1) return [await insertRow(ctx, object, [...rows[0]!.keys()], [...rows[0]!.values()], options[0]!)];
   const columns = [...new Set(rows.flatMap((r) => [...r.keys()]))];
+  // A statement binds at most 65,535 parameters (the protocol's limit): a batch beyond it (a run's
+  // thousands of invoice lines) is inserted in as many statements as it needs.
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  if (rows.length > perStatement) {
+    const out: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < rows.length; i += perStatement) out.push(...(await insertRows(ctx, object, rows.slice(i, i + perStatement), options.slice(i, i + perStatement))));
+    return out;
+  }
   await sql`SAVEPOINT rec_insert_rows`.execute(ctx.trx);
   try {
     const r = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(object.table)} (${sql.join(columns.map((c) => sql.id(c)))})

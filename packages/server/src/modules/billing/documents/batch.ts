@@ -23,9 +23,15 @@ export function deferredTotals(ctx: TxContext, id: string): Batch | undefined {
   return batches.get(ctx.trx)?.get(id);
 }
 
-export async function withDeferredTotals<T>(ctx: TxContext, kind: DocumentKind, id: string, fn: () => Promise<T>): Promise<T> {
+/** The transaction's documents whose lines are being written together (batchMany.ts registers several at once). */
+export function openBatches(ctx: TxContext): Map<string, Batch> {
   let open = batches.get(ctx.trx);
   if (!open) batches.set(ctx.trx, (open = new Map()));
+  return open;
+}
+
+export async function withDeferredTotals<T>(ctx: TxContext, kind: DocumentKind, id: string, fn: () => Promise<T>): Promise<T> {
+  const open = openBatches(ctx);
   const batch: Batch = { taxInclusive: null };
   open.set(id, batch);
   let result: T;

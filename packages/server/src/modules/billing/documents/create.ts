@@ -8,6 +8,7 @@ import { withPriceMemo } from '../queries/priceMemo.ts';
 import { primePrices } from '../queries/resolvePrice.ts';
 import type { DocumentKind } from './kind.ts';
 import { withDeferredTotals } from './batch.ts';
+import { withDeferredTotalsOfMany } from './batchMany.ts';
 
 /** A document's lines in order, through the record service (the reader's access applies). */
 export async function readDocumentLines(ctx: RecordContext, kind: DocumentKind, id: string): Promise<ApiRecord[]> {
@@ -60,6 +61,35 @@ export async function writeDocumentLines(args: {
     await createRecords({
       ctx, object: lineObject,
       records: lines.map((line, i) => ({ input: { ...line.input, [kind.parent]: header.id }, options: { pathPrefix: `lines[${i}].`, ...(line.systemValues ? { systemValues: line.systemValues } : {}) } satisfies WriteOptions })),
+    });
+  }));
+}
+
+/**
+ * writeDocumentLines for several documents of one kind at once (a run's invoices, one per
+ * account): every line of every document through the record pipeline in one createRecords (one
+ * lookup query per target object, one insert, one history statement), the documents locked and
+ * re-totalled together (batchMany.ts). A refused line is named `<prefix>lines[i].field`, its
+ * document's prefix first.
+ */
+export async function writeLinesOfDocuments(args: {
+  ctx: TxContext; kind: DocumentKind;
+  documents: Array<{ header: ApiRecord; prefix: string; lines: Array<{ input: Record<string, unknown>; systemValues?: Record<string, unknown> }> }>;
+}): Promise<void> {
+  const { ctx, kind, documents } = args;
+  const lineObject = ctx.platform.registry.requireObject(kind.line);
+  await withDeferredTotalsOfMany(ctx, kind, documents.map((d) => ({ id: d.header.id, prefix: d.prefix })), () => withPriceMemo(ctx, async (memo) => {
+    await primePrices(ctx, memo, documents.flatMap(({ header, lines }) => lines.filter((l) => !l.systemValues && typeof l.input.product === 'string').map(({ input: l }) => ({
+      account: String(header.account), product: String(l.product), quantity: String(l.quantity ?? 1), currency: String(header.currency),
+      ...(isBlank(l.product_spec) ? {} : { spec: String(l.product_spec) }), ...(isBlank(l.unit_of_measure) ? {} : { uom: String(l.unit_of_measure) }),
+      ...(isBlank(header.price_date) ? {} : { date: String(header.price_date) }),
+    }))));
+    await createRecords({
+      ctx, object: lineObject,
+      records: documents.flatMap(({ header, prefix, lines }) => lines.map((line, i) => ({
+        input: { ...line.input, [kind.parent]: header.id },
+        options: { pathPrefix: `${prefix}lines[${i}].`, ...(line.systemValues ? { systemValues: line.systemValues } : {}) } satisfies WriteOptions,
+      }))),
     });
   }));
 }

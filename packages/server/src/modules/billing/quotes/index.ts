@@ -11,7 +11,7 @@ export { reviseQuote } from './commands/revise.ts';
 export { expireQuotes } from './commands/expireQuotes.ts';
 export { canRun, assertCanRun, type QuoteCommand } from './status.ts';
 export { computeQuoteFigures, type PricedLine, type QuoteFigures } from './totals.ts';
-export { nextDocumentNumber, parseNumberFormat } from './numbering.ts';
+export { nextDocumentNumber, nextDocumentNumbers, parseNumberFormat } from './numbering.ts';
 export { renderQuotePdf, quotePdfFileName } from './document/render.ts';
 export { buildQuoteDocument, type QuoteDocumentInput } from './document/build.ts';
 export { drawQuotePdf } from './document/draw.ts';

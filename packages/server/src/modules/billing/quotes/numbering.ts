@@ -58,3 +58,20 @@ export async function nextDocumentNumber(args: { ctx: TxContext; series: string;
   }
   return format.render(date, Number(value));
 }
+
+/**
+ * The next `count` numbers of a gapless series at once (a run posting many invoices in one
+ * transaction): one upsert moves the counter by `count` and the numbers are the consecutive
+ * values up to it, in order. The row stays locked to commit as for one number, so a rolled-back
+ * run gives them all back.
+ */
+export async function nextDocumentNumbers(args: { ctx: TxContext; series: string; format: string; date?: Date; count: number }): Promise<string[]> {
+  if (args.count < 1) return [];
+  const date = args.date ?? new Date();
+  const format = parseNumberFormat(args.format);
+  const r = await sql<{ last_value: string }>`INSERT INTO billing_number_series (series, period, last_value) VALUES (${args.series}, ${format.period(date)}, ${args.count})
+    ON CONFLICT (series, period) DO UPDATE SET last_value = billing_number_series.last_value + ${args.count}
+    RETURNING last_value::text AS last_value`.execute(args.ctx.trx);
+  const last = Number(r.rows[0]!.last_value);
+  return Array.from({ length: args.count }, (_, i) => format.render(date, last - args.count + 1 + i));
+}

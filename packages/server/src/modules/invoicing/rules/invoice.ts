@@ -1,5 +1,7 @@
 import type { BeforeDeleteArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
 import { asSystem } from '../../../platform/records/context.ts';
+import { getRecordsById } from '../../../platform/records/read.ts';
+import { AppError } from '../../../platform/errors.ts';
 import {
   billingSettings, checkDocumentHeader, headerTotals, inDocumentCommand, isBlank, lockDocument, markDocumentDeleting, readRecord, refuse, roundingText, storedDocumentLines, today,
 } from '../../billing/index.ts';
@@ -28,7 +30,7 @@ function addressSnapshot(account: Record<string, unknown>): string {
  * writes (409 `invoice_posted`); pricing inputs cannot change under existing lines; one kind of
  * document discount; totals recomputed from the lines with billing's kernel.
  */
-export async function saveInvoice(args: BeforeSaveArgs): Promise<void> {
+export async function saveInvoice(args: BeforeSaveArgs, accountRead?: Record<string, unknown>): Promise<void> {
   const { ctx, operation, data, merged, previous, options } = args;
   const command = operation === 'update' && inDocumentCommand(ctx, previous!.id);
   if (operation === 'update' && !command) {
@@ -36,7 +38,7 @@ export async function saveInvoice(args: BeforeSaveArgs): Promise<void> {
     assertCanRun('edit', (row?.status ?? previous!.status) as InvoiceStatus);
   }
   if (operation === 'create') {
-    const account = await readRecord(asSystem(ctx), 'account', String(merged.account), ['currency', 'payment_terms', ...BILLING]).catch(() => refuse('account', 'not_found', 'No such account'));
+    const account = accountRead ?? (await readRecord(asSystem(ctx), 'account', String(merged.account), ['currency', 'payment_terms', ...BILLING]).catch(() => refuse('account', 'not_found', 'No such account')));
     if (isBlank(merged.currency)) data.currency = merged.currency = isBlank(account.currency) ? billingSettings.of(ctx.platform).corporateCurrency : account.currency;
     if (isBlank(merged.payment_terms)) data.payment_terms = merged.payment_terms = PAYMENT_TERMS.includes(account.payment_terms as never) ? account.payment_terms : 'net_30';
     if (isBlank(merged.billing_address)) data.billing_address = addressSnapshot(account) || null;
@@ -60,6 +62,30 @@ export async function saveInvoice(args: BeforeSaveArgs): Promise<void> {
     }
   }
   Object.assign(data, await headerTotals(ctx, INVOICE, previous!.id, merged));
+}
+
+/**
+ * saveInvoice for invoices created together (the monthly run's, one per account and PO): their
+ * accounts read with one statement instead of one per invoice, then each invoice's own rule.
+ * Per invoice the error saveInvoice would have thrown (undefined when none).
+ */
+export async function saveInvoices(list: BeforeSaveArgs[]): Promise<unknown[]> {
+  const { ctx } = list[0]!;
+  const ids = list.filter((a) => a.operation === 'create' && typeof a.merged.account === 'string').map((a) => String(a.merged.account));
+  const accounts = await getRecordsById({ ctx: asSystem(ctx), object: ctx.platform.registry.requireObject('account'), ids });
+  const errors: unknown[] = [];
+  for (const args of list) {
+    try {
+      const account = accounts.get(String(args.merged.account));
+      if (args.operation === 'create' && !account) refuse('account', 'not_found', 'No such account');
+      await saveInvoice(args, account);
+      errors.push(undefined);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      errors.push(error);
+    }
+  }
+  return errors;
 }
 
 /** Only a draft can be deleted; a posted invoice or credit note stays (void it with a credit note). */
