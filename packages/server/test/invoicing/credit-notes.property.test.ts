@@ -90,7 +90,16 @@ describe('credit notes (property, through the API and the database)', () => {
           else expect(res.body.errors[0]).toMatchObject({ field: 'lines', code: 'nothing_to_credit' });
         }
       }),
-      { numRuns: 20 },
+      {
+        numRuns: 20,
+        examples: [
+          // Found by this property (stop 31): four partial credits of a 0.05 line under a 5 % document
+          // discount and two taxes, then the rest in full — the pieces' rounding (5 cents) was more
+          // than the closing note's own allowance, and 0.01 stayed open.
+          [{ currency: 'USD', discount: { discount_percent: 5 }, lines: [{ product: 2, quantity: 3.7, discount: {} }],
+            credits: [{ line: 0, share: 120 }, { line: 0, share: 547 }, { line: 0, share: 286 }, { line: 0, share: 21 }], closeInFull: true }],
+        ],
+      },
     );
   }, 600_000);
 });

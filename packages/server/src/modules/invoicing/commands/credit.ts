@@ -27,13 +27,23 @@ const HEADER = ['account', 'contact', 'opportunity', 'currency', 'price_date', '
 const LINE = ['product', 'product_spec', 'unit_of_measure', 'description', 'unit_price', 'discount_percent'];
 const COPIED = ['taxes', 'list_price', 'cost', 'price_explanation', 'name'];
 
-/** How much of each of an invoice's lines its posted credit notes credited already. */
-async function creditedQuantities(ctx: TxContext, invoiceId: string): Promise<Map<string, Decimal>> {
-  const r = await sql<{ line: string; quantity: string }>`SELECT l.credited_line_id AS line, sum(l.quantity)::text AS quantity
+/**
+ * What an invoice's posted credit notes credited already: how much of each line, and in how many
+ * notes and note lines (each rounded on its own: the rounding a closing note may take up).
+ */
+async function creditedSoFar(ctx: TxContext, invoiceId: string): Promise<{ quantities: Map<string, Decimal>; notes: number; lines: number }> {
+  const r = await sql<{ line: string; quantity: string; lines: number; notes: number }>`SELECT l.credited_line_id AS line, sum(l.quantity)::text AS quantity,
+      count(*)::int AS lines, count(DISTINCT h.id)::int AS notes
     FROM ${tableOf(ctx, 'invoice_line')} l JOIN ${tableOf(ctx, 'invoice')} h ON h.id = l.invoice_id
     WHERE h.credited_invoice_id = ${invoiceId} AND h.status <> 'draft' AND h.deleted_at IS NULL AND l.deleted_at IS NULL AND l.credited_line_id IS NOT NULL
     GROUP BY l.credited_line_id`.execute(ctx.trx);
-  return new Map(r.rows.map((row) => [row.line, new Decimal(row.quantity)]));
+  const notes = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${tableOf(ctx, 'invoice')}
+    WHERE credited_invoice_id = ${invoiceId} AND status <> 'draft' AND deleted_at IS NULL`.execute(ctx.trx);
+  return {
+    quantities: new Map(r.rows.map((row) => [row.line, new Decimal(row.quantity)])),
+    notes: notes.rows[0]?.n ?? 0,
+    lines: r.rows.reduce((n, row) => n + Number(row.lines), 0),
+  };
 }
 
 /**
@@ -53,8 +63,8 @@ export async function creditInvoice(args: InvoiceCommandArgs & { input: CreditIn
       if (invoice.kind !== 'invoice') refuse('kind', 'not_an_invoice', 'A credit note cannot be credited');
       const sys = asSystem(ctx);
       const lines = await readInvoiceLines(sys, invoice.id);
-      const credited = await creditedQuantities(ctx, invoice.id);
-      const left = (line: ApiRecord) => new Decimal(String(line.quantity)).minus(credited.get(line.id) ?? 0);
+      const so = await creditedSoFar(ctx, invoice.id);
+      const left = (line: ApiRecord) => new Decimal(String(line.quantity)).minus(so.quantities.get(line.id) ?? 0);
       const chosen = args.voiding || args.input.full ? lines.filter((l) => left(l).gt(0)).map((l) => ({ line: l, quantity: left(l) })) : pickLines(args.input, lines, left);
       if (!chosen.length) {
         if (!args.voiding) refuse('lines', 'nothing_to_credit', 'Everything on this invoice has been credited already');
@@ -88,9 +98,10 @@ export async function creditInvoice(args: InvoiceCommandArgs & { input: CreditIn
       const open = toDecimal(invoice.open_amount) ?? new Decimal(0);
       const closing = chosen.length === lines.filter((l) => left(l).gt(0)).length && chosen.every(({ line, quantity }) => quantity.equals(left(line)));
       const difference = new Decimal(String(draft.total)).minus(open);
-      if (closing && !difference.isZero() && difference.abs().lte(roundingTolerance(currency, chosen.length))) {
-        // Credited piecewise, the parts' rounding (per line, per tax) need not add up to the whole:
-        // the credit note that closes the invoice credits exactly what is open.
+      if (closing && !difference.isZero() && difference.abs().lte(roundingTolerance(currency, { lines: so.lines + chosen.length, notes: so.notes + 1 }))) {
+        // Credited piecewise, the parts' rounding (per line, per tax, each note's share of the
+        // document discount) need not add up to the whole: the note that closes the invoice
+        // credits exactly what is open.
         await absorbRounding(ctx, draft.id, difference);
       } else if (difference.gt(0)) {
         refuse('amount', 'exceeds_open_amount', `The credit note (${String(draft.total)} ${currency}) would be more than what is open on the invoice (${open.toFixed()} ${currency})`);
@@ -125,9 +136,13 @@ async function releaseOrders(ctx: TxContext, invoiceId: string): Promise<void> {
   }
 }
 
-/** At most one minor unit per line and tax (the rounding steps a piece can differ by). */
-function roundingTolerance(currency: string, lines: number): Decimal {
-  return new Decimal(10).pow(-minorUnits(currency)).times(lines * 3);
+/**
+ * The most the pieces' rounding can add up to: one minor unit per credit note line and tax (net,
+ * a simple and a compound tax) and one per note (its share of the document's discount amount),
+ * over every note of the invoice including the closing one.
+ */
+function roundingTolerance(currency: string, pieces: { lines: number; notes: number }): Decimal {
+  return new Decimal(10).pow(-minorUnits(currency)).times(pieces.lines * 3 + pieces.notes);
 }
 
 /**
