@@ -38,47 +38,22 @@ export function prefixErrors(error: unknown, prefix: string): unknown {
   return new AppError(error.code, error.message, { errors: error.errors.map((e) => ({ ...e, field: e.field.startsWith(prefix) ? e.field : prefix + e.field })), extra: error.extra });
 }
 
-/**
- * Writes a document's lines in the caller's transaction, each through the record pipeline,
- * priced with one memo (the account, book, units, taxes and products read once for the document)
- * and totalled once at the end. A refused line is named `lines[i].field`. `systemValues` of a
- * line (copied prices, taxes) go through as the command's own values.
- */
-export async function writeDocumentLines(args: {
-  ctx: TxContext; kind: DocumentKind; header: ApiRecord;
+/** A document's new lines as they are written: its header, the prefix naming its lines' errors, and the lines. */
+interface DocumentLines {
+  header: ApiRecord;
+  prefix: string;
   lines: Array<{ input: Record<string, unknown>; systemValues?: Record<string, unknown> }>;
-}): Promise<void> {
-  const { ctx, kind, header, lines } = args;
-  const lineObject = ctx.platform.registry.requireObject(kind.line);
-  await withDeferredTotals(ctx, kind, header.id, () => withPriceMemo(ctx, async (memo) => {
-    await primePrices(ctx, memo, lines.filter((l) => !l.systemValues && typeof l.input.product === 'string').map(({ input: l }) => ({
-      account: String(header.account), product: String(l.product), quantity: String(l.quantity ?? 1), currency: String(header.currency),
-      ...(isBlank(l.product_spec) ? {} : { spec: String(l.product_spec) }), ...(isBlank(l.unit_of_measure) ? {} : { uom: String(l.unit_of_measure) }),
-      ...(isBlank(header.price_date) ? {} : { date: String(header.price_date) }),
-    })));
-    // All the lines through the record pipeline together: every line validated and saved by the
-    // line rules, then one insert and one history statement for them all (createRecords).
-    await createRecords({
-      ctx, object: lineObject,
-      records: lines.map((line, i) => ({ input: { ...line.input, [kind.parent]: header.id }, options: { pathPrefix: `lines[${i}].`, ...(line.systemValues ? { systemValues: line.systemValues } : {}) } satisfies WriteOptions })),
-    });
-  }));
 }
 
 /**
- * writeDocumentLines for several documents of one kind at once (a run's invoices, one per
- * account): every line of every document through the record pipeline in one createRecords (one
- * lookup query per target object, one insert, one history statement), the documents locked and
- * re-totalled together (batchMany.ts). A refused line is named `<prefix>lines[i].field`, its
- * document's prefix first.
+ * The lines of one or more documents priced with one memo (the accounts, books, units, taxes and
+ * products read once) and created through the record pipeline together: every line validated and
+ * saved by the line rules, then one insert and one history statement for them all (createRecords).
+ * `systemValues` of a line (copied prices, taxes) go through as the command's own values.
  */
-export async function writeLinesOfDocuments(args: {
-  ctx: TxContext; kind: DocumentKind;
-  documents: Array<{ header: ApiRecord; prefix: string; lines: Array<{ input: Record<string, unknown>; systemValues?: Record<string, unknown> }> }>;
-}): Promise<void> {
-  const { ctx, kind, documents } = args;
+async function createDocumentLines(ctx: TxContext, kind: DocumentKind, documents: DocumentLines[]): Promise<void> {
   const lineObject = ctx.platform.registry.requireObject(kind.line);
-  await withDeferredTotalsOfMany(ctx, kind, documents.map((d) => ({ id: d.header.id, prefix: d.prefix })), () => withPriceMemo(ctx, async (memo) => {
+  await withPriceMemo(ctx, async (memo) => {
     await primePrices(ctx, memo, documents.flatMap(({ header, lines }) => lines.filter((l) => !l.systemValues && typeof l.input.product === 'string').map(({ input: l }) => ({
       account: String(header.account), product: String(l.product), quantity: String(l.quantity ?? 1), currency: String(header.currency),
       ...(isBlank(l.product_spec) ? {} : { spec: String(l.product_spec) }), ...(isBlank(l.unit_of_measure) ? {} : { uom: String(l.unit_of_measure) }),
@@ -91,5 +66,25 @@ export async function writeLinesOfDocuments(args: {
         options: { pathPrefix: `${prefix}lines[${i}].`, ...(line.systemValues ? { systemValues: line.systemValues } : {}) } satisfies WriteOptions,
       }))),
     });
-  }));
+  });
+}
+
+/**
+ * Writes a document's lines in the caller's transaction (createDocumentLines), totalled once at
+ * the end. A refused line is named `lines[i].field`.
+ */
+export async function writeDocumentLines(args: { ctx: TxContext; kind: DocumentKind; header: ApiRecord; lines: DocumentLines['lines'] }): Promise<void> {
+  const { ctx, kind, header, lines } = args;
+  await withDeferredTotals(ctx, kind, header.id, () => createDocumentLines(ctx, kind, [{ header, prefix: '', lines }]));
+}
+
+/**
+ * writeDocumentLines for several documents of one kind at once (a run's invoices, one per
+ * account): every line of every document in one createDocumentLines, the documents locked and
+ * re-totalled together (batchMany.ts). A refused line is named `<prefix>lines[i].field`, its
+ * document's prefix first.
+ */
+export async function writeLinesOfDocuments(args: { ctx: TxContext; kind: DocumentKind; documents: DocumentLines[] }): Promise<void> {
+  const { ctx, kind, documents } = args;
+  await withDeferredTotalsOfMany(ctx, kind, documents.map((d) => ({ id: d.header.id, prefix: d.prefix })), () => createDocumentLines(ctx, kind, documents));
 }

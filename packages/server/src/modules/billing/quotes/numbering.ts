@@ -40,14 +40,17 @@ export function parseNumberFormat(format: string): NumberFormat {
   };
 }
 
+/** Moves a series' counter for the period by `count` (the row made at `count` the first time); answers its new value. */
+const moveCounter = (series: string, period: string, count: number) => sql<{ last_value: string }>`INSERT INTO billing_number_series (series, period, last_value)
+  VALUES (${series}, ${period}, ${count})
+  ON CONFLICT (series, period) DO UPDATE SET last_value = billing_number_series.last_value + ${count}
+  RETURNING last_value::text AS last_value`;
+
 /** The next number of a series (see above for gapless and gaps allowed). */
 export async function nextDocumentNumber(args: { ctx: TxContext; series: string; format: string; date?: Date; gaps?: 'allowed' }): Promise<string> {
   const date = args.date ?? new Date();
   const format = parseNumberFormat(args.format);
-  const period = format.period(date);
-  const upsert = sql<{ last_value: string }>`INSERT INTO billing_number_series (series, period, last_value) VALUES (${args.series}, ${period}, 1)
-    ON CONFLICT (series, period) DO UPDATE SET last_value = billing_number_series.last_value + 1
-    RETURNING last_value::text AS last_value`;
+  const upsert = moveCounter(args.series, format.period(date), 1);
   const autonomous = args.gaps === 'allowed' ? args.ctx.platform.database.autonomousPool : undefined;
   let value: string;
   if (autonomous) {
@@ -69,9 +72,7 @@ export async function nextDocumentNumbers(args: { ctx: TxContext; series: string
   if (args.count < 1) return [];
   const date = args.date ?? new Date();
   const format = parseNumberFormat(args.format);
-  const r = await sql<{ last_value: string }>`INSERT INTO billing_number_series (series, period, last_value) VALUES (${args.series}, ${format.period(date)}, ${args.count})
-    ON CONFLICT (series, period) DO UPDATE SET last_value = billing_number_series.last_value + ${args.count}
-    RETURNING last_value::text AS last_value`.execute(args.ctx.trx);
+  const r = await moveCounter(args.series, format.period(date), args.count).execute(args.ctx.trx);
   const last = Number(r.rows[0]!.last_value);
   return Array.from({ length: args.count }, (_, i) => format.render(date, last - args.count + 1 + i));
 }

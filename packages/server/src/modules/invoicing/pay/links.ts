@@ -21,12 +21,9 @@ export function payLinkUrl(platform: Platform, token: string): string {
   return `${platform.config.publicUrl}/pay/${token}`;
 }
 
-const newPayToken = () => randomBytes(24).toString('base64url');
-
 /** The invoice's pay link, made on first use (posting). */
 export async function ensurePayLink(ctx: TxContext, invoiceId: string): Promise<string> {
-  const token = newPayToken();
-  await sql`INSERT INTO invoicing_pay_link (id, invoice_id, token) VALUES (${uuidv7()}, ${invoiceId}::uuid, ${token}) ON CONFLICT (invoice_id) DO NOTHING`.execute(ctx.trx);
+  await ensurePayLinks(ctx, [invoiceId]);
   const r = await sql<{ token: string }>`SELECT token FROM invoicing_pay_link WHERE invoice_id = ${invoiceId}::uuid`.execute(ctx.trx);
   return r.rows[0]!.token;
 }
@@ -35,7 +32,7 @@ export async function ensurePayLink(ctx: TxContext, invoiceId: string): Promise<
 export async function ensurePayLinks(ctx: TxContext, invoiceIds: string[]): Promise<void> {
   if (!invoiceIds.length) return;
   await sql`INSERT INTO invoicing_pay_link (id, invoice_id, token)
-    SELECT * FROM unnest(${invoiceIds.map(() => uuidv7())}::uuid[], ${invoiceIds}::uuid[], ${invoiceIds.map(newPayToken)}::text[])
+    SELECT * FROM unnest(${invoiceIds.map(() => uuidv7())}::uuid[], ${invoiceIds}::uuid[], ${invoiceIds.map(() => randomBytes(24).toString('base64url'))}::text[])
     ON CONFLICT (invoice_id) DO NOTHING`.execute(ctx.trx);
 }
 
