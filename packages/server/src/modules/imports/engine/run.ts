@@ -13,6 +13,7 @@ import { processBatch, type BatchResult } from './batch.ts';
 import { batchesOf, readAhead, readerOf } from './source.ts';
 import { importActor } from './actor.ts';
 import { undoBatch } from './undo.ts';
+import { batchesAreIndependent, LeaseLost, writeOverlapped, type WriteRows } from './overlap.ts';
 
 /** The lease was lost (another process took the import over) or the import was cancelled: stop without writing. */
 class Stop extends Error {}
@@ -83,16 +84,37 @@ async function runImport(platform: Platform, job: ImportRow): Promise<void> {
   const actor = await importActor(platform, job.created_by);
   const object = platform.registry.requireObject(job.object);
   const options = { ...DEFAULT_OPTIONS, ...job.settings } as ImportOptions;
+  const writeRows: WriteRows = async (ctx, rows) => {
+    const result = await processBatch(ctx, object, options, rows);
+    await saveBatch(ctx, job.id, rows, result);
+    return countOutcomes(result);
+  };
   let checkpoint = Number(job.checkpoint);
+  if (batchesAreIndependent(platform, object, options)) {
+    const reader = readerOf(platform, job);
+    let after = checkpoint;
+    const batches = (async function* () {
+      for await (const { rows, bytes } of readAhead(batchesOf(platform, job, checkpoint, batchRows, reader), () => reader.bytesRead())) {
+        yield { rows, bytes, after };
+        after = rows[rows.length - 1]!.n;
+      }
+    })();
+    try {
+      const { failed } = await writeOverlapped({ platform, actor, job, leaseSeconds, batches, writeRows });
+      if (failed) checkpoint = await checkpointOf(platform, job);
+      else return await completeImport(platform, job);
+    } catch (error) {
+      if (error instanceof LeaseLost) throw new Stop();
+      throw error;
+    }
+  }
   const reader = readerOf(platform, job);
   for await (const { rows, bytes } of readAhead(batchesOf(platform, job, checkpoint, batchRows, reader), () => reader.bytesRead())) {
     await platform.registry.ensureFresh();
     const last = rows[rows.length - 1]!.n;
     await inTransaction({ platform, actor }, async (ctx) => {
       await holdLease(ctx, job, 'running', checkpoint);
-      const result = await processBatch(ctx, object, options, rows);
-      await saveBatch(ctx, job.id, rows, result);
-      const counts = countOutcomes(result);
+      const counts = await writeRows(ctx, rows);
       await sql`UPDATE import_job SET checkpoint = ${last}, bytes_done = ${bytes}, created = created + ${counts.created}, updated = updated + ${counts.updated},
           skipped = skipped + ${counts.skipped}, rejected = rejected + ${counts.rejected}, lease_until = now() + make_interval(secs => ${leaseSeconds})
         WHERE id = ${job.id}`.execute(ctx.trx);
@@ -100,8 +122,19 @@ async function runImport(platform: Platform, job: ImportRow): Promise<void> {
     checkpoint = last;
     await yieldToOthers();
   }
+  await completeImport(platform, job);
+}
+
+async function completeImport(platform: Platform, job: ImportRow): Promise<void> {
   await sql`UPDATE import_job SET status = 'completed', total_rows = checkpoint, bytes_done = file_bytes, finished_at = now(), lease_token = NULL, lease_until = NULL
     WHERE id = ${job.id} AND lease_token = ${job.lease_token} AND status = 'running'`.execute(platform.db);
+}
+
+/** The checkpoint committed (after batches written two at a time, one of which failed); Stop if the import is no longer ours. */
+async function checkpointOf(platform: Platform, job: ImportRow): Promise<number> {
+  const r = await sql<{ checkpoint: string; ours: boolean }>`SELECT checkpoint, status = 'running' AND lease_token = ${job.lease_token} AS ours FROM import_job WHERE id = ${job.id}`.execute(platform.db);
+  if (!r.rows[0]?.ours) throw new Stop();
+  return Number(r.rows[0].checkpoint);
 }
 
 export function countOutcomes(result: BatchResult): Record<'created' | 'updated' | 'skipped' | 'rejected', number> {
