@@ -47,26 +47,43 @@ describe('createRecords', () => {
     for (const h of history) expect(h.changes).toBe(1);
   });
 
-  it('writes the history rows a single create writes — each field\'s old and new value, the row without a field last by id — and an update\'s old values', async () => {
+  it('writes the history a single create writes — one row carrying the created values, listed field by field — and an update\'s old values', async () => {
     const account = await buildAccount(server.admin, {});
     const tag = `hist${Math.random().toString(36).slice(2, 8)}`;
     const input = { first_name: 'Ada', last_name: tag, account: account.id, email: `${tag}@example.com`, title: 'Quote "this", \\ and that' };
     const single = await createRecord({ ctx, object: contact(), input });
     const [batched] = await createRecords({ ctx, object: contact(), records: [{ input: { ...input, email: `${tag}.b@example.com` } }, { input: { ...input, email: `${tag}.c@example.com` } }] });
-    const historyOf = async (id: string) => (await sql<{ id: string; change_id: string; operation: string; field: string | null; old_value: unknown; new_value: unknown; actor_id: string; via: string }>`
-      SELECT id, change_id, operation, field, old_value, new_value, actor_id, via FROM record_history WHERE record_id = ${id} ORDER BY id`.execute(server.platform.db)).rows;
+    const historyOf = async (id: string) => (await sql<{ id: string; change_id: string; operation: string; field: string | null; old_value: unknown; new_value: unknown; changes: Record<string, { old: unknown; new: unknown }> | null; actor_id: string; via: string }>`
+      SELECT id, change_id, operation, field, old_value, new_value, changes, actor_id, via FROM record_history WHERE record_id = ${id} ORDER BY id`.execute(server.platform.db)).rows;
     const eventOf = async (id: string, type: string) => (await sql<{ changes: Record<string, { old: unknown; new: unknown }> }>`SELECT changes FROM outbox_event WHERE record_id = ${id} AND type = ${type}`.execute(server.platform.db)).rows[0]!.changes;
-    const volatile = new Set(['created_at', 'updated_at', 'email', 'full_name']);
-    const shape = (rows: Awaited<ReturnType<typeof historyOf>>) => rows.map((h) => ({ operation: h.operation, field: h.field, old_value: h.old_value, new_value: volatile.has(h.field ?? '') ? typeof h.new_value : h.new_value, actor_id: h.actor_id, via: h.via }));
     const a = await historyOf(single.id);
     const b = await historyOf(batched!.id);
-    expect(shape(b)).toEqual(shape(a));
-    expect(a.at(-1)!.field).toBeNull();
-    expect(new Set(b.map((h) => h.change_id)).size).toBe(1);
+    // One row per create, without a field, the change document on it — the event's own.
+    for (const rows of [a, b]) expect(rows.map((h) => [h.operation, h.field, h.old_value, h.new_value, h.actor_id, h.via])).toEqual([['create', null, null, null, ctx.actor.userId, ctx.actor.via]]);
+    expect(b[0]!.changes).toEqual(await eventOf(batched!.id, 'contact.created'));
+    expect(Object.keys(b[0]!.changes!).sort()).toEqual(Object.keys(a[0]!.changes!).sort());
+    expect(b[0]!.changes!.title!.new).toBe(input.title);
+
+    // The history API lists it as before: the row without a field, then each created field under
+    // ids just below it — also page by page, a cursor falling among the create's fields.
     const event = await eventOf(batched!.id, 'contact.created');
-    for (const h of b.filter((h) => h.field)) expect([h.old_value, h.new_value]).toEqual([event[h.field!]!.old, event[h.field!]!.new]);
-    expect(b.filter((h) => h.field).map((h) => h.field).sort()).toEqual(Object.keys(event).sort());
-    expect(b.find((h) => h.field === 'title')!.new_value).toBe(input.title);
+    const whole = await server.admin.request('GET', `/api/v1/contact/${batched!.id}/history`);
+    expect(whole.status).toBe(200);
+    const entries = whole.body.data as Array<{ id: string; changeId: string; field: string | null; oldValue: unknown; newValue: unknown }>;
+    expect(entries[0]).toMatchObject({ id: b[0]!.id, field: null, operation: 'create', changeId: b[0]!.change_id });
+    expect(entries.slice(1).map((e) => e.field).sort()).toEqual(Object.keys(event).sort());
+    for (const e of entries.slice(1)) expect([e.oldValue, e.newValue, e.changeId]).toEqual([event[e.field!]!.old ?? null, event[e.field!]!.new ?? null, b[0]!.change_id]);
+    expect(entries.map((e) => e.id)).toEqual([...entries.map((e) => e.id)].sort().reverse());
+    expect(new Set(entries.map((e) => e.id)).size).toBe(entries.length);
+    const paged: typeof entries = [];
+    let cursor: string | null = null;
+    do {
+      const page = await server.admin.request('GET', `/api/v1/contact/${batched!.id}/history?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.body.data.length).toBeLessThanOrEqual(3);
+      paged.push(...page.body.data);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(entries);
 
     await updateRecord({ ctx, object: contact(), id: batched!.id, input: { title: null, first_name: 'Grace' } });
     const update = (await historyOf(batched!.id)).filter((h) => h.operation === 'update');

@@ -57,7 +57,7 @@ async function attach(object: string, id: string, name: string, data: Buffer) {
 async function mentions(recordId: string, value: string) {
   const like = `%${value}%`;
   const r = await sql<{ h: number; e: number }>`SELECT
-      (SELECT count(*)::int FROM record_history WHERE record_id = ${recordId}::uuid AND (old_value::text ILIKE ${like} OR new_value::text ILIKE ${like})) AS h,
+      (SELECT count(*)::int FROM record_history WHERE record_id = ${recordId}::uuid AND (old_value::text ILIKE ${like} OR new_value::text ILIKE ${like} OR changes::text ILIKE ${like})) AS h,
       (SELECT count(*)::int FROM outbox_event WHERE record_id = ${recordId}::uuid AND changes::text ILIKE ${like}) AS e`.execute(server.platform.db);
   return r.rows[0]!;
 }

@@ -161,6 +161,14 @@ const coreMigrations: Migration[] = [
       await sql`CREATE INDEX IF NOT EXISTS ix_recycle_bin_group ON recycle_bin (bin_group) WHERE bin_group IS NOT NULL`.execute(db);
     },
   },
+  {
+    // A create's field values on its one history row ({field: {old, new}}), not a row per field:
+    // an import of a million contacts wrote eleven million history rows (records/history.ts).
+    id: '0012_history_create_document',
+    async up(db) {
+      await sql`ALTER TABLE record_history ADD COLUMN IF NOT EXISTS changes jsonb`.execute(db);
+    },
+  },
 ];
 
 // Ids are global and applied once each, in this order; areas keep their migrations beside their code.

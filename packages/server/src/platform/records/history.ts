@@ -28,15 +28,17 @@ export async function recordChanges(args: { ctx: TxContext; object: ObjectDefini
   const via = ctx.actor.via;
   // Each record's changes travel once, as its event's JSON; its history rows are drawn from that
   // document in SQL (one row per field: its old and new value; JSON null stored as SQL NULL, as
-  // before). Per history row only its id, its field and the record it belongs to are sent: a batch
+  // before; a create keeps the document itself on its one row). Per history row only its id, its field and the record it belongs to are sent: a batch
   // of 500 contacts has ~5,500 history rows, and sending each one's change id, record id and values
   // as arrays took PostgreSQL longer to bind than to insert (stop 29).
   const h = { id: [] as string[], field: [] as Array<string | null>, of: [] as number[] };
   const events = records.map(({ recordId, changes }, i) => {
     const changeId = uuidv7();
-    // One history row per changed field; creates, deletes and restores also get a row without a
-    // field, first, with the id drawn after the fields' (the ids order a change's rows when read).
-    const fields = Object.keys(changes);
+    // A create is one history row: the row without a field, the created values on it as the
+    // change document (readHistory lists them field by field). Other changes write one row per
+    // changed field; deletes and restores also a row without a field, first, with the id drawn
+    // after the fields' (the ids order a change's rows when read).
+    const fields = operation === 'create' ? [] : Object.keys(changes);
     const ids = fields.map(() => uuidv7());
     if (operation !== 'update' || fields.length === 0) {
       h.id.push(uuidv7());
@@ -56,9 +58,10 @@ export async function recordChanges(args: { ctx: TxContext; object: ObjectDefini
       FROM unnest(${plainArray(events.map((e) => e.id))}::uuid[], ${plainArray(events.map((e) => e.changeId))}::uuid[], ${plainArray(events.map((e) => e.recordId))}::uuid[], ${events.map((e) => e.changes)}::text[])
         WITH ORDINALITY AS u(id, change_id, record_id, changes, n)
     ), h AS (
-      INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, actor_id, via)
+      INSERT INTO record_history (id, change_id, object, record_id, operation, field, old_value, new_value, changes, actor_id, via)
       SELECT r.id, x.change_id, ${object.apiName}, x.record_id, ${operation}, r.field,
-        nullif(x.changes -> r.field -> 'old', 'null'::jsonb), nullif(x.changes -> r.field -> 'new', 'null'::jsonb), ${actorId}::uuid, ${via}
+        nullif(x.changes -> r.field -> 'old', 'null'::jsonb), nullif(x.changes -> r.field -> 'new', 'null'::jsonb),
+        ${operation === 'create' ? sql`x.changes` : sql`NULL::jsonb`}, ${actorId}::uuid, ${via}
       FROM unnest(${plainArray(h.id)}::uuid[], ${nameArray(h.field)}::text[], ${plainArray(h.of)}::int[]) WITH ORDINALITY AS r(id, field, of, n)
         JOIN x ON x.n = r.of
       ORDER BY r.n

@@ -6,6 +6,7 @@ import { bulkWrite } from '../../records/bulk.ts';
 import { deleteRecord, findBinEntry, restoreRecord } from '../../records/delete.ts';
 import { countRecords, getRecord, listRecords, resolveDisplayNames } from '../../records/read.ts';
 import { createRecord, updateRecord } from '../../records/write.ts';
+import { readHistory } from '../../records/readHistory.ts';
 import { recordContext } from '../context.ts';
 import { withIdempotency } from '../idempotency.ts';
 import { UUID_RE } from '../../records/values.ts';
@@ -213,30 +214,7 @@ export function registerRecordRoutes(app: FastifyInstance, platform: Platform) {
     const q = request.query as Query;
     const limit = parseLimit(q.limit) ?? 100;
     if (limit < 1 || limit > 500) throw badRequest('limit must be between 1 and 500', [{ field: 'limit', code: 'out_of_range', message: 'Between 1 and 500' }]);
-    let before = sql``;
-    if (q.cursor) {
-      if (!UUID_RE.test(q.cursor)) throw badRequest('Invalid cursor', [{ field: 'cursor', code: 'invalid_cursor', message: 'Use nextCursor unchanged' }]);
-      before = sql`AND id < ${q.cursor}::uuid`;
-    }
-    // uuidv7 ids increase with time, so (record, id) orders history without a separate timestamp key.
-    const r = await sql<{ id: string; change_id: string; operation: string; field: string | null; old_value: unknown; new_value: unknown; actor_id: string | null; via: string; occurred_at: Date }>`
-      SELECT id, change_id, operation, field, old_value, new_value, actor_id, via, occurred_at FROM record_history
-      WHERE object = ${object.apiName} AND record_id = ${id} AND (field IS NULL OR NOT (field = ANY(${hidden}::text[]))) ${before}
-      ORDER BY id DESC LIMIT ${limit + 1}`.execute(platform.db);
-    const rows = r.rows.slice(0, limit);
-    return {
-      data: rows.map((h) => ({
-        id: h.id,
-        changeId: h.change_id,
-        operation: h.operation,
-        field: h.field,
-        oldValue: h.old_value,
-        newValue: h.new_value,
-        actorId: h.actor_id,
-        via: h.via,
-        occurredAt: new Date(h.occurred_at).toISOString(),
-      })),
-      nextCursor: r.rows.length > limit ? rows[rows.length - 1]!.id : null,
-    };
+    if (q.cursor && !UUID_RE.test(q.cursor)) throw badRequest('Invalid cursor', [{ field: 'cursor', code: 'invalid_cursor', message: 'Use nextCursor unchanged' }]);
+    return readHistory({ db: platform.db, object, recordId: id, hidden, limit, cursor: q.cursor });
   });
 }
