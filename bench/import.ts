@@ -39,13 +39,17 @@ const { runDueImports } = await import('../packages/server/src/modules/imports/e
 const { importDirectory, importFilePath } = await import('../packages/server/src/modules/imports/store.ts');
 const { systemActor } = await import('../packages/server/src/platform/records/context.ts');
 
+/** RSS sampled every 50 ms: the growth over the run, and the highest in its first and last quarter (flat = no climb between them). */
 function sampleRss() {
   const start = process.memoryUsage().rss;
-  let max = start;
-  const timer = setInterval(() => (max = Math.max(max, process.memoryUsage().rss)), 50);
+  const samples: number[] = [];
+  const timer = setInterval(() => samples.push(process.memoryUsage().rss), 50);
   return () => {
     clearInterval(timer);
-    return { startMb: start / 2 ** 20, growthMb: (max - start) / 2 ** 20 };
+    const quarter = Math.max(1, Math.floor(samples.length / 4));
+    const maxOf = (xs: number[]) => xs.reduce((m, x) => Math.max(m, x), start);
+    const mb = (b: number) => b / 2 ** 20;
+    return { startMb: mb(start), growthMb: mb(maxOf(samples) - start), firstQuarterMb: mb(maxOf(samples.slice(0, quarter))), lastQuarterMb: mb(maxOf(samples.slice(-quarter))) };
   };
 }
 
@@ -106,7 +110,7 @@ try {
   console.log(`import: ${opts.rows} contacts in ${fmt(importSeconds)} s = ${fmt(importRate)} rows/s (${job.status}; created ${job.created}, skipped ${job.skipped}, rejected ${job.rejected}${job.error ? `; ${job.error}` : ''})`);
   console.log(`import CPU per 1,000 rows: Node ${perThousand(importCpu.nodeCpu)} ms, PostgreSQL ${perThousand(importCpu.pgCpu)} ms (load now ${(await import('node:os')).loadavg()[0]!.toFixed(1)})`);
   console.log(`events written: ${Number(after.rows[0]!.n) - Number(before.rows[0]!.n)}`);
-  console.log(`RSS at start ${fmt(memory.startMb)} MB, growth over the import ${fmt(memory.growthMb)} MB`);
+  console.log(`RSS at start ${fmt(memory.startMb)} MB, growth over the import ${fmt(memory.growthMb)} MB; highest in its first quarter ${fmt(memory.firstQuarterMb)} MB, in its last quarter ${fmt(memory.lastQuarterMb)} MB`);
   console.log(`ratio import / COPY: ${(importRate / copyRate).toFixed(3)}x`);
   check('every row created', job.status === 'completed' && job.created === opts.rows, `${job.status}, ${job.created} of ${opts.rows}`);
   check('import >= 0.25x COPY', importRate / copyRate >= 0.25, `${(importRate / copyRate).toFixed(3)}x`);
