@@ -84,6 +84,13 @@ export class AppError extends Error {
   }
 }
 
+/** A write refused only by its timing (a deadlock or serialisation failure, translated or not): the same write again may pass. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof AppError) return error.extra.retryable === true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40001' || code === '40P01';
+}
+
 export const badRequest = (message: string, errors: FieldError[] = []) => new AppError('bad_request', message, { errors });
 export const validationFailed = (errors: FieldError[], message = 'The input is not valid') =>
   new AppError('validation_failed', message, { errors });
@@ -140,7 +147,7 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
       return validationFailed([{ field, code: 'invalid', message: e.message ?? 'Invalid value' }]);
     case '40001':
     case '40P01':
-      return new AppError('conflict', 'The change collided with another one; retry it');
+      return new AppError('conflict', 'The change collided with another one; retry it', { extra: { retryable: true } });
     default:
       return undefined;
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { getTestServer, type TestServer } from '../server.ts';
 import { overrideSettings } from '../../src/platform/settings.ts';
 import { importSettings } from '../../src/modules/imports/settings.ts';
@@ -127,12 +128,35 @@ describe(`imports writing two batches at a time (${onPostgres ? 'PostgreSQL' : '
     for (const n of [100, 101, 130, 150, 151, 200, 201, 300]) expect(await count('contact', { field: 'email', op: 'eq', value: `o${n}@${domain}` }), `row ${n}`).toBe(1);
   });
 
+  it('one batch at a time, a batch refused by a deadlock is written again — its row is not refused', async () => {
+    const domain = 'overlap-retry.example';
+    const up = await upload(server, server.admin, 'contact', 'retry.csv', ['last_name,email', ...Array.from({ length: 120 }, (_, i) => `Retry ${i + 1},r${i + 1}@${domain}`)].join('\n'));
+    const id = up.body.id as string;
+    // The duplicate rules on: batches go one at a time on both databases.
+    expect((await server.admin.request('PATCH', `/api/v1/imports/${id}`, { body: { columns: [{ field: 'last_name' }, { field: 'email' }], duplicates: 'skip' } })).status).toBe(200);
+    let collide = true;
+    server.platform.hooks.register('afterSave', {
+      name: 'test.deadlockOnce', object: 'contact', operations: ['create'],
+      run: ({ record }) => {
+        if (record.last_name !== 'Retry 70' || !collide) return;
+        collide = false;
+        throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      },
+    });
+    expect((await server.admin.request('POST', `/api/v1/imports/${id}/start`)).status).toBe(200);
+    const done = await waitForStatus(server.admin, id, ['completed', 'failed', 'cancelled'], 120_000);
+    expect(done).toMatchObject({ status: 'completed', progress: { rowsDone: 120, created: 120, rejected: 0 } });
+    expect(collide).toBe(false);
+    expect(await count('contact', { field: 'email', op: 'contains', value: `@${domain}` })).toBe(120);
+  });
+
   it('a unique value repeated in the next batch is refused in the later row, also when the later batch inserts it first (a deadlock, broken)', async () => {
     const lines = ['name,account_number'];
     for (let n = 1; n <= 150; n++) lines.push(`Overlap Co ${n},OVL-${n === 55 ? 45 : n}`);
     // On PostgreSQL, batch 1 waits before its insert until batch 2 has inserted OVL-45 (row 55):
     // batch 1's insert then waits on batch 2's index entry while batch 2 waits to commit after
-    // batch 1 — a deadlock the database breaks; the import goes on one batch at a time.
+    // batch 1 — a deadlock the database breaks; the import goes on one batch at a time, and row
+    // 45 keeps OVL-45 as it would one batch at a time.
     const second = signal('batch 2 inserted OVL-45');
     let armed = onPostgres;
     server.platform.hooks.register('beforeSave', {
@@ -146,7 +170,13 @@ describe(`imports writing two batches at a time (${onPostgres ? 'PostgreSQL' : '
     });
     server.platform.hooks.register('afterSave', {
       name: 'test.secondInserted', object: 'account', operations: ['create'],
-      run: ({ record }) => void (record.name === 'Overlap Co 55' && second.resolve()),
+      run: async ({ ctx, record }) => {
+        if (record.name !== 'Overlap Co 55' || !onPostgres) return;
+        // Batch 2 waits longer before it looks for deadlocks: batch 1, the earlier, is the one
+        // PostgreSQL aborts — the hard case (its row must not be refused as a conflict).
+        await sql`SET LOCAL deadlock_timeout = '4s'`.execute(ctx.trx);
+        second.resolve();
+      },
     });
     const done = await importFile('account', lines, ['name', 'account_number']);
     expect(done).toMatchObject({ status: 'completed', progress: { rowsDone: 150, created: 149, rejected: 1 } });

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { AppError } from '../../../platform/errors.ts';
+import { AppError, isRetryable } from '../../../platform/errors.ts';
 import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
 import { UnitOfWork, type TxContext } from '../../../platform/records/context.ts';
 import { createRecord, createRecords, updateRecord } from '../../../platform/records/write.ts';
@@ -67,6 +67,16 @@ async function findByKey(ctx: TxContext, object: ObjectDefinition, key: string, 
       cursor = r.nextCursor ?? undefined;
     } while (cursor);
   }
+}
+
+/**
+ * Whether a failed write refuses the row (it goes to the error report) rather than the batch.
+ * A deadlock or serialisation failure says nothing about the row — the same write again may pass,
+ * and in an import writing two batches at a time it is the later batch that must give way — so
+ * it fails the batch, which is written again.
+ */
+function isRowRefusal(error: unknown): error is AppError {
+  return error instanceof AppError && !isRetryable(error);
 }
 
 /** A refused write as one line for the error report: the problem's field errors, else its message. */
@@ -216,7 +226,7 @@ async function createParent(ctx: TxContext, parent: ObjectDefinition, key: strin
     return r.id;
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT import_parent`.execute(ctx.trx);
-    if (!(error instanceof AppError)) throw error;
+    if (!isRowRefusal(error)) throw error;
     return { error: describeError(parent, error) };
   }
 }
@@ -264,7 +274,7 @@ async function writeCreates(ctx: TxContext, object: ObjectDefinition, options: I
       return;
     } catch (error) {
       await sql`ROLLBACK TO SAVEPOINT import_batch`.execute(ctx.trx);
-      if (!(error instanceof AppError)) throw error;
+      if (!isRowRefusal(error)) throw error;
     }
   }
   for (const p of rows) {
@@ -278,7 +288,7 @@ async function writeCreates(ctx: TxContext, object: ObjectDefinition, options: I
       effects.push({ row: p.row.n, object: object.apiName, recordId: r.id, action: 'created' });
     } catch (error) {
       await sql`ROLLBACK TO SAVEPOINT import_row`.execute(ctx.trx);
-      if (!(error instanceof AppError)) throw error;
+      if (!isRowRefusal(error)) throw error;
       if (error.code === 'duplicate' && options.duplicates === 'skip') {
         outcomes.set(p.row.n, { row: p.row.n, outcome: 'skipped', error: error.message });
       } else if (error.code === 'duplicate' && options.duplicates === 'update') {
@@ -307,7 +317,7 @@ async function writeUpdate(ctx: TxContext, object: ObjectDefinition, p: Pending,
     effects.push({ row: p.row.n, object: object.apiName, recordId: id, action: 'updated', before });
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT import_row`.execute(ctx.trx);
-    if (!(error instanceof AppError)) throw error;
+    if (!isRowRefusal(error)) throw error;
     reject(p, describeError(object, error));
   }
 }

@@ -44,7 +44,7 @@ export interface BatchWrite {
 /** What one batch's transaction does with the batch (processBatch, the undo and error-report rows, the counts). */
 export type WriteRows = (ctx: TxContext, rows: SourceRow[]) => Promise<Record<'created' | 'updated' | 'skipped' | 'rejected', number>>;
 
-/** The import is no longer this process's (lease taken over, cancelled): stop without writing. */
+/** The import is no longer this process's (another process took it over, or it was cancelled): stop without writing. */
 export class LeaseLost extends Error {}
 
 /** The batch before this one did not commit: this one cannot either (the checkpoint would skip it). */
@@ -90,11 +90,13 @@ export async function writeOverlapped(args: {
     const last = batch.rows[batch.rows.length - 1]!.n;
     let locked!: () => void;
     const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    // Read now: by the time this batch reaches its checkpoint, `previous` is this batch itself.
+    const follows = previous !== undefined;
     const current = inTransaction({ platform, actor: args.actor }, async (ctx) => {
       await sql`SELECT pg_advisory_xact_lock(${batchLock(job.id, last)})`.execute(ctx.trx);
       locked();
       const counts = await args.writeRows(ctx, batch.rows);
-      if (previous) await sql`SELECT pg_advisory_xact_lock_shared(${batchLock(job.id, batch.after)})`.execute(ctx.trx);
+      if (follows) await sql`SELECT pg_advisory_xact_lock_shared(${batchLock(job.id, batch.after)})`.execute(ctx.trx);
       const r = await sql`UPDATE import_job SET checkpoint = ${last}, bytes_done = ${batch.bytes}, created = created + ${counts.created}, updated = updated + ${counts.updated},
           skipped = skipped + ${counts.skipped}, rejected = rejected + ${counts.rejected}, lease_until = now() + make_interval(secs => ${args.leaseSeconds})
         WHERE id = ${job.id} AND status = 'running' AND lease_token = ${job.lease_token} AND checkpoint = ${batch.after}

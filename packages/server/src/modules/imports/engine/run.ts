@@ -2,7 +2,7 @@ import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { uuidv7 } from '../../../platform/ids.ts';
 import { nameArray, plainArray } from '../../../platform/db/arrays.ts';
-import { AppError } from '../../../platform/errors.ts';
+import { AppError, isRetryable } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/kernel.ts';
 import { drainOnWake } from '../../../platform/jobs/wake.ts';
 import { inTransaction, type Actor, type TxContext } from '../../../platform/records/context.ts';
@@ -13,10 +13,8 @@ import { processBatch, type BatchResult } from './batch.ts';
 import { batchesOf, readAhead, readerOf } from './source.ts';
 import { importActor } from './actor.ts';
 import { undoBatch } from './undo.ts';
-import { batchesAreIndependent, LeaseLost, writeOverlapped, type WriteRows } from './overlap.ts';
+import { batchesAreIndependent, LeaseLost, writeOverlapped, type BatchWrite, type WriteRows } from './overlap.ts';
 
-/** The lease was lost (another process took the import over) or the import was cancelled: stop without writing. */
-class Stop extends Error {}
 
 /**
  * Runs every import that is due, one after another: queued ones, and running or undoing ones
@@ -36,7 +34,7 @@ export async function runDueImports(platform: Platform): Promise<number> {
       if (job.status === 'undoing') await runUndo(platform, job);
       else await runImport(platform, job);
     } catch (error) {
-      if (error instanceof Stop) continue;
+      if (error instanceof LeaseLost) continue;
       const message = error instanceof AppError ? error.message : `Unexpected error: ${(error as Error)?.message ?? String(error)}`;
       platform.logger.error({ err: error, import: job.id }, 'import failed');
       await sql`UPDATE import_job SET status = 'failed', error = ${message.slice(0, 2000)}, finished_at = now(), lease_token = NULL, lease_until = NULL
@@ -76,7 +74,7 @@ async function claimImport(platform: Platform): Promise<ImportRow | undefined> {
 async function holdLease(ctx: TxContext, job: ImportRow, status: 'running' | 'undoing', checkpoint?: number): Promise<void> {
   const r = await sql<{ status: string; lease_token: string | null; checkpoint: string }>`SELECT status, lease_token, checkpoint FROM import_job WHERE id = ${job.id} FOR UPDATE`.execute(ctx.trx);
   const now = r.rows[0];
-  if (!now || now.status !== status || now.lease_token !== job.lease_token || (checkpoint !== undefined && Number(now.checkpoint) !== checkpoint)) throw new Stop();
+  if (!now || now.status !== status || now.lease_token !== job.lease_token || (checkpoint !== undefined && Number(now.checkpoint) !== checkpoint)) throw new LeaseLost();
 }
 
 async function runImport(platform: Platform, job: ImportRow): Promise<void> {
@@ -91,38 +89,36 @@ async function runImport(platform: Platform, job: ImportRow): Promise<void> {
   };
   let checkpoint = Number(job.checkpoint);
   if (batchesAreIndependent(platform, object, options)) {
-    const reader = readerOf(platform, job);
-    let after = checkpoint;
-    const batches = (async function* () {
-      for await (const { rows, bytes } of readAhead(batchesOf(platform, job, checkpoint, batchRows, reader), () => reader.bytesRead())) {
-        yield { rows, bytes, after };
-        after = rows[rows.length - 1]!.n;
-      }
-    })();
-    try {
-      const { failed } = await writeOverlapped({ platform, actor, job, leaseSeconds, batches, writeRows });
-      if (failed) checkpoint = await checkpointOf(platform, job);
-      else return await completeImport(platform, job);
-    } catch (error) {
-      if (error instanceof LeaseLost) throw new Stop();
-      throw error;
-    }
+    const { failed } = await writeOverlapped({ platform, actor, job, leaseSeconds, batches: batchesAfter(platform, job, checkpoint, batchRows), writeRows });
+    if (!failed) return await completeImport(platform, job);
+    checkpoint = await checkpointOf(platform, job);
   }
-  const reader = readerOf(platform, job);
-  for await (const { rows, bytes } of readAhead(batchesOf(platform, job, checkpoint, batchRows, reader), () => reader.bytesRead())) {
+  for await (const { rows, bytes, after } of batchesAfter(platform, job, checkpoint, batchRows)) {
     await platform.registry.ensureFresh();
     const last = rows[rows.length - 1]!.n;
-    await inTransaction({ platform, actor }, async (ctx) => {
-      await holdLease(ctx, job, 'running', checkpoint);
+    await retryingTimingFailures(() => inTransaction({ platform, actor }, async (ctx) => {
+      await holdLease(ctx, job, 'running', after);
       const counts = await writeRows(ctx, rows);
       await sql`UPDATE import_job SET checkpoint = ${last}, bytes_done = ${bytes}, created = created + ${counts.created}, updated = updated + ${counts.updated},
           skipped = skipped + ${counts.skipped}, rejected = rejected + ${counts.rejected}, lease_until = now() + make_interval(secs => ${leaseSeconds})
         WHERE id = ${job.id}`.execute(ctx.trx);
-    });
-    checkpoint = last;
+    }));
     await yieldToOthers();
   }
   await completeImport(platform, job);
+}
+
+const TIMING_ATTEMPTS = 3;
+
+/** A batch refused by a deadlock or serialisation failure (another writer's timing, not its rows) is written again, up to three times. */
+async function retryingTimingFailures<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= TIMING_ATTEMPTS || !isRetryable(error)) throw error;
+    }
+  }
 }
 
 async function completeImport(platform: Platform, job: ImportRow): Promise<void> {
@@ -130,10 +126,20 @@ async function completeImport(platform: Platform, job: ImportRow): Promise<void>
     WHERE id = ${job.id} AND lease_token = ${job.lease_token} AND status = 'running'`.execute(platform.db);
 }
 
-/** The checkpoint committed (after batches written two at a time, one of which failed); Stop if the import is no longer ours. */
+/** The file's batches after row `from`, each with the bytes read up to it and the checkpoint it follows. */
+async function* batchesAfter(platform: Platform, job: ImportRow, from: number, size: number): AsyncGenerator<BatchWrite> {
+  const reader = readerOf(platform, job);
+  let after = from;
+  for await (const { rows, bytes } of readAhead(batchesOf(platform, job, from, size, reader), () => reader.bytesRead())) {
+    yield { rows, bytes, after };
+    after = rows[rows.length - 1]!.n;
+  }
+}
+
+/** The checkpoint committed (after batches written two at a time, one of which failed); LeaseLost if the import is no longer ours. */
 async function checkpointOf(platform: Platform, job: ImportRow): Promise<number> {
   const r = await sql<{ checkpoint: string; ours: boolean }>`SELECT checkpoint, status = 'running' AND lease_token = ${job.lease_token} AS ours FROM import_job WHERE id = ${job.id}`.execute(platform.db);
-  if (!r.rows[0]?.ours) throw new Stop();
+  if (!r.rows[0]?.ours) throw new LeaseLost();
   return Number(r.rows[0].checkpoint);
 }
 
