@@ -5,6 +5,7 @@ import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { createRecord, updateRecord } from '../../../platform/records/write.ts';
 import { todayIn } from '../../../platform/dates.ts';
 import { AppError } from '../../../platform/errors.ts';
+import { analyzeOutgrown } from '../../../platform/db/statistics.ts';
 import { tableOf } from '../../billing/index.ts';
 import { invoiceOrderGroups } from '../commands/invoiceGroups.ts';
 import { postMadeInvoices } from '../commands/postMany.ts';
@@ -87,6 +88,17 @@ export async function runMonthlyInvoicing(options: RunOptions): Promise<ApiRecor
   const end = periodEnd(period);
   const progress = () => inTransaction(ctx, (tx) => updateRecord({ ctx: tx, object: runObject, id: run.id, input: {}, options: { systemValues: { ...totals } } }));
   let after = '00000000-0000-0000-0000-000000000000';
+  // The tables the run grows, analysed between batches once they have outgrown their statistics
+  // (one analysis at a time: the other worker goes on meanwhile). Without it, on a connection
+  // that planned the foreign key checks while the invoice table was near-empty, every invoice
+  // line and order marked reads the whole invoice table (docs/performance.md, stop 32).
+  const grown = ['invoice', 'invoice_line'].map((o) => platform.registry.requireObject(o).table);
+  let analysing: Promise<unknown> | null = null;
+  const keepStatistics = async () => {
+    if (analysing) return;
+    analysing = analyzeOutgrown({ db: platform.db, tables: grown, logger: platform.logger }).finally(() => (analysing = null));
+    await analysing;
+  };
   try {
     for (;;) {
       const accounts = await dueAccounts(ctx, { zone, end, after });
@@ -98,6 +110,7 @@ export async function runMonthlyInvoicing(options: RunOptions): Promise<ApiRecor
       };
       const chunks = Array.from({ length: Math.ceil(accounts.length / ACCOUNTS_PER_TRANSACTION) }, (_, i) => accounts.slice(i * ACCOUNTS_PER_TRANSACTION, (i + 1) * ACCOUNTS_PER_TRANSACTION));
       await eachConcurrently(chunks, WORKERS, async (chunk) => {
+        await keepStatistics();
         // As the system (still attributed to whoever started the run): the run covers every account,
         // whatever the starter's own sharing lets them see.
         const invoice = (batch: DueAccount[]) => inTransaction(ctx, (tx) => invoiceAccounts(asSystem(tx), { accounts: batch, zone, end }));

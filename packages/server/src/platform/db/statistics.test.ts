@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
+import { analyzeOutgrown } from './statistics.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => t?.cleanup());
+
+describe('analysing tables a run grows', () => {
+  it('analyses a table once it has twice the pages it had when last analysed, and not before', async () => {
+    const { db } = t.database;
+    await sql`CREATE TABLE stats_probe (id int PRIMARY KEY, pad text)`.execute(db);
+    await sql`ANALYZE stats_probe`.execute(db);
+    const stats = async () => (await sql<{ reltuples: number; relpages: number }>`SELECT reltuples::float8 AS reltuples, relpages FROM pg_class WHERE oid = 'stats_probe'::regclass`.execute(db)).rows[0]!;
+    // ~500 bytes a row: 200 rows fill about 13 pages.
+    const add = (from: number, n: number) => sql`INSERT INTO stats_probe SELECT g, repeat('x', 500) FROM generate_series(${from}::int, ${from + n - 1}::int) g`.execute(db);
+    await add(1, 10);
+    // Under the minimum size: left alone (the statistics still say empty).
+    expect(await analyzeOutgrown({ db, tables: ['stats_probe'] })).toEqual([]);
+    expect((await stats()).reltuples).toBe(0);
+    await add(11, 190);
+    expect(await analyzeOutgrown({ db, tables: ['stats_probe'] })).toEqual(['stats_probe']);
+    const first = await stats();
+    expect(first.reltuples).toBe(200);
+    // Grown by less than its analysed size: left alone.
+    await add(201, 100);
+    expect(await analyzeOutgrown({ db, tables: ['stats_probe'] })).toEqual([]);
+    expect((await stats()).reltuples).toBe(200);
+    await add(301, 200);
+    expect(await analyzeOutgrown({ db, tables: ['stats_probe'] })).toEqual(['stats_probe']);
+    const second = await stats();
+    expect(second.reltuples).toBe(500);
+    expect(second.relpages).toBeGreaterThanOrEqual(2 * first.relpages);
+  });
+
+  it('logs instead of failing the caller when a table cannot be analysed', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_: object, msg: string) => void warnings.push(msg) };
+    expect(await analyzeOutgrown({ db: t.database.db, tables: ['no_such_table'], logger })).toEqual([]);
+    expect(warnings).toEqual(['could not analyse tables grown by a run']);
+  });
+});
