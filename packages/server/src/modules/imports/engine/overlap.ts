@@ -62,10 +62,11 @@ class OutOfStep extends Error {}
 const batchLock = (importId: string, lastRow: number) => sql`hashtextextended(${`import:${importId}:${lastRow}`}, 0)`;
 
 /**
- * Writes the batches two at a time. Returns the checkpoint reached: the end of the file, or,
- * when a batch failed (a refused statement, a deadlock broken by the database), the last batch
- * committed — the caller goes on from there one batch at a time, which commits what can be and
- * reports a real error as it always has.
+ * Writes the batches two at a time, to the end of the file — or, when a batch failed (a refused
+ * statement, a deadlock broken by the database), until the batches in flight have ended:
+ * `failed` then tells the caller to read the committed checkpoint and go on from there one batch
+ * at a time, which commits what can be and reports a real error as it always has. Throws
+ * LeaseLost when the import is no longer this process's.
  */
 export async function writeOverlapped(args: {
   platform: Platform;
