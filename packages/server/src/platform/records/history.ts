@@ -28,9 +28,9 @@ export async function recordChanges(args: { ctx: TxContext; object: ObjectDefini
   const via = ctx.actor.via;
   // Each record's changes travel once, as its event's JSON; its history rows are drawn from that
   // document in SQL (one row per field: its old and new value; JSON null stored as SQL NULL, as
-  // before; a create keeps the document itself on its one row). Per history row only its id, its field and the record it belongs to are sent: a batch
-  // of 500 contacts has ~5,500 history rows, and sending each one's change id, record id and values
-  // as arrays took PostgreSQL longer to bind than to insert (stop 29).
+  // before; a create keeps the document itself on its one row). Per history row only its id, its
+  // field and the record it belongs to are sent: sending each row's change id, record id and
+  // values as arrays took PostgreSQL longer to bind than to insert (stop 29).
   const h = { id: [] as string[], field: [] as Array<string | null>, of: [] as number[] };
   const events = records.map(({ recordId, changes }, i) => {
     const changeId = uuidv7();
