@@ -5,6 +5,7 @@ import { inTransaction, type Actor, type TxContext } from '../../../platform/rec
 import { fieldOf, type ImportOptions } from '../spec.ts';
 import type { ImportRow } from '../store.ts';
 import type { SourceRow } from './batch.ts';
+import { leaseOf, LeaseLost, saveCheckpoint, type Counts } from './checkpoint.ts';
 
 /**
  * Two batches in flight (PostgreSQL): while one batch's statements run in the database, the next
@@ -42,10 +43,8 @@ export interface BatchWrite {
 }
 
 /** What one batch's transaction does with the batch (processBatch, the undo and error-report rows, the counts). */
-export type WriteRows = (ctx: TxContext, rows: SourceRow[]) => Promise<Record<'created' | 'updated' | 'skipped' | 'rejected', number>>;
+export type WriteRows = (ctx: TxContext, rows: SourceRow[]) => Promise<Counts>;
 
-/** The import is no longer this process's (another process took it over, or it was cancelled): stop without writing. */
-export class LeaseLost extends Error {}
 
 /** The batch before this one did not commit: this one cannot either (the checkpoint would skip it). */
 class OutOfStep extends Error {}
@@ -98,11 +97,8 @@ export async function writeOverlapped(args: {
       locked();
       const counts = await args.writeRows(ctx, batch.rows);
       if (follows) await sql`SELECT pg_advisory_xact_lock_shared(${batchLock(job.id, batch.after)})`.execute(ctx.trx);
-      const r = await sql`UPDATE import_job SET checkpoint = ${last}, bytes_done = ${batch.bytes}, created = created + ${counts.created}, updated = updated + ${counts.updated},
-          skipped = skipped + ${counts.skipped}, rejected = rejected + ${counts.rejected}, lease_until = now() + make_interval(secs => ${args.leaseSeconds})
-        WHERE id = ${job.id} AND status = 'running' AND lease_token = ${job.lease_token} AND checkpoint = ${batch.after}
-        RETURNING id`.execute(ctx.trx);
-      if (!r.rows.length) throw (await stillOurs(ctx, job)) ? new OutOfStep() : new LeaseLost();
+      const moved = await saveCheckpoint(ctx.trx, job, { last, bytes: batch.bytes, counts, leaseSeconds: args.leaseSeconds, from: batch.after });
+      if (!moved) throw (await leaseOf(ctx.trx, job)).ours ? new OutOfStep() : new LeaseLost();
     });
     // The next batch may start once this one holds its lock (the next waits on it before its checkpoint).
     await Promise.race([lockTaken, current.catch(() => {})]);
@@ -114,9 +110,4 @@ export async function writeOverlapped(args: {
   if (failure instanceof LeaseLost) throw failure;
   if (failure && !(failure instanceof OutOfStep)) platform.logger.warn({ err: failure, import: job.id }, 'a batch written alongside another failed: going on one batch at a time');
   return { failed: failure !== undefined };
-}
-
-async function stillOurs(ctx: TxContext, job: ImportRow): Promise<boolean> {
-  const r = await sql<{ ours: boolean }>`SELECT status = 'running' AND lease_token = ${job.lease_token} AS ours FROM import_job WHERE id = ${job.id}`.execute(ctx.trx);
-  return r.rows[0]?.ours === true;
 }

@@ -13,7 +13,8 @@ import { processBatch, type BatchResult } from './batch.ts';
 import { batchesOf, readAhead, readerOf } from './source.ts';
 import { importActor } from './actor.ts';
 import { undoBatch } from './undo.ts';
-import { batchesAreIndependent, LeaseLost, writeOverlapped, type BatchWrite, type WriteRows } from './overlap.ts';
+import { batchesAreIndependent, writeOverlapped, type BatchWrite, type WriteRows } from './overlap.ts';
+import { leaseOf, LeaseLost, saveCheckpoint, type Counts } from './checkpoint.ts';
 
 
 /**
@@ -99,9 +100,7 @@ async function runImport(platform: Platform, job: ImportRow): Promise<void> {
     await retryingTimingFailures(() => inTransaction({ platform, actor }, async (ctx) => {
       await holdLease(ctx, job, 'running', after);
       const counts = await writeRows(ctx, rows);
-      await sql`UPDATE import_job SET checkpoint = ${last}, bytes_done = ${bytes}, created = created + ${counts.created}, updated = updated + ${counts.updated},
-          skipped = skipped + ${counts.skipped}, rejected = rejected + ${counts.rejected}, lease_until = now() + make_interval(secs => ${leaseSeconds})
-        WHERE id = ${job.id}`.execute(ctx.trx);
+      await saveCheckpoint(ctx.trx, job, { last, bytes, counts, leaseSeconds });
     }));
     await yieldToOthers();
   }
@@ -138,12 +137,12 @@ async function* batchesAfter(platform: Platform, job: ImportRow, from: number, s
 
 /** The checkpoint committed (after batches written two at a time, one of which failed); LeaseLost if the import is no longer ours. */
 async function checkpointOf(platform: Platform, job: ImportRow): Promise<number> {
-  const r = await sql<{ checkpoint: string; ours: boolean }>`SELECT checkpoint, status = 'running' AND lease_token = ${job.lease_token} AS ours FROM import_job WHERE id = ${job.id}`.execute(platform.db);
-  if (!r.rows[0]?.ours) throw new LeaseLost();
-  return Number(r.rows[0].checkpoint);
+  const { ours, checkpoint } = await leaseOf(platform.db, job);
+  if (!ours) throw new LeaseLost();
+  return checkpoint;
 }
 
-export function countOutcomes(result: BatchResult): Record<'created' | 'updated' | 'skipped' | 'rejected', number> {
+export function countOutcomes(result: BatchResult): Counts {
   const counts = { created: 0, updated: 0, skipped: 0, rejected: 0 };
   for (const o of result.outcomes) counts[o.outcome]++;
   return counts;
