@@ -148,6 +148,10 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
     case '40001':
     case '40P01':
       return new AppError('conflict', 'The change collided with another one; retry it', { extra: { retryable: true } });
+    case '0A000':
+      // A prepared statement whose columns changed under it (db/prepared.ts): it is not kept again.
+      if (e.message?.includes('cached plan must not change result type')) return new AppError('conflict', 'The data model changed during the request; retry it', { extra: { retryable: true } });
+      return undefined;
     default:
       return undefined;
   }

@@ -7,6 +7,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGliteDialect } from './pglite-dialect.ts';
 import { Mutex } from './mutex.ts';
 import { lockDataDir } from './lock.ts';
+import { prepareStatementsOf, StatementNames } from './prepared.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -68,6 +69,10 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   // metadata change makes new shapes, so an immortal connection would collect them for ever.
   const searchPool = quietPool(new pg.Pool({ connectionString, max: Math.min(3, max), idleTimeoutMillis: 0, maxLifetimeSeconds: 3600, options: '-c TimeZone=UTC' }));
   const autonomousPool = quietPool(new pg.Pool({ connectionString, max: 2, idleTimeoutMillis: 60_000, options: '-c TimeZone=UTC' }));
+  // The pools' statements are prepared once per connection (prepared.ts); search keeps its own.
+  const names = new StatementNames();
+  prepareStatementsOf(pool, names);
+  prepareStatementsOf(autonomousPool, names);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',

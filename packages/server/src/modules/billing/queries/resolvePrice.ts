@@ -305,7 +305,8 @@ async function primeEntries(ctx: RecordContext, memo: PriceMemo, questions: Arra
   const t = tableOf(ctx, 'price_book_entry');
   for (const lines of groups.values()) {
     const { book, date, currency } = lines[0]!;
-    const r = await sql<EntryRow & { n: number }>`SELECT l.n, e.* FROM
+    // The entry's columns by name, not e.*: a statement without a star is prepared (db/prepared.ts).
+    const r = await sql<EntryRow & { n: number }>`SELECT l.n, e.id, e.unit_price, e.currency, e.min_quantity, e.valid_from, e.valid_to, e.product_spec_id FROM
         unnest(${lines.map((f) => f.product.id)}::uuid[], ${lines.map((f) => f.uom.id)}::uuid[], ${lines.map((f) => f.spec?.id ?? null)}::uuid[], ${lines.map((f) => f.quantity.toString())}::numeric[])
           WITH ORDINALITY AS l(product_id, uom_id, spec_id, quantity, n)
         CROSS JOIN LATERAL (${entrySelect({ t, book: book.record, product: sql`l.product_id`, uom: sql`l.uom_id`, spec: sql`l.spec_id`, quantity: sql`l.quantity`, date, currency })}) e`.execute(db(ctx));
