@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/kernel.ts';
 import { recordContext } from '../../platform/http/context.ts';
 import { PathId, T, routeSchema } from '../../platform/http/schema/common.ts';
-import { receiveOrder } from './commands/receiveOrder.ts';
+import { receiveOrder } from './commands/receiveOrders.ts';
 import { rotateIntakeSecret } from './commands/intakeSecret.ts';
 import { testIntakeSample } from './commands/testIntake.ts';
 import { SIGNATURE_HEADER } from './intake/index.ts';

@@ -79,7 +79,8 @@ type QueryFn = (...args: unknown[]) => unknown;
  */
 export function prepareStatementsOf(pool: pg.Pool, names: StatementNames = new StatementNames()): void {
   pool.on('connect', (client) => {
-    const query = client.query.bind(client) as QueryFn;
+    // The prototype's query, looked up at each call (a bench counting statements wraps it later).
+    const query: QueryFn = (...args) => (Object.getPrototypeOf(client) as { query: QueryFn }).query.apply(client, args);
     const kept = new Set<string>();
     (client as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
       const [text, values, callback] = args;

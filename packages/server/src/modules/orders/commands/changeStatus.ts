@@ -1,11 +1,13 @@
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import type { TxContext } from '../../../platform/records/context.ts';
 import { AppError } from '../../../platform/errors.ts';
-import { storedDocumentLines } from '../../billing/index.ts';
 import { ORDER } from '../kind.ts';
-import { commandTo } from '../status.ts';
 import type { OrderStatus } from '../objects.ts';
-import { now, orderEvent, runOrderCommand, setOrderValues, type OrderCommandArgs } from './common.ts';
+import { getRecordsById } from '../../../platform/records/read.ts';
+import { updateRecords } from '../../../platform/records/updateMany.ts';
+import { asDocumentCommand, storedDocumentLines } from '../../billing/index.ts';
+import { assertOrderCan, commandTo } from '../status.ts';
+import { now, orderEvent, orderEvents, runOrderCommand, setOrderValues, type OrderCommandArgs } from './common.ts';
 import { confirmCheckReasons } from './checks.ts';
 import { putOnHold } from './holds.ts';
 
@@ -39,6 +41,40 @@ export function confirmOrder(args: OrderCommandArgs): Promise<ApiRecord> {
       return move(ctx, order, 'confirmed', { confirmed_at: now() });
     },
   });
+}
+
+/**
+ * confirmOrder for orders this transaction has just created with their lines and no holds (a
+ * shop's intake, many at once): nobody else can see them yet, so there is nothing to lock and no
+ * version to check, but the rest is confirmOrder's — the status rule, the confirm checks on each
+ * order as stored (an objection holds that order instead), then every order moved with one
+ * updateRecords and its two events with one statement per type. Answers the orders in the
+ * order given, confirmed or held.
+ */
+export async function confirmNewOrders(ctx: TxContext, ids: string[]): Promise<ApiRecord[]> {
+  const object = ctx.platform.registry.requireObject('order');
+  const found = await getRecordsById({ ctx, object, ids });
+  const out = new Map<string, ApiRecord>();
+  const ready: ApiRecord[] = [];
+  for (const id of ids) {
+    const order = found.get(id);
+    if (!order) throw new Error(`confirmNewOrders: order ${id} is not visible in this transaction`);
+    assertOrderCan('confirm', order.status as OrderStatus);
+    if (order.on_hold === true) throw new Error('confirmNewOrders: a new order with holds is not confirmed');
+    const objections = await confirmCheckReasons(ctx, order);
+    if (objections.length) out.set(id, await asDocumentCommand(ctx, id, () => putOnHold(ctx, order, objections)));
+    else ready.push(order);
+  }
+  if (ready.length) {
+    const confirmedAt = now();
+    const moved = await asDocumentCommand(ctx, ready.map((o) => o.id), () => updateRecords({
+      ctx, object, records: ready.map((o) => ({ id: o.id, input: {}, options: { systemValues: { status: 'confirmed', confirmed_at: confirmedAt } } })),
+    }));
+    await orderEvents(ctx, 'order.status_changed', moved, { from: 'received', to: 'confirmed' });
+    await orderEvents(ctx, 'order.confirmed', moved);
+    for (const order of moved) out.set(order.id, order);
+  }
+  return ids.map((id) => out.get(id)!);
 }
 
 export function startProduction(args: OrderCommandArgs): Promise<ApiRecord> {

@@ -1,6 +1,6 @@
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import type { RecordContext, TxContext } from '../../../platform/records/context.ts';
-import { recordEvent } from '../../../platform/records/history.ts';
+import { recordEvent, recordEvents } from '../../../platform/records/history.ts';
 import { runDocumentCommand, setDocumentValues } from '../../billing/index.ts';
 import { assertOrderCan, type OrderCommand } from '../status.ts';
 import type { OrderStatus } from '../objects.ts';
@@ -24,10 +24,16 @@ export function setOrderValues(ctx: TxContext, id: string, values: Record<string
 
 /** A domain event of an order (`order.confirmed`, …) in the outbox, in the command's transaction. */
 export function orderEvent(ctx: TxContext, type: string, order: ApiRecord, data: Record<string, unknown> = {}): Promise<void> {
-  return recordEvent({
-    ctx, type, object: ctx.platform.registry.requireObject('order'), recordId: order.id,
-    data: { number: order.number, status: order.status, account: order.account, po_number: order.po_number ?? null, currency: order.currency, total: order.total, ...data },
-  });
+  return recordEvent({ ctx, type, object: ctx.platform.registry.requireObject('order'), recordId: order.id, data: orderEventData(order, data) });
 }
+
+/** orderEvent of many orders, one statement. */
+export function orderEvents(ctx: TxContext, type: string, orders: ApiRecord[], data: Record<string, unknown> = {}): Promise<void> {
+  return recordEvents({ ctx, type, object: ctx.platform.registry.requireObject('order'), events: orders.map((order) => ({ recordId: order.id, data: orderEventData(order, data) })) });
+}
+
+const orderEventData = (order: ApiRecord, data: Record<string, unknown>) => ({
+  number: order.number, status: order.status, account: order.account, po_number: order.po_number ?? null, currency: order.currency, total: order.total, ...data,
+});
 
 export const now = () => new Date().toISOString();

@@ -49,6 +49,41 @@ export async function matchAccount(ctx: TxContext, order: IntakeOrder): Promise<
   return { problem: { code: 'account_unknown', field: 'customer', by: 'intake', message: `No account matches the customer (${given || 'nothing given'})` } };
 }
 
+/**
+ * matchAccount of many orders (a shop's orders received together): the orders giving an account
+ * number are matched with one statement, and their contacts with another; any other order (no
+ * number, or a number that is not exactly one account's) goes through matchAccount's steps alone.
+ */
+export async function matchAccounts(ctx: TxContext, orders: IntakeOrder[]): Promise<AccountMatch[]> {
+  const numbers = [...new Set(orders.flatMap((o) => (isBlank(o.customer.accountNumber) ? [] : [o.customer.accountNumber!])))];
+  const byNumber = new Map<string, AccountRow[]>();
+  if (numbers.length) {
+    const r = await sql<AccountRow & { account_number: string }>`SELECT id, invoicing_option, blacklisted, currency, account_number FROM ${tableOf(ctx, 'account')}
+      WHERE deleted_at IS NULL AND account_number = ANY(${numbers}::text[])`.execute(ctx.trx);
+    for (const { account_number, ...row } of r.rows) byNumber.set(account_number, [...(byNumber.get(account_number) ?? []), row]);
+  }
+  const matches: AccountMatch[] = [];
+  const contactsWanted: Array<{ at: number; account: string; email: string }> = [];
+  for (const [at, order] of orders.entries()) {
+    const rows = isBlank(order.customer.accountNumber) ? [] : (byNumber.get(order.customer.accountNumber!) ?? []);
+    if (rows.length !== 1) {
+      matches.push(await matchAccount(ctx, order));
+      continue;
+    }
+    matches.push({ account: rows[0]! });
+    const email = order.contactEmail ?? order.customer.email;
+    if (!isBlank(email)) contactsWanted.push({ at, account: rows[0]!.id, email: email! });
+  }
+  if (contactsWanted.length) {
+    // The first contact by id for each (account, e-mail), as matchContact's LIMIT 1 takes one.
+    const r = await sql<{ n: string; id: string }>`SELECT DISTINCT ON (w.n) w.n, c.id FROM unnest(${contactsWanted.map((w) => w.account)}::uuid[], ${contactsWanted.map((w) => w.email)}::text[]) WITH ORDINALITY AS w(account_id, email, n)
+      JOIN ${tableOf(ctx, 'contact')} c ON c.deleted_at IS NULL AND c.account_id = w.account_id AND ${lowerSql(sql.ref('c.email'))} = lower(w.email)
+      ORDER BY w.n, c.id`.execute(ctx.trx);
+    for (const row of r.rows) matches[contactsWanted[Number(row.n) - 1]!.at]!.contactId = row.id;
+  }
+  return matches;
+}
+
 /** The account's contact with the order's e-mail, if there is one. */
 async function matchContact(ctx: TxContext, accountId: string, order: IntakeOrder): Promise<{ contactId?: string }> {
   const email = order.contactEmail ?? order.customer.email;
