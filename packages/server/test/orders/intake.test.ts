@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
+import { sql } from 'kysely';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { buildAccount, buildRecord } from '../factories.ts';
 import { ok } from '../access/fixture.ts';
@@ -163,5 +164,66 @@ describe('order intake', () => {
     expect([bad.status, bad.body.errors[0].field.startsWith('mapping')]).toEqual([422, true]);
     const key = await admin.request('POST', '/api/v1/order_intake_source', { body: { name: 'Bad key', key: 'Bad Key!', staff_email: 'a@example.com' } });
     expect([key.status, key.body.errors[0].field]).toEqual([422, 'key']);
+  });
+});
+
+
+describe('orders a shop sends together', () => {
+  const order = (id: string, items: Array<Record<string, unknown>>) => JSON.stringify({ order: { id, po: id, currency: 'USD', customer: { number: 'C-10482' }, items } });
+  const send = (body: string, options: { secret?: string | null } = {}) => post('shop-json', body, { type: 'application/json', ...options });
+  const intakeRows = async (prefix: string) => {
+    const filter = encodeURIComponent(JSON.stringify({ field: 'external_id', op: 'startsWith', value: prefix }));
+    return (await admin.request('GET', `/api/v1/order_intake?limit=200&filter=${filter}`)).body.data as Array<Record<string, any>>;
+  };
+
+  it('answers each of many concurrent requests as it would alone: stored together, replays, holds, refusals and conflicts apart', async () => {
+    const usual = (n: number) => order(`BATCH-${n}`, [{ sku: 'BC-STD-500', qty: n, price: 44 }, { sku: 'FLY-A5-1000', qty: 1 }]);
+    const resent = order('BATCH-D', [{ sku: 'TAPE-PKG-48', qty: 3 }]);
+    const requests = [
+      send(usual(1)), send(usual(2)), send(usual(3)), send(resent), send(usual(4)),
+      send(order('BATCH-H', [{ sku: 'MYSTERY-9', qty: 1 }, { sku: 'BC-STD-500', qty: 1 }])),
+      send('{"order": '), send(usual(5), { secret: 'misec_wrong' }), send(resent),
+      send(order('BATCH-D', [{ sku: 'TAPE-PKG-48', qty: 4 }])), send(usual(6)), send(usual(7)),
+    ];
+    const answers = (await Promise.all(requests)).map((r) => ({ status: r.statusCode, body: r.json() }));
+    const [u1, u2, u3, d1, u4, held, broken, unsigned, d2, conflict, u6, u7] = answers as Array<{ status: number; body: any }>;
+    for (const a of [u1, u2, u3, u4, u6, u7]) expect([a!.status, a!.body.result, a!.body.orderStatus, a!.body.replayed]).toEqual([202, 'accepted', 'confirmed', false]);
+    expect([d1!.status, d1!.body.result, d1!.body.replayed]).toEqual([202, 'accepted', false]);
+    expect([d2!.status, d2!.body.order, d2!.body.replayed]).toEqual([202, d1!.body.order, true]);
+    expect([conflict!.status, conflict!.body.errors[0].code]).toEqual([409, 'duplicate_order_id']);
+    expect([held!.status, held!.body.result, held!.body.reasons.map((r: any) => r.code)]).toEqual([202, 'held', ['unknown_sku']]);
+    expect([broken!.status, broken!.body.result]).toEqual([422, 'rejected']);
+    expect(unsigned!.status).toBe(401);
+
+    // Each order once, with its own lines and number; each intake row points at its order.
+    const rows = await intakeRows('BATCH-');
+    expect(rows.map((r) => r.external_id).sort()).toEqual(['BATCH-1', 'BATCH-2', 'BATCH-3', 'BATCH-4', 'BATCH-6', 'BATCH-7', 'BATCH-D', 'BATCH-H']);
+    const numbers = new Set<string>();
+    for (const a of [u1, u2, u3, u4, u6, u7]) {
+      const { order: stored, lines } = (await admin.request('GET', `/api/v1/orders/${a!.body.order}`)).body;
+      expect(stored).toMatchObject({ status: 'confirmed', source: 'shop', intake: a!.body.intake, number: a!.body.orderNumber, on_hold: false });
+      expect(lines.map((l: any) => [l.product, l.quantity])).toEqual([[ids['BC-STD-500'], Number(stored.po_number.slice(6))], [ids['FLY-A5-1000'], 1]]);
+      expect(rows.find((r) => r.id === a!.body.intake)).toMatchObject({ result: 'accepted', order: a!.body.order });
+      numbers.add(stored.number);
+    }
+    expect(numbers.size).toBe(6);
+    // Grouped by the load: requests that waited for the ones before them were written by one transaction (one xmin).
+    const together = await sql<{ n: number }>`SELECT count(*)::int AS n FROM obj_order_intake WHERE external_id LIKE 'BATCH-%' GROUP BY xmin::text ORDER BY 1 DESC LIMIT 1`.execute(server.platform.db);
+    expect(together.rows[0]!.n).toBeGreaterThanOrEqual(2);
+  });
+
+  it('stores the others when one order of a batch has a line the price book refuses, holding that one with the reason', async () => {
+    ids.unpriced = (await buildRecord(admin, 'product', { code: 'NO-BOOK-1', name: 'Not in the book', type: 'part', unit_of_measure: (await admin.request('GET', `/api/v1/product/${ids['BC-STD-500']}`)).body.unit_of_measure })).id;
+    const answers = (await Promise.all([
+      send(order('PB-1', [{ sku: 'BC-STD-500', qty: 1 }])), send(order('PB-2', [{ sku: 'BC-STD-500', qty: 2 }])),
+      send(order('PB-3', [{ sku: 'BC-STD-500', qty: 3 }])), send(order('PB-4', [{ sku: 'NO-BOOK-1', qty: 1 }, { sku: 'BC-STD-500', qty: 4 }])),
+      send(order('PB-5', [{ sku: 'BC-STD-500', qty: 5 }])),
+    ])).map((r) => ({ status: r.statusCode, body: r.json() }));
+    expect(answers.map((a) => [a.status, a.body.result])).toEqual([[202, 'accepted'], [202, 'accepted'], [202, 'accepted'], [202, 'held'], [202, 'accepted']]);
+    expect(answers[3]!.body.reasons).toEqual([expect.objectContaining({ field: 'lines[0].product', code: 'not_in_price_book' })]);
+    const { order: held, lines } = (await admin.request('GET', `/api/v1/orders/${answers[3]!.body.order}`)).body;
+    expect(held).toMatchObject({ on_hold: true, status: 'received' });
+    expect(lines.map((l: any) => [l.product, l.quantity])).toEqual([[ids['BC-STD-500'], 4]]);
+    expect((await intakeRows('PB-')).map((r) => [r.external_id, r.result]).sort()).toEqual([['PB-1', 'accepted'], ['PB-2', 'accepted'], ['PB-3', 'accepted'], ['PB-4', 'held'], ['PB-5', 'accepted']]);
   });
 });
