@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openDatabase, type Database } from './db/connection.ts';
 import { runMigrations } from './db/migrations.ts';
+import { StatisticsKeeper } from './db/statistics.ts';
 import type { Platform } from './kernel.ts';
 import { Registry } from './metadata/registry.ts';
 import { syncStandardObjects } from './metadata/sync.ts';
@@ -69,7 +70,10 @@ export async function bootPlatform(args: { config: Config; modules: readonly Mer
       const hooks = new HookRegistry();
       for (const m of modules) m.hooks?.(hooks);
       const signingKey = await loadSigningKey(database);
-      const platform: Platform = { config, database, db: database.db, registry, hooks, logger, signingKey, modules, settings: new Map() };
+      const platform: Platform = {
+        config, database, db: database.db, registry, hooks, logger, signingKey, modules, settings: new Map(),
+        ...(database.kind === 'postgres' ? { statistics: new StatisticsKeeper({ db: database.db, logger }) } : {}),
+      };
       // A bad setting stops the start with the variable's name, not a job an hour later.
       for (const m of modules) m.settings?.of(platform);
       for (const m of modules) await m.startup?.(platform); // idempotent seeds (after hooks: seeds go through them)

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/connection.ts';
+import type { StatisticsKeeper } from './db/statistics.ts';
 import type { Registry } from './metadata/registry.ts';
 import type { HookRegistry } from './records/hooks.ts';
 import type { MeridianModule } from './module.ts';
@@ -23,4 +24,6 @@ export interface Platform {
   modules: readonly MeridianModule[];
   /** Each module's resolved settings by module name (platform/settings.ts). */
   settings: Map<string, unknown>;
+  /** PostgreSQL: re-analyses the tables writes have outgrown (db/statistics.ts). */
+  statistics?: StatisticsKeeper;
 }

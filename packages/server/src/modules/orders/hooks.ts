@@ -1,5 +1,5 @@
 import type { HookRegistry } from '../../platform/records/hooks.ts';
-import { deleteOrder, saveOrder } from './rules/order.ts';
+import { deleteOrder, saveOrder, saveOrders } from './rules/order.ts';
 import { nameTeamRule } from './rules/teamRule.ts';
 import { checkIntakeSource } from './rules/intake.ts';
 import { orderLineRules, saveOrderLine, saveOrderLines } from './rules/orderLine.ts';
@@ -8,7 +8,7 @@ const SAVE = ['create', 'update'] as const;
 
 /** The orders' rules on the record pipeline (every entry point: REST, bulk, imports, intake, commands). */
 export function registerOrderHooks(hooks: HookRegistry): void {
-  hooks.register('beforeSave', { name: 'orders.order', object: 'order', operations: [...SAVE], run: saveOrder });
+  hooks.register('beforeSave', { name: 'orders.order', object: 'order', operations: [...SAVE], run: (args) => saveOrder(args), runMany: saveOrders });
   hooks.register('beforeDelete', { name: 'orders.orderDelete', object: 'order', run: deleteOrder });
   hooks.register('afterSave', { name: 'orders.orderRestore', object: 'order', operations: ['restore'], run: orderLineRules.restoreHeader });
   hooks.register('beforeLock', { name: 'orders.orderLineLock', object: 'order_line', run: orderLineRules.lockHeaderFirst });

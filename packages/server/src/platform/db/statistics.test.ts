@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '../../../test/db.ts';
-import { analyzeOutgrown } from './statistics.ts';
+import { analyzeOutgrown, StatisticsKeeper } from './statistics.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -42,4 +42,29 @@ describe('analysing tables a run grows', () => {
     expect(await analyzeOutgrown({ db: t.database.db, tables: ['no_such_table'], logger })).toEqual([]);
     expect(warnings).toEqual(['could not analyse tables grown by a run']);
   });
+
+  it('keeps the statistics of the tables writes note: checked at most once per interval, analysed once outgrown', async () => {
+    const { db } = t.database;
+    await sql`CREATE TABLE stats_kept (id int PRIMARY KEY, pad text)`.execute(db);
+    await sql`ANALYZE stats_kept`.execute(db);
+    const tuples = async () => (await sql<{ reltuples: number }>`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = 'stats_kept'::regclass`.execute(db)).rows[0]!.reltuples;
+    await sql`INSERT INTO stats_kept SELECT g, repeat('x', 500) FROM generate_series(1, 300) g`.execute(db);
+    // Within the interval of the last check: only noted.
+    const slow = new StatisticsKeeper({ db, intervalMs: 3_600_000 });
+    slow.note('stats_kept');
+    await slow.settle();
+    slow.note('stats_kept');
+    await slow.settle();
+    expect(await tuples()).toBe(300);
+    await sql`INSERT INTO stats_kept SELECT g, repeat('x', 500) FROM generate_series(301, 900) g`.execute(db);
+    slow.note('stats_kept');
+    await slow.settle();
+    expect(await tuples()).toBe(300);
+    // A keeper whose interval has passed checks what was noted, and analyses the outgrown table.
+    const keeper = new StatisticsKeeper({ db, intervalMs: 0 });
+    keeper.note('stats_kept');
+    await keeper.settle();
+    expect(await tuples()).toBe(900);
+  });
+
 });

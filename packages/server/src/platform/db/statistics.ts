@@ -41,3 +41,43 @@ export async function analyzeOutgrown(args: { db: Kysely<any>; tables: string[];
     return [];
   }
 }
+
+/**
+ * analyzeOutgrown for every table the record pipeline grows, not only a run's: the pipeline notes
+ * each table it inserts into, and at most once per interval the noted tables are checked (one
+ * catalog query; ANALYZE only for a table that doubled). Prepared statements (prepared.ts) keep
+ * a generic plan per connection until the table's statistics change, so a plan made while a
+ * table was nearly empty — a new installation, a shop's first orders — would otherwise scan it
+ * for as long as the connection lives; the ANALYZE makes every connection plan again.
+ * PostgreSQL only: PGlite keeps no prepared statements.
+ */
+export class StatisticsKeeper {
+  readonly #db: Kysely<any>;
+  readonly #intervalMs: number;
+  readonly #logger: { warn: (obj: object, msg: string) => void } | undefined;
+  readonly #noted = new Set<string>();
+  #checkedAt = 0;
+  #checking: Promise<unknown> | null = null;
+
+  constructor(args: { db: Kysely<any>; intervalMs?: number; logger?: { warn: (obj: object, msg: string) => void } }) {
+    this.#db = args.db;
+    this.#intervalMs = args.intervalMs ?? 1000;
+    this.#logger = args.logger;
+  }
+
+  /** A table rows were just written to; checked now if the last check is an interval old, else with the next note after it. */
+  note(table: string): void {
+    this.#noted.add(table);
+    const now = Date.now();
+    if (this.#checking || now - this.#checkedAt < this.#intervalMs) return;
+    this.#checkedAt = now;
+    const tables = [...this.#noted];
+    this.#noted.clear();
+    this.#checking = analyzeOutgrown({ db: this.#db, tables, ...(this.#logger ? { logger: this.#logger } : {}) }).finally(() => (this.#checking = null));
+  }
+
+  /** Waits for a check under way (shutdown, tests). */
+  async settle(): Promise<void> {
+    await this.#checking;
+  }
+}

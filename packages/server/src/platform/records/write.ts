@@ -233,6 +233,7 @@ async function insertRows(ctx: TxContext, object: ObjectDefinition, rows: Array<
     const r = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(object.table)} (${sql.join(columns.map((c) => sql.id(c)))})
       VALUES ${sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => (row.has(c) ? sql`${row.get(c)}` : sql`DEFAULT`)))})`))} RETURNING *`.execute(ctx.trx);
     await sql`RELEASE SAVEPOINT rec_insert_rows`.execute(ctx.trx);
+    ctx.platform.statistics?.note(object.table);
     const byId = new Map(r.rows.map((row) => [String(row.id), row]));
     return rows.map((row) => byId.get(String(row.get('id')))!);
   } catch (error) {
@@ -261,6 +262,7 @@ async function insertRow(ctx: TxContext, object: ObjectDefinition, columns: stri
   return guardedWrite(ctx, options, async () => {
     const r = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(object.table)} (${sql.join(columns.map((c) => sql.id(c)))})
       VALUES (${sql.join(values.map((v) => sql`${v}`))}) RETURNING *`.execute(ctx.trx);
+    ctx.platform.statistics?.note(object.table);
     return r.rows[0]!;
   });
 }

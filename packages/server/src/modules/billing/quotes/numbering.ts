@@ -48,9 +48,21 @@ const moveCounter = (series: string, period: string, count: number) => sql<{ las
 
 /** The next number of a series (see above for gapless and gaps allowed). */
 export async function nextDocumentNumber(args: { ctx: TxContext; series: string; format: string; date?: Date; gaps?: 'allowed' }): Promise<string> {
+  return (await nextDocumentNumbers({ ...args, count: 1 }))[0]!;
+}
+
+/**
+ * The next `count` numbers of a series at once (a run posting many invoices in one transaction,
+ * a shop's orders taken in together): one upsert moves the counter by `count` and the numbers are
+ * the consecutive values up to it, in order. In a gapless series the row stays locked to commit
+ * as for one number, so a rolled-back run gives them all back.
+ */
+export async function nextDocumentNumbers(args: { ctx: TxContext; series: string; format: string; date?: Date; count: number; gaps?: 'allowed' }): Promise<string[]> {
+  if (args.count < 1) return [];
   const date = args.date ?? new Date();
   const format = parseNumberFormat(args.format);
-  const upsert = moveCounter(args.series, format.period(date), 1);
+  const upsert = moveCounter(args.series, format.period(date), args.count);
+  // A series that allows gaps moves on its own connection at once, as nextDocumentNumber's does.
   const autonomous = args.gaps === 'allowed' ? args.ctx.platform.database.autonomousPool : undefined;
   let value: string;
   if (autonomous) {
@@ -59,20 +71,6 @@ export async function nextDocumentNumber(args: { ctx: TxContext; series: string;
   } else {
     value = (await upsert.execute(args.ctx.trx)).rows[0]!.last_value;
   }
-  return format.render(date, Number(value));
-}
-
-/**
- * The next `count` numbers of a gapless series at once (a run posting many invoices in one
- * transaction): one upsert moves the counter by `count` and the numbers are the consecutive
- * values up to it, in order. The row stays locked to commit as for one number, so a rolled-back
- * run gives them all back.
- */
-export async function nextDocumentNumbers(args: { ctx: TxContext; series: string; format: string; date?: Date; count: number }): Promise<string[]> {
-  if (args.count < 1) return [];
-  const date = args.date ?? new Date();
-  const format = parseNumberFormat(args.format);
-  const r = await moveCounter(args.series, format.period(date), args.count).execute(args.ctx.trx);
-  const last = Number(r.rows[0]!.last_value);
+  const last = Number(value);
   return Array.from({ length: args.count }, (_, i) => format.render(date, last - args.count + 1 + i));
 }

@@ -1,8 +1,9 @@
-import type { BeforeDeleteArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
+import type { ApiRecord, BeforeDeleteArgs, BeforeSaveArgs } from '../../../platform/records/hooks.ts';
+import { getRecordsById } from '../../../platform/records/read.ts';
 import { asSystem } from '../../../platform/records/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import {
-  billingSettings, checkDocumentHeader, headerTotals, inDocumentCommand, isBlank, isRealDate, lockDocument, markDocumentDeleting, nextDocumentNumber,
+  billingSettings, checkDocumentHeader, headerTotals, inDocumentCommand, isBlank, isRealDate, lockDocument, markDocumentDeleting, nextDocumentNumber, nextDocumentNumbers,
   readRecord, refuse, roundingText, storedDocumentLines, today,
 } from '../../billing/index.ts';
 import { orderSettings } from '../settings.ts';
@@ -26,7 +27,7 @@ function sets(data: Record<string, unknown>, previous: Record<string, unknown> |
  * editable (received or confirmed) unless a command writes; pricing inputs cannot change under
  * existing lines; one kind of document discount; totals recomputed from the lines.
  */
-export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
+export async function saveOrder(args: BeforeSaveArgs, ahead: ReadAhead = {}): Promise<void> {
   const { ctx, operation, data, merged, previous, options } = args;
   const command = operation === 'update' && inDocumentCommand(ctx, previous!.id);
   if (operation === 'update' && !command) {
@@ -41,7 +42,7 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
   }
   if (operation === 'create') {
     if (isBlank(merged.account)) refuse('account', 'required', 'Choose the account that orders');
-    const account = await readRecord(sys, 'account', String(merged.account), ['currency', ...SHIPPING]).catch(() => ({}) as Record<string, unknown>);
+    const account: Record<string, unknown> = ahead.account?.id === merged.account ? ahead.account! : await readRecord(sys, 'account', String(merged.account), ['currency', ...SHIPPING]).catch(() => ({}) as Record<string, unknown>);
     if (isBlank(merged.currency)) data.currency = merged.currency = isBlank(account.currency) ? billingSettings.of(ctx.platform).corporateCurrency : account.currency;
     if (isBlank(merged.ship_to)) {
       const address = SHIPPING.map((f) => account[f]).filter((v) => !isBlank(v)).join(', ');
@@ -49,7 +50,7 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
     }
     if (isBlank(merged.price_date)) data.price_date = merged.price_date = today(ctx);
     const system = options.systemValues ?? {};
-    if (isBlank(system.number)) data.number = merged.number = await nextDocumentNumber({ ctx, series: 'order', format: orderSettings.of(ctx.platform).orderNumberFormat, gaps: 'allowed' });
+    if (isBlank(system.number)) data.number = merged.number = ahead.number ?? (await nextDocumentNumber({ ctx, series: 'order', format: orderSettings.of(ctx.platform).orderNumberFormat, gaps: 'allowed' }));
     if (isBlank(system.status)) data.status = 'received';
     if (isBlank(system.on_hold)) data.on_hold = false;
     if (isBlank(system.source)) data.source = ctx.actor.via === 'ui' ? 'web' : 'api';
@@ -72,6 +73,39 @@ export async function saveOrder(args: BeforeSaveArgs): Promise<void> {
   // the rounding its totals were made with, keeps them: re-totalling reads and rewrites every line.
   if (!FIGURE_INPUTS.some((f) => sets(data, previous, f)) && merged.rounding === roundingText(ctx)) return;
   Object.assign(data, await headerTotals(ctx, ORDER, previous!.id, merged));
+}
+
+/** What saveOrders read for a new order before its turn: its account, and a number from the series. */
+interface ReadAhead {
+  account?: ApiRecord;
+  number?: string;
+}
+
+/**
+ * saveOrder for the orders of one batch (createRecords: a shop's orders taken in together): the
+ * accounts of the new orders read with one statement and their numbers taken from the series
+ * with another, then each order saved in turn as saveOrder does with them. Per order the error
+ * saveOrder would have thrown (undefined when none). A number taken for an order refused later
+ * is a gap, as the order series allows.
+ */
+export async function saveOrders(list: BeforeSaveArgs[]): Promise<unknown[]> {
+  const { ctx } = list[0]!;
+  const fresh = list.filter((a) => a.operation === 'create' && isBlank(a.merged.opportunity) && !isBlank(a.merged.account));
+  const accounts = fresh.length ? await getRecordsById({ ctx: asSystem(ctx), object: ctx.platform.registry.requireObject('account'), ids: [...new Set(fresh.map((a) => String(a.merged.account)))] }) : new Map<string, ApiRecord>();
+  const numbered = fresh.filter((a) => isBlank(a.options.systemValues?.number));
+  const numbers = numbered.length ? await nextDocumentNumbers({ ctx, series: 'order', format: orderSettings.of(ctx.platform).orderNumberFormat, count: numbered.length, gaps: 'allowed' }) : [];
+  const errors: unknown[] = [];
+  for (const args of list) {
+    const at = numbered.indexOf(args);
+    try {
+      await saveOrder(args, { ...(fresh.includes(args) ? { account: accounts.get(String(args.merged.account)) } : {}), ...(at >= 0 ? { number: numbers[at] } : {}) });
+      errors.push(undefined);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      errors.push(error);
+    }
+  }
+  return errors;
 }
 
 /** Only an order that never reached production can be deleted; after that it is cancelled instead, and stays as the record. */
