@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
+import type { Platform } from '../../../platform/kernel.ts';
 import type { TxContext } from '../../../platform/records/context.ts';
 import { createRecord, updateRecord } from '../../../platform/records/write.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
@@ -73,8 +74,19 @@ export function intakeValues(source: IntakeSource, request: IntakeRequest, read:
   };
 }
 
-/** Stamps the source as heard from, after commit and in its own statement (see receiveOneOrder). */
+const stamped = new WeakMap<Platform, Map<string, number>>();
+
+/**
+ * Stamps the source as heard from, after commit and in its own statement (see receiveOneOrder),
+ * at most once a second per source and process: the stamp says when a shop last sent, and a busy
+ * shop's every transaction would otherwise end with one more statement.
+ */
 export function stampReceived(ctx: TxContext, sourceId: string): void {
+  let bySource = stamped.get(ctx.platform);
+  if (!bySource) stamped.set(ctx.platform, (bySource = new Map()));
+  const now = Date.now();
+  if (now - (bySource.get(sourceId) ?? 0) < 1000) return;
+  bySource.set(sourceId, now);
   ctx.uow.afterCommit(async () => {
     await sql`UPDATE ${tableOf(ctx, 'order_intake_source')} SET last_received_at = greatest(last_received_at, now()) WHERE id = ${sourceId}`.execute(ctx.platform.db);
   });

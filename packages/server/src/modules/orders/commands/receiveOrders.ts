@@ -36,9 +36,23 @@ interface Usual {
  * other request — a replay, a rejection, a hold, a refused signature — goes through
  * receiveOneOrder, one at a time, after them, under its own savepoint, so that one request's
  * failure answers that request only. If the usual ones cannot be stored together (a line the
- * price book refuses), they are rolled back to their savepoint and each goes alone too.
+ * price book refuses), the transaction is rolled back — it had only read — and the batch is
+ * taken in again with every request alone.
  */
-export function receiveOrders(args: { platform: Platform; key: string; requests: IntakeRequest[] }): Promise<IntakeOutcome[]> {
+export async function receiveOrders(args: { platform: Platform; key: string; requests: IntakeRequest[] }): Promise<IntakeOutcome[]> {
+  try {
+    return await takeIn({ ...args, together: true });
+  } catch (error) {
+    if (!(error instanceof NotTogether)) throw error;
+    args.platform.logger.debug({ err: error.cause, requests: args.requests.length }, 'intake: orders received together are stored one at a time');
+    return takeIn({ ...args, together: false });
+  }
+}
+
+/** The usual orders of a batch could not be stored together: the batch is taken in again, each alone. */
+class NotTogether extends Error {}
+
+function takeIn(args: { platform: Platform; key: string; requests: IntakeRequest[]; together: boolean }): Promise<IntakeOutcome[]> {
   const { requests } = args;
   return inTransaction({ platform: args.platform, actor: systemActor('api') }, async (ctx) => {
     const source = await readIntakeSource(ctx, args.key);
@@ -55,7 +69,7 @@ export function receiveOrders(args: { platform: Platform; key: string; requests:
         continue;
       }
       const order = read.parsed.order;
-      if (read.parsed.problems.length || !order || isBlank(order.externalId) || ids.has(order.externalId) || !order.lines.length) alone.push(at);
+      if (!args.together || read.parsed.problems.length || !order || isBlank(order.externalId) || ids.has(order.externalId) || !order.lines.length) alone.push(at);
       else {
         ids.add(order.externalId);
         usual.push({ at, request, read, order });
@@ -79,7 +93,7 @@ export function receiveOrders(args: { platform: Platform; key: string; requests:
   });
 }
 
-/** The usual requests stored together, by their place in the batch; those missing (not usual after all, or refused together) go alone. */
+/** The usual requests stored together, by their place in the batch; those missing (not usual after all) go alone. Throws NotTogether when they cannot be stored together. */
 async function storeUsual(ctx: TxContext, source: IntakeSource, candidates: Usual[]): Promise<Map<number, IntakeAnswer>> {
   const seen = await seenExternalIds(ctx, source.id, candidates.map((c) => c.order.externalId!));
   const fresh = candidates.filter((c) => !seen.has(c.order.externalId!));
@@ -93,12 +107,11 @@ async function storeUsual(ctx: TxContext, source: IntakeSource, candidates: Usua
     if (!holds.length && lines.length) usual.push({ ...c, match, lines });
   });
   if (!usual.length) return new Map();
+  // Nothing was written before this: a failure rolls the transaction back to where it began.
   try {
-    return await inSavepoint(ctx, 'intake_usual', (inner) => writeUsual(inner, source, usual));
+    return await writeUsual(ctx, source, usual);
   } catch (error) {
-    // Rolled back: each goes alone, and receiveOneOrder holds a line the pipeline refuses.
-    ctx.platform.logger.debug({ err: error, orders: usual.length }, 'intake: orders received together are stored one at a time');
-    return new Map();
+    throw new NotTogether('the usual orders could not be stored together', { cause: error });
   }
 }
 
