@@ -184,20 +184,20 @@ export async function resolvePrices(args: { ctx: RecordContext; questions: Array
 }
 
 /**
- * Loads the products of a batch in two queries: which of them the caller may see (the record
- * service applies access), then their commercial fields as the system (one query for an
- * unrestricted caller, who sees them all). Products the caller cannot see are left out, so their
- * lines are refused by resolvePrice as before.
+ * Loads the records of a batch's questions (their products, their accounts) in two queries per
+ * object: which of them the caller may see (the record service applies access), then the
+ * fields pricing reads as the system (one query for an unrestricted caller, who sees them all).
+ * Records the caller cannot see are left out, so their lines are refused by resolvePrice as before.
  */
-async function primeProducts(ctx: RecordContext, memo: PriceMemo, ids: string[]): Promise<void> {
-  const object = ctx.platform.registry.requireObject('product');
-  const unique = [...new Set(ids.filter((id) => UUID_RE.test(id)))];
+async function primeRecords(ctx: RecordContext, memo: PriceMemo, objectName: 'product' | 'account', ids: string[], fields: string[]): Promise<void> {
+  const object = ctx.platform.registry.requireObject(objectName);
+  const unique = [...new Set(ids.filter((id) => UUID_RE.test(id) && !memo.known(`record:${objectName}:${id}`)))];
   for (let i = 0; i < unique.length; i += MAX_PAGE_SIZE) {
     const wanted = unique.slice(i, i + MAX_PAGE_SIZE);
     const visible = unrestricted(ctx) ? wanted : (await listRecords({ ctx, object, filter: { field: 'id', op: 'in', value: wanted }, fields: ['id'], limit: wanted.length })).data.map((r) => r.id);
     if (!visible.length) continue;
-    const full = await listRecords({ ctx: asSystem(ctx), object, filter: { field: 'id', op: 'in', value: visible }, fields: PRODUCT_FIELDS, limit: visible.length });
-    for (const r of full.data) memo.set(`record:product:${r.id}`, r);
+    const full = await listRecords({ ctx: asSystem(ctx), object, filter: { field: 'id', op: 'in', value: visible }, fields, limit: visible.length });
+    for (const r of full.data) memo.set(`record:${objectName}:${r.id}`, r);
   }
 }
 
@@ -224,11 +224,14 @@ async function findBook(ctx: RecordContext, account: ApiRecord, preferred: strin
     if (record.active !== true) refuse('account', 'inactive_price_book', `The account's price book ${String(record.name)} is inactive`);
     return { record, source: 'account' };
   }
-  const { corporateCurrency } = billingSettings.of(ctx.platform);
-  const r = await sql<{ id: string }>`SELECT id FROM ${tableOf(ctx, 'price_book')} WHERE deleted_at IS NULL AND active AND is_standard
-    ORDER BY (currency = ${preferred}) DESC, (currency = ${corporateCurrency}) DESC, name, id LIMIT 1`.execute(db(ctx));
-  const id = r.rows[0]?.id ?? refuse('account', 'no_price_book', 'The account has no price book and there is no active standard price book');
-  return { record: await readRecord(sys, 'price_book', id, ['name', 'currency', 'tax_inclusive', 'active']), source: 'standard' };
+  // The standard book is the same for every account without one: read once per currency asked.
+  return memoized(ctx, `standard-book:${preferred}`, async () => {
+    const { corporateCurrency } = billingSettings.of(ctx.platform);
+    const r = await sql<{ id: string }>`SELECT id FROM ${tableOf(ctx, 'price_book')} WHERE deleted_at IS NULL AND active AND is_standard
+      ORDER BY (currency = ${preferred}) DESC, (currency = ${corporateCurrency}) DESC, name, id LIMIT 1`.execute(db(ctx));
+    const id = r.rows[0]?.id ?? refuse('account', 'no_price_book', 'The account has no price book and there is no active standard price book');
+    return { record: await readRecord(sys, 'price_book', id, ['name', 'currency', 'tax_inclusive', 'active']), source: 'standard' as const };
+  });
 }
 
 interface EntryRow {
@@ -277,9 +280,10 @@ async function findEntry(args: { ctx: RecordContext; book: ApiRecord; product: A
   return refuse('product', 'no_price', `The price book ${String(book.name)} has no price for ${String(product.name)}${spec ? ' (this spec)' : ''} per ${uom.code} for ${quantity.toString()} on ${date}`);
 }
 
-/** Reads ahead what pricing these questions needs: the products (two queries) and the entries (one per book). */
+/** Reads ahead what pricing these questions needs: the products and the accounts (two queries each) and the entries (one per book). */
 export async function primePrices(ctx: RecordContext, memo: PriceMemo, questions: Array<Omit<PriceQuestion, 'ctx'>>): Promise<void> {
-  await primeProducts(ctx, memo, questions.map((q) => q.product));
+  await primeRecords(ctx, memo, 'product', questions.map((q) => q.product), PRODUCT_FIELDS);
+  await primeRecords(ctx, memo, 'account', questions.map((q) => q.account), ACCOUNT_FIELDS);
   await primeEntries(ctx, memo, questions);
 }
 
