@@ -226,4 +226,20 @@ describe('orders a shop sends together', () => {
     expect(lines.map((l: any) => [l.product, l.quantity])).toEqual([[ids['BC-STD-500'], 4]]);
     expect((await intakeRows('PB-')).map((r) => [r.external_id, r.result]).sort()).toEqual([['PB-1', 'accepted'], ['PB-2', 'accepted'], ['PB-3', 'accepted'], ['PB-4', 'held'], ['PB-5', 'accepted']]);
   });
+
+  it('counts an order confirmed earlier in the same batch against the credit limit of the next one of that account', async () => {
+    const account = (await buildAccount(admin, { name: 'Tight Credit Ltd', account_number: 'C-TIGHT', currency: 'USD', invoicing_option: 'per_month' })).id;
+    const set = await admin.request('POST', `/api/v1/accounts/${account}/credit/override`, { body: { amount: 100, reason: 'New customer, small limit' } });
+    expect(set.status, set.text).toBe(200);
+    const tight = (id: string) => JSON.stringify({ order: { id, po: id, currency: 'USD', customer: { number: 'C-TIGHT' }, items: [{ sku: 'BC-STD-500', qty: 1, price: 60 }] } });
+    // Two ahead take the in-flight places, so the two orders of the account wait and go together.
+    const answers = (await Promise.all([
+      send(order('CR-1', [{ sku: 'BC-STD-500', qty: 1 }])), send(order('CR-2', [{ sku: 'BC-STD-500', qty: 1 }])), send(tight('CR-3')), send(tight('CR-4')),
+    ])).map((r) => r.json());
+    expect(answers.slice(0, 2).map((a) => a.result)).toEqual(['accepted', 'accepted']);
+    // 60 fits under 100; 60 + 60 does not: one of the two is held for credit, whichever went second.
+    expect(answers.slice(2).map((a) => a.result).sort()).toEqual(['accepted', 'held']);
+    expect(answers.slice(2).find((a) => a.result === 'held').reasons).toEqual([expect.objectContaining({ code: 'credit_limit' })]);
+  });
+
 });

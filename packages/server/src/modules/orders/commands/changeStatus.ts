@@ -47,33 +47,45 @@ export function confirmOrder(args: OrderCommandArgs): Promise<ApiRecord> {
  * confirmOrder for orders this transaction has just created with their lines and no holds (a
  * shop's intake, many at once): nobody else can see them yet, so there is nothing to lock and no
  * version to check, but the rest is confirmOrder's — the status rule, the confirm checks on each
- * order as stored (an objection holds that order instead), then every order moved with one
- * updateRecords and its two events with one statement per type. Answers the orders in the
- * order given, confirmed or held.
+ * order as stored (an objection holds that order instead), then the orders moved with one
+ * updateRecords and their two events with one statement per type. The checks see the orders
+ * confirmed before them, as one at a time would: an order of an account already in the round
+ * being confirmed (the credit check counts the account's confirmed orders) waits for that round
+ * to be written first. Answers the orders in the order given, confirmed or held.
  */
 export async function confirmNewOrders(ctx: TxContext, ids: string[]): Promise<ApiRecord[]> {
   const object = ctx.platform.registry.requireObject('order');
   const found = await getRecordsById({ ctx, object, ids });
   const out = new Map<string, ApiRecord>();
-  const ready: ApiRecord[] = [];
+  let round: ApiRecord[] = [];
+  const accounts = new Set<unknown>();
+  const confirmRound = async () => {
+    if (!round.length) return;
+    const confirmedAt = now();
+    const moving = round;
+    round = [];
+    accounts.clear();
+    const moved = await asDocumentCommand(ctx, moving.map((o) => o.id), () => updateRecords({
+      ctx, object, records: moving.map((o) => ({ id: o.id, input: {}, options: { systemValues: { status: 'confirmed', confirmed_at: confirmedAt } } })),
+    }));
+    await orderEvents(ctx, 'order.status_changed', moved, { from: 'received', to: 'confirmed' });
+    await orderEvents(ctx, 'order.confirmed', moved);
+    for (const order of moved) out.set(order.id, order);
+  };
   for (const id of ids) {
     const order = found.get(id);
     if (!order) throw new Error(`confirmNewOrders: order ${id} is not visible in this transaction`);
     assertOrderCan('confirm', order.status as OrderStatus);
     if (order.on_hold === true) throw new Error('confirmNewOrders: a new order with holds is not confirmed');
+    if (accounts.has(order.account)) await confirmRound();
     const objections = await confirmCheckReasons(ctx, order);
     if (objections.length) out.set(id, await asDocumentCommand(ctx, id, () => putOnHold(ctx, order, objections)));
-    else ready.push(order);
+    else {
+      round.push(order);
+      accounts.add(order.account);
+    }
   }
-  if (ready.length) {
-    const confirmedAt = now();
-    const moved = await asDocumentCommand(ctx, ready.map((o) => o.id), () => updateRecords({
-      ctx, object, records: ready.map((o) => ({ id: o.id, input: {}, options: { systemValues: { status: 'confirmed', confirmed_at: confirmedAt } } })),
-    }));
-    await orderEvents(ctx, 'order.status_changed', moved, { from: 'received', to: 'confirmed' });
-    await orderEvents(ctx, 'order.confirmed', moved);
-    for (const order of moved) out.set(order.id, order);
-  }
+  await confirmRound();
   return ids.map((id) => out.get(id)!);
 }
 

@@ -75,7 +75,7 @@ export async function matchAccounts(ctx: TxContext, orders: IntakeOrder[]): Prom
     if (!isBlank(email)) contactsWanted.push({ at, account: rows[0]!.id, email: email! });
   }
   if (contactsWanted.length) {
-    // The first contact by id for each (account, e-mail), as matchContact's LIMIT 1 takes one.
+    // The first contact by id for each (account, e-mail), as matchContact takes.
     const r = await sql<{ n: string; id: string }>`SELECT DISTINCT ON (w.n) w.n, c.id FROM unnest(${contactsWanted.map((w) => w.account)}::uuid[], ${contactsWanted.map((w) => w.email)}::text[]) WITH ORDINALITY AS w(account_id, email, n)
       JOIN ${tableOf(ctx, 'contact')} c ON c.deleted_at IS NULL AND c.account_id = w.account_id AND ${lowerSql(sql.ref('c.email'))} = lower(w.email)
       ORDER BY w.n, c.id`.execute(ctx.trx);
@@ -84,11 +84,11 @@ export async function matchAccounts(ctx: TxContext, orders: IntakeOrder[]): Prom
   return matches;
 }
 
-/** The account's contact with the order's e-mail, if there is one. */
+/** The account's contact with the order's e-mail, if there is one (the first by id when two share it). */
 async function matchContact(ctx: TxContext, accountId: string, order: IntakeOrder): Promise<{ contactId?: string }> {
   const email = order.contactEmail ?? order.customer.email;
   if (isBlank(email)) return {};
-  const r = await sql<{ id: string }>`SELECT id FROM ${tableOf(ctx, 'contact')} WHERE deleted_at IS NULL AND account_id = ${accountId} AND ${lowerSql(sql.ref('email'))} = lower(${email}) LIMIT 1`.execute(ctx.trx);
+  const r = await sql<{ id: string }>`SELECT id FROM ${tableOf(ctx, 'contact')} WHERE deleted_at IS NULL AND account_id = ${accountId} AND ${lowerSql(sql.ref('email'))} = lower(${email}) ORDER BY id LIMIT 1`.execute(ctx.trx);
   return r.rows[0] ? { contactId: r.rows[0].id } : {};
 }
 
