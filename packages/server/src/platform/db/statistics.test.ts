@@ -9,12 +9,16 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.cleanup());
 
+/** What the table's statistics say: its rows and pages when last analysed. */
+const statsOf = async (table: string) =>
+  (await sql<{ reltuples: number; relpages: number }>`SELECT reltuples::float8 AS reltuples, relpages FROM pg_class WHERE oid = ${table}::regclass`.execute(t.database.db)).rows[0]!;
+
 describe('analysing tables a run grows', () => {
   it('analyses a table once it has twice the pages it had when last analysed, and not before', async () => {
     const { db } = t.database;
     await sql`CREATE TABLE stats_probe (id int PRIMARY KEY, pad text)`.execute(db);
     await sql`ANALYZE stats_probe`.execute(db);
-    const stats = async () => (await sql<{ reltuples: number; relpages: number }>`SELECT reltuples::float8 AS reltuples, relpages FROM pg_class WHERE oid = 'stats_probe'::regclass`.execute(db)).rows[0]!;
+    const stats = () => statsOf('stats_probe');
     // ~500 bytes a row: 200 rows fill about 13 pages.
     const add = (from: number, n: number) => sql`INSERT INTO stats_probe SELECT g, repeat('x', 500) FROM generate_series(${from}::int, ${from + n - 1}::int) g`.execute(db);
     await add(1, 10);
@@ -47,7 +51,7 @@ describe('analysing tables a run grows', () => {
     const { db } = t.database;
     await sql`CREATE TABLE stats_kept (id int PRIMARY KEY, pad text)`.execute(db);
     await sql`ANALYZE stats_kept`.execute(db);
-    const tuples = async () => (await sql<{ reltuples: number }>`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = 'stats_kept'::regclass`.execute(db)).rows[0]!.reltuples;
+    const tuples = async () => (await statsOf('stats_kept')).reltuples;
     await sql`INSERT INTO stats_kept SELECT g, repeat('x', 500) FROM generate_series(1, 300) g`.execute(db);
     // Within the interval of the last check: only noted.
     const slow = new StatisticsKeeper({ db, intervalMs: 3_600_000 });
@@ -66,5 +70,4 @@ describe('analysing tables a run grows', () => {
     await keeper.settle();
     expect(await tuples()).toBe(900);
   });
-
 });

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Platform } from '../kernel.ts';
 import type { AccessInfo } from '../access/info.ts';
 
@@ -76,4 +76,23 @@ export async function inTransaction<T>(ctx: RecordContext, fn: (ctx: TxContext) 
   const result = await ctx.platform.db.transaction().execute((trx) => fn({ ...ctx, trx, uow }));
   await uow.flush((error) => ctx.platform.logger.error({ err: error }, 'after-commit hook failed'));
   return result;
+}
+
+/**
+ * Runs fn inside the context's transaction under a savepoint, with a unit of work of its own: kept
+ * (its after-commit work handed to the transaction's) or rolled back — its after-commit work
+ * dropped with it — and rethrown. `name` is a fixed identifier of the caller's, never input.
+ */
+export async function inSavepoint<T>(ctx: TxContext, name: string, fn: (ctx: TxContext) => Promise<T>): Promise<T> {
+  const uow = new UnitOfWork();
+  await sql`SAVEPOINT ${sql.id(name)}`.execute(ctx.trx);
+  try {
+    const result = await fn({ ...ctx, uow });
+    await sql`RELEASE SAVEPOINT ${sql.id(name)}`.execute(ctx.trx);
+    uow.transferTo(ctx.uow);
+    return result;
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT ${sql.id(name)}`.execute(ctx.trx);
+    throw error;
+  }
 }

@@ -63,7 +63,7 @@ export async function matchAccounts(ctx: TxContext, orders: IntakeOrder[]): Prom
     for (const { account_number, ...row } of r.rows) byNumber.set(account_number, [...(byNumber.get(account_number) ?? []), row]);
   }
   const matches: AccountMatch[] = [];
-  const contactsWanted: Array<{ at: number; account: string; email: string }> = [];
+  const byEmail: Array<{ at: number; account: string; order: IntakeOrder }> = [];
   for (const [at, order] of orders.entries()) {
     const rows = isBlank(order.customer.accountNumber) ? [] : (byNumber.get(order.customer.accountNumber!) ?? []);
     if (rows.length !== 1) {
@@ -71,25 +71,34 @@ export async function matchAccounts(ctx: TxContext, orders: IntakeOrder[]): Prom
       continue;
     }
     matches.push({ account: rows[0]! });
-    const email = order.contactEmail ?? order.customer.email;
-    if (!isBlank(email)) contactsWanted.push({ at, account: rows[0]!.id, email: email! });
+    byEmail.push({ at, account: rows[0]!.id, order });
   }
-  if (contactsWanted.length) {
-    // The first contact by id for each (account, e-mail), as matchContact takes.
-    const r = await sql<{ n: string; id: string }>`SELECT DISTINCT ON (w.n) w.n, c.id FROM unnest(${contactsWanted.map((w) => w.account)}::uuid[], ${contactsWanted.map((w) => w.email)}::text[]) WITH ORDINALITY AS w(account_id, email, n)
-      JOIN ${tableOf(ctx, 'contact')} c ON c.deleted_at IS NULL AND c.account_id = w.account_id AND ${lowerSql(sql.ref('c.email'))} = lower(w.email)
-      ORDER BY w.n, c.id`.execute(ctx.trx);
-    for (const row of r.rows) matches[contactsWanted[Number(row.n) - 1]!.at]!.contactId = row.id;
-  }
+  const contacts = await matchContacts(ctx, byEmail);
+  byEmail.forEach((w, k) => {
+    if (contacts[k]) matches[w.at]!.contactId = contacts[k];
+  });
   return matches;
 }
 
-/** The account's contact with the order's e-mail, if there is one (the first by id when two share it). */
+/** The account's contact with the order's e-mail, if there is one. */
 async function matchContact(ctx: TxContext, accountId: string, order: IntakeOrder): Promise<{ contactId?: string }> {
-  const email = order.contactEmail ?? order.customer.email;
-  if (isBlank(email)) return {};
-  const r = await sql<{ id: string }>`SELECT id FROM ${tableOf(ctx, 'contact')} WHERE deleted_at IS NULL AND account_id = ${accountId} AND ${lowerSql(sql.ref('email'))} = lower(${email}) ORDER BY id LIMIT 1`.execute(ctx.trx);
-  return r.rows[0] ? { contactId: r.rows[0].id } : {};
+  const [contactId] = await matchContacts(ctx, [{ account: accountId, order }]);
+  return contactId ? { contactId } : {};
+}
+
+/** Each order's contact of its account by the order's e-mail (the first by id when two share it), one statement for all; undefined where none. */
+async function matchContacts(ctx: TxContext, wanted: Array<{ account: string; order: IntakeOrder }>): Promise<Array<string | undefined>> {
+  const asked = wanted.flatMap((w, k) => {
+    const email = w.order.contactEmail ?? w.order.customer.email;
+    return isBlank(email) ? [] : [{ k, account: w.account, email: email! }];
+  });
+  const out: Array<string | undefined> = wanted.map(() => undefined);
+  if (!asked.length) return out;
+  const r = await sql<{ n: string; id: string }>`SELECT DISTINCT ON (w.n) w.n, c.id FROM unnest(${asked.map((a) => a.account)}::uuid[], ${asked.map((a) => a.email)}::text[]) WITH ORDINALITY AS w(account_id, email, n)
+    JOIN ${tableOf(ctx, 'contact')} c ON c.deleted_at IS NULL AND c.account_id = w.account_id AND ${lowerSql(sql.ref('c.email'))} = lower(w.email)
+    ORDER BY w.n, c.id`.execute(ctx.trx);
+  for (const row of r.rows) out[asked[Number(row.n) - 1]!.k] = row.id;
+  return out;
 }
 
 /**

@@ -109,7 +109,7 @@ export async function receiveOneOrder(ctx: TxContext, source: IntakeSource | und
   const { parsed, sha256 } = read;
   const externalId = parsed.order?.externalId;
   if (externalId && !isBlank(externalId)) {
-    const seen = await previousIntake(ctx, source!.id, externalId);
+    const seen = (await storedIntakes(ctx, source!.id, [externalId])).get(externalId);
     if (seen) {
       if (seen.body_sha256 !== sha256) throw duplicateOrderId(externalId);
       return answer(ctx, seen.id, true);
@@ -143,10 +143,11 @@ export const duplicateOrderId = (externalId: string) => new AppError('conflict',
 
 export const storedOrder = (r: ApiRecord): StoredOrder => ({ id: r.id, number: r.number == null ? null : String(r.number), status: r.status == null ? null : String(r.status) });
 
-async function previousIntake(ctx: TxContext, sourceId: string, externalId: string) {
-  const r = await sql<{ id: string; body_sha256: string }>`SELECT id, body_sha256 FROM ${tableOf(ctx, 'order_intake')}
-    WHERE source_id = ${sourceId} AND external_id = ${externalId} AND deleted_at IS NULL AND result IN ('accepted', 'held') LIMIT 1`.execute(ctx.trx);
-  return r.rows[0];
+/** The intakes of these shop order ids this source stored before (accepted or held), by id, with one statement. */
+export async function storedIntakes(ctx: TxContext, sourceId: string, externalIds: string[]): Promise<Map<string, { id: string; body_sha256: string }>> {
+  const r = await sql<{ id: string; external_id: string; body_sha256: string }>`SELECT id, external_id, body_sha256 FROM ${tableOf(ctx, 'order_intake')}
+    WHERE source_id = ${sourceId} AND external_id = ANY(${externalIds}::text[]) AND deleted_at IS NULL AND result IN ('accepted', 'held')`.execute(ctx.trx);
+  return new Map(r.rows.map(({ external_id, ...row }) => [external_id, row]));
 }
 
 function setIntake(ctx: TxContext, id: string, values: Record<string, unknown>) {

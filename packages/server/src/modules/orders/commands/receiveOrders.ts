@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { Platform } from '../../../platform/kernel.ts';
-import { inTransaction, systemActor, UnitOfWork, type TxContext } from '../../../platform/records/context.ts';
+import { inSavepoint, inTransaction, systemActor, type TxContext } from '../../../platform/records/context.ts';
 import { createRecords } from '../../../platform/records/write.ts';
 import { updateRecords } from '../../../platform/records/updateMany.ts';
-import { isBlank, tableOf, writeLinesOfDocuments } from '../../billing/index.ts';
+import { isBlank, writeLinesOfDocuments } from '../../billing/index.ts';
 import type { IntakeOrder } from '../intake/index.ts';
 import { ORDER } from '../kind.ts';
 import { confirmNewOrders } from './changeStatus.ts';
@@ -11,7 +10,7 @@ import { parseHoldReasons } from './holds.ts';
 import { notifyIntakeStaff } from './intakeMail.ts';
 import { matchAccounts, productsBySku, type AccountMatch } from './matchIntake.ts';
 import {
-  answerOf, intakeValues, orderHeaderOf, orderLinesOf, readIntakeRequest, readIntakeSource, receiveOneOrder, stampReceived, storedOrder,
+  answerOf, intakeValues, orderHeaderOf, orderLinesOf, readIntakeRequest, readIntakeSource, receiveOneOrder, stampReceived, storedIntakes, storedOrder,
   type IntakeAnswer, type IntakeLine, type IntakeRequest, type IntakeSource,
 } from './receiveOrder.ts';
 
@@ -95,7 +94,7 @@ function takeIn(args: { platform: Platform; key: string; requests: IntakeRequest
 
 /** The usual requests stored together, by their place in the batch; those missing (not usual after all) go alone. Throws NotTogether when they cannot be stored together. */
 async function storeUsual(ctx: TxContext, source: IntakeSource, candidates: Usual[]): Promise<Map<number, IntakeAnswer>> {
-  const seen = await seenExternalIds(ctx, source.id, candidates.map((c) => c.order.externalId!));
+  const seen = await storedIntakes(ctx, source.id, candidates.map((c) => c.order.externalId!));
   const fresh = candidates.filter((c) => !seen.has(c.order.externalId!));
   const matches = await matchAccounts(ctx, fresh.map((c) => c.order));
   const products = await productsBySku(ctx, [...new Set(fresh.flatMap((c) => c.order.lines.map((l) => l.sku.toLowerCase())))]);
@@ -149,27 +148,6 @@ async function writeUsual(ctx: TxContext, source: IntakeSource, usual: Usual[]):
   return answers;
 }
 
-/** The shop order ids of this source already stored (accepted or held), with one statement. */
-async function seenExternalIds(ctx: TxContext, sourceId: string, externalIds: string[]): Promise<Set<string>> {
-  const r = await sql<{ external_id: string }>`SELECT external_id FROM ${tableOf(ctx, 'order_intake')}
-    WHERE source_id = ${sourceId} AND external_id = ANY(${externalIds}::text[]) AND deleted_at IS NULL AND result IN ('accepted', 'held')`.execute(ctx.trx);
-  return new Set(r.rows.map((x) => x.external_id));
-}
-
-/** Runs fn under a savepoint: kept (its after-commit work with it) or rolled back and rethrown. */
-async function inSavepoint<T>(ctx: TxContext, name: string, fn: (ctx: TxContext) => Promise<T>): Promise<T> {
-  const uow = new UnitOfWork();
-  await sql`SAVEPOINT ${sql.raw(name)}`.execute(ctx.trx);
-  try {
-    const result = await fn({ ...ctx, uow });
-    await sql`RELEASE SAVEPOINT ${sql.raw(name)}`.execute(ctx.trx);
-    uow.transferTo(ctx.uow);
-    return result;
-  } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT ${sql.raw(name)}`.execute(ctx.trx);
-    throw error;
-  }
-}
 
 /** At most this many requests of one shop are taken in by one transaction… */
 const MAX_BATCH = 32;
