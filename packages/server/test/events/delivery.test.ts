@@ -5,6 +5,7 @@ import { getTestServer, type TestServer, type TestUser } from '../server.ts';
 import { registerEventSubscriber, startEventBackbone, type EventBackbone } from '../../src/platform/events/index.ts';
 import { createRecord } from '../../src/platform/records/write.ts';
 import { inTransaction } from '../../src/platform/records/context.ts';
+import { writeStagedChanges } from '../../src/platform/records/history.ts';
 import { updateRecord } from '../../src/platform/records/write.ts';
 import { bootPlatform, createLogger } from '../../src/platform/boot.ts';
 import { openDatabase } from '../../src/platform/db/connection.ts';
@@ -227,6 +228,8 @@ describe('webhook deliveries', () => {
         const rec = await createRecord({ ctx, object, input: { last_name: 'Rolled back' }, options: { allowDuplicate: true } });
         createdId = rec.id;
         await updateRecord({ ctx, object, id: rec.id, input: { title: 'also rolled back' } });
+        // Staged until commit; written here so the rollback has written events to take back.
+        await writeStagedChanges(ctx);
         expect(Number((await sql<{ n: string }>`SELECT count(*) AS n FROM outbox_event`.execute(ctx.trx)).rows[0]!.n)).toBe(before + 2);
         throw new Error('abort the transaction');
       }),

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Platform } from '../../platform/kernel.ts';
+import type { TxContext } from '../../platform/records/context.ts';
+import type { ApiRecord } from '../../platform/records/hooks.ts';
 import { hasCapability } from '../../platform/access/policy.ts';
 import { forbidden } from '../../platform/errors.ts';
 import { Decimal, billingSettings, isBlank, minorUnits } from '../billing/index.ts';
@@ -17,11 +19,22 @@ const d = (v: unknown) => new Decimal(String(v ?? 0));
  * computed, no override), orders in another currency, and an order finance already released from
  * a credit hold for at least its current total.
  */
-export const creditCheck: ConfirmCheck = async (ctx, order) => {
-  if (isBlank(order.account)) return [];
-  const account = (await sql<{ credit_limit: string | null; credit_limit_override: string | null; credit_currency: string | null; currency: string | null }>`
-    SELECT credit_limit::text, credit_limit_override::text, credit_currency, currency FROM ${sql.table(ctx.platform.registry.requireObject('account').table)}
-    WHERE id = ${order.account as string}::uuid`.execute(ctx.trx)).rows[0];
+export const creditCheck: ConfirmCheck = async (ctx, orders) => {
+  const ids = [...new Set(orders.map((o) => o.account).filter((a): a is string => !isBlank(a)))];
+  if (!ids.length) return orders.map(() => []);
+  // The accounts' limits in one read; the exposure only for orders a limit applies to.
+  const r = await sql<AccountLimit & { id: string }>`
+    SELECT id, credit_limit::text, credit_limit_override::text, credit_currency, currency FROM ${sql.table(ctx.platform.registry.requireObject('account').table)}
+    WHERE id = ANY(${ids}::uuid[])`.execute(ctx.trx);
+  const accounts = new Map(r.rows.map((a) => [a.id, a]));
+  const out: HoldReason[][] = [];
+  for (const order of orders) out.push(await creditReasons(ctx, order, accounts.get(order.account as string)));
+  return out;
+};
+
+interface AccountLimit { credit_limit: string | null; credit_limit_override: string | null; credit_currency: string | null; currency: string | null }
+
+async function creditReasons(ctx: TxContext, order: ApiRecord, account: AccountLimit | undefined): Promise<HoldReason[]> {
   if (!account) return [];
   const overridden = account.credit_limit_override !== null;
   const limitText = account.credit_limit_override ?? account.credit_limit;
@@ -41,7 +54,7 @@ export const creditCheck: ConfirmCheck = async (ctx, order) => {
     code: 'credit_limit', field: 'account', by: 'credit',
     message: `Open balance ${money(d(exposure.openBalance))} + open orders ${money(d(exposure.openOrders))} + this order ${money(total)} = ${money(after)} ${currency}, over the ${overridden ? 'overridden' : 'computed'} credit limit of ${money(limit)} ${currency} by ${money(after.minus(limit))}. A user allowed to release credit holds must approve it.`,
   } satisfies HoldReason];
-};
+}
 
 /**
  * Releasing an order held for credit needs the "Release credit holds" capability (403 otherwise);

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { Platform } from '../kernel.ts';
 import type { AccessInfo } from '../access/info.ts';
+import { writeStagedChanges, type StagedChange } from './history.ts';
 
 /** Through what a change was made; recorded in field history and events. */
 export type Channel = 'ui' | 'api' | 'cli' | 'workflow' | 'import' | 'system' | 'portal';
@@ -34,15 +35,33 @@ export function asSystem<C extends { actor: Actor }>(ctx: C): C {
   return { ...ctx, actor: { ...ctx.actor, isAdmin: true, access: undefined, scopes: undefined } };
 }
 
-/** Work queued to run only once the outermost transaction has committed. */
+/**
+ * Work queued to run only once the outermost transaction has committed, and the history and
+ * outbox rows of its changes when it stages them.
+ */
 export class UnitOfWork {
   readonly #afterCommit: Array<() => Promise<void> | void> = [];
+  /**
+   * The changes' history rows and outbox events, written in one statement just before the
+   * transaction commits (history.ts): a command that writes five times pays one round trip for
+   * them, not five. Only a unit whose transaction is sure to write them stages (inTransaction's,
+   * and a savepoint's under it); null: each is written at once.
+   */
+  readonly staged: StagedChange[] | null;
+  constructor(options: { stages?: boolean } = {}) {
+    this.staged = options.stages ? [] : null;
+  }
   afterCommit(fn: () => Promise<void> | void) {
     this.#afterCommit.push(fn);
   }
-  /** Hands this unit's after-commit work to `outer`: a nested unit (a savepoint) whose work was kept. */
+  /** Hands this unit's after-commit work and staged changes to `outer`: a nested unit (a savepoint) whose work was kept. */
   transferTo(outer: UnitOfWork) {
     for (const fn of this.#afterCommit.splice(0)) outer.afterCommit(fn);
+    if (this.staged?.length) {
+      // inSavepoint stages only under a staging unit; the guard keeps a change from being lost.
+      if (!outer.staged) throw new Error('a staging unit of work was handed to one that does not stage');
+      outer.staged.push(...this.staged.splice(0));
+    }
   }
   async flush(log: (error: unknown) => void) {
     for (const fn of this.#afterCommit.splice(0)) {
@@ -62,6 +81,13 @@ export interface RecordContext {
   /** Present inside a transaction; commands started without one open their own. */
   trx?: Transaction<any>;
   uow?: UnitOfWork;
+  /**
+   * Set by a command that, should any write in its transaction fail, rolls the transaction back
+   * whole and does its parts again one at a time (a shop's orders taken in together): a write of
+   * many rows then skips the savepoint that would find which row failed (write.ts, updateMany.ts),
+   * two round trips each.
+   */
+  retriedOneByOne?: boolean;
 }
 
 export type TxContext = RecordContext & { trx: Transaction<any>; uow: UnitOfWork };
@@ -72,8 +98,13 @@ export type TxContext = RecordContext & { trx: Transaction<any>; uow: UnitOfWork
  */
 export async function inTransaction<T>(ctx: RecordContext, fn: (ctx: TxContext) => Promise<T>): Promise<T> {
   if (ctx.trx && ctx.uow) return fn(ctx as TxContext);
-  const uow = new UnitOfWork();
-  const result = await ctx.platform.db.transaction().execute((trx) => fn({ ...ctx, trx, uow }));
+  const uow = new UnitOfWork({ stages: true });
+  const result = await ctx.platform.db.transaction().execute(async (trx) => {
+    const inner = { ...ctx, trx, uow };
+    const value = await fn(inner);
+    await writeStagedChanges(inner);
+    return value;
+  });
   await uow.flush((error) => ctx.platform.logger.error({ err: error }, 'after-commit hook failed'));
   return result;
 }
@@ -84,7 +115,7 @@ export async function inTransaction<T>(ctx: RecordContext, fn: (ctx: TxContext) 
  * dropped with it — and rethrown. `name` is a fixed identifier of the caller's, never input.
  */
 export async function inSavepoint<T>(ctx: TxContext, name: string, fn: (ctx: TxContext) => Promise<T>): Promise<T> {
-  const uow = new UnitOfWork();
+  const uow = new UnitOfWork({ stages: ctx.uow.staged !== null });
   await sql`SAVEPOINT ${sql.id(name)}`.execute(ctx.trx);
   try {
     const result = await fn({ ...ctx, uow });

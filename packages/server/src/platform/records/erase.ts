@@ -1,4 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { TxContext } from './context.ts';
+import { writeStagedChanges } from './history.ts';
 
 /**
  * Removes a record's erased values from what the pipeline keeps about its past (a person's right
@@ -7,11 +9,14 @@ import { sql, type Kysely } from 'kysely';
  * stored outbox events of the record carry `{"erased": true}` in place of the fields' changes.
  * The rows themselves stay, so the history still shows that a change happened and when.
  * Run it in the transaction that anonymises the record, after the anonymising update (whose
- * history row holds the values being erased).
+ * history row holds the values being erased): the history and events the transaction has staged
+ * so far are written first, so that row is among those erased.
  */
-export async function eraseStoredValues(args: { trx: Kysely<any>; object: string; recordId: string; fields: string[] }): Promise<{ history: number; events: number }> {
-  const { trx, object, recordId, fields } = args;
+export async function eraseStoredValues(args: { ctx: TxContext; object: string; recordId: string; fields: string[] }): Promise<{ history: number; events: number }> {
+  const { ctx, object, recordId, fields } = args;
   if (!fields.length) return { history: 0, events: 0 };
+  await writeStagedChanges(ctx);
+  const trx = ctx.trx;
   const history = await sql`UPDATE record_history SET old_value = NULL, new_value = NULL
     WHERE object = ${object} AND record_id = ${recordId}::uuid AND field = ANY(${fields}::text[]) AND (old_value IS NOT NULL OR new_value IS NOT NULL)`.execute(trx);
   // A create's row keeps its values as a document: the erased fields stay listed, without values.

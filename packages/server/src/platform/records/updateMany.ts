@@ -191,6 +191,10 @@ async function writeShared(ctx: TxContext, object: ObjectDefinition, group: Item
     rows.set(item.id, r.rows[0]!);
   };
   if (group.length === 1) return one(group[0]!);
+  if (ctx.retriedOneByOne) {
+    for (const row of (await shared()).rows) rows.set(String(row.id), row);
+    return;
+  }
   await sql`SAVEPOINT rec_update_rows`.execute(ctx.trx);
   try {
     for (const row of (await shared()).rows) rows.set(String(row.id), row);

@@ -228,14 +228,19 @@ async function insertRows(ctx: TxContext, object: ObjectDefinition, rows: Array<
     for (let i = 0; i < rows.length; i += perStatement) out.push(...(await insertRows(ctx, object, rows.slice(i, i + perStatement), options.slice(i, i + perStatement))));
     return out;
   }
-  await sql`SAVEPOINT rec_insert_rows`.execute(ctx.trx);
-  try {
+  const insert = async () => {
     const r = await sql<Record<string, unknown>>`INSERT INTO ${sql.table(object.table)} (${sql.join(columns.map((c) => sql.id(c)))})
       VALUES ${sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => (row.has(c) ? sql`${row.get(c)}` : sql`DEFAULT`)))})`))} RETURNING *`.execute(ctx.trx);
-    await sql`RELEASE SAVEPOINT rec_insert_rows`.execute(ctx.trx);
     ctx.platform.statistics?.note(object.table);
     const byId = new Map(r.rows.map((row) => [String(row.id), row]));
     return rows.map((row) => byId.get(String(row.get('id')))!);
+  };
+  if (ctx.retriedOneByOne) return insert();
+  await sql`SAVEPOINT rec_insert_rows`.execute(ctx.trx);
+  try {
+    const inserted = await insert();
+    await sql`RELEASE SAVEPOINT rec_insert_rows`.execute(ctx.trx);
+    return inserted;
   } catch (error) {
     await sql`ROLLBACK TO SAVEPOINT rec_insert_rows`.execute(ctx.trx);
     // insertRow throws the refused row's error with its prefix; rows accepted one by one but not together still fail.

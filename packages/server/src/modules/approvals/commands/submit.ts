@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { AppError, notFound, ruleViolation } from '../../../platform/errors.ts';
 import type { ObjectDefinition } from '../../../platform/metadata/types.ts';
-import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
+import { inSavepoint, inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { loadForUpdate } from '../../../platform/records/write.ts';
 import { getRecord } from '../../../platform/records/read.ts';
@@ -96,14 +96,10 @@ export async function submitIfApplicable(args: { ctx: TxContext; object: string;
   const { ctx } = args;
   const object = ctx.platform.registry.requireObject(args.object);
   if (!(await applicableProcess(ctx, object, args.recordId))) return null;
-  await sql`SAVEPOINT approvals_submit`.execute(ctx.trx);
   try {
-    const result = await submitForApproval(args);
-    await sql`RELEASE SAVEPOINT approvals_submit`.execute(ctx.trx);
-    return result;
+    return await inSavepoint(ctx, 'approvals_submit', (inner) => submitForApproval({ ...args, ctx: inner }));
   } catch (error) {
     if (!(error instanceof AppError && error.errors.some((e) => e.code === 'no_approver'))) throw error;
-    await sql`ROLLBACK TO SAVEPOINT approvals_submit`.execute(ctx.trx);
     return null;
   }
 }

@@ -8,7 +8,7 @@ import { updateRecords } from '../../../platform/records/updateMany.ts';
 import { asDocumentCommand, storedDocumentLines } from '../../billing/index.ts';
 import { assertOrderCan, commandTo } from '../status.ts';
 import { now, orderEvent, orderEvents, runOrderCommand, setOrderValues, type OrderCommandArgs } from './common.ts';
-import { confirmCheckReasons } from './checks.ts';
+import { confirmCheckReasons, confirmCheckReasonsOfMany } from './checks.ts';
 import { putOnHold } from './holds.ts';
 
 /** Moves the order and writes `order.status_changed` plus the status's own event, in one transaction. */
@@ -57,14 +57,22 @@ export async function confirmNewOrders(ctx: TxContext, ids: string[]): Promise<A
   const object = ctx.platform.registry.requireObject('order');
   const found = await getRecordsById({ ctx, object, ids });
   const out = new Map<string, ApiRecord>();
+  // Orders are checked and confirmed in rounds of distinct accounts: an order of an account already
+  // in the round waits for the next, so the credit check sees the orders confirmed before it.
   let round: ApiRecord[] = [];
   const accounts = new Set<unknown>();
-  const confirmRound = async () => {
+  const settleRound = async () => {
     if (!round.length) return;
-    const confirmedAt = now();
-    const moving = round;
+    const checking = round;
     round = [];
     accounts.clear();
+    const objections = await confirmCheckReasonsOfMany(ctx, checking);
+    for (const [i, order] of checking.entries()) {
+      if (objections[i]!.length) out.set(order.id, await asDocumentCommand(ctx, order.id, () => putOnHold(ctx, order, objections[i]!)));
+    }
+    const moving = checking.filter((_, i) => !objections[i]!.length);
+    if (!moving.length) return;
+    const confirmedAt = now();
     const moved = await asDocumentCommand(ctx, moving.map((o) => o.id), () => updateRecords({
       ctx, object, records: moving.map((o) => ({ id: o.id, input: {}, options: { systemValues: { status: 'confirmed', confirmed_at: confirmedAt } } })),
     }));
@@ -77,15 +85,11 @@ export async function confirmNewOrders(ctx: TxContext, ids: string[]): Promise<A
     if (!order) throw new Error(`confirmNewOrders: order ${id} is not visible in this transaction`);
     assertOrderCan('confirm', order.status as OrderStatus);
     if (order.on_hold === true) throw new Error('confirmNewOrders: a new order with holds is not confirmed');
-    if (accounts.has(order.account)) await confirmRound();
-    const objections = await confirmCheckReasons(ctx, order);
-    if (objections.length) out.set(id, await asDocumentCommand(ctx, id, () => putOnHold(ctx, order, objections)));
-    else {
-      round.push(order);
-      accounts.add(order.account);
-    }
+    if (accounts.has(order.account)) await settleRound();
+    round.push(order);
+    accounts.add(order.account);
   }
-  await confirmRound();
+  await settleRound();
   return ids.map((id) => out.get(id)!);
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { inTransaction, type RecordContext, type TxContext } from '../../../platform/records/context.ts';
 import { loadForUpdate, updateRecord } from '../../../platform/records/write.ts';
 import { decryptSecret, encryptSecret } from '../../../platform/events/webhooks/secrets.ts';
@@ -28,8 +28,14 @@ export function rotateIntakeSecret(args: { ctx: RecordContext; id: string }): Pr
   });
 }
 
-/** The secrets an order source's signatures may be made with now (the new one, and the previous during the overlap). */
-export async function intakeSecrets(ctx: TxContext, sourceId: string): Promise<string[]> {
-  const r = await sql<{ secret_enc: string }>`SELECT secret_enc FROM orders_intake_secret WHERE source_id = ${sourceId} AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at DESC`.execute(ctx.trx);
-  return r.rows.map((x) => decryptSecret(ctx.platform.signingKey, aad(sourceId), x.secret_enc));
+/**
+ * The encrypted secrets an order source's signatures may be made with now (the new one, and the
+ * previous during the overlap), as an array column of the statement that reads the source.
+ */
+export const activeSecretsOf = (sourceId: RawBuilder<unknown>): RawBuilder<string[]> =>
+  sql`ARRAY(SELECT s.secret_enc FROM orders_intake_secret s WHERE s.source_id = ${sourceId} AND (s.expires_at IS NULL OR s.expires_at > now()) ORDER BY s.created_at DESC)`;
+
+/** The secrets read by activeSecretsOf, decrypted. */
+export function openIntakeSecrets(ctx: TxContext, sourceId: string, encrypted: string[]): string[] {
+  return encrypted.map((e) => decryptSecret(ctx.platform.signingKey, aad(sourceId), e));
 }

@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { AppError, type FieldError } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/kernel.ts';
-import type { TxContext } from '../../../platform/records/context.ts';
+import { inSavepoint, type TxContext } from '../../../platform/records/context.ts';
 import { createRecord, updateRecord } from '../../../platform/records/write.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { isBlank, tableOf } from '../../billing/index.ts';
 import { parseIntakeBody, verifySignature, type IntakeOrder, type IntakeProblem } from '../intake/index.ts';
-import { intakeSecrets } from './intakeSecret.ts';
+import { activeSecretsOf, openIntakeSecrets } from './intakeSecret.ts';
 import { eligibilityProblems, matchAccount, productsBySku, type AccountMatch } from './matchIntake.ts';
 import { confirmOrder } from './changeStatus.ts';
 import { writeOrderRecords } from './createOrder.ts';
@@ -41,9 +41,9 @@ export interface IntakeSource {
 
 /** The active source with this key and its secrets; undefined for an unknown or inactive one. */
 export async function readIntakeSource(ctx: TxContext, key: string): Promise<IntakeSource | undefined> {
-  const source = (await sql<Omit<IntakeSource, 'secrets'>>`SELECT id, name, format, mapping, staff_email, max_body_kb::text AS max_body_kb FROM ${tableOf(ctx, 'order_intake_source')}
-    WHERE key = ${key} AND deleted_at IS NULL AND active IS NOT FALSE`.execute(ctx.trx)).rows[0];
-  return source && { ...source, secrets: await intakeSecrets(ctx, source.id) };
+  const row = (await sql<Omit<IntakeSource, 'secrets'> & { secrets: string[] }>`SELECT t.id, t.name, t.format, t.mapping, t.staff_email, t.max_body_kb::text AS max_body_kb, ${activeSecretsOf(sql`t.id`)} AS secrets
+    FROM ${tableOf(ctx, 'order_intake_source')} AS t WHERE t.key = ${key} AND t.deleted_at IS NULL AND t.active IS NOT FALSE`.execute(ctx.trx)).rows[0];
+  return row && { ...row, secrets: openIntakeSecrets(ctx, row.id, row.secrets) };
 }
 
 /** A request's signature checked (401, nothing read further) and its body parsed with the source's format and limits. */
@@ -195,28 +195,27 @@ async function storeOrder(ctx: TxContext, order: IntakeOrder, intakeId: string):
   // A line the pipeline refuses (a product not in the account's price book) is held with the
   // pipeline's own reason and the order stored without it, under a savepoint per try.
   for (let tries = 0; tries <= lines.length; tries++) {
-    await sql`SAVEPOINT intake_order`.execute(ctx.trx);
+    let created: ApiRecord;
     try {
-      const created = await writeOrderRecords({
-        ctx, header,
+      created = await inSavepoint(ctx, 'intake_order', (inner) => writeOrderRecords({
+        ctx: inner, header,
         systemValues: { source: 'shop', external_id: order.externalId, intake: intakeId, on_hold: holds.length > 0, hold_reasons: holds.length ? JSON.stringify(holds) : null },
         lines: lines.map((l) => ({ input: l.input })),
-      });
-      await sql`RELEASE SAVEPOINT intake_order`.execute(ctx.trx);
-      if (holds.length) return { holds, order: storedOrder(created) };
-      // The confirm checks (the credit limit) may hold it instead: the intake is held with their reasons.
-      const confirmed = await confirmOrder({ ctx, id: created.id });
-      if (confirmed.on_hold === true) holds.push(...parseHoldReasons(confirmed.hold_reasons));
-      return { holds, order: storedOrder(confirmed) };
+      }));
     } catch (error) {
-      await sql`ROLLBACK TO SAVEPOINT intake_order`.execute(ctx.trx);
       const refused = error instanceof AppError ? error.errors.find((e: FieldError) => /^lines\[\d+\]\./.test(e.field)) : undefined;
       if (!refused) throw error;
       const at = Number(/^lines\[(\d+)\]/.exec(refused.field)![1]);
       const line = lines[at]!;
       holds.push({ code: refused.code, field: refused.field.replace(/^lines\[\d+\]/, `lines[${line.index}]`), by: 'intake', message: `${order.lines[line.index]!.sku}: ${refused.message}` });
       lines.splice(at, 1);
+      continue;
     }
+    if (holds.length) return { holds, order: storedOrder(created) };
+    // The confirm checks (the credit limit) may hold it instead: the intake is held with their reasons.
+    const confirmed = await confirmOrder({ ctx, id: created.id });
+    if (confirmed.on_hold === true) holds.push(...parseHoldReasons(confirmed.hold_reasons));
+    return { holds, order: storedOrder(confirmed) };
   }
   throw new Error('unreachable: every line was refused and the order still failed');
 }

@@ -114,7 +114,9 @@ async function storeUsual(ctx: TxContext, source: IntakeSource, candidates: Usua
   }
 }
 
-async function writeUsual(ctx: TxContext, source: IntakeSource, usual: Usual[]): Promise<Map<number, IntakeAnswer>> {
+async function writeUsual(batch: TxContext, source: IntakeSource, usual: Usual[]): Promise<Map<number, IntakeAnswer>> {
+  // A failure here is NotTogether: the batch is rolled back whole and taken in one at a time.
+  const ctx: TxContext = { ...batch, retriedOneByOne: true };
   const { registry } = ctx.platform;
   const intakeObject = registry.requireObject('order_intake');
   const intakes = await createRecords({ ctx, object: intakeObject, records: usual.map((u) => ({ input: {}, options: { systemValues: intakeValues(source, u.request, u.read) } })) });
@@ -152,7 +154,7 @@ async function writeUsual(ctx: TxContext, source: IntakeSource, usual: Usual[]):
 /** At most this many requests of one shop are taken in by one transaction… */
 const MAX_BATCH = 32;
 /** …and at most this many such transactions run at once per shop (one writes while the next is read and built). */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 3;
 
 interface Pending {
   request: IntakeRequest;

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { uuidv7 } from '../../../platform/ids.ts';
 import { AppError, notFound } from '../../../platform/errors.ts';
 import type { Platform } from '../../../platform/kernel.ts';
-import { inTransaction, systemActor, type TxContext } from '../../../platform/records/context.ts';
+import { inSavepoint, inTransaction, systemActor, type TxContext } from '../../../platform/records/context.ts';
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { listRecords } from '../../../platform/records/read.ts';
 import { Decimal, isBlank, readRecord, toDecimal } from '../../billing/index.ts';
@@ -188,12 +188,9 @@ async function refundEvent(ctx: TxContext, provider: PaymentProvider, event: Ref
     if (known.data.length > 0) return { ...base, outcome: 'already_recorded', detail: `Refund ${refundId} is recorded` };
   }
   if (event.currency !== payment.currency) return held(ctx, request, base, `A refund in ${event.currency} arrived for a payment in ${String(payment.currency)}.`);
-  await sql`SAVEPOINT provider_refund`.execute(ctx.trx);
   try {
-    await refundPayment({ ctx, id: String(request.payment), input: { amount: amount.toFixed(), reason: `Refunded at ${provider.name}` }, provider: { name: provider.name, refundId } });
-    await sql`RELEASE SAVEPOINT provider_refund`.execute(ctx.trx);
+    await inSavepoint(ctx, 'provider_refund', (inner) => refundPayment({ ctx: inner, id: String(request.payment), input: { amount: amount.toFixed(), reason: `Refunded at ${provider.name}` }, provider: { name: provider.name, refundId } }));
   } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT provider_refund`.execute(ctx.trx);
     if (!(error instanceof AppError)) throw error;
     return held(ctx, request, base, `${provider.name} refunded ${amount.toFixed()} ${event.currency} of payment ${event.paymentId}, which Meridian could not record: ${error.message}. Move the payment off its invoices, then record the refund by hand.`);
   }

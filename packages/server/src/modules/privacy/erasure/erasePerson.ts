@@ -46,7 +46,7 @@ export async function erasePerson(args: { ctx: RecordContext; object: string; id
     // As the system: erasure goes past validation rules' and hooks' field rights the admin has anyway.
     await updateRecord({ ctx: asSystem(tx), object, id: args.id, input });
     const erased = fields.map((f) => f.apiName);
-    const scrubbed = await eraseStoredValues({ trx: tx.trx, object: object.apiName, recordId: args.id, fields: [...erased, 'full_name'] });
+    const scrubbed = await eraseStoredValues({ ctx: tx, object: object.apiName, recordId: args.id, fields: [...erased, 'full_name'] });
     const kept = keepNames ? [{ fields: NAME_FIELDS, reason: `Named on ${documents.length} document(s) that must be kept: ${documents.map((d) => `${d.object} ${d.name}`).join(', ')}`, documents }] : [];
     await writeAudit(tx.trx, {
       action: 'privacy.erased',
