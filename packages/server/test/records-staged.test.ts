@@ -4,6 +4,7 @@ import { getTestServer, type TestServer } from './server.ts';
 import { inSavepoint, inTransaction, systemActor, UnitOfWork, type RecordContext, type TxContext } from '../src/platform/records/context.ts';
 import { recordEvent } from '../src/platform/records/history.ts';
 import { createRecord, updateRecord } from '../src/platform/records/write.ts';
+import { deleteRecord } from '../src/platform/records/delete.ts';
 
 // A command's history rows and outbox events are staged in its unit of work and written in one
 // statement just before the transaction commits (context.ts, history.ts): these pin what that
@@ -74,5 +75,25 @@ describe('history and events staged until the transaction commits', () => {
     })).rejects.toThrow('refused late');
     expect(await historyOf(null, id)).toEqual([]);
     expect(await eventsOf(id)).toEqual([]);
+  });
+
+  it('takes a record the transaction created as existing, and not one it deleted or rolled back', async () => {
+    const contact = () => server.platform.registry.requireObject('contact');
+    const refusal = (error: unknown) => (error as { errors?: Array<{ field: string; code: string }> }).errors?.[0];
+    await inTransaction(base, async (ctx) => {
+      const made = await createRecord({ ctx, object: account(), input: { name: 'Made Here Ltd' } });
+      expect((await createRecord({ ctx, object: contact(), input: { last_name: 'Here', account: made.id }, options: { allowDuplicate: true } })).account).toBe(made.id);
+      const gone = await createRecord({ ctx, object: account(), input: { name: 'Gone Again Ltd' } });
+      await deleteRecord({ ctx, object: account(), id: gone.id });
+      const refused = await inSavepoint(ctx, 'staged_probe', (inner) => createRecord({ ctx: inner, object: contact(), input: { last_name: 'Gone', account: gone.id }, options: { allowDuplicate: true } })).catch((e: unknown) => e);
+      expect(refusal(refused)).toMatchObject({ field: 'account', code: 'invalid_reference' });
+      let undone = '';
+      await inSavepoint(ctx, 'staged_probe', async (inner) => {
+        undone = (await createRecord({ ctx: inner, object: account(), input: { name: 'Undone Ltd' } })).id;
+        throw new Error('undo');
+      }).catch(() => undefined);
+      const stale = await inSavepoint(ctx, 'staged_probe', (inner) => createRecord({ ctx: inner, object: contact(), input: { last_name: 'Undone', account: undone }, options: { allowDuplicate: true } })).catch((e: unknown) => e);
+      expect(refusal(stale)).toMatchObject({ field: 'account', code: 'invalid_reference' });
+    });
   });
 });

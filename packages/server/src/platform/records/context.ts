@@ -48,8 +48,34 @@ export class UnitOfWork {
    * and a savepoint's under it); null: each is written at once.
    */
   readonly staged: StagedChange[] | null;
-  constructor(options: { stages?: boolean } = {}) {
+  /**
+   * The records created in this unit's transaction and not deleted since, by object, kept by a
+   * staging unit (whose savepoints drop theirs with them): a lookup to one of them needs no query
+   * to know it exists (validate.ts). null: not kept.
+   */
+  readonly #created: Map<string, Set<string>> | null;
+  /** The unit of the transaction or savepoint this one is nested in (inSavepoint): what it created is seen here. */
+  readonly #outer: UnitOfWork | undefined;
+  constructor(options: { stages?: boolean; outer?: UnitOfWork } = {}) {
     this.staged = options.stages ? [] : null;
+    this.#created = options.stages ? new Map() : null;
+    this.#outer = options.outer;
+  }
+  /** Notes records the pipeline has just inserted in this transaction. */
+  noteCreated(object: string, ids: readonly string[]) {
+    if (!this.#created) return;
+    let set = this.#created.get(object);
+    if (!set) this.#created.set(object, (set = new Set()));
+    for (const id of ids) set.add(id);
+  }
+  /** Forgets a record deleted in this transaction, here and in the units this one is nested in (forgetting only costs a query). */
+  noteDeleted(object: string, id: string) {
+    this.#created?.get(object)?.delete(id);
+    this.#outer?.noteDeleted(object, id);
+  }
+  /** Whether this transaction created the record (and has not deleted it). */
+  created(object: string, id: string): boolean {
+    return (this.#created?.get(object)?.has(id) ?? false) || (this.#outer?.created(object, id) ?? false);
   }
   afterCommit(fn: () => Promise<void> | void) {
     this.#afterCommit.push(fn);
@@ -62,6 +88,7 @@ export class UnitOfWork {
       if (!outer.staged) throw new Error('a staging unit of work was handed to one that does not stage');
       outer.staged.push(...this.staged.splice(0));
     }
+    for (const [object, ids] of this.#created ?? []) outer.noteCreated(object, [...ids]);
   }
   async flush(log: (error: unknown) => void) {
     for (const fn of this.#afterCommit.splice(0)) {
@@ -115,7 +142,7 @@ export async function inTransaction<T>(ctx: RecordContext, fn: (ctx: TxContext) 
  * dropped with it — and rethrown. `name` is a fixed identifier of the caller's, never input.
  */
 export async function inSavepoint<T>(ctx: TxContext, name: string, fn: (ctx: TxContext) => Promise<T>): Promise<T> {
-  const uow = new UnitOfWork({ stages: ctx.uow.staged !== null });
+  const uow = new UnitOfWork({ stages: ctx.uow.staged !== null, outer: ctx.uow });
   await sql`SAVEPOINT ${sql.id(name)}`.execute(ctx.trx);
   try {
     const result = await fn({ ...ctx, uow });

@@ -107,6 +107,7 @@ async function deleteTree(ctx: TxContext, object: ObjectDefinition, record: ApiR
     });
   }
   await sql`UPDATE ${sql.table(object.table)} SET deleted_at = date_trunc('milliseconds', now()), version = version + 1, updated_by = ${ctx.actor.userId} WHERE id = ${record.id}`.execute(ctx.trx);
+  ctx.uow.noteDeleted(object.apiName, record.id);
   await sql`INSERT INTO recycle_bin (id, object, record_id, name, root_object, root_id, cleared, deleted_by, bin_group, bin_group_label)
     VALUES (${uuidv7()}, ${object.apiName}, ${record.id}, ${recordName(object, record)}, ${root.object}, ${root.id}, ${JSON.stringify(cleared)}::jsonb, ${ctx.actor.userId},
       ${root.group?.id ?? null}, ${root.group?.label ?? null})`.execute(ctx.trx);

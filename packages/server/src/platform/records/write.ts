@@ -109,6 +109,7 @@ export async function createRecord(args: { ctx: RecordContext; object: ObjectDef
     const values = await insertValues(ctx, object, id, data);
     const row = await insertRow(ctx, object, [...values.keys()], [...values.values()], options);
     const record = rowToRecord(object.fields, row, object);
+    ctx.uow.noteCreated(object.apiName, [id]);
     const changes = createdChanges(object, record);
     await recordChange({ ctx, object, operation: 'create', recordId: id, changes });
     for (const hook of ctx.platform.hooks.for('afterSave', object.apiName, 'create')) await hook({ ctx, object, operation: 'create', record, changes });
@@ -144,6 +145,7 @@ export async function createRecords(args: { ctx: RecordContext; object: ObjectDe
     for (const item of items) rows.push(await insertValues(ctx, object, uuidv7(), item.data));
     const inserted = await insertRows(ctx, object, rows, items.map((i) => i.options));
     const records = inserted.map((row) => rowToRecord(object.fields, row, object));
+    ctx.uow.noteCreated(object.apiName, records.map((r) => r.id));
     const changes = records.map((record) => createdChanges(object, record));
     await recordChanges({ ctx, object, operation: 'create', records: records.map((record, i) => ({ recordId: record.id, changes: changes[i]! })) });
     for (const [i, record] of records.entries()) {

@@ -24,7 +24,7 @@ const ACCOUNTS_PER_TRANSACTION = 50;
  * another's JavaScript runs; they share only the invoice number, taken last in each
  * (PGlite runs them one at a time).
  */
-const WORKERS = 2;
+const WORKERS = 3;
 
 /** Runs fn over items with at most `limit` at a time; resolves when all are done (fn handles its own errors). */
 async function eachConcurrently<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
