@@ -22,7 +22,7 @@
  *            INSERT … SELECT of every column, new ids and numbers); then runMonthlyInvoicing for
  *            the month, in process → invoices/s and orders/s, process RSS sampled every second,
  *            statements per invoice by kind (their time in flight can exceed the run's: the run
- *            invoices two batches of 50 accounts at a time). Checked: every order on exactly one invoice, the
+ *            invoices three batches of 50 accounts at a time). Checked: every order on exactly one invoice, the
  *            run without failures, the invoice numbers 1..n without gaps. Then the PDF of a sample of
  *            the invoices (rendered on send or download, never while posting), for scale.
  *   numbers  --drafts drafts (one in ten without lines: refused before a number is taken; one in

@@ -127,7 +127,8 @@ export async function inTransaction<T>(ctx: RecordContext, fn: (ctx: TxContext) 
   if (ctx.trx && ctx.uow) return fn(ctx as TxContext);
   const uow = new UnitOfWork({ stages: true });
   const result = await ctx.platform.db.transaction().execute(async (trx) => {
-    const inner = { ...ctx, trx, uow };
+    // retriedOneByOne describes the transaction it was set in, not this one.
+    const inner = { ...ctx, trx, uow, retriedOneByOne: undefined };
     const value = await fn(inner);
     await writeStagedChanges(inner);
     return value;
@@ -145,7 +146,8 @@ export async function inSavepoint<T>(ctx: TxContext, name: string, fn: (ctx: TxC
   const uow = new UnitOfWork({ stages: ctx.uow.staged !== null, outer: ctx.uow });
   await sql`SAVEPOINT ${sql.id(name)}`.execute(ctx.trx);
   try {
-    const result = await fn({ ...ctx, uow });
+    // A step under a savepoint handles its own failure: its writes name the row that failed.
+    const result = await fn({ ...ctx, uow, retriedOneByOne: undefined });
     await sql`RELEASE SAVEPOINT ${sql.id(name)}`.execute(ctx.trx);
     uow.transferTo(ctx.uow);
     return result;

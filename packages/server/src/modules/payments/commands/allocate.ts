@@ -20,7 +20,9 @@ export async function lockReceivedPayment(ctx: TxContext, id: string, mode: 'rea
  */
 export async function allocatePayment(args: { ctx: RecordContext; id: string; input: { allocations?: Array<{ invoice: string; amount: string | number }> } }): Promise<{ payment: ApiRecord; allocations: ApiRecord[] }> {
   return inTransaction(args.ctx, async (ctx) => {
-    const peek = await loadForUpdate(ctx, objectOf(ctx, 'payment'), args.id, { mode: 'edit' });
+    // Read, not locked: locking the payment before its account deadlocked with the handler that
+    // applies credit to a newly posted invoice (account, then invoice, then payment).
+    const peek = await getRecord({ ctx, object: objectOf(ctx, 'payment'), id: args.id, fields: ['account'] });
     await loadForUpdate(ctx, objectOf(ctx, 'account'), String(peek.account), { mode: 'read' });
     const payment = await lockReceivedPayment(ctx, args.id);
     const credit = money(payment.unallocated_amount);

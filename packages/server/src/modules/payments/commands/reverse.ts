@@ -1,6 +1,7 @@
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { asSystem, inTransaction, type RecordContext } from '../../../platform/records/context.ts';
 import { loadForUpdate, updateRecord } from '../../../platform/records/write.ts';
+import { getRecord } from '../../../platform/records/read.ts';
 import { recordEvent } from '../../../platform/records/history.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { Decimal, isBlank } from '../../billing/index.ts';
@@ -16,7 +17,8 @@ import { allocationsOf, money, objectOf, setPaymentValues } from './common.ts';
  */
 export async function reversePayment(args: { ctx: RecordContext; id: string; input?: { reason?: string } }): Promise<{ payment: ApiRecord; allocations: ApiRecord[] }> {
   return inTransaction(args.ctx, async (ctx) => {
-    const peek = await loadForUpdate(ctx, objectOf(ctx, 'payment'), args.id, { mode: 'edit' });
+    // Read, not locked: the account is locked before the payment, as by every payment command.
+    const peek = await getRecord({ ctx, object: objectOf(ctx, 'payment'), id: args.id, fields: ['account'] });
     await loadForUpdate(ctx, objectOf(ctx, 'account'), String(peek.account), { mode: 'read' });
     const payment = await lockReceivedPayment(ctx, args.id);
     if (money(payment.refunded_amount).gt(0)) {
