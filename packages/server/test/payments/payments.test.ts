@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getTestServer, type TestServer, type TestUser } from '../server.ts';
-import { fastSettings } from '../events/helpers.ts';
+import { fastSettings, waitFor } from '../events/helpers.ts';
 import { startEventBackbone } from '../../src/platform/events/index.ts';
 import { recordPayment } from '../../src/modules/payments/index.ts';
 import { systemActor } from '../../src/platform/records/context.ts';
@@ -55,6 +55,10 @@ describe('recording payments', () => {
     const account = await payer(admin);
     const a = await postedInvoice(server, admin, { product, account, cents: 1_000 });
     const b = await postedInvoice(server, admin, { product, account, cents: 2_000 });
+    // Their credit handler (invoice.posted) has run, with no credit to apply yet: it cannot take
+    // the payment below in the middle of the test.
+    await dispatched(server, a.id, 'invoice.posted');
+    await dispatched(server, b.id, 'invoice.posted');
     const before = await count('obj_payment', account);
     const over = await pay(admin, { account, amount: 30, allocations: [{ invoice: b.id, amount: 5 }, { invoice: a.id, amount: 10.01 }] });
     expect(over.status, over.text).toBe(422);
@@ -187,6 +191,30 @@ describe('provider payments and concurrency', () => {
     expect(await invoiceOf(admin, inv.id)).toMatchObject({ status: 'paid', paid_total: 100, open_amount: 0 });
     const credits = results.map((r) => r.body.payment.unallocated_amount).sort();
     expect(credits).toEqual([0, 40]);
+  });
+
+  it.runIf(Boolean(process.env.DATABASE_URL))('PostgreSQL: an allocation waiting for its account holds no lock on the payment (the credit handler takes the account first)', async () => {
+    const account = await payer(admin);
+    const inv = await postedInvoice(server, admin, { product, account, cents: 1_000 });
+    await dispatched(server, inv.id, 'invoice.posted');
+    const credit = await pay(admin, { account, amount: 30, allocations: [{ invoice: inv.id, amount: 1 }] });
+    expect(credit.status, credit.text).toBe(201);
+    const payment = credit.body.payment.id as string;
+    const db = server.platform.db;
+    let allocating: ReturnType<typeof admin.request> | undefined;
+    await db.transaction().execute(async (trx) => {
+      // Holds the account as the credit handler does, then wants the payment, as it does next.
+      await sql`SELECT id FROM obj_account WHERE id = ${account}::uuid FOR UPDATE`.execute(trx);
+      allocating = admin.request('POST', `/api/v1/payments/${payment}/allocate`, { body: {} });
+      await waitFor(async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%obj_account%'`.execute(db)).rows[0]!.n > 0 || null, 'the allocation to wait for the account');
+      // Locking the payment first, the allocation would hold it here: a deadlock.
+      const locked = await sql<{ id: string }>`SELECT id FROM obj_payment WHERE id = ${payment}::uuid FOR UPDATE NOWAIT`.execute(trx);
+      expect(locked.rows).toHaveLength(1);
+    });
+    const done = await allocating!;
+    expect(done.status, done.text).toBe(200);
+    expect(done.body.payment).toMatchObject({ allocated_amount: 10, unallocated_amount: 20 });
   });
 });
 
