@@ -154,7 +154,7 @@ async function writeUsual(batch: TxContext, source: IntakeSource, usual: Usual[]
 /** At most this many requests of one shop are taken in by one transaction… */
 const MAX_BATCH = 32;
 /** …and at most this many such transactions run at once per shop (one writes while the next is read and built). */
-const MAX_IN_FLIGHT = 3;
+const MAX_IN_FLIGHT = 2;
 
 interface Pending {
   request: IntakeRequest;
