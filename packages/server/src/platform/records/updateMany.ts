@@ -10,7 +10,7 @@ import { checkLookupsOfRows, validateInput, validateRecord } from './validate.ts
 import { toDb, UUID_RE } from './values.ts';
 import { withComputedValuesOfMany } from './read.ts';
 import {
-  assertVersion, assertWritable, guardedWrite, loadForUpdate, prefixError, queueAfterCommit, runBeforeSave, sameValue, type WriteOptions,
+  assertVersion, assertWritable, guardedWrite, writeManyNamingFailure, loadForUpdate, prefixError, queueAfterCommit, runBeforeSave, sameValue, type WriteOptions,
 } from './write.ts';
 
 export interface UpdateItem {
@@ -191,17 +191,8 @@ async function writeShared(ctx: TxContext, object: ObjectDefinition, group: Item
     rows.set(item.id, r.rows[0]!);
   };
   if (group.length === 1) return one(group[0]!);
-  if (ctx.retriedOneByOne) {
-    for (const row of (await shared()).rows) rows.set(String(row.id), row);
-    return;
-  }
-  await sql`SAVEPOINT rec_update_rows`.execute(ctx.trx);
-  try {
-    for (const row of (await shared()).rows) rows.set(String(row.id), row);
-    await sql`RELEASE SAVEPOINT rec_update_rows`.execute(ctx.trx);
-  } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT rec_update_rows`.execute(ctx.trx);
+  const written = await writeManyNamingFailure(ctx, shared, async () => {
     for (const item of group) await one(item);
-    throw error;
-  }
+  });
+  for (const row of written.rows) rows.set(String(row.id), row);
 }

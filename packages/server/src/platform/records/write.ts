@@ -237,16 +237,28 @@ async function insertRows(ctx: TxContext, object: ObjectDefinition, rows: Array<
     const byId = new Map(r.rows.map((row) => [String(row.id), row]));
     return rows.map((row) => byId.get(String(row.get('id')))!);
   };
-  if (ctx.retriedOneByOne) return insert();
-  await sql`SAVEPOINT rec_insert_rows`.execute(ctx.trx);
-  try {
-    const inserted = await insert();
-    await sql`RELEASE SAVEPOINT rec_insert_rows`.execute(ctx.trx);
-    return inserted;
-  } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT rec_insert_rows`.execute(ctx.trx);
-    // insertRow throws the refused row's error with its prefix; rows accepted one by one but not together still fail.
+  // insertRow throws the refused row's error with its prefix; rows accepted one by one but not together still fail.
+  return writeManyNamingFailure(ctx, insert, async () => {
     for (const [i, row] of rows.entries()) await insertRow(ctx, object, [...row.keys()], [...row.values()], options[i]!);
+  });
+}
+
+/**
+ * Runs one statement that writes many records under a savepoint; if the database refuses it, rolls
+ * back to the savepoint and lets `oneByOne` write them again one at a time, so the error names the
+ * record that caused it, and rethrows. A transaction that is retried one by one as a whole
+ * (`retriedOneByOne`) needs no savepoint: the statement runs bare.
+ */
+export async function writeManyNamingFailure<T>(ctx: TxContext, write: () => Promise<T>, oneByOne: () => Promise<void>): Promise<T> {
+  if (ctx.retriedOneByOne) return write();
+  await sql`SAVEPOINT rec_write_many`.execute(ctx.trx);
+  try {
+    const written = await write();
+    await sql`RELEASE SAVEPOINT rec_write_many`.execute(ctx.trx);
+    return written;
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT rec_write_many`.execute(ctx.trx);
+    await oneByOne();
     throw error;
   }
 }
