@@ -113,7 +113,9 @@ describe('board summary', () => {
         }
         expect(await kept()).toEqual(await grouped());
       }),
-      { numRuns: 8 },
+      // The random draws need not delete before they restore; this first sequence always changes,
+      // deletes, restores and folds, so the assertion below never depends on the draw.
+      { numRuns: 8, examples: [[[{ kind: 'change', pick: 1, values: { stage: 'needs_analysis', amount: 12.34 } }, { kind: 'delete', pick: 0 }, { kind: 'fold' }, { kind: 'restore' }, { kind: 'change', pick: 0, values: { currency: 'GBP' } }]]] },
     );
     // The sequences did write: deals were changed, deleted and restored.
     expect(Math.min(done.change, done.delete, done.restore)).toBeGreaterThan(0);
