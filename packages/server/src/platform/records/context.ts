@@ -139,8 +139,9 @@ export async function inTransaction<T>(ctx: RecordContext, fn: (ctx: TxContext) 
 
 /**
  * Runs fn inside the context's transaction under a savepoint, with a unit of work of its own: kept
- * (its after-commit work handed to the transaction's) or rolled back — its after-commit work
- * dropped with it — and rethrown. `name` is a fixed identifier of the caller's, never input.
+ * (its after-commit work, staged history and events, and created records handed to the
+ * transaction's) or rolled back — all of those dropped with it — and rethrown. `name` is a fixed
+ * identifier of the caller's, never input.
  */
 export async function inSavepoint<T>(ctx: TxContext, name: string, fn: (ctx: TxContext) => Promise<T>): Promise<T> {
   const uow = new UnitOfWork({ stages: ctx.uow.staged !== null, outer: ctx.uow });

@@ -3,7 +3,7 @@ import { uuidv7 } from '../ids.ts';
 import { AppError, forbidden, notFound, translateDatabaseError } from '../errors.ts';
 import type { FieldDefinition, ObjectDefinition } from '../metadata/types.ts';
 import { assertObjectPermission, visibilityCondition } from '../access/policy.ts';
-import { inTransaction, type RecordContext, type TxContext } from './context.ts';
+import { inSavepoint, inTransaction, type RecordContext, type TxContext } from './context.ts';
 import type { ApiRecord } from './hooks.ts';
 import { recordChange, recordChanges, type Changes } from './history.ts';
 import { rowToRecord } from './serialize.ts';
@@ -251,13 +251,9 @@ async function insertRows(ctx: TxContext, object: ObjectDefinition, rows: Array<
  */
 export async function writeManyNamingFailure<T>(ctx: TxContext, write: () => Promise<T>, oneByOne: () => Promise<void>): Promise<T> {
   if (ctx.retriedOneByOne) return write();
-  await sql`SAVEPOINT rec_write_many`.execute(ctx.trx);
   try {
-    const written = await write();
-    await sql`RELEASE SAVEPOINT rec_write_many`.execute(ctx.trx);
-    return written;
+    return await inSavepoint(ctx, 'rec_write_many', write);
   } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT rec_write_many`.execute(ctx.trx);
     await oneByOne();
     throw error;
   }

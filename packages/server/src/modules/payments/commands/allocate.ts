@@ -6,6 +6,16 @@ import { AppError } from '../../../platform/errors.ts';
 import { refuse, today } from '../../billing/index.ts';
 import { applyAllocations, money, objectOf, openInvoicesOf, parseAllocations, planOldestFirst } from './common.ts';
 
+/**
+ * Locks the account a payment or an invoice belongs to, read first without a lock: every payment
+ * command locks the account before its payments and invoices, so none waits on another in the
+ * opposite order (locking the payment first deadlocked with applyCreditToInvoice).
+ */
+export async function lockAccountOf(ctx: TxContext, object: 'payment' | 'invoice', id: string): Promise<void> {
+  const peek = await getRecord({ ctx, object: objectOf(ctx, object), id, fields: ['account'] });
+  await loadForUpdate(ctx, objectOf(ctx, 'account'), String(peek.account), { mode: 'read' });
+}
+
 /** A payment a command may change: received (not reversed), locked, seen with the caller's access. */
 export async function lockReceivedPayment(ctx: TxContext, id: string, mode: 'read' | 'edit' = 'edit'): Promise<ApiRecord> {
   const payment = await loadForUpdate(ctx, objectOf(ctx, 'payment'), id, { mode });
@@ -20,10 +30,7 @@ export async function lockReceivedPayment(ctx: TxContext, id: string, mode: 'rea
  */
 export async function allocatePayment(args: { ctx: RecordContext; id: string; input: { allocations?: Array<{ invoice: string; amount: string | number }> } }): Promise<{ payment: ApiRecord; allocations: ApiRecord[] }> {
   return inTransaction(args.ctx, async (ctx) => {
-    // Read, not locked: locking the payment before its account deadlocked with the handler that
-    // applies credit to a newly posted invoice (account, then invoice, then payment).
-    const peek = await getRecord({ ctx, object: objectOf(ctx, 'payment'), id: args.id, fields: ['account'] });
-    await loadForUpdate(ctx, objectOf(ctx, 'account'), String(peek.account), { mode: 'read' });
+    await lockAccountOf(ctx, 'payment', args.id);
     const payment = await lockReceivedPayment(ctx, args.id);
     const credit = money(payment.unallocated_amount);
     if (credit.lte(0)) refuse('allocations', 'nothing_to_allocate', 'Everything this payment brought is allocated or refunded');
@@ -38,9 +45,7 @@ export async function allocatePayment(args: { ctx: RecordContext; id: string; in
  * in subscribers.ts): over-payments and prepayments settle later invoices without anyone asking.
  */
 export async function applyCreditToInvoice(ctx: TxContext, invoiceId: string): Promise<void> {
-  // The account is locked before the invoice, as by every payment command (no lock-order deadlock).
-  const peek = await getRecord({ ctx, object: objectOf(ctx, 'invoice'), id: invoiceId, fields: ['account'] });
-  await loadForUpdate(ctx, objectOf(ctx, 'account'), String(peek.account), { mode: 'read' });
+  await lockAccountOf(ctx, 'invoice', invoiceId);
   const invoice = await loadForUpdate(ctx, objectOf(ctx, 'invoice'), invoiceId, { mode: 'read' });
   if (invoice.kind !== 'invoice' || !['posted', 'partially_paid'].includes(String(invoice.status))) return;
   const credits = await listRecords({

@@ -1,12 +1,11 @@
 import type { ApiRecord } from '../../../platform/records/hooks.ts';
 import { asSystem, inTransaction, type RecordContext } from '../../../platform/records/context.ts';
-import { loadForUpdate, updateRecord } from '../../../platform/records/write.ts';
-import { getRecord } from '../../../platform/records/read.ts';
+import { updateRecord } from '../../../platform/records/write.ts';
 import { recordEvent } from '../../../platform/records/history.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { Decimal, isBlank } from '../../billing/index.ts';
 import { settleInvoice } from '../../invoicing/index.ts';
-import { lockReceivedPayment } from './allocate.ts';
+import { lockAccountOf, lockReceivedPayment } from './allocate.ts';
 import { allocationsOf, money, objectOf, setPaymentValues } from './common.ts';
 
 /**
@@ -17,9 +16,7 @@ import { allocationsOf, money, objectOf, setPaymentValues } from './common.ts';
  */
 export async function reversePayment(args: { ctx: RecordContext; id: string; input?: { reason?: string } }): Promise<{ payment: ApiRecord; allocations: ApiRecord[] }> {
   return inTransaction(args.ctx, async (ctx) => {
-    // Read, not locked: the account is locked before the payment, as by every payment command.
-    const peek = await getRecord({ ctx, object: objectOf(ctx, 'payment'), id: args.id, fields: ['account'] });
-    await loadForUpdate(ctx, objectOf(ctx, 'account'), String(peek.account), { mode: 'read' });
+    await lockAccountOf(ctx, 'payment', args.id);
     const payment = await lockReceivedPayment(ctx, args.id);
     if (money(payment.refunded_amount).gt(0)) {
       throw new AppError('conflict', 'Part of this payment was refunded; it cannot be reversed', { errors: [{ field: 'status', code: 'payment_refunded', message: 'Part of this payment was refunded' }] });
